@@ -1,0 +1,49 @@
+import type { Command } from './command.js';
+
+// The `sohoa` command line. Each command lives in its own module and is loaded only when used,
+// so `sohoa central` does not pay for the OCR engine.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  extract: { summary: 'OCR and field extraction of a document (page images or PDF), or a whole folder with --batch', load: async () => (await import('./extract.js')).default },
+  central: { summary: 'run the reference central receiver (edXML over HTTP)', load: async () => (await import('./central.js')).default },
+  selftest: { summary: "technician's check: scan, OCR, extract, sign, deliver on the configured parts", load: async () => (await import('./selftest.js')).default },
+  sign: { summary: 'sign a PDF with the agency token', load: async () => (await import('./sign.js')).default },
+  verify: { summary: 'verify the signatures of a PDF', load: async () => (await import('./verify.js')).default },
+};
+
+const usage = `sohoa — the Sohoa appliance's command line
+
+Usage: sohoa <command> [options]
+
+Commands:
+${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run "sohoa <command> --help" for a command's options and examples.
+The appliance service itself starts with "npm start" (or the systemd unit sohoa.service).
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`sohoa: unknown command "${name}" (see sohoa --help)\n`);
+    return 2;
+  }
+  const cmd = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(cmd.help.endsWith('\n') ? cmd.help : cmd.help + '\n');
+    return 0;
+  }
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`sohoa: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

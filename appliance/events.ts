@@ -1,0 +1,75 @@
+import { EventEmitter } from 'node:events';
+import type { ErrorInfo } from './errors.js';
+import type { DocumentFields, ExtractionResult } from './extract/fields.js';
+
+// The typed event map: every stage publishes here, the API relays it over WebSocket, the UI only
+// observes. Payloads are plain JSON (no class instances, no buffers).
+
+export type DocumentState =
+  | 'scanning' | 'extracting' | 'review'          // before the clerk confirms
+  | 'registered' | 'signing' | 'signed'          // register + token
+  | 'queued' | 'sending' | 'delivered'           // outbox
+  | 'held-secret' | 'failed' | 'discarded';
+
+export interface TokenState {
+  present: boolean;
+  label: string | null;
+  serial: string | null;
+  loggedIn: boolean;
+  pinCountLow: boolean;
+  pinFinalTry: boolean;
+  pinLocked: boolean;
+  error: ErrorInfo | null;
+}
+
+export interface EventMap {
+  'scan.started': { jobId: string; device: string };
+  'scan.page': { jobId: string; page: number; imageUrl: string; blank: boolean };
+  'scan.finished': { jobId: string; pages: number };
+  'scan.failed': { jobId: string; error: ErrorInfo; pagesKept: number };
+  'job.extracted': { jobId: string; result: ExtractionResult };
+  'job.failed': { jobId: string; error: ErrorInfo };
+  'document.changed': {
+    docId: string;
+    arrivalNumber: number | null;
+    state: DocumentState;
+    fields: DocumentFields;
+    message?: string;
+    error?: ErrorInfo;
+  };
+  'outbox.changed': {
+    docId: string;
+    state: 'queued' | 'sending' | 'delivered' | 'rejected';
+    attempts: number;
+    nextAttemptAt: string | null;
+    statusCode: string | null;
+    lastError: string | null;
+  };
+  'token.changed': TokenState;
+}
+
+export type EventName = keyof EventMap;
+
+/** A typed wrapper over EventEmitter; the one bus the composition root hands to every stage. */
+export class EventBus {
+  private readonly ee = new EventEmitter();
+
+  constructor() {
+    this.ee.setMaxListeners(100);
+  }
+
+  emit<K extends EventName>(name: K, payload: EventMap[K]): void {
+    this.ee.emit(name, payload);
+    this.ee.emit('*', name, payload);
+  }
+
+  on<K extends EventName>(name: K, fn: (payload: EventMap[K]) => void): () => void {
+    this.ee.on(name, fn);
+    return () => this.ee.off(name, fn);
+  }
+
+  onAny(fn: <K extends EventName>(name: K, payload: EventMap[K]) => void): () => void {
+    this.ee.on('*', fn);
+    return () => this.ee.off('*', fn);
+  }
+}

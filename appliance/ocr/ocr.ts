@@ -1,0 +1,39 @@
+// The OCR seam: page image in, positioned words out. The engine (tesseract.js worker pool, or a
+// native tesseract behind the same interface) is chosen by the composition root.
+
+export interface BBox { x0: number; y0: number; x1: number; y1: number }
+
+export interface OcrWord {
+  text: string;
+  /** 0..100 as tesseract reports it. */
+  confidence: number;
+  bbox: BBox;
+}
+
+export interface OcrLine {
+  text: string;
+  confidence: number;
+  bbox: BBox;
+  words: OcrWord[];
+}
+
+export interface OcrPage {
+  /** The upright page image the coordinates refer to (orientation already corrected). */
+  imagePath: string;
+  width: number;
+  height: number;
+  dpi: number;
+  /** Clockwise rotation (degrees) that was applied to make the page upright. */
+  rotation: 0 | 90 | 180 | 270;
+  /** True when the page was judged blank (no OCR text expected; dropped from the document). */
+  blank: boolean;
+  /** Full text, lines separated by \n, NFC. */
+  text: string;
+  lines: OcrLine[];
+}
+
+export interface OcrEngine {
+  /** Recognises one page image (PNG/JPEG/TIFF). Throws SohoaError `ocr.input` naming the file for unreadable input. */
+  recognize(imagePath: string, opts?: { workDir?: string }): Promise<OcrPage>;
+  close(): Promise<void>;
+}
