@@ -9,6 +9,5 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    globalSetup: ['tests/global-setup.ts'],
   },
 });
