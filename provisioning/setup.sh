@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Brings a checkout to a runnable state; called by `npm start` and `npm test` (pre-scripts), and by
+# .ci/run. Idempotent and quick when nothing changed: installs missing Debian packages, the npm
+# dependencies, builds, and provisions the development token for the embedded defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'sohoa setup: %s\n' "$*" >&2; }
+
+# Debian packages the appliance and its tests use (see README "What gets installed").
+APT_PACKAGES=(
+  sane-utils sane-airscan            # scanner: scanimage + eSCL backend (demo scanner, network scanners)
+  softhsm2 opensc libengine-pkcs11-openssl libnss3-tools   # development token, token tools, pdfsig trust store
+  poppler-utils                      # pdfsig / pdftotext / pdftoppm (verification, PDF input)
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd        # native OCR engine + Vietnamese and orientation data
+  ocrmypdf                           # OCR benchmark comparison only
+  chromium                           # UI end-to-end tests
+  fonts-dejavu-core                  # Vietnamese glyphs for the PDF text layer and the seal
+  libusb-1.0-0 libudev1              # node-hid / usb runtime libraries
+  openssl ca-certificates
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then say "Node.js 20 or newer is needed (found $(node --version))"; exit 1; fi
+
+# npm: native modules (pkcs11js, usb) build against the installed Node's headers, offline.
+export npm_config_nodedir=/usr
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies"
+  # `npm install` rather than `npm ci`: npm 11 writes lockfiles without the other platforms'
+  # optional packages (rollup, esbuild), which `npm ci` then refuses; install honours the lock.
+  npm install --no-audit --no-fund --loglevel=error
+fi
+
+# Build when any source is newer than the last build.
+stamp=dist/.build-stamp
+if [ ! -f "$stamp" ] || [ -n "$(find appliance drivers provisioning ui tests/bench package.json tsconfig.json -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
+  say "building"
+  npm run build --silent
+  mkdir -p dist && touch "$stamp"
+fi
+
+# The embedded defaults sign with a development SoftHSM token; a provisioned device has its own.
+if [ -z "${SOHOA_CONFIG:-}" ] && [ ! -f /etc/sohoa/config.json ]; then
+  bash provisioning/dev-token.sh "${SOHOA_DATA_DIR:-var}/dev-token" >&2
+fi
