@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import type { EventBus } from '../events.js';
+import type { Desk } from '../pipeline/desk.js';
+import { projectPath } from '../config/paths.js';
+import { replyWithError } from './http-errors.js';
+import { jobRoutes } from './routes-jobs.js';
+import { documentRoutes } from './routes-documents.js';
+import { tokenRoutes } from './routes-token.js';
+import { eventsRelay } from './events-relay.js';
+import { serveUi } from './static-ui.js';
+
+// The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
+// and the touchscreen app. It depends on the Desk interface and the EventBus only.
+
+export interface HealthItem {
+  ok: boolean;
+  /** Plain Vietnamese, shown as is. */
+  message: string;
+}
+
+export interface ApiOptions {
+  desk: Desk;
+  bus: EventBus;
+  /** Folder of the built UI; default `dist/ui` of the project. */
+  uiDir?: string;
+  /** Optional device/central health for `GET /api/status` (e.g. scanner, central). */
+  health?: () => Promise<Record<string, HealthItem>>;
+}
+
+const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
+
+export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise<void> {
+  const { desk, bus } = opts;
+  app.setErrorHandler((err, req, reply) => replyWithError(err, req, reply));
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+
+  app.get('/api/status', async () => ({
+    version: VERSION,
+    time: new Date().toISOString(),
+    token: desk.tokenState(),
+    health: opts.health ? await opts.health() : {},
+  }));
+  jobRoutes(app, desk);
+  documentRoutes(app, desk);
+  tokenRoutes(app, desk);
+  eventsRelay(app, bus, desk);
+  await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));
+}

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Desk, ScanOptions } from '../pipeline/desk.js';
+import type { DocumentFields } from '../extract/fields.js';
+import { actorOf } from './actor.js';
+import { notFound } from './http-errors.js';
+import { documentFieldsSchema, idParams, pageParams, scanBody } from './schemas.js';
+
+// Scan jobs: start a scan, watch it, preview its pages, then discard it or register it.
+
+type IdReq = { Params: { id: string } };
+
+export function jobRoutes(app: FastifyInstance, desk: Desk): void {
+  const jobOr404 = (id: string) => {
+    const job = desk.getJob(id);
+    if (!job) throw notFound('Không tìm thấy lượt quét này. Có thể nó đã bị xoá.', `job ${id} not found`);
+    return job;
+  };
+
+  app.post<{ Body: ScanOptions | null }>('/api/scan', { schema: { body: scanBody } }, async (req) => {
+    return desk.startScan(req.body ?? {}, actorOf(req));
+  });
+
+  app.get('/api/jobs', async () => desk.listJobs());
+
+  app.get<IdReq>('/api/jobs/:id', { schema: { params: idParams } }, async (req) => jobOr404(req.params.id));
+
+  app.get<{ Params: { id: string; n: number } }>(
+    '/api/jobs/:id/pages/:n(^\\d+).jpg',
+    { schema: { params: pageParams } },
+    async (req, reply) => {
+      const file = desk.pagePreview(req.params.id, req.params.n);
+      if (!file) throw notFound('Không tìm thấy ảnh trang này.', `no preview for job ${req.params.id} page ${req.params.n}`);
+      // Previews belong to a job that may be discarded; never let the browser keep them.
+      let jpeg: Buffer;
+      try {
+        jpeg = await readFile(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        throw notFound('Không tìm thấy ảnh trang này.', `preview ${file} is gone`);
+      }
+      // Previews belong to a job that may be discarded; never let the browser keep them.
+      return reply.header('cache-control', 'no-store').type('image/jpeg').send(jpeg);
+    },
+  );
+
+  app.post<IdReq>('/api/jobs/:id/discard', { schema: { params: idParams } }, async (req) => {
+    const actor = actorOf(req);
+    jobOr404(req.params.id);
+    await desk.discardJob(req.params.id, actor);
+    return { ok: true };
+  });
+
+  app.post<IdReq & { Body: DocumentFields }>(
+    '/api/jobs/:id/register',
+    { schema: { params: idParams, body: documentFieldsSchema } },
+    async (req) => {
+      const actor = actorOf(req);
+      jobOr404(req.params.id);
+      return desk.registerJob(req.params.id, normalizeFields(req.body), actor);
+    },
+  );
+}
+
+/** Text is stored NFC (TCVN 6909); a touch keyboard may produce decomposed forms. */
+function normalizeFields(f: DocumentFields): DocumentFields {
+  const nfc = (v: string | null | undefined) => (typeof v === 'string' ? v.normalize('NFC').trim() || null : null);
+  return {
+    issuerParent: nfc(f.issuerParent),
+    issuer: nfc(f.issuer),
+    numberNotation: nfc(f.numberNotation),
+    number: nfc(f.number),
+    place: nfc(f.place),
+    date: f.date ?? null,
+    type: nfc(f.type) ?? 'Công văn',
+    summary: nfc(f.summary),
+    authority: nfc(f.authority),
+    signerTitle: nfc(f.signerTitle),
+    signer: nfc(f.signer),
+    recipients: f.recipients.map((r) => r.normalize('NFC').trim()).filter((r) => r !== ''),
+    confidentiality: f.confidentiality ?? null,
+    urgency: f.urgency ?? null,
+    pages: f.pages,
+  };
+}

@@ -1,0 +1,57 @@
+// JSON schemas of every request the API accepts; fastify rejects anything else with 400 before a
+// handler runs.
+
+const text = { type: ['string', 'null'], maxLength: 2000 } as const;
+
+/** The clerk-confirmed DocumentFields (appliance/extract/fields.ts). */
+export const documentFieldsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuer', 'numberNotation', 'date', 'type', 'summary', 'recipients', 'confidentiality', 'urgency', 'pages'],
+  properties: {
+    issuerParent: text,
+    issuer: text,
+    numberNotation: { type: ['string', 'null'], maxLength: 200 },
+    number: { type: ['string', 'null'], maxLength: 50 },
+    place: text,
+    date: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }] },
+    type: { type: 'string', minLength: 1, maxLength: 200 },
+    summary: text,
+    authority: text,
+    signerTitle: text,
+    signer: text,
+    recipients: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 2000 } },
+    confidentiality: { enum: [null, 'Mật', 'Tối mật', 'Tuyệt mật'] },
+    urgency: { enum: [null, 'Khẩn', 'Thượng khẩn', 'Hỏa tốc'] },
+    pages: { type: 'integer', minimum: 0, maximum: 10000 },
+  },
+} as const;
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^/]+$' } },
+} as const;
+
+export const pageParams = {
+  type: 'object',
+  required: ['id', 'n'],
+  properties: { ...idParams.properties, n: { type: 'integer', minimum: 1, maximum: 10000 } },
+} as const;
+
+export const scanBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    source: { enum: ['adf', 'adf-duplex', 'flatbed'] },
+    mode: { enum: ['color', 'gray'] },
+    dpi: { type: 'integer', minimum: 75, maximum: 1200 },
+  },
+} as const;
+
+export const pinBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pin'],
+  properties: { pin: { type: 'string', minLength: 4, maxLength: 32 } },
+} as const;

@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { notFound } from './http-errors.js';
+
+// The built touchscreen app (`dist/ui`) at `/`. Any other GET that is not an API call gets
+// index.html (single-page app); unknown `/api/…` paths get a JSON 404.
+
+export async function serveUi(app: FastifyInstance, uiDir: string): Promise<void> {
+  const built = existsSync(join(uiDir, 'index.html'));
+  if (built) await app.register(fastifyStatic, { root: uiDir, wildcard: false, index: ['index.html'] });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.method !== 'GET' || req.url.startsWith('/api/')) {
+      throw notFound('Không có chức năng này.', `no route ${req.method} ${req.url}`);
+    }
+    if (!built) {
+      return reply.code(503).type('text/plain; charset=utf-8')
+        .send('Giao diện chưa được dựng. Hãy chạy "npm run build" trong thư mục dự án.');
+    }
+    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+  });
+}
