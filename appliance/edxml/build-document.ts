@@ -1,0 +1,105 @@
+import { SohoaError } from '../errors.js';
+import type { DocumentFields } from '../extract/fields.js';
+import { documentIdFor, edxmlDate, edxmlTimestamp, isOrganId, priorityOf, safeAttachmentName } from './format.js';
+import type { Organ } from './types.js';
+import { buildEdxml, text } from './xml.js';
+
+/** Each attachment at most 50 MB (Tuyên Quang art. 8.3): the PDF stage compresses or splits. */
+export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+
+export interface NewDocumentInput {
+  /** This agency (the sender). */
+  from: Organ;
+  to: Organ[];
+  /** The confirmed fields; `issuerId` is the issuer's OrganId when the directory knows it. */
+  fields: DocumentFields & { issuerId?: string | null };
+  /** When the document was received here (ISO 8601): the trace header's timestamp. */
+  arrival?: { date: string };
+  attachment: { fileName: string; pdf: Uint8Array };
+  /** Overrides the DocumentId computed from issuer id (else `from.id`), date and number. */
+  documentId?: string;
+  /** When the package is built (trace timestamp when no arrival is given). */
+  now?: Date;
+}
+
+function missing(what: string, vi: string): SohoaError {
+  return new SohoaError('request.invalid', `Thiếu ${vi}: hãy bổ sung trước khi gửi.`, `edXML package needs ${what}`);
+}
+
+/**
+ * Legal normative documents (văn bản quy phạm pháp luật) carry the year in their number
+ * ("48/2017/QĐ-UBND"); QCVN 102 DocumentType/Type is 2 for them, 1 for administrative documents.
+ */
+function documentTypeCode(numberNotation: string): '1' | '2' {
+  return /^[^/]+\/\d{4}\/[^/]+$/.test(numberNotation) ? '2' : '1';
+}
+
+/** Builds a QCVN 102:2016 "new document" package carrying one signed PDF inline (base64). */
+export function buildNewDocumentPackage(input: NewDocumentInput): string {
+  const { from, to, fields, attachment } = input;
+  if (!isOrganId(from.id)) throw new SohoaError('request.invalid', 'Mã định danh cơ quan gửi không hợp lệ. Hãy báo kỹ thuật viên.', `bad sender OrganId: ${from.id}`);
+  for (const o of to) if (!isOrganId(o.id)) throw new SohoaError('request.invalid', 'Mã định danh cơ quan nhận không hợp lệ. Hãy báo kỹ thuật viên.', `bad recipient OrganId: ${o.id}`);
+  if (to.length === 0) throw missing('a recipient', 'nơi nhận');
+  if (!fields.numberNotation) throw missing('numberNotation', 'số, ký hiệu văn bản');
+  if (!fields.date) throw missing('date', 'ngày ban hành');
+  if (attachment.pdf.byteLength > MAX_ATTACHMENT_BYTES) {
+    throw new SohoaError('pdf.build', 'Tệp PDF lớn hơn 50 MB: cần nén hoặc tách trước khi gửi.', `attachment is ${attachment.pdf.byteLength} bytes`);
+  }
+
+  const numberNotation = fields.numberNotation.normalize('NFC').trim();
+  const slash = numberNotation.indexOf('/');
+  const number = fields.number ?? (slash > 0 ? numberNotation.slice(0, slash) : numberNotation);
+  const notation = slash > 0 ? numberNotation.slice(slash + 1) : '';
+  const issuerId = fields.issuerId && isOrganId(fields.issuerId) ? fields.issuerId : from.id;
+  const documentId = input.documentId ?? documentIdFor(issuerId, fields.date, numberNotation);
+  const name = safeAttachmentName(attachment.fileName);
+  const cid = 'cid:1';
+  const traceAt = input.arrival ? new Date(input.arrival.date) : (input.now ?? new Date());
+
+  const organ = (o: Organ) => ({ OrganId: text(o.id), OrganName: text(o.name) });
+  const header = {
+    MessageHeader: {
+      From: organ(from),
+      To: to.map(organ),
+      DocumentId: text(documentId),
+      Code: { CodeNumber: text(number), CodeNotation: text(notation) },
+      PromulgationInfo: { Place: text(fields.place), PromulgationDate: edxmlDate(fields.date) },
+      DocumentType: { Type: documentTypeCode(numberNotation), TypeName: text(fields.type || 'Công văn') },
+      Subject: text(fields.summary),
+      SignerInfo: {
+        Competence: text(fields.authority),
+        Position: text(fields.signerTitle),
+        FullName: text(fields.signer),
+      },
+      OtherInfo: {
+        Priority: String(priorityOf(fields.urgency)),
+        PageAmount: String(fields.pages),
+      },
+      ToPlaces: { Place: fields.recipients.map((r) => text(r)) },
+    },
+    TraceHeaderList: {
+      TraceHeader: [{ OrganId: text(from.id), Timestamp: edxmlTimestamp(traceAt) }],
+    },
+  };
+  const body = {
+    edXMLManifest: {
+      '@_version': '1.0',
+      Reference: [{ ContentId: cid, ContentType: 'application/pdf', Description: name, AttachmentName: name }],
+    },
+  };
+  const envelope = { edXMLHeader: header, edXMLBody: body };
+  // AttachmentEncoded sits after the envelope; published packages write its children unprefixed
+  // except ContentTransferEncoded — we prefix all of them, which parsers without prefixes accept.
+  const attachments = {
+    AttachmentEncoded: {
+      Attachment: [{
+        ContentId: cid,
+        AttachmentName: name,
+        Description: name,
+        ContentType: 'application/pdf',
+        ContentTransferEncoded: Buffer.from(attachment.pdf.buffer, attachment.pdf.byteOffset, attachment.pdf.byteLength).toString('base64'),
+      }],
+    },
+  };
+  return buildEdxml(envelope, attachments);
+}
