@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../../appliance/log.js';
+import { EsclSimulator } from './simulator.js';
+
+// Standalone: node dist/drivers/scanner/escl-simulator/main.js --port 8091 --pages DIR
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8091' },
+    host: { type: 'string', default: '127.0.0.1' },
+    pages: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  process.stdout.write('escl-simulator [--port 8091] [--host 127.0.0.1] [--pages DIR]\n'
+    + '  DIR: one subfolder of page images per document; each scan job feeds the next document.\n');
+  process.exit(0);
+}
+const sim = new EsclSimulator({ port: Number(values.port), host: values.host, pagesDir: values.pages, log: createLogger() });
+const { url } = await sim.start();
+process.stderr.write(`eSCL simulator at ${url}\n`);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void sim.stop().then(() => process.exit(0)));

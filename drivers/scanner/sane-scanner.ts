@@ -1,0 +1,166 @@
+import { spawn, execFile } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Logger } from '../../appliance/log.js';
+import type { Scanner, ScanRequest, ScannedPage, ScannerInfo } from './scanner.js';
+import { parseDeviceOptions, pickMode, pickResolution, pickSource, type DeviceOptions } from './sane-options.js';
+import { scannerErrors } from './scanner-errors.js';
+
+// A SANE scanner driven through `scanimage` (one process per job, argument array, never a shell).
+// `--batch-print` announces each page on stdout once its file is complete, so pages are yielded
+// while the next sheet is still being scanned.
+
+export interface SaneScannerOptions {
+  /** SANE device name, e.g. `test:0` or `airscan:e0:Sohoa demo scanner`. */
+  device: string;
+  /** SANE_CONFIG_DIR for scanimage (a private config); unset = the system's. */
+  saneConfigDir?: string;
+  log?: Logger;
+  /**
+   * Extra backend options appended to every scan, for the technician and tests only, e.g.
+   * `['--read-return-value', 'SANE_STATUS_JAMMED']` on the `test` backend.
+   */
+  extraArgs?: string[];
+  /** Paper size in mm (default A4), clamped to the device's scan area. */
+  paperMm?: { width: number; height: number };
+  /** The scanimage binary (default: from PATH). */
+  scanimage?: string;
+}
+
+const A4 = { width: 210, height: 297 };
+
+/** Devices with a job running, across all instances: the hardware takes one job at a time. */
+const busyDevices = new Set<string>();
+
+/** Sentences scanimage prints (sane_strstatus) that mean paper problems rather than a broken device. */
+const PAPER_STATUS: Array<[RegExp, 'jammed' | 'no-docs' | 'cover-open']> = [
+  [/Document feeder jammed/i, 'jammed'],
+  [/Document feeder out of documents/i, 'no-docs'],
+  [/Scanner cover is open/i, 'cover-open'],
+];
+
+/** scanimage's exit status is the SANE status of the failure. */
+const EXIT_STATUS: Record<number, 'jammed' | 'no-docs' | 'cover-open'> = { 6: 'jammed', 7: 'no-docs', 8: 'cover-open' };
+
+export class SaneScanner implements Scanner {
+  readonly device: string;
+  private optionsCache?: Promise<DeviceOptions>;
+
+  constructor(private readonly opts: SaneScannerOptions) {
+    this.device = opts.device;
+  }
+
+  async probe(): Promise<ScannerInfo> {
+    const options = await this.deviceOptions(true);
+    const list = await this.run(['-f', '%d\t%v\t%m\n', '-L']).catch(() => '');
+    const row = list.split('\n').map((l) => l.split('\t')).find((r) => r[0] === this.device);
+    return { device: this.device, vendor: row?.[1] ?? 'unknown', model: row?.[2] ?? 'unknown', sources: options.sources };
+  }
+
+  async *scan(req: ScanRequest): AsyncGenerator<ScannedPage> {
+    if (busyDevices.has(this.device)) throw scannerErrors.busy(`device ${this.device} already has a job running`);
+    busyDevices.add(this.device);
+    try {
+      yield* this.runJob(req);
+    } finally {
+      busyDevices.delete(this.device);
+    }
+  }
+
+  private async *runJob(req: ScanRequest): AsyncGenerator<ScannedPage> {
+    req.signal?.throwIfAborted();
+    const options = await this.deviceOptions(false);
+    const source = pickSource(options.sources, req.source);
+    const mode = pickMode(options.modes, req.mode);
+    if (!source) throw scannerErrors.device(`${this.device} offers no source for "${req.source}" (has: ${options.sources.join(', ')})`);
+    if (!mode) throw scannerErrors.device(`${this.device} offers no mode for "${req.mode}" (has: ${options.modes.join(', ')})`);
+    const dpi = pickResolution(options.resolutions, req.dpi);
+    const outDir = resolve(req.outDir);
+    const args = ['-d', this.device, '--source', source, '--mode', mode, '--resolution', String(dpi), ...this.geometryArgs(options)];
+    args.push('--format=tiff', `--batch=${join(outDir, 'page-%d.tiff')}`, '--batch-print');
+    if (req.source === 'flatbed') args.push('--batch-count=1');
+    else if (req.maxPages) args.push(`--batch-count=${req.maxPages}`);
+    args.push(...(this.opts.extraArgs ?? []));
+
+    this.opts.log?.info({ device: this.device, args }, 'scan started');
+    const child = spawn(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    const exited = new Promise<number | null>((res) => {
+      child.once('error', (err) => { stderr += `\n${err.message}`; res(null); });
+      child.once('close', (code) => res(code));
+    });
+    const onAbort = () => child.kill('SIGTERM');
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+
+    let pages = 0;
+    try {
+      for await (const line of createInterface({ input: child.stdout })) {
+        const path = line.trim();
+        if (!path) continue;
+        pages++;
+        this.opts.log?.debug({ device: this.device, page: pages, path }, 'page scanned');
+        yield { index: pages, path, dpi };
+      }
+      const code = await exited;
+      req.signal?.throwIfAborted();
+      const failure = this.classify(code, stderr, pages);
+      if (failure) {
+        // A sheet that failed half-way leaves a torn file behind: drop it so only whole pages remain.
+        await rm(join(outDir, `page-${pages + 1}.tiff`), { force: true });
+        await rm(join(outDir, `page-${pages + 1}.tiff.part`), { force: true });
+        this.opts.log?.warn({ device: this.device, code: failure.code, pages, stderr: stderr.trim() }, 'scan failed');
+        throw failure;
+      }
+      this.opts.log?.info({ device: this.device, pages }, 'scan finished');
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+  }
+
+  /** null when the job ended normally (feeder ran out after at least one page, or maxPages reached). */
+  private classify(code: number | null, stderr: string, pages: number) {
+    const detail = stderr.trim() || `scanimage exited with ${code}`;
+    // Failures read "scanimage: sane_start: <status>" or "scanimage: open of device … failed: …";
+    // other "scanimage:" lines are warnings (e.g. a rounded geometry value).
+    const errorLines = stderr.split('\n').filter((l) => /^scanimage: (sane_\w+: |open of device )/.test(l));
+    const kind = PAPER_STATUS.find(([re]) => errorLines.some((l) => re.test(l)))?.[1] ?? EXIT_STATUS[code ?? -1];
+    if (kind === 'jammed') return scannerErrors.jammed(detail);
+    if (kind === 'cover-open') return scannerErrors.coverOpen(detail);
+    if (kind === 'no-docs') return pages > 0 ? null : scannerErrors.noDocs(detail); // running out ends every batch
+    if (code !== 0 || errorLines.length > 0) return scannerErrors.device(detail);
+    return pages > 0 ? null : scannerErrors.noDocs(detail);
+  }
+
+  private geometryArgs(o: DeviceOptions): string[] {
+    const paper = this.opts.paperMm ?? A4;
+    const args: string[] = [];
+    if (o.width) args.push('-l', '0', '-x', String(Math.min(paper.width, o.width.max)));
+    if (o.height) args.push('-t', '0', '-y', String(Math.min(paper.height, o.height.max)));
+    return args;
+  }
+
+  /** The device's options, asked once (`scanimage -A` opens the device: it is also the probe). */
+  private deviceOptions(fresh: boolean): Promise<DeviceOptions> {
+    if (fresh || !this.optionsCache) {
+      this.optionsCache = this.run(['-d', this.device, '-A']).then(parseDeviceOptions);
+      this.optionsCache.catch(() => { this.optionsCache = undefined; });
+    }
+    return this.optionsCache;
+  }
+
+  private run(args: string[]): Promise<string> {
+    return new Promise((res, rej) => {
+      execFile(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), timeout: 30_000 }, (err, stdout, stderr) => {
+        if (err) rej(scannerErrors.device(`scanimage ${args.join(' ')}: ${String(stderr).trim() || err.message}`));
+        else res(String(stdout));
+      });
+    });
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return this.opts.saneConfigDir ? { ...process.env, SANE_CONFIG_DIR: this.opts.saneConfigDir } : process.env;
+  }
+}

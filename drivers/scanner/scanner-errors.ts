@@ -1,0 +1,24 @@
+import { SohoaError } from '../../appliance/errors.js';
+
+// The clerk-facing wording of every scanner failure, in one place so drivers agree.
+
+export const scannerErrors = {
+  busy: (detail?: string) =>
+    new SohoaError('scanner.busy', 'Máy quét đang bận với một lượt quét khác. Hãy đợi lượt đó xong rồi thử lại.', detail),
+  noDocs: (detail?: string) =>
+    new SohoaError('scanner.no-docs', 'Khay nạp giấy đang trống. Hãy đặt văn bản vào khay rồi bấm Quét lại.', detail),
+  jammed: (detail?: string) =>
+    new SohoaError(
+      'scanner.jammed',
+      'Giấy bị kẹt trong máy quét. Hãy mở nắp, gỡ tờ bị kẹt, đặt lại các trang chưa quét vào khay rồi bấm Quét tiếp. Các trang đã quét vẫn được giữ.',
+      detail,
+    ),
+  coverOpen: (detail?: string) =>
+    new SohoaError('scanner.cover-open', 'Nắp máy quét đang mở. Hãy đóng nắp lại rồi bấm Quét.', detail),
+  device: (detail?: string) =>
+    new SohoaError(
+      'scanner.device',
+      'Không điều khiển được máy quét. Hãy kiểm tra máy quét đã bật và đã cắm cáp, rồi thử lại; nếu vẫn lỗi, báo kỹ thuật viên.',
+      detail,
+    ),
+};
