@@ -1,5 +1,6 @@
 // The signing-token seam: what signing needs from the agency's PKCS#11 token. The driver knows
 // nothing of PDFs: it logs in and signs bytes.
+import type { ErrorInfo } from '../../appliance/errors.js';
 
 export interface TokenFlags {
   loginRequired: boolean;
@@ -24,7 +25,22 @@ export interface TokenSelector {
   serial?: string;
 }
 
+/** What the UI shows of the token; same shape as `TokenState` of appliance/events.ts. */
+export interface TokenStatus {
+  present: boolean;
+  label: string | null;
+  serial: string | null;
+  loggedIn: boolean;
+  pinCountLow: boolean;
+  pinFinalTry: boolean;
+  pinLocked: boolean;
+  /** Why the token cannot be used (module missing, several tokens, device error), else null. */
+  error: ErrorInfo | null;
+}
+
 export interface SigningToken {
+  /** Starts the token worker; never throws for a missing module or token (see status()). */
+  start(): Promise<void>;
   /** Tokens currently present (module loaded lazily; a missing module throws `token.module`). */
   list(): Promise<TokenSlotInfo[]>;
   /** Logs in to the selected token with a PIN typed by a person. Never retried by the driver. */
@@ -33,9 +49,14 @@ export interface SigningToken {
   /** DER of the signing certificate (the certificate object whose CKA_ID matches the key). */
   certificate(): Promise<Uint8Array>;
   mechanisms(): Promise<SignMechanism[]>;
-  /** Signs `data` (the token hashes it: CKM_SHA256_RSA_PKCS etc.). Requires login. */
+  /** Signs `data` (the token hashes it: CKM_SHA256_RSA_PKCS etc.; ECDSA returns DER). Requires login. */
   sign(data: Uint8Array, mechanism?: SignMechanism): Promise<Uint8Array>;
   /** Current state for the UI; cheap, never prompts. */
   status(): Promise<TokenSlotInfo & { present: boolean; loggedIn: boolean } | { present: false; loggedIn: false }>;
+  /** The last known state, synchronously (kept current by the worker's presence polling). */
+  state(): TokenStatus;
+  /** Called on every change of state(); returns the unsubscribe function. */
+  onChange(fn: (s: TokenStatus) => void): () => void;
+  /** Logs out, finalizes the module and stops the worker. */
   close(): Promise<void>;
 }
