@@ -1,0 +1,232 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, ApiError, errorInfo } from '../api.js';
+import { useEvents, useReconnect } from '../events.js';
+import { S } from '../strings.js';
+import type { DocumentFields, DocumentView, ErrorInfo, ExtractionResult, JobView, PageView } from '../types.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { StateBadge } from '../components/state-badge.js';
+import { ReviewForm, anyDoubtful } from './review-form.js';
+
+// Quét → pages appear as they are scanned → Kiểm tra the extracted fields → Đăng ký. One job at a
+// time on screen: the clerk finishes (registers or discards) before the next scan. What is shown
+// comes from the API; events only say when to look again.
+
+const ACTIVE: JobView['state'][] = ['scanning', 'extracting', 'review'];
+
+export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUser: () => void }) {
+  const [job, setJob] = useState<JobView | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [fields, setFields] = useState<DocumentFields | null>(null);
+  const [outcome, setOutcome] = useState<DocumentView | null>(null);
+  const [secretDone, setSecretDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [discardArmed, setDiscardArmed] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  const show = useCallback((j: JobView) => {
+    setJob(j);
+    if (j.state === 'review' && j.result) setFields((f) => f ?? fieldsOf(j.result!));
+    if (j.state === 'failed' && j.error) setError(j.error);
+  }, []);
+
+  const refresh = useCallback(async (jobId: string) => {
+    try {
+      show(await api.get<JobView>(`/api/jobs/${encodeURIComponent(jobId)}`));
+    } catch (err) {
+      // A job that scanned nothing is removed by the appliance; its job.failed event carries the reason.
+      if (!(err instanceof ApiError && err.status === 404)) setError(errorInfo(err));
+    }
+  }, [show]);
+
+  // On load and after a reconnect: resume the job the desk is working on, if any.
+  const resume = useCallback(async () => {
+    try {
+      const jobs = await api.get<JobView[]>('/api/jobs');
+      const active = jobs.find((j) => ACTIVE.includes(j.state));
+      if (active) show(active);
+      else setJob((j) => (j && ACTIVE.includes(j.state) ? null : j));
+    } catch (err) {
+      setError(errorInfo(err));
+    }
+  }, [show]);
+  useEffect(() => void resume(), [resume]);
+  useReconnect(resume);
+
+  useEvents((e) => {
+    if (!('jobId' in e.data)) return;
+    const { jobId } = e.data;
+    if (e.event === 'scan.started' && (starting || !job)) {
+      void refresh(jobId);
+      return;
+    }
+    if (!job || job.jobId !== jobId) return;
+    if (e.event === 'scan.page') {
+      // Show the thumbnail at once; the refresh confirms the job's state.
+      const p: PageView = { page: e.data.page, imageUrl: e.data.imageUrl, blank: e.data.blank };
+      setJob((j) => (j && !j.pages.some((x) => x.page === p.page) ? { ...j, pages: [...j.pages, p] } : j));
+    }
+    if (e.event === 'scan.failed' || e.event === 'job.failed') setError(e.data.error);
+    void refresh(jobId);
+  });
+
+  const scan = async () => {
+    if (!user) return onNeedUser();
+    setError(null);
+    setOutcome(null);
+    setSecretDone(false);
+    setFields(null);
+    setJob(null);
+    setStarting(true);
+    try {
+      show(await api.post<JobView>('/api/scan', {}));
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const register = async () => {
+    if (!job || !fields) return;
+    if (!user) return onNeedUser();
+    setBusy(true);
+    setError(null);
+    try {
+      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, fields);
+      setOutcome(doc);
+      setJob({ ...job, state: 'registered', docId: doc.docId });
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const discard = async () => {
+    if (!job) return;
+    if (!discardArmed) {
+      // Two touches: a stray touch must not throw away a scanned document.
+      setDiscardArmed(true);
+      setTimeout(() => setDiscardArmed(false), 4000);
+      return;
+    }
+    setDiscardArmed(false);
+    setBusy(true);
+    try {
+      await api.post(`/api/jobs/${encodeURIComponent(job.jobId)}/discard`);
+      setJob(null);
+      setFields(null);
+      setError(null);
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirmSecret = async () => {
+    if (!outcome) return;
+    setBusy(true);
+    try {
+      setOutcome(await api.post<DocumentView>(`/api/documents/${encodeURIComponent(outcome.docId)}/confirm-secret`));
+      setSecretDone(true);
+      setJob(null);
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const working = starting || (!!job && (job.state === 'scanning' || job.state === 'extracting'));
+  const canScan = !working && !(job && job.state === 'review');
+  const kept = job ? job.pages.filter((p) => !p.blank).length : 0;
+
+  return (
+    <div class="scan-screen">
+      <aside class="scan-side">
+        <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
+        <p class="progress" role="status" data-testid="progress">{progressText(starting, job, outcome)}</p>
+        {job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
+        <div class="thumbs" data-testid="thumbs">
+          {job?.pages.map((p) => (
+            <figure class={`thumb ${p.blank ? 'thumb-blank' : ''}`} key={p.page} data-page={p.page}>
+              <img src={p.imageUrl} alt={S.scan.page(p.page)} loading="lazy" />
+              <figcaption>{S.scan.page(p.page)}{p.blank && <strong> — {S.scan.blank}</strong>}</figcaption>
+            </figure>
+          ))}
+        </div>
+      </aside>
+
+      <div class="scan-main">
+        <ErrorBanner error={error} onDismiss={() => setError(null)} />
+        {outcome ? (
+          <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
+        ) : job?.state === 'review' && job.result && fields ? (
+          <>
+            <h1>{S.review.title}</h1>
+            {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
+            {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
+            <ReviewForm result={job.result} fields={fields} onChange={setFields} disabled={busy} />
+            <div class="actions">
+              <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
+              <button class="btn btn-primary btn-register" data-testid="register" disabled={busy} onClick={register}>
+                {busy ? S.review.registering : S.review.register}
+              </button>
+            </div>
+          </>
+        ) : (
+          <p class="lead placeholder">{working ? progressText(starting, job, null) : S.scan.startHint}</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Outcome(props: { doc: DocumentView; secretDone: boolean; busy: boolean; onConfirmSecret: () => void; onNext: () => void }) {
+  const { doc } = props;
+  if (doc.state === 'held-secret' || props.secretDone) {
+    return (
+      <div class="outcome outcome-secret" data-testid="secret">
+        <h1>{S.outcome.secretTitle}</h1>
+        <p class="lead">{S.outcome.secretBody}</p>
+        {doc.message && <p>{doc.message}</p>}
+        {props.secretDone
+          ? <p class="lead text-ok">{S.outcome.secretDone}</p>
+          : <button class="btn btn-primary btn-wide" disabled={props.busy} onClick={props.onConfirmSecret}>{S.outcome.secretConfirm}</button>}
+      </div>
+    );
+  }
+  return (
+    <div class="outcome" data-testid="outcome">
+      <h1>{S.outcome.registered(doc.arrivalNumber)}</h1>
+      <p class="lead">{doc.fields.numberNotation ?? ''} — {doc.fields.summary ?? ''}</p>
+      <p><StateBadge doc={doc} /></p>
+      {doc.duplicateOf && <p class="banner banner-warn" data-testid="duplicate">{S.outcome.duplicate(doc.duplicateOf)}</p>}
+      {doc.message && <p>{doc.message}</p>}
+      <p>{S.outcome.queued}</p>
+      <button class="btn btn-primary btn-wide" onClick={props.onNext}>{S.scan.newScan}</button>
+    </div>
+  );
+}
+
+function progressText(starting: boolean, job: JobView | null, outcome: DocumentView | null): string {
+  if (starting) return S.scan.starting;
+  if (outcome || !job) return '';
+  switch (job.state) {
+    case 'scanning': return S.scan.scanningPage(job.pages.length + 1);
+    case 'extracting': return S.scan.recognising;
+    case 'review': return S.scan.review;
+    case 'failed': return S.scan.failed;
+    default: return '';
+  }
+}
+
+function fieldsOf(r: ExtractionResult): DocumentFields {
+  return {
+    issuerParent: r.issuerParent, issuer: r.issuer, numberNotation: r.numberNotation, number: r.number,
+    place: r.place, date: r.date, type: r.type, summary: r.summary, authority: r.authority,
+    signerTitle: r.signerTitle, signer: r.signer, recipients: [...r.recipients],
+    confidentiality: r.confidentiality, urgency: r.urgency, pages: r.pages,
+  };
+}

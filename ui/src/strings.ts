@@ -1,0 +1,132 @@
+// Every word the clerk reads, in one place. Plain Vietnamese; no jargon.
+import type { FieldKey } from '../../appliance/extract/fields.js';
+import type { DocumentState } from '../../appliance/events.js';
+
+export const S = {
+  appName: 'Sohoa — Văn thư',
+  nav: { scan: 'Quét', status: 'Trạng thái', token: 'Khoá ký số', user: 'Người dùng' },
+
+  connection: {
+    online: 'Đã kết nối',
+    offline: 'Mất kết nối với thiết bị — đang kết nối lại…',
+  },
+
+  user: {
+    title: 'Người dùng',
+    none: 'Chưa chọn người dùng',
+    intro: 'Chọn tên của bạn. Mọi thao tác quét, đăng ký, ký số được ghi lại theo tên này.',
+    addLabel: 'Thêm tên mới',
+    addPlaceholder: 'Họ và tên, ví dụ: Nguyễn Thị Lan',
+    add: 'Thêm',
+    current: (n: string) => `Đang dùng: ${n}`,
+    remove: 'Bỏ tên này',
+    mustChoose: 'Hãy chọn người dùng trước khi làm việc.',
+  },
+
+  scan: {
+    start: 'Quét',
+    startHint: 'Đặt văn bản vào khay nạp giấy rồi chạm “Quét”.',
+    starting: 'Đang khởi động máy quét…',
+    scanningPage: (n: number) => `Đang quét trang ${n}…`,
+    recognising: 'Đang nhận dạng chữ…',
+    review: 'Kiểm tra thông tin rồi chạm “Đăng ký”.',
+    blank: 'trang trắng — bỏ qua',
+    page: (n: number) => `Trang ${n}`,
+    pagesKept: (n: number) => `${n} trang được giữ lại`,
+    discard: 'Huỷ bản quét',
+    discardConfirm: 'Chạm lần nữa để huỷ',
+    newScan: 'Quét văn bản tiếp theo',
+    failed: 'Không quét được văn bản.',
+    noPagesYet: 'Chưa có trang nào.',
+  },
+
+  review: {
+    title: 'Kiểm tra',
+    doubtful: 'Ô viền cam: máy đọc chưa chắc chắn — hãy kiểm tra kỹ.',
+    register: 'Đăng ký',
+    registering: 'Đang đăng ký…',
+    recipientsHint: 'Mỗi dòng một nơi nhận',
+    none: '— không —',
+  },
+
+  fields: {
+    issuerParent: 'Cơ quan chủ quản',
+    issuer: 'Cơ quan ban hành',
+    numberNotation: 'Số, ký hiệu',
+    number: 'Số',
+    place: 'Địa danh',
+    date: 'Ngày ban hành',
+    type: 'Loại văn bản',
+    summary: 'Trích yếu',
+    authority: 'Thẩm quyền ký',
+    signerTitle: 'Chức vụ người ký',
+    signer: 'Người ký',
+    recipients: 'Nơi nhận',
+    confidentiality: 'Độ mật',
+    urgency: 'Độ khẩn',
+    pages: 'Số trang',
+  } satisfies Record<FieldKey, string>,
+
+  outcome: {
+    registered: (n: number | null) => (n === null ? 'Đã đăng ký.' : `Đã đăng ký — số đến ${n}.`),
+    queued: 'Văn bản sẽ được ký số và gửi lên hệ thống của tỉnh. Xem tiến độ ở “Trạng thái”.',
+    duplicate: (other: string) =>
+      `Chú ý: văn bản cùng cơ quan ban hành và cùng số, ký hiệu đã được đăng ký trước đó (${other}). Hãy kiểm tra xem có phải nhận trùng không.`,
+    secretTitle: 'Văn bản MẬT — không gửi điện tử',
+    secretBody:
+      'Văn bản này có dấu độ mật. Theo quy định, văn bản mật không được gửi qua mạng: máy sẽ không tải lên hệ thống. Hãy giữ và chuyển bản giấy theo quy trình văn bản mật. Bản quét trên máy sẽ bị xoá.',
+    secretConfirm: 'Đã hiểu — xoá bản quét',
+    secretDone: 'Đã xoá bản quét. Hãy lưu giữ bản giấy theo quy trình văn bản mật.',
+  },
+
+  status: {
+    title: 'Văn bản hôm nay',
+    empty: 'Hôm nay chưa đăng ký văn bản nào.',
+    arrival: 'Số đến',
+    notation: 'Số, ký hiệu',
+    summary: 'Trích yếu',
+    state: 'Tình trạng',
+    refresh: 'Tải lại',
+    attempts: (n: number) => `đã thử ${n} lần`,
+  },
+
+  states: {
+    scanning: 'Đang quét',
+    extracting: 'Đang nhận dạng',
+    review: 'Chờ kiểm tra',
+    registered: 'Đã đăng ký — chờ ký số',
+    signing: 'Đang ký số',
+    signed: 'Đã ký số',
+    queued: 'Đang chờ gửi',
+    sending: 'Đang gửi',
+    delivered: 'Đã gửi',
+    'held-secret': 'Giữ lại — tài liệu mật',
+    failed: 'Bị từ chối',
+    discarded: 'Đã huỷ',
+  } satisfies Record<DocumentState, string>,
+
+  token: {
+    title: 'Khoá ký số',
+    present: 'Đã cắm khoá ký số',
+    absent: 'Chưa cắm khoá ký số. Hãy cắm khoá vào cổng USB.',
+    unlocked: 'Khoá đã mở — máy có thể ký văn bản.',
+    locked: 'Khoá đang đóng — nhập mã PIN để mở.',
+    pinLow: 'Chú ý: sắp hết lượt nhập PIN (đã nhập sai trước đó).',
+    pinFinal: 'CẢNH BÁO: đây là lần thử cuối cùng. Nhập sai lần nữa, khoá sẽ bị khoá hẳn.',
+    pinLocked: 'Khoá ký số đã bị khoá do nhập sai PIN quá số lần. Hãy liên hệ quản trị để mở khoá.',
+    pinLabel: 'Mã PIN',
+    clear: 'Xoá',
+    back: '⌫',
+    submit: 'Mở khoá',
+    submitting: 'Đang kiểm tra mã PIN…',
+    lock: 'Đóng khoá',
+    neverRetried: 'Máy không bao giờ tự nhập lại mã PIN.',
+    label: (l: string) => `Khoá: ${l}`,
+    short: { ok: 'Khoá ký số: đã mở', locked: 'Khoá ký số: chưa mở', absent: 'Khoá ký số: chưa cắm', blocked: 'Khoá ký số: bị khoá' },
+  },
+
+  errors: {
+    network: 'Không liên lạc được với thiết bị. Hãy kiểm tra rồi thử lại.',
+    dismiss: 'Đóng',
+  },
+} as const;
