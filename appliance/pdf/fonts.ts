@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import fontkit from '@pdf-lib/fontkit';
+import type { PDFDocument, PDFFont } from 'pdf-lib';
+import { SohoaError } from '../errors.js';
+
+// DejaVu Sans (Debian fonts-dejavu-core, Bitstream Vera licence) covers every Vietnamese letter
+// precomposed, so NFC text needs no combining marks. Embedded as a subset: only the used glyphs.
+
+export const VIETNAMESE_FONT_PATH = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+
+let cached: Promise<Uint8Array> | undefined;
+
+function fontBytes(): Promise<Uint8Array> {
+  cached ??= readFile(VIETNAMESE_FONT_PATH).then(
+    (b) => new Uint8Array(b),
+    (err: Error) => {
+      cached = undefined;
+      throw new SohoaError('pdf.build', 'Thiếu phông chữ tiếng Việt để tạo tệp PDF. Hãy báo kỹ thuật viên.', `cannot read ${VIETNAMESE_FONT_PATH} (Debian package fonts-dejavu-core): ${err.message}`);
+    },
+  );
+  return cached;
+}
+
+/** Embeds the Vietnamese font (subset) into `doc`. Call `doc.flush()`/`save()` after the last use. */
+export async function embedVietnameseFont(doc: PDFDocument): Promise<PDFFont> {
+  doc.registerFontkit(fontkit);
+  return doc.embedFont(await fontBytes(), { subset: true });
+}

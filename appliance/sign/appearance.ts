@@ -1,0 +1,86 @@
+import { PDFName, type PDFDocument, type PDFFont, type PDFRef } from 'pdf-lib';
+import { embedVietnameseFont } from '../pdf/fonts.js';
+
+// The visible signature (Circular 01/2019/TT-BNV art. 6(2)(c)): the agency seal in red at about its
+// real size with the agency name and the signing time beside it; for attachments, text only
+// (number/notation + time, 10 pt black). Drawn as a form XObject for the widget's /AP /N.
+
+const MM = 72 / 25.4;
+
+export interface AppearanceSpec {
+  kind: 'seal' | 'text';
+  agencyName: string;
+  /** ISO 8601 local time shown to people. */
+  timeText: string;
+  sealPng?: Uint8Array;
+  /** Seal diameter on paper; 38 mm is the usual round agency seal. */
+  sealMm?: number;
+  /** Số/ký hiệu for the text-only appearance. */
+  label?: string;
+}
+
+export interface Appearance {
+  ref: PDFRef;
+  width: number;
+  height: number;
+}
+
+function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && font.widthOfTextAtSize(next, size) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+const num = (n: number) => (Math.round(n * 1000) / 1000).toString();
+
+function textOps(font: PDFFont, lines: string[], size: number, x: number, topY: number, leading: number, rgb: string): string {
+  let ops = `BT /F1 ${num(size)} Tf ${rgb} rg\n`;
+  lines.forEach((l, i) => {
+    ops += `1 0 0 1 ${num(x)} ${num(topY - size - i * leading)} Tm ${font.encodeText(l).toString()} Tj\n`;
+  });
+  return ops + 'ET\n';
+}
+
+export async function buildAppearance(doc: PDFDocument, spec: AppearanceSpec): Promise<Appearance> {
+  const font = await embedVietnameseFont(doc);
+  const ctx = doc.context;
+  const resources = ctx.obj({ Font: { F1: font.ref } });
+  let ops: string;
+  let width: number;
+  let height: number;
+
+  if (spec.kind === 'seal' && spec.sealPng) {
+    const image = await doc.embedPng(spec.sealPng);
+    const sealW = (spec.sealMm ?? 38) * MM;
+    const sealH = (sealW * image.height) / image.width;
+    const textW = 48 * MM;
+    const size = 7;
+    const leading = 8.5;
+    const lines = [...wrap(spec.agencyName, font, size, textW), ...wrap(`Thời gian ký: ${spec.timeText}`, font, size, textW)];
+    width = textW + 2 * MM + sealW;
+    height = Math.max(sealH, lines.length * leading + 4);
+    // Text left, vertically centred; seal at the right edge so it sits at the page's top right.
+    const textTop = height / 2 + (lines.length * leading) / 2;
+    ops = textOps(font, lines, size, 0, textTop, leading, '0.75 0 0')
+      + `q ${num(sealW)} 0 0 ${num(sealH)} ${num(width - sealW)} ${num(height - sealH)} cm /Seal Do Q\n`;
+    resources.set(PDFName.of('XObject'), ctx.obj({ Seal: image.ref }));
+  } else {
+    const size = 10;
+    const leading = 12;
+    const maxW = 80 * MM;
+    const lines = [...(spec.label ? wrap(spec.label, font, size, maxW) : wrap(spec.agencyName, font, size, maxW)), spec.timeText];
+    width = Math.min(maxW, Math.max(...lines.map((l) => font.widthOfTextAtSize(l, size)))) + 2;
+    height = lines.length * leading + 4;
+    ops = textOps(font, lines, size, 1, height - 2, leading, '0 0 0');
+  }
+  const stream = ctx.flateStream(ops, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height], Resources: resources });
+  return { ref: ctx.register(stream), width, height };
+}
