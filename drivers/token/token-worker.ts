@@ -41,18 +41,20 @@ function handle(req: Request): unknown {
 const timer = setInterval(publishState, opts.pollMs);
 
 port.on('message', ({ id, req }: ToWorker) => {
+  let reply: FromWorker;
   try {
-    const value = handle(req);
-    post({ kind: 'reply', id, ok: true, value });
+    reply = { kind: 'reply', id, ok: true, value: handle(req) };
   } catch (err) {
-    post({ kind: 'reply', id, ok: false, error: toErrorInfo(err) });
+    reply = { kind: 'reply', id, ok: false, error: toErrorInfo(err) };
   }
   if (req.op === 'close') {
     clearInterval(timer);
+    post(reply);
     port.close();
     return;
   }
-  publishState();
+  publishState(); // before the reply, so the caller sees the state its call produced
+  post(reply);
 });
 
 publishState();
