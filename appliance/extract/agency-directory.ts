@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { fold } from './vn-text.js';
+import { Lexicon, matchCase, toneKey } from './tone.js';
+
+// Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
+// provisioned list with identifiers (OrganId). Used to split the header into parent + issuer,
+// to repair OCR'd agency words, and to find the issuer's identifier.
+
+export interface AgencyEntry { name: string; id?: string; parent?: string }
+
+export const PROVINCES = `An Giang|Bà Rịa - Vũng Tàu|Bắc Giang|Bắc Kạn|Bạc Liêu|Bắc Ninh|Bến Tre|Bình Định|Bình Dương|Bình Phước|Bình Thuận|Cà Mau|Cao Bằng|Cần Thơ|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Thừa Thiên Huế|Tiền Giang|Hồ Chí Minh|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái`.split('|');
+
+const MINISTRIES = `Bộ Quốc phòng|Bộ Công an|Bộ Ngoại giao|Bộ Nội vụ|Bộ Tư pháp|Bộ Kế hoạch và Đầu tư|Bộ Tài chính|Bộ Công Thương|Bộ Nông nghiệp và Phát triển nông thôn|Bộ Nông nghiệp và Môi trường|Bộ Giao thông vận tải|Bộ Xây dựng|Bộ Tài nguyên và Môi trường|Bộ Thông tin và Truyền thông|Bộ Lao động - Thương binh và Xã hội|Bộ Văn hóa, Thể thao và Du lịch|Bộ Khoa học và Công nghệ|Bộ Giáo dục và Đào tạo|Bộ Y tế|Bộ Dân tộc và Tôn giáo|Ủy ban Dân tộc|Ngân hàng Nhà nước Việt Nam|Thanh tra Chính phủ|Văn phòng Chính phủ|Kiểm toán nhà nước|Tổng cục Thuế|Kho bạc Nhà nước|Bảo hiểm xã hội Việt Nam`.split('|');
+
+const DEPARTMENTS = `Sở Nội vụ|Sở Tư pháp|Sở Kế hoạch và Đầu tư|Sở Tài chính|Sở Công Thương|Sở Nông nghiệp và Phát triển nông thôn|Sở Giao thông vận tải|Sở Xây dựng|Sở Tài nguyên và Môi trường|Sở Thông tin và Truyền thông|Sở Lao động - Thương binh và Xã hội|Sở Văn hóa, Thể thao và Du lịch|Sở Văn hóa và Thể thao|Sở Du lịch|Sở Khoa học và Công nghệ|Sở Giáo dục và Đào tạo|Sở Y tế|Sở Ngoại vụ|Thanh tra tỉnh|Văn phòng|Văn phòng Ủy ban nhân dân|Ban Dân tộc|Ban Quản lý các khu công nghiệp|Ban Quản lý khu kinh tế|Chi cục An toàn vệ sinh thực phẩm|Chi cục Văn thư - Lưu trữ|Chi cục Thuế|Chi cục Kiểm lâm|Phòng Giáo dục và Đào tạo|Phòng Nội vụ|Phòng Tư pháp|Phòng Tài chính - Kế hoạch|Phòng Tài nguyên và Môi trường|Phòng Văn hóa và Thông tin|Phòng Y tế|Phòng Kinh tế|Phòng Lao động - Thương binh và Xã hội|Phòng Hành chính - Tổ chức|Trung tâm Phục vụ hành chính công|Hội đồng nhân dân|Ủy ban nhân dân|Ủy ban Mặt trận Tổ quốc Việt Nam`.split('|');
+
+/** Words an agency name starts with; a header line starting otherwise continues the line above. */
+const HEADS = ['UY BAN', 'UBND', 'HDND', 'HOI DONG', 'BO ', 'SO ', 'CUC ', 'TONG CUC', 'CHI CUC', 'VU ', 'VAN PHONG',
+  'BAN ', 'PHONG ', 'TRUNG TAM', 'THANH TRA', 'TRUONG ', 'BENH VIEN', 'KHO BAC', 'BAO HIEM', 'NGAN HANG',
+  'CONG AN', 'BO CHI HUY', 'DANG UY', 'TINH UY', 'HUYEN UY', 'THANH UY', 'VIEN ', 'DAI HOC', 'TONG CONG TY',
+  'CONG TY', 'DOAN ', 'MAT TRAN', 'KIEM TOAN', 'TOA AN', 'VIEN KIEM SAT', 'CHINH PHU', 'THU TUONG'];
+
+const startsAgency = (line: string): boolean => HEADS.some((h) => (fold(line) + ' ').startsWith(h));
+
+export class AgencyDirectory {
+  private readonly words: Lexicon;
+  private readonly byName = new Map<string, AgencyEntry>();
+
+  constructor(private readonly entries: AgencyEntry[]) {
+    const phrases = [...entries.map((e) => e.name), ...PROVINCES.map((p) => `Tỉnh ${p} Thành phố ${p} UBND`)];
+    this.words = new Lexicon(phrases.flatMap((p) => p.split(/[\s,]+/)).filter((w) => /\p{L}/u.test(w)).map((w) => w.toLocaleUpperCase('vi')));
+    for (const e of entries) this.byName.set(fold([e.parent, e.name].filter(Boolean).join(' ')), e);
+    for (const e of entries) if (!this.byName.has(fold(e.name))) this.byName.set(fold(e.name), e);
+  }
+
+  static builtIn(provisioned: AgencyEntry[] = []): AgencyDirectory {
+    return new AgencyDirectory([
+      ...MINISTRIES.map((name) => ({ name })), ...DEPARTMENTS.map((name) => ({ name })),
+      ...PROVINCES.map((p) => ({ name: `Ủy ban nhân dân tỉnh ${p}` })), ...provisioned,
+    ]);
+  }
+
+  /** The provisioned list: JSON array of {name, id, parent?}. */
+  static fromFile(path: string): AgencyDirectory {
+    return AgencyDirectory.builtIn(JSON.parse(readFileSync(path, 'utf8')) as AgencyEntry[]);
+  }
+
+  /** Repairs the words of an agency line printed in capitals against the directory's vocabulary. */
+  repairCaps(line: string): string {
+    return line.split(' ').map((w) => {
+      if (!/\p{L}/u.test(w) || this.words.has(w)) return w;
+      const fix = this.words.uniqueRepair(w);
+      return fix ? matchCase(fix, w) : w;
+    }).join(' ');
+  }
+
+  /** Header lines (left column, top to bottom) → parent agency (or null) and issuer. */
+  splitHeader(lines: string[]): { parent: string | null; issuer: string | null } {
+    const names: string[] = [];
+    for (const l of lines.map((x) => this.repairCaps(x.trim())).filter(Boolean)) {
+      if (!names.length || startsAgency(l)) names.push(l);
+      else names[names.length - 1] += ' ' + l;
+    }
+    if (!names.length) return { parent: null, issuer: null };
+    const issuer = names[names.length - 1]!;
+    const parent = names.length > 1 ? names.slice(0, -1).join(' ') : null;
+    return { parent, issuer };
+  }
+
+  /** The place of the date line, repaired against province names ("Đà Năng" → "Đà Nẵng"). */
+  repairPlace(place: string): string {
+    const p = PROVINCES.find((x) => fold(x) === fold(place));
+    if (p && p.split(' ').map(toneKey).join(' ') !== place.split(' ').map(toneKey).join(' ')) return p;
+    return place;
+  }
+
+  /** The directory entry for an issuer (with its parent when printed), or null. */
+  lookup(issuer: string, parent: string | null): AgencyEntry | null {
+    return this.byName.get(fold([parent, issuer].filter(Boolean).join(' '))) ?? this.byName.get(fold(issuer)) ?? null;
+  }
+}

@@ -1,0 +1,187 @@
+import type { OcrPage } from '../ocr/ocr.js';
+import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
+import { pageSegments, lineUnit, cx, type Segment } from './layout.js';
+import { fold, isCaps, repairGlyphs } from './vn-text.js';
+import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, markFromLine, AUTHORITY_RE } from './patterns.js';
+import { AgencyDirectory } from './agency-directory.js';
+import { repairName } from './names.js';
+
+// Field extraction from positioned OCR text, following the Decree 30 layout: header columns
+// (issuer | motto + date), "Số:", the centred type and summary, then on the last page "Nơi nhận"
+// bottom left and the signature block bottom right. Pure: same pages in, same fields out.
+
+/** Below these a field is flagged for the clerk to check. */
+export const THRESHOLDS: Record<FieldKey, number> = {
+  issuerParent: 0.8, issuer: 0.8, numberNotation: 0.85, number: 0.85, place: 0.8, date: 0.85,
+  type: 0.8, summary: 0.8, authority: 0.8, signerTitle: 0.8, signer: 0.85, recipients: 0.8,
+  confidentiality: 0.9, urgency: 0.85, pages: 0.5,
+};
+
+type Conf = Record<FieldKey, number>;
+const segConf = (segs: Segment[]): number => (segs.length ? Math.min(...segs.map((s) => s.conf)) : 0);
+const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).join(' '));
+
+interface Page1 { segs: Segment[]; width: number; unit: number }
+
+function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory): { headerBottom: number; numberSeg?: Segment } {
+  const { segs, width, unit } = p;
+  const isLeft = (s: Segment): boolean => cx(s.bbox) < width * 0.47;
+  const dateIdx = segs.findIndex((s) => !isLeft(s) && parseDateLine(s.text));
+  const numberIdx = segs.findIndex((s) => isLeft(s) && /^S[OỐÔ0]\s*[:;.]/.test(fold(s.text)));
+  const numberSeg = numberIdx >= 0 ? segs[numberIdx] : undefined;
+
+  if (dateIdx >= 0) {
+    const s = segs[dateIdx]!;
+    const d = parseDateLine(s.text)!;
+    f.place = dir.repairPlace(d.place);
+    f.date = d.date;
+    c.place = s.conf; c.date = d.valid ? s.conf : s.conf * 0.5;
+  }
+  if (numberSeg) {
+    const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''));
+    if (n) {
+      f.numberNotation = n.numberNotation; f.number = n.number;
+      c.numberNotation = n.valid ? numberSeg.conf : numberSeg.conf * 0.5; c.number = c.numberNotation;
+    }
+  }
+  // the agency lines: left column, above "Số:" (or the date line), below the page top
+  const limitY = numberSeg?.bbox.y0 ?? segs[dateIdx]?.bbox.y0 ?? Infinity;
+  const agencyLines = segs.filter((s) => isLeft(s) && s.bbox.y1 <= limitY + unit * 0.3 && s.bbox.y0 < limitY && isCaps(s.text) && !markFromLine(s.text));
+  const { parent, issuer } = dir.splitHeader(agencyLines.map((s) => repairGlyphs(s.text)));
+  f.issuerParent = parent; f.issuer = issuer;
+  c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? 0.95 : 0.3;
+  c.issuer = issuer ? segConf(agencyLines) : 0;
+
+  const headerBottom = Math.max(numberSeg?.bbox.y1 ?? 0, segs[dateIdx]?.bbox.y1 ?? 0);
+  return { headerBottom, numberSeg };
+}
+
+function marks(p: Page1, headerBottom: number, f: DocumentFields, c: Conf): void {
+  // stamps sit in the header area, near the number; look a little below it too
+  const zone = p.segs.filter((s) => s.bbox.y0 < headerBottom + p.unit * 12);
+  let conf = 0.97; let urg = 0.97;
+  for (const s of zone) {
+    for (const part of [s.text, ...s.text.split(/\s{2,}/)]) {
+      const m = markFromLine(part);
+      if (m?.confidentiality && !f.confidentiality) { f.confidentiality = m.confidentiality; conf = s.conf; }
+      if (m?.urgency && !f.urgency) { f.urgency = m.urgency; urg = s.conf; }
+    }
+  }
+  c.confidentiality = conf; c.urgency = urg;
+}
+
+function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | undefined, f: DocumentFields, c: Conf): void {
+  const { segs, width, unit } = p;
+  const below = segs.filter((s) => s.bbox.y0 > headerBottom - unit * 0.5);
+  const centred = (s: Segment): boolean => Math.abs(cx(s.bbox) - width / 2) < width * 0.12;
+  const typeIdx = below.findIndex((s, i) => i < 8 && centred(s) && typeFromLine(s.text) && typeFromLine(s.text) !== 'Công văn');
+  const fromNotation = f.numberNotation ? typeFromNotation(f.numberNotation) : null;
+  if (typeIdx >= 0) {
+    const t = below[typeIdx]!;
+    f.type = typeFromLine(t.text)!;
+    c.type = fromNotation === f.type ? 0.99 : fromNotation ? 0.5 : t.conf;
+    // summary: centred lines right under the type name, until a wider gap or a caps line
+    const lines: Segment[] = [];
+    let prev = t;
+    for (const s of below.slice(typeIdx + 1)) {
+      const gap = s.bbox.y0 - prev.bbox.y1;
+      if (gap > unit * 1.6 || isCaps(s.text) || !centred(s) && lines.length > 0) break;
+      if (/^(Căn cứ|Kính gửi)/iu.test(s.text)) break;
+      lines.push(s); prev = s;
+    }
+    f.summary = lines.length ? clean(lines) : null;
+    c.summary = lines.length ? segConf(lines) : 0;
+    return;
+  }
+  // công văn: no type name; "V/v ..." under the number, in the left column
+  f.type = 'Công văn';
+  c.type = fromNotation ? 0.4 : 0.9;
+  const vvIdx = segs.findIndex((s) => /^V\s*[/|]\s*[vV]\b/.test(s.text.trim()));
+  if (vvIdx >= 0) {
+    const first = segs[vvIdx]!;
+    const lines: Segment[] = [first];
+    let prev = first;
+    for (const s of segs.slice(vvIdx + 1)) {
+      if (cx(s.bbox) > width * 0.5) continue; // the right column beside it
+      if (s.bbox.y0 - prev.bbox.y1 > unit * 1.2 || markFromLine(s.text) || s.bbox.x1 > width * 0.6) break;
+      lines.push(s); prev = s;
+    }
+    f.summary = repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, ''));
+    c.summary = segConf(lines);
+  } else {
+    c.summary = 0;
+  }
+}
+
+function signatureBlock(segs: Segment[], width: number, unit: number, f: DocumentFields, c: Conf): void {
+  const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  const bodyEnd = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 - unit
+    : Math.max(...segs.filter((s) => /\.\/\.$|\/\.$/.test(s.text.trim())).map((s) => s.bbox.y1), 0);
+  const right = segs.filter((s) => s.bbox.y0 >= bodyEnd && s.bbox.x0 > width * 0.4);
+  // authority lines, then title lines (capitals), then the name (the lowest mixed-case line)
+  const auth: Segment[] = []; const title: Segment[] = [];
+  for (const s of right) {
+    if (!isCaps(s.text)) { if (auth.length || title.length) break; continue; }
+    if (AUTHORITY_RE.test(fold(s.text)) && !title.length) auth.push(s); else title.push(s);
+  }
+  const afterTitle = right.filter((s) => s.bbox.y0 > (title[title.length - 1]?.bbox.y1 ?? Infinity));
+  const name = [...afterTitle].reverse().find((s) => /^\p{Lu}\p{Ll}*(\s+\p{Lu}\p{Ll}*){1,5}$/u.test(s.text.replace(/['".,`]/g, '').trim()));
+  f.authority = auth.length ? clean(auth).replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ') .trim() : null;
+  c.authority = auth.length ? segConf(auth) : title.length ? 0.9 : 0.3;
+  f.signerTitle = title.length ? clean(title) : null;
+  c.signerTitle = segConf(title);
+  if (name) {
+    const r = repairName(name.text.replace(/['".,`]/g, ''));
+    f.signer = r.name; c.signer = Math.min(name.conf, r.conf);
+  } else c.signer = 0;
+
+  if (f.type === 'Biên bản') {
+    f.authority = null; c.authority = 0.95;
+    f.recipients = []; c.recipients = 0.95;
+    return;
+  }
+  if (recvIdx < 0) { c.recipients = 0.2; return; }
+  const head = segs[recvIdx]!;
+  const items: string[] = []; const used: Segment[] = [];
+  const inline = head.text.replace(/^\S+\s+\S+?[:;.]?\s*/, '').trim(); // "Nơi nhận: - Như trên;" on one line
+  if (inline.startsWith('-')) items.push(inline);
+  for (const s of segs.filter((x) => x.bbox.y0 > head.bbox.y0 + unit * 0.5 && x.bbox.x1 < width * 0.5)) {
+    const t = s.text.trim();
+    if (/^[-–—•~+*]/.test(t) || items.length === 0) items.push(t);
+    else items[items.length - 1] += ' ' + t; // a long item wraps onto the next line
+    used.push(s);
+  }
+  f.recipients = items
+    .map((t) => repairGlyphs(t).replace(/^[-–—•~+*]\s*/, '').replace(/[\s;.,]+$/, ''))
+    .filter(Boolean);
+  c.recipients = used.length ? segConf(used) : 0.2;
+}
+
+export interface ExtractOptions { directory?: AgencyDirectory; today?: Date }
+
+export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): ExtractionResult {
+  const dir = opts.directory ?? AgencyDirectory.builtIn();
+  const kept = pages.filter((p) => !p.blank && p.text.trim());
+  const f = emptyFields();
+  const c = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0])) as Conf;
+  f.pages = kept.length; c.pages = kept.length ? 0.99 : 0;
+  if (kept.length) {
+    const first = kept[0]!;
+    const segs = pageSegments(first);
+    const p1 = { segs, width: first.width, unit: lineUnit(segs) };
+    const { headerBottom, numberSeg } = headerFields(p1, f, c, dir);
+    marks(p1, headerBottom, f, c);
+    typeAndSummary(p1, headerBottom, numberSeg, f, c);
+    const last = kept[kept.length - 1]!;
+    const lsegs = last === first ? segs : pageSegments(last);
+    signatureBlock(lsegs, last.width, lineUnit(lsegs), f, c);
+    const id = f.issuer ? dir.lookup(f.issuer, f.issuerParent) : null;
+    const flagged = FIELD_KEYS.filter((k) => c[k] < THRESHOLDS[k]);
+    return { ...f, confidence: round(c), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged };
+  }
+  return { ...f, confidence: round(c), text: [], issuerId: null, flagged: [...FIELD_KEYS] };
+}
+
+function round(c: Conf): Conf {
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Math.round(Math.max(0, Math.min(1, v)) * 1000) / 1000])) as Conf;
+}

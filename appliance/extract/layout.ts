@@ -1,0 +1,63 @@
+import type { BBox, OcrPage, OcrWord } from '../ocr/ocr.js';
+
+// Rebuilds the page as "segments": runs of words on one visual row with no wide gap inside.
+// tesseract often joins the two header columns (issuer | motto) or "Nơi nhận" and the signature
+// block into one line; a gap of several character heights separates them again.
+
+export interface Segment {
+  text: string;
+  words: OcrWord[];
+  bbox: BBox;
+  /** Mean word confidence, 0..1. */
+  conf: number;
+}
+
+export const cx = (b: BBox): number => (b.x0 + b.x1) / 2;
+export const cy = (b: BBox): number => (b.y0 + b.y1) / 2;
+const height = (b: BBox): number => b.y1 - b.y0;
+
+function segmentOf(words: OcrWord[]): Segment {
+  const bbox = {
+    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
+    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)),
+  };
+  const conf = words.reduce((s, w) => s + w.confidence, 0) / words.length / 100;
+  return { text: words.map((w) => w.text).join(' '), words, bbox, conf };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
+}
+
+/** Segments of a page, top to bottom then left to right. */
+export function pageSegments(page: OcrPage): Segment[] {
+  const words = page.lines.flatMap((l) => l.words).filter((w) => w.text.trim());
+  if (!words.length) return [];
+  const h = median(words.map((w) => height(w.bbox))) || 1;
+  // rows: words whose vertical centres are within ~half a line of the row's running centre
+  const sorted = [...words].sort((a, b) => cy(a.bbox) - cy(b.bbox));
+  const rows: OcrWord[][] = [];
+  for (const w of sorted) {
+    const row = rows.find((r) => Math.abs(cy(r[r.length - 1]!.bbox) - cy(w.bbox)) < h * 0.45
+      && !r.some((o) => o.bbox.x0 < w.bbox.x1 && w.bbox.x0 < o.bbox.x1));
+    if (row) row.push(w); else rows.push([w]);
+  }
+  const segments: Segment[] = [];
+  for (const row of rows) {
+    row.sort((a, b) => a.bbox.x0 - b.bbox.x0);
+    let cur: OcrWord[] = [];
+    for (const w of row) {
+      const prev = cur[cur.length - 1];
+      if (prev && w.bbox.x0 - prev.bbox.x1 > h * 2.2) { segments.push(segmentOf(cur)); cur = []; }
+      cur.push(w);
+    }
+    if (cur.length) segments.push(segmentOf(cur));
+  }
+  return segments.sort((a, b) => (Math.abs(cy(a.bbox) - cy(b.bbox)) < h * 0.45 ? a.bbox.x0 - b.bbox.x0 : cy(a.bbox) - cy(b.bbox)));
+}
+
+/** Median word height of a page: the unit for gaps and tolerances. */
+export function lineUnit(segs: Segment[]): number {
+  return median(segs.flatMap((s) => s.words.map((w) => height(w.bbox)))) || 1;
+}

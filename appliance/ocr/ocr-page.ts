@@ -1,0 +1,29 @@
+import type { OcrLine, OcrPage, OcrWord } from './ocr.js';
+import type { PreparedPage } from './prepare-page.js';
+
+// Assembling an OcrPage from recognised lines, shared by both engines.
+
+export function lineFromWords(words: OcrWord[]): OcrLine {
+  const text = words.map((w) => w.text).join(' ');
+  const confidence = words.length ? words.reduce((s, w) => s + w.confidence, 0) / words.length : 0;
+  const bbox = {
+    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
+    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)),
+  };
+  return { text, confidence, bbox, words };
+}
+
+export function buildPage(prep: PreparedPage, lines: OcrLine[]): OcrPage {
+  const clean = lines
+    .map((l) => ({ ...l, text: l.text.normalize('NFC').trim(), words: l.words.map((w) => ({ ...w, text: w.text.normalize('NFC') })) }))
+    .filter((l) => l.text.length > 0);
+  // a page with hardly any confident word is blank paper with specks or bleed-through
+  const confident = clean.flatMap((l) => l.words).filter((w) => w.confidence >= 60 && /\p{L}{2}/u.test(w.text));
+  const blank = prep.blank || confident.length < 3;
+  return {
+    imagePath: prep.imagePath, width: prep.width, height: prep.height, dpi: prep.dpi,
+    rotation: prep.rotation, blank,
+    text: blank ? '' : clean.map((l) => l.text).join('\n'),
+    lines: blank ? [] : clean,
+  };
+}

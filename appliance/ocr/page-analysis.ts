@@ -1,0 +1,135 @@
+// Cheap page analysis on a small grey raster (long side ~1200 px): is the page blank, and which way
+// is up. Measured on the dev corpus instead of tesseract OSD (see docs/accuracy.md): projection
+// profiles tell horizontal from vertical text lines, and the ink balance inside each text line
+// tells upright from upside down (Latin x-height sits low in the line box; Vietnamese diacritics
+// and ascenders add ink above it, descenders are few).
+
+export interface GreyRaster { data: Uint8Array; width: number; height: number }
+
+export interface PageAnalysis {
+  blank: boolean;
+  /** Fraction of pixels that are ink (dark against the paper). */
+  inkRatio: number;
+  /** Clockwise rotation to apply to make the page upright. */
+  rotation: 0 | 90 | 180 | 270;
+  /** 0..1 — how clearly the evidence favours that rotation. */
+  rotationConfidence: number;
+}
+
+/** Ink threshold: well below the paper level, so faint bleed-through and texture stay paper. */
+function inkThreshold(r: GreyRaster): number {
+  const hist = new Uint32Array(256);
+  for (const v of r.data) hist[v]!++;
+  // paper = the brightest dense level (median of the upper half of pixels)
+  let acc = 0; let paper = 255;
+  const half = r.data.length / 2;
+  for (let v = 0; v < 256; v++) { acc += hist[v]!; if (acc >= half) { paper = v; break; } }
+  // darkest 0.1 % level = ink, when there is any
+  acc = 0; let ink = 0;
+  const tail = r.data.length * 0.001;
+  for (let v = 0; v < 256; v++) { acc += hist[v]!; if (acc >= tail) { ink = v; break; } }
+  // faint marks (less than 35 % of the paper level below it) never count as ink
+  return Math.min(ink + (paper - ink) * 0.5, paper * 0.65);
+}
+
+function binarize(r: GreyRaster): Uint8Array {
+  const t = inkThreshold(r);
+  const out = new Uint8Array(r.data.length);
+  for (let i = 0; i < r.data.length; i++) out[i] = r.data[i]! < t ? 1 : 0;
+  return out;
+}
+
+/** Rotates a binary raster 90° clockwise. */
+function rotate90(b: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(b.length); // new size h × w
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + (h - 1 - y)] = b[y * w + x]!;
+  return out;
+}
+
+/** Row ink counts of the columns [x0, x1): narrow strips keep skewed lines separable. */
+function rowProfile(b: Uint8Array, w: number, h: number, x0 = 0, x1 = w): Float64Array {
+  const p = new Float64Array(h);
+  for (let y = 0; y < h; y++) { let s = 0; for (let x = x0; x < x1; x++) s += b[y * w + x]!; p[y] = s; }
+  return p;
+}
+
+const STRIPS = 10;
+function strips(w: number): Array<[number, number]> {
+  const sw = Math.floor(w / STRIPS);
+  return Array.from({ length: STRIPS }, (_, i) => [i * sw, (i + 1) * sw] as [number, number]);
+}
+
+/** Sum of squared row-to-row changes: high when ink is organised in horizontal lines. */
+function lineness(p: Float64Array): number {
+  let s = 0; let tot = 0;
+  for (let i = 1; i < p.length; i++) { const d = p[i]! - p[i - 1]!; s += d * d; tot += p[i]!; }
+  return tot ? s / tot : 0;
+}
+
+/** Row profile along lines of slope `slope` (a skewed scan's text lines are not quite level). */
+function shearedProfile(b: Uint8Array, w: number, h: number, slope: number): Float64Array {
+  const pad = Math.ceil(Math.abs(slope) * w);
+  const p = new Float64Array(h + 2 * pad);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) if (b[y * w + x]) p[y + pad - Math.round(x * slope)]!++;
+  }
+  return p;
+}
+
+/** Lineness at the best of the small skews a feeder produces (±3.5°). */
+function bestLineness(b: Uint8Array, w: number, h: number): number {
+  let best = 0;
+  for (let s = -0.06; s <= 0.0601; s += 0.01) best = Math.max(best, lineness(shearedProfile(b, w, h, s)));
+  return best;
+}
+
+/**
+ * Upright evidence in [-1, 1] for a raster whose text lines are horizontal: positive when the ink
+ * of the text lines leans to their bottom half (upright), negative when it leans to the top.
+ */
+function uprightScore(b: Uint8Array, w: number, h: number): { score: number; lines: number } {
+  let num = 0; let den = 0; let lines = 0;
+  for (const [x0, x1] of strips(w)) {
+  const p = rowProfile(b, w, h, x0, x1);
+  const minInk = 1;
+  let y = 0;
+  while (y < h) {
+    if (p[y]! < minInk) { y++; continue; }
+    const start = y;
+    while (y < h && p[y]! >= minInk) y++;
+    const end = y; // [start, end)
+    const height = end - start;
+    if (height < 4 || height > h * 0.05) continue; // not a text line (rule, stamp, picture)
+    // the x-height band is where the ink is densest; compare its position inside the line box
+    let peak = 0; for (let i = start; i < end; i++) peak = Math.max(peak, p[i]!);
+    let top = start; while (p[top]! < peak * 0.5) top++;
+    let bot = end - 1; while (p[bot]! < peak * 0.5) bot--;
+    const above = top - start; const below = end - 1 - bot;
+    let ink = 0; for (let i = start; i < end; i++) ink += p[i]!;
+    // upright: more room (diacritics, ascenders, capitals) above the dense band than below it
+    num += Math.sign(above - below) * ink; den += ink; lines++;
+  }
+  }
+  return { score: den ? num / den : 0, lines };
+}
+
+export function analysePage(r: GreyRaster): PageAnalysis {
+  const b = binarize(r);
+  let ink = 0; for (const v of b) ink += v;
+  const inkRatio = ink / b.length;
+  if (inkRatio < 0.0015) return { blank: true, inkRatio, rotation: 0, rotationConfidence: 0 };
+
+  const horiz = bestLineness(b, r.width, r.height);
+  const rb = rotate90(b, r.width, r.height);
+  const vert = bestLineness(rb, r.height, r.width);
+  const sideways = vert > horiz;
+  const u = sideways ? uprightScore(rb, r.height, r.width) : uprightScore(b, r.width, r.height);
+  const axisMargin = Math.abs(horiz - vert) / Math.max(horiz, vert);
+  let rotation: PageAnalysis['rotation'];
+  if (sideways) rotation = u.score >= 0 ? 90 : 270;
+  else rotation = u.score >= 0 ? 0 : 180;
+  // few lines or a weak lean: not much evidence
+  const lineWeight = Math.min(1, u.lines / 100);
+  const rotationConfidence = Math.min(1, axisMargin * 2) * Math.min(1, Math.abs(u.score) * 2) * lineWeight;
+  return { blank: false, inkRatio, rotation, rotationConfidence };
+}
