@@ -1,0 +1,158 @@
+import { mkdir, rename, rm, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import type { Scanner, ScanRequest } from '../../drivers/scanner/scanner.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import { toErrorInfo, type ErrorInfo } from '../errors.js';
+import { atomicWrite } from '../store/atomic-write.js';
+import { isBlankPage, measureInk, type PageInkStats } from './blank-page.js';
+
+// The capture stage: runs one scanner job into the job's spool folder, and for every page as it
+// arrives makes the touchscreen preview, judges blankness, records it and hands it on at once (so
+// OCR starts on page 1 while page 2 is still in the feeder). A paper problem ends the run but
+// keeps every finished page; scanning the same job again appends after them.
+//
+// Spool layout (owned by this stage): <dataDir>/spool/<jobId>/
+//   page-<n>.tiff   the page as scanned       page-<n>.preview.jpg   preview (~900 px tall)
+//   capture.json    the pages so far (rewritten atomically after each page)
+//   scan-<run>/     scanimage's working folder for one run (pages are moved out as they finish)
+
+export interface CapturedPage {
+  /** 1-based, continuous across runs of the same job. */
+  index: number;
+  path: string;
+  previewPath: string;
+  blank: boolean;
+  dpi: number;
+  ink: PageInkStats;
+}
+
+export interface CaptureResult {
+  jobId: string;
+  dir: string;
+  /** Every page of the job so far (earlier runs included). */
+  pages: CapturedPage[];
+  /** Why this run stopped early (jam, empty feeder, …); null when the feeder ran out normally. */
+  error: ErrorInfo | null;
+}
+
+export interface CaptureRequest {
+  /** Continue an existing job (after a jam) or start this one; a new id is made when absent. */
+  jobId?: string;
+  source: ScanRequest['source'];
+  mode: ScanRequest['mode'];
+  dpi: number;
+  maxPages?: number;
+  signal?: AbortSignal;
+  /**
+   * Called for each page as soon as it is ready. Not awaited: scanning and previews go on while
+   * it works. Its errors are logged, never fail the capture.
+   */
+  onPage?: (page: CapturedPage) => unknown;
+}
+
+export interface CaptureDeps {
+  scanner: Scanner;
+  bus: EventBus;
+  /** Config.dataDir: the spool lives in `<dataDir>/spool`. */
+  dataDir: string;
+  log?: Logger;
+  /** Preview height in pixels (default 900). */
+  previewHeight?: number;
+}
+
+const MANIFEST = 'capture.json';
+
+export function newJobId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** URL the API serves a page preview under (see `CaptureStage.previewPath`). */
+export const previewUrl = (jobId: string, index: number) => `/api/jobs/${encodeURIComponent(jobId)}/pages/${index}.jpg`;
+
+export class CaptureStage {
+  constructor(private readonly deps: CaptureDeps) {}
+
+  get spoolRoot(): string {
+    return join(this.deps.dataDir, 'spool');
+  }
+
+  jobDir(jobId: string): string {
+    if (!/^[\w.-]+$/.test(jobId)) throw new Error(`invalid job id ${JSON.stringify(jobId)}`);
+    return join(this.spoolRoot, jobId);
+  }
+
+  previewPath(jobId: string, index: number): string {
+    return join(this.jobDir(jobId), `page-${index}.preview.jpg`);
+  }
+
+  /** The pages recorded for a job (empty when none). */
+  async pages(jobId: string): Promise<CapturedPage[]> {
+    try {
+      return JSON.parse(await readFile(join(this.jobDir(jobId), MANIFEST), 'utf8')) as CapturedPage[];
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  /** Deletes everything of a job (secret documents, discarded scans). */
+  async discard(jobId: string): Promise<void> {
+    await rm(this.jobDir(jobId), { recursive: true, force: true });
+  }
+
+  async capture(req: CaptureRequest): Promise<CaptureResult> {
+    const { scanner, bus, log } = this.deps;
+    const jobId = req.jobId ?? newJobId();
+    const dir = this.jobDir(jobId);
+    const pages = await this.pages(jobId);
+    const pending: Promise<unknown>[] = [];
+    let error: ErrorInfo | null = null;
+    bus.emit('scan.started', { jobId, device: scanner.device });
+    const runDir = join(dir, `scan-${Date.now()}`);
+    try {
+      await mkdir(runDir, { recursive: true });
+      const scan = scanner.scan({ source: req.source, mode: req.mode, dpi: req.dpi, outDir: runDir, maxPages: req.maxPages, signal: req.signal });
+      for await (const scanned of scan) {
+        const page = await this.keepPage(dir, pages.length + 1, scanned.path, scanned.dpi);
+        pages.push(page);
+        await atomicWrite(join(dir, MANIFEST), JSON.stringify(pages, null, 1));
+        bus.emit('scan.page', { jobId, page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
+        if (req.onPage) pending.push(Promise.resolve().then(() => req.onPage!(page)).catch((err: unknown) => {
+          log?.error({ jobId, page: page.index, err: (err as Error).message }, 'capture: page consumer failed');
+        }));
+      }
+    } catch (err) {
+      error = toErrorInfo(err);
+    } finally {
+      await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    await Promise.all(pending);
+    if (error) {
+      log?.warn({ jobId, error, pagesKept: pages.length }, 'scan failed');
+      bus.emit('scan.failed', { jobId, error, pagesKept: pages.length });
+    } else {
+      log?.info({ jobId, pages: pages.length }, 'scan finished');
+      bus.emit('scan.finished', { jobId, pages: pages.length });
+    }
+    return { jobId, dir, pages, error };
+  }
+
+  /** Moves a finished page into the job folder, writes its preview and judges blankness. */
+  private async keepPage(dir: string, index: number, scannedPath: string, dpi: number): Promise<CapturedPage> {
+    const ext = scannedPath.match(/\.(tiff?|png|jpe?g)$/i)?.[1]?.toLowerCase() ?? 'tiff';
+    const path = join(dir, `page-${index}.${ext}`);
+    await rename(scannedPath, path);
+    const img = sharp(path);
+    const [preview, ink] = await Promise.all([
+      img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+      measureInk(img.clone()),
+    ]);
+    const previewPath = join(dir, `page-${index}.preview.jpg`);
+    await atomicWrite(previewPath, preview);
+    return { index, path, previewPath, blank: isBlankPage(ink), dpi, ink };
+  }
+}
