@@ -9,6 +9,8 @@ import { signPdf, type SignOptions } from '../../appliance/sign/sign-pdf.js';
 import { softwareSigner } from '../../appliance/sign/signer.js';
 import { SohoaError } from '../../appliance/errors.js';
 import { makeTestPki, type TestPki } from '../fixtures/sign/test-pki.js';
+import { startTestTsa } from '../fixtures/sign/test-tsa.js';
+import { verifyPdf } from '../../appliance/sign/verify.js';
 
 const run = promisify(execFile);
 
@@ -75,4 +77,125 @@ describe('signPdf with a software RSA key', () => {
     expect(printed).toMatch(/id-smime-aa-signingCertificateV2|1\.2\.840\.113549\.1\.9\.16\.2\.47/);
     expect(printed).not.toContain('signingTime');
   });
+
+  it('verifyPdf accepts it and reports signer, time, appearance', async () => {
+    const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]);
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const res = await signPdf(await plainPdf(), signer, { ...opts(), time });
+    const rep = await verifyPdf(res.pdf, { trustAnchors: [pki.caDer] });
+    expect(rep.errors).toEqual([]);
+    expect(rep.valid).toBe(true);
+    const s0 = rep.signatures[0]!;
+    expect(s0).toMatchObject({ subFilter: 'ETSI.CAdES.detached', signingTime: time.toISOString(), level: 'B-B', appearance: true, page: 1, coversWholeFile: true });
+    expect(s0.signer).toContain('CN=Văn phòng UBND tỉnh (kiểm thử)');
+    expect(s0.chain.ok).toBe(true);
+    // Untrusted anchors: integrity still fine, the chain is not.
+    const stranger = await verifyPdf(res.pdf, { trustAnchors: [pki.strangerLeaf.certDer] });
+    expect(stranger.valid).toBe(false);
+    expect(stranger.signatures[0]!.integrity.digest).toBe(true);
+  });
+
+  it('a byte flipped in the signed range fails in pdfsig and in verifyPdf', async () => {
+    const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]);
+    const res = await signPdf(await plainPdf(), signer, opts());
+    const bad = Buffer.from(res.pdf);
+    // One bit inside the page's (compressed) content stream, well within the first signed range.
+    bad[bad.indexOf('stream', bad.indexOf('/Length')) + 20]! ^= 0x01;
+    const file = join(work, 'flipped.pdf');
+    await writeFile(file, bad);
+    const out = await pdfsig(file);
+    expect(out).not.toContain('Signature is Valid');
+    expect(out).toMatch(/Signature is Invalid|Digest Mismatch/i);
+    const rep = await verifyPdf(bad, { trustAnchors: [pki.caDer] });
+    expect(rep.valid).toBe(false);
+    expect(rep.signatures[0]!.integrity.digest).toBe(false);
+  });
+
+  it('content appended after signing is reported as modified', async () => {
+    const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]);
+    const res = await signPdf(await plainPdf(), signer, opts());
+    const rep = await verifyPdf(Buffer.concat([res.pdf, Buffer.from('\n% tampered\n')]), { trustAnchors: [pki.caDer] });
+    expect(rep.modifiedAfterSigning).toBe(true);
+    expect(rep.valid).toBe(false);
+  });
+
+  it('signing twice keeps both signatures valid (incremental update)', async () => {
+    const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]);
+    const once = await signPdf(await plainPdf(), signer, opts());
+    const ec = softwareSigner(pki.ec.keyPem, pki.ec.certDer, [pki.caDer]);
+    const twice = await signPdf(once.pdf, ec, { ...opts(), appearance: 'text', label: '123/UBND-VP' });
+    expect(Buffer.from(twice.pdf.subarray(0, once.pdf.length)).equals(Buffer.from(once.pdf))).toBe(true);
+    const file = join(work, 'twice.pdf');
+    await writeFile(file, twice.pdf);
+    const out = await pdfsig(file);
+    expect(out.match(/Signature is Valid/g)?.length).toBe(2);
+    const rep = await verifyPdf(twice.pdf, { trustAnchors: [pki.caDer] });
+    expect(rep.valid).toBe(true);
+    expect(rep.signatures.map((s) => [s.field, s.coversWholeFile])).toEqual([['Signature1', false], ['Signature2', true]]);
+  });
+
+  it('RSA-PSS signatures verify in pdfsig and verifyPdf', async () => {
+    const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer], 'RSA-PSS-SHA256');
+    const res = await signPdf(await plainPdf(), signer, opts());
+    const file = join(work, 'pss.pdf');
+    await writeFile(file, res.pdf);
+    expect(await pdfsig(file)).toContain('Signature is Valid');
+    expect((await verifyPdf(res.pdf, { trustAnchors: [pki.caDer] })).valid).toBe(true);
+  });
 });
+
+describe('certificate checks before signing', () => {
+  const cases: Array<[string, () => { key: string; der: Uint8Array }, RegExp]> = [
+    ['expired', () => ({ key: pki.expired.keyPem, der: pki.expired.certDer }), /hết hạn/],
+    ['not for signing', () => ({ key: pki.encipherOnly.keyPem, der: pki.encipherOnly.certDer }), /không dùng để ký/],
+    ['untrusted issuer', () => ({ key: pki.strangerLeaf.keyPem, der: pki.strangerLeaf.certDer }), /không thuộc tổ chức/],
+  ];
+  for (const [name, pick, vi] of cases) {
+    it(`refuses a certificate that is ${name}, nothing signed`, async () => {
+      const { key, der } = pick();
+      const err = await signPdf(await plainPdf(), softwareSigner(key, der, []), opts()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SohoaError);
+      expect((err as SohoaError).code).toBe('token.certificate');
+      expect((err as SohoaError).vi).toMatch(vi);
+    });
+  }
+});
+
+describe('B-T with an RFC 3161 timestamp', () => {
+  it('embeds a timestamp from a real local TSA that openssl and verifyPdf accept', async () => {
+    const tsa = await startTestTsa(pki);
+    try {
+      const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]);
+      const res = await signPdf(await plainPdf(), signer, { ...opts(), tsaUrl: tsa.url });
+      expect(res.warnings).toEqual([]);
+      expect(res.level).toBe('B-T');
+      expect(tsa.requests).toBe(1);
+      const rep = await verifyPdf(res.pdf, { trustAnchors: [pki.caDer] });
+      expect(rep.signatures[0]!.errors).toEqual([]);
+      expect(rep.valid).toBe(true);
+      expect(rep.signatures[0]!.level).toBe('B-T');
+      expect(Math.abs(Date.parse(rep.signatures[0]!.timestampTime!) - Date.now())).toBeLessThan(60_000);
+      const file = join(work, 'bt.pdf');
+      await writeFile(file, res.pdf);
+      expect(await pdfsig(file)).toContain('Signature is Valid');
+      const { cms } = extract(res.pdf);
+      await writeFile(join(work, 'bt.der'), cms);
+      const printed = (await run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', join(work, 'bt.der')])).stdout;
+      expect(printed).toMatch(/id-smime-aa-timeStampToken|1\.2\.840\.113549\.1\.9\.16\.2\.14/);
+    } finally {
+      await tsa.close();
+    }
+  });
+
+  it('signs B-B with a warning when the TSA is unreachable', async () => {
+    const tsa = await startTestTsa(pki);
+    const url = tsa.url;
+    await tsa.close(); // nothing listens there any more
+    const signer = softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]);
+    const res = await signPdf(await plainPdf(), signer, { ...opts(), tsaUrl: url });
+    expect(res.level).toBe('B-B');
+    expect(res.warnings.join()).toMatch(/timestamp unavailable/);
+    expect((await verifyPdf(res.pdf, { trustAnchors: [pki.caDer] })).valid).toBe(true);
+  });
+});
+
