@@ -5,14 +5,16 @@ import fastifyStatic from '@fastify/static';
 import { notFound } from './http-errors.js';
 
 // The built touchscreen app (`dist/ui`) at `/`. Any other GET that is not an API call gets
-// index.html (single-page app); unknown `/api/…` paths get a JSON 404.
+// index.html (single-page app); unknown `/api/…` paths and missing assets get a JSON 404.
 
 export async function serveUi(app: FastifyInstance, uiDir: string): Promise<void> {
   const built = existsSync(join(uiDir, 'index.html'));
-  if (built) await app.register(fastifyStatic, { root: uiDir, wildcard: false, index: ['index.html'] });
+  // wildcard: files are looked up per request, so a rebuilt UI (new hashed asset names) is served.
+  if (built) await app.register(fastifyStatic, { root: uiDir, wildcard: true, index: ['index.html'] });
 
   app.setNotFoundHandler(async (req, reply) => {
-    if (req.method !== 'GET' || req.url.startsWith('/api/')) {
+    // A missing asset (a path with a file extension) is a 404, not the app page.
+    if (req.method !== 'GET' || req.url.startsWith('/api/') || /\.[a-z0-9]+$/i.test(req.url.split('?')[0] ?? '')) {
       throw notFound('Không có chức năng này.', `no route ${req.method} ${req.url}`);
     }
     if (!built) {

@@ -206,6 +206,8 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
       expect(r.status).toBe(200);
       expect(r.data).toContain('Sohoa UI');
     }
+    // A missing asset must not be answered with the app page (the browser would run HTML as JS).
+    expect((await call('GET', '/assets/index-missing.js')).status).toBe(404);
   });
 
   it('unlocks the token without the PIN ever reaching the log', async () => {

@@ -42,11 +42,14 @@ export const S = {
 
   review: {
     title: 'Kiểm tra',
-    doubtful: 'Ô viền cam: máy đọc chưa chắc chắn — hãy kiểm tra kỹ.',
+    doubtful: 'Ô viền cam (⚠): máy đọc chưa chắc chắn — hãy kiểm tra kỹ.',
     register: 'Đăng ký',
     registering: 'Đang đăng ký…',
     recipientsHint: 'Mỗi dòng một nơi nhận',
-    none: '— không —',
+    dateHint: 'ngày/tháng/năm',
+    dateInvalid: 'Ngày ban hành chưa đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2020.',
+    none: 'Không',
+    normal: 'Thường',
   },
 
   fields: {

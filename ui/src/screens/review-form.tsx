@@ -35,14 +35,14 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
     </label>
   );
   const choice = <T extends string | null>(key: 'confidentiality' | 'urgency', options: readonly T[]) => (
-    <div class={cls(key, 'span-2')} data-field={key}>
+    <div class={cls(key, 'span-3 choice')} data-field={key}>
       <span class="field-label">{S.fields[key]}</span>
       <div class="segmented" role="radiogroup">
         {options.map((o) => (
           <button type="button" role="radio" aria-checked={fields[key] === o} key={String(o)} disabled={disabled}
             class={`seg ${fields[key] === o ? 'seg-on' : ''} ${o && key === 'confidentiality' ? 'seg-secret' : ''}`}
             onClick={() => set(key, o as DocumentFields[typeof key])}>
-            {o ?? S.review.none}
+            {o ?? (key === 'urgency' ? S.review.normal : S.review.none)}
           </button>
         ))}
       </div>
@@ -51,37 +51,63 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
 
   return (
     <div class="form-grid">
-      {text('issuer', 'span-2')}
-      {text('issuerParent', 'span-2')}
-      {text('numberNotation')}
-      <label class={cls('date')} data-field="date">
+      {text('issuer', 'span-4')}
+      {text('numberNotation', 'span-2')}
+      <label class={cls('date', 'span-2')} data-field="date">
         <span class="field-label">{S.fields.date}</span>
-        <input name="date" type="date" value={fields.date ?? ''} disabled={disabled}
-          onInput={(e) => set('date', e.currentTarget.value || null)} />
+        <input name="date" inputMode="numeric" placeholder={S.review.dateHint} value={showDate(fields.date)} disabled={disabled}
+          class={fields.date && !ISO_DATE.test(fields.date) ? 'invalid' : ''}
+          onInput={(e) => set('date', readDate(e.currentTarget.value))} />
       </label>
-      <label class={cls('type')} data-field="type">
+      <label class={cls('type', 'span-2')} data-field="type">
         <span class="field-label">{S.fields.type}</span>
         <input name="type" list="doc-types" value={fields.type} disabled={disabled}
           onInput={(e) => set('type', e.currentTarget.value)} />
         <datalist id="doc-types">{TYPES.map((t) => <option key={t} value={t} />)}</datalist>
       </label>
-      {text('place')}
-      <label class={cls('summary', 'span-2')} data-field="summary">
+      {text('place', 'span-2')}
+      <label class={cls('summary', 'span-6')} data-field="summary">
         <span class="field-label">{S.fields.summary}</span>
         <textarea name="summary" rows={2} value={fields.summary ?? ''} disabled={disabled}
           onInput={(e) => set('summary', e.currentTarget.value === '' ? null : e.currentTarget.value)} />
       </label>
-      {text('authority')}
-      {text('signerTitle')}
-      {text('signer')}
-      {text('number')}
-      <label class={cls('recipients', 'span-2')} data-field="recipients">
+      {text('signer', 'span-2')}
+      {text('signerTitle', 'span-2')}
+      {text('authority', 'span-2')}
+      <label class={cls('recipients', 'span-6')} data-field="recipients">
         <span class="field-label">{S.fields.recipients} <small>({S.review.recipientsHint})</small></span>
         <textarea name="recipients" rows={2} value={fields.recipients.join('\n')} disabled={disabled}
           onInput={(e) => set('recipients', e.currentTarget.value.split('\n'))} />
       </label>
       {choice('confidentiality', SECRECY)}
       {choice('urgency', URGENCY)}
+      {text('issuerParent', 'span-4')}
+      {text('number', 'span-2')}
     </div>
   );
+}
+
+// Dates are shown and typed the Vietnamese way (ngày/tháng/năm) and kept ISO (YYYY-MM-DD).
+// Text that is not (yet) a valid date is kept as typed; registering refuses it (isDateValid).
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isDateValid(date: string | null): boolean {
+  return date === null || ISO_DATE.test(date);
+}
+
+function showDate(date: string | null): string {
+  if (!date) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : date;
+}
+
+function readDate(typed: string): string | null {
+  const t = typed.trim();
+  if (!t) return null;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  if (!m) return typed;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return typed;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }

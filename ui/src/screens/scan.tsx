@@ -5,7 +5,7 @@ import { S } from '../strings.js';
 import type { DocumentFields, DocumentView, ErrorInfo, ExtractionResult, JobView, PageView } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { StateBadge } from '../components/state-badge.js';
-import { ReviewForm, anyDoubtful } from './review-form.js';
+import { ReviewForm, anyDoubtful, isDateValid } from './review-form.js';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields → Đăng ký. One job at a
 // time on screen: the clerk finishes (registers or discards) before the next scan. What is shown
@@ -89,6 +89,10 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const register = async () => {
     if (!job || !fields) return;
     if (!user) return onNeedUser();
+    if (!isDateValid(fields.date)) {
+      setError({ code: 'request.invalid', message: S.review.dateInvalid });
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -152,7 +156,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
           {job?.pages.map((p) => (
             <figure class={`thumb ${p.blank ? 'thumb-blank' : ''}`} key={p.page} data-page={p.page}>
               <img src={p.imageUrl} alt={S.scan.page(p.page)} loading="lazy" />
-              <figcaption>{S.scan.page(p.page)}{p.blank && <strong> — {S.scan.blank}</strong>}</figcaption>
+              {p.blank && <strong class="thumb-flag">{S.scan.blank}</strong>}
+              <figcaption>{S.scan.page(p.page)}</figcaption>
             </figure>
           ))}
         </div>
@@ -164,10 +169,14 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
           <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
         ) : job?.state === 'review' && job.result && fields ? (
           <>
-            <h1>{S.review.title}</h1>
-            {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
-            {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
-            <ReviewForm result={job.result} fields={fields} onChange={setFields} disabled={busy} />
+            <div class="review-scroll">
+              <div class="review-head">
+                <h1>{S.review.title}</h1>
+                {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
+              </div>
+              {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
+              <ReviewForm result={job.result} fields={fields} onChange={setFields} disabled={busy} />
+            </div>
             <div class="actions">
               <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
               <button class="btn btn-primary btn-register" data-testid="register" disabled={busy} onClick={register}>
