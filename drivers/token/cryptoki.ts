@@ -116,7 +116,15 @@ export class Cryptoki {
 
   /** The selected token now, or null when absent; a different token in its place resets the session. */
   private select(): Selected | null {
-    const t = chooseToken(this.scan(), this.opts.selector);
+    let t: TokenSlotInfo | undefined;
+    try {
+      t = chooseToken(this.scan(), this.opts.selector);
+    } catch (err) {
+      // A second token appeared (or the list failed): stop using the one we had until it is clear.
+      this.dropSession();
+      this.current = null;
+      throw err;
+    }
     if (!t) {
       if (this.current) this.dropSession();
       this.current = null;

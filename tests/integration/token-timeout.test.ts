@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sohoa-token-timeout-'));
   dev = await provisionDevToken();
   shim = join(dir, 'slow-pkcs11.so');
-  execFileSync('gcc', ['-shared', '-fPIC', '-I/usr/include/p11-kit-1', '-o', shim,
+  execFileSync('gcc', ['-shared', '-fPIC', '-I', resolve(import.meta.dirname, '../../node_modules/pkcs11js/includes'), '-o', shim,
     resolve(import.meta.dirname, '../fixtures/token/slow-pkcs11.c'), '-ldl']);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
