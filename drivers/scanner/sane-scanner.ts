@@ -104,13 +104,12 @@ export class SaneScanner implements Scanner {
         yield { index: pages, path, dpi };
       }
       const code = await exited;
-      req.signal?.throwIfAborted();
-      const failure = this.classify(code, stderr, pages);
+      const failure: unknown = req.signal?.aborted ? req.signal.reason : this.classify(code, stderr, pages);
       if (failure) {
-        // A sheet that failed half-way leaves a torn file behind: drop it so only whole pages remain.
+        // A sheet stopped half-way leaves a torn file behind: drop it so only whole pages remain.
         await rm(join(outDir, `page-${pages + 1}.tiff`), { force: true });
         await rm(join(outDir, `page-${pages + 1}.tiff.part`), { force: true });
-        this.opts.log?.warn({ device: this.device, code: failure.code, pages, stderr: stderr.trim() }, 'scan failed');
+        this.opts.log?.warn({ device: this.device, pages, stderr: stderr.trim(), err: (failure as Error).message }, 'scan failed');
         throw failure;
       }
       this.opts.log?.info({ device: this.device, pages }, 'scan finished');

@@ -160,3 +160,25 @@ describe('airscan + eSCL simulator', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('startScanner (what the composition root calls)', () => {
+  it('with the simulator on, serves the demo stack through sane-airscan', async () => {
+    const { startScanner } = await import('../../drivers/scanner/start-scanner.js');
+    const { defaultsFor } = await import('../../appliance/config/config.js');
+    const data = await mkdtemp(join(tmpdir(), 'sohoa-start-scanner-'));
+    const cfg = defaultsFor(data).scanner;
+    const running = await startScanner({ ...cfg, simulator: { ...cfg.simulator, port: 0 } });
+    try {
+      expect(running.scanner.device).toBe('airscan:e0:Sohoa demo scanner');
+      expect((await running.scanner.probe()).sources).toContain('ADF');
+      const outDir = join(data, 'out');
+      await mkdir(outDir);
+      const { pages, error } = await collect(running.scanner.scan({ source: 'adf', mode: 'gray', dpi: 150, outDir }));
+      expect(error).toBeUndefined();
+      expect((await matchSources(pages, [join(demo, 'doc-004', 'page-1.png')]))[0]!.diff).toBeLessThan(3);
+    } finally {
+      await running.stop();
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});

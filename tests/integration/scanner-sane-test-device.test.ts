@@ -130,9 +130,11 @@ describe('SaneScanner on the SANE test device', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
     const started = Date.now();
-    const { pages, error } = await collect(slow.scan(await req({ signal: ac.signal })));
+    const r = await req({ signal: ac.signal });
+    const { pages, error } = await collect(slow.scan(r));
     expect(pages).toHaveLength(0);
     expect((error as Error).name).toBe('AbortError');
+    expect(await readdir(r.outDir)).toEqual([]); // the half-scanned sheet is not left behind
     expect(Date.now() - started).toBeLessThan(10_000);
     const again = await collect(new SaneScanner({ device: 'test:0', saneConfigDir }).scan(await req({ maxPages: 1 })));
     expect(again.pages).toHaveLength(1);

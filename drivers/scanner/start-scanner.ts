@@ -1,0 +1,37 @@
+import type { Logger } from '../../appliance/log.js';
+import { SaneScanner } from './sane-scanner.js';
+import { DEFAULT_ESCL_DEVICE_NAME, writeSaneConfig } from './sane-config.js';
+import { EsclSimulator } from './escl-simulator/simulator.js';
+
+// What the composition root calls to get the configured scanner: with the demo simulator on, it
+// starts the eSCL simulator, pins it in a private SANE config and drives it through sane-airscan
+// like any network scanner.
+
+export interface ScannerSettings {
+  /** SANE device name; for the simulator `airscan:e0:<name>`. */
+  device: string;
+  /** Private SANE config folder (written here when set); empty = the system's /etc/sane.d. */
+  saneConfigDir: string;
+  simulator: { enabled: boolean; port: number; pagesDir: string };
+}
+
+export interface RunningScanner {
+  scanner: SaneScanner;
+  simulator?: EsclSimulator;
+  stop(): Promise<void>;
+}
+
+export async function startScanner(cfg: ScannerSettings, log?: Logger): Promise<RunningScanner> {
+  let simulator: EsclSimulator | undefined;
+  let esclUrl: string | undefined;
+  if (cfg.simulator.enabled) {
+    simulator = new EsclSimulator({ port: cfg.simulator.port, pagesDir: cfg.simulator.pagesDir, log: log?.child({ part: 'escl-simulator' }) });
+    esclUrl = (await simulator.start()).url;
+  }
+  if (cfg.saneConfigDir) {
+    const deviceName = cfg.device.startsWith('airscan:e0:') ? cfg.device.slice('airscan:e0:'.length) : DEFAULT_ESCL_DEVICE_NAME;
+    await writeSaneConfig(cfg.saneConfigDir, { esclUrl, deviceName });
+  }
+  const scanner = new SaneScanner({ device: cfg.device, saneConfigDir: cfg.saneConfigDir || undefined, log: log?.child({ part: 'scanner' }) });
+  return { scanner, simulator, stop: async () => { await simulator?.stop(); } };
+}
