@@ -114,6 +114,14 @@ describe('airscan + eSCL simulator', () => {
     expect(pages).toHaveLength(6);
   });
 
+  it('flatbed scans one sheet per job', async () => {
+    await sim.loadFeeder(report);
+    const { pages, error } = await collect(scanner.scan(await req({ source: 'flatbed', dpi: 150 })));
+    expect(error).toBeUndefined();
+    expect(pages).toHaveLength(1);
+    expect((await matchSources(pages, report))[0]!.best).toBe(0);
+  });
+
   it('an empty feeder is scanner.no-docs', async () => {
     sim.emptyFeeder();
     const r = await req();
