@@ -18,7 +18,8 @@ export function App() {
   const stream = useMemo(() => new EventStream(), []);
   const [user, setUser] = useState<string | null>(currentUser());
   const [screen, setScreen] = useState<Screen>(currentUser() ? 'scan' : 'user');
-  const [online, setOnline] = useState(false);
+  // Optimistic until the first connection attempt fails: no warning flash while the page loads.
+  const [online, setOnline] = useState(true);
   const [token, setToken] = useState<TokenState | null>(null);
 
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
@@ -23,10 +23,15 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const [discardArmed, setDiscardArmed] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
+  // A job's error (jam with pages kept, OCR failure…) is shown once, not again after each refresh.
+  const errorShownFor = useRef<string | null>(null);
   const show = useCallback((j: JobView) => {
     setJob(j);
     if (j.state === 'review' && j.result) setFields((f) => f ?? fieldsOf(j.result!));
-    if (j.state === 'failed' && j.error) setError(j.error);
+    if (j.error && errorShownFor.current !== j.jobId) {
+      errorShownFor.current = j.jobId;
+      setError(j.error);
+    }
   }, []);
 
   const refresh = useCallback(async (jobId: string) => {
@@ -65,7 +70,10 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       const p: PageView = { page: e.data.page, imageUrl: e.data.imageUrl, blank: e.data.blank };
       setJob((j) => (j && !j.pages.some((x) => x.page === p.page) ? { ...j, pages: [...j.pages, p] } : j));
     }
-    if (e.event === 'scan.failed' || e.event === 'job.failed') setError(e.data.error);
+    if (e.event === 'scan.failed' || e.event === 'job.failed') {
+      errorShownFor.current = jobId;
+      setError(e.data.error);
+    }
     void refresh(jobId);
   });
 

@@ -7,7 +7,8 @@ import { StateBadge } from '../components/state-badge.js';
 import { ErrorBanner } from '../components/error-banner.js';
 
 // Today's register, newest first, kept current by reloading whenever a document or its delivery
-// changes (the API is the one source of truth; events only say "something changed").
+// changes (the API is the one source of truth; events only say "something changed"). "Today" is
+// the day the clerk registered it: the official arrival date may be the next office day.
 
 const VN_DAY = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
 
@@ -21,7 +22,7 @@ export function StatusScreen() {
       const all = await api.get<DocumentView[]>('/api/documents');
       const today = VN_DAY(new Date().toISOString());
       setDocs(all
-        .filter((d) => VN_DAY(d.arrivalDate ?? d.createdAt) === today && d.state !== 'discarded')
+        .filter((d) => VN_DAY(d.createdAt) === today && d.state !== 'discarded')
         .sort((a, b) => (b.arrivalNumber ?? 0) - (a.arrivalNumber ?? 0) || b.createdAt.localeCompare(a.createdAt)));
       setError(null);
     } catch (err) {
