@@ -1,0 +1,66 @@
+import { request } from 'undici';
+import { parseStatusPackage } from '../edxml/status.js';
+
+// One upload of one package to the central receiver (interfaces.md), and what it means for the
+// queue: delivered, rejected for good, or try again later.
+
+export type DeliveryOutcome =
+  | { kind: 'delivered'; statusCode: string | null; receipt: string }
+  | { kind: 'rejected'; httpStatus: number; reason: string }
+  | { kind: 'retry'; reason: string; credentialsRefused: boolean };
+
+export interface DeliveryTarget {
+  centralUrl: string;
+  deviceToken: string;
+  timeoutMs: number;
+}
+
+function reasonOf(body: string): string {
+  try {
+    const j = JSON.parse(body) as { reason?: unknown; message?: unknown };
+    if (typeof j.reason === 'string') return j.reason;
+    if (typeof j.message === 'string') return j.message;
+  } catch { /* not JSON: the text itself is the reason */ }
+  return body.slice(0, 500) || 'no reason given';
+}
+
+export async function deliver(target: DeliveryTarget, documentId: string, xml: string, signal: AbortSignal): Promise<DeliveryOutcome> {
+  let status: number;
+  let body: string;
+  try {
+    const res = await request(`${target.centralUrl.replace(/\/+$/, '')}/edxml/v1/documents`, {
+      method: 'POST',
+      body: xml,
+      headers: {
+        'content-type': 'application/xml; charset=utf-8',
+        'idempotency-key': encodeURIComponent(documentId),
+        ...(target.deviceToken ? { authorization: `Bearer ${target.deviceToken}` } : {}),
+      },
+      headersTimeout: target.timeoutMs,
+      bodyTimeout: target.timeoutMs,
+      signal,
+    });
+    status = res.statusCode;
+    body = await res.body.text();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { kind: 'retry', reason: `Không kết nối được hệ thống trung tâm (${e.code ?? e.name}: ${e.message})`, credentialsRefused: false };
+  }
+
+  if (status >= 200 && status < 300) {
+    const parsed = parseStatusPackage(body);
+    return { kind: 'delivered', statusCode: parsed.ok ? parsed.value.statusCode : null, receipt: body };
+  }
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'retry',
+      credentialsRefused: true,
+      reason: `Hệ thống trung tâm từ chối thông tin xác thực của thiết bị (HTTP ${status}). Văn bản vẫn chờ gửi; hãy báo kỹ thuật viên kiểm tra mã thiết bị.`,
+    };
+  }
+  // The request itself is at fault: sending it again cannot help. Kept, and shown to the clerk.
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    return { kind: 'rejected', httpStatus: status, reason: `Hệ thống trung tâm không nhận văn bản (HTTP ${status}): ${reasonOf(body)}` };
+  }
+  return { kind: 'retry', reason: `Hệ thống trung tâm tạm thời lỗi (HTTP ${status}): ${reasonOf(body)}`, credentialsRefused: false };
+}

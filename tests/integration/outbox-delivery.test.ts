@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCentralServer, type CentralServer } from '../../appliance/central/server.js';
+import { buildNewDocumentPackage } from '../../appliance/edxml/index.js';
+import { EventBus, type EventMap } from '../../appliance/events.js';
+import { emptyFields } from '../../appliance/extract/fields.js';
+import { silentLogger } from '../../appliance/log.js';
+import { retryDelay } from '../../appliance/outbox/backoff.js';
+import { Outbox } from '../../appliance/outbox/outbox.js';
+
+const TOKEN = 'outbox-test-token';
+const FROM = { id: '000.00.00.H99', name: 'VĂN PHÒNG UBND TỈNH' };
+
+function pkg(n: number, extra = '') {
+  const numberNotation = `${n}/UBND-VP`;
+  const xml = buildNewDocumentPackage({
+    from: FROM, to: [{ id: '000.00.00.H00', name: 'TRUNG TÂM' }],
+    fields: { ...emptyFields(), numberNotation, date: '2024-03-05', summary: `Văn bản ${n} ${extra}`, pages: 1 },
+    attachment: { fileName: `vb${n}.pdf`, pdf: new Uint8Array(Buffer.from(`%PDF-1.7 document ${n}\n%%EOF`)) },
+  });
+  return { docId: `2024-${String(n).padStart(6, '0')}`, documentId: `${FROM.id},2024/03/05,${numberNotation}`, xml };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('Outbox delivering to the reference receiver over loopback HTTP', () => {
+  let root: string;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'sohoa-outbox-')); });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function central(port = 0): Promise<{ url: string; server: CentralServer; received: () => Promise<string[]> }> {
+    const dataDir = join(root, 'central');
+    const server = createCentralServer({ dataDir, tokens: [TOKEN] });
+    const { url } = await server.start(port, '127.0.0.1');
+    cleanups.push(() => server.stop());
+    const received = async () => (await readFile(join(dataDir, 'received.jsonl'), 'utf8').catch(() => ''))
+      .split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { documentId: string }).documentId);
+    return { url, server, received };
+  }
+
+  function outbox(centralUrl: string, opts: { token?: string; minDelayMs?: number; maxDelayMs?: number; dir?: string } = {}) {
+    const bus = new EventBus();
+    const events: (EventMap['outbox.changed'] & { t: number })[] = [];
+    bus.on('outbox.changed', (e) => events.push({ ...e, t: Date.now() }));
+    const ob = new Outbox({
+      dir: opts.dir ?? join(root, 'outbox'), centralUrl, deviceToken: opts.token ?? TOKEN, bus, log: silentLogger(),
+      minDelayMs: opts.minDelayMs ?? 50, maxDelayMs: opts.maxDelayMs ?? 2000, timeoutMs: 5000,
+    });
+    let stopped = false;
+    const stop = async () => { if (!stopped) { stopped = true; await ob.stop(); } };
+    cleanups.push(stop);
+    return { ob, events, stop };
+  }
+
+  it('delivers a package: 202 → delivered with StatusCode 01, receipt kept, events emitted', async () => {
+    const c = await central();
+    const { ob, events } = outbox(c.url);
+    await ob.start();
+    const p = pkg(1);
+    await ob.enqueue(p.docId, p.documentId, p.xml);
+    await waitFor('delivery', () => ob.get(p.docId)?.state === 'delivered');
+    expect(ob.get(p.docId)).toMatchObject({ statusCode: '01', attempts: 1, lastError: null });
+    expect(await c.received()).toEqual([p.documentId]);
+    expect(await readFile(join(root, 'outbox', 'items', p.docId, 'receipt.edxml'), 'utf8')).toContain('<edXML:StatusCode>01</edXML:StatusCode>');
+    expect(events.map((e) => e.state)).toEqual(['queued', 'sending', 'delivered']);
+  });
+
+  it('retries with growing delays while central is down, then delivers when it comes up on that port', async () => {
+    const port = await freePort();
+    const { ob, events } = outbox(`http://127.0.0.1:${port}`, { minDelayMs: 100, maxDelayMs: 2000 });
+    await ob.start();
+    const p = pkg(2);
+    await ob.enqueue(p.docId, p.documentId, p.xml);
+    await waitFor('5 failed attempts', () => (ob.get(p.docId)?.attempts ?? 0) >= 5 && ob.get(p.docId)?.state === 'queued');
+    // Retry n is scheduled delay_n ≥ 100·2^(n-1)/2 ms after attempt n, which itself happened no
+    // earlier than the previous schedule: the schedules grow apart at least that fast, and no
+    // attempt goes before its time. (Upper bounds are left to the unit test: disk and CPU load
+    // here only ever make things later.)
+    const scheduled = events.filter((e) => e.state === 'queued' && e.nextAttemptAt).map((e) => Date.parse(e.nextAttemptAt!));
+    const sends = events.filter((e) => e.state === 'sending').map((e) => e.t);
+    expect(scheduled.length).toBeGreaterThanOrEqual(5);
+    for (let n = 2; n <= scheduled.length; n++) {
+      expect(scheduled[n - 1]! - scheduled[n - 2]!).toBeGreaterThanOrEqual((100 * 2 ** (n - 1)) / 2);
+      expect(sends[n - 1]!).toBeGreaterThanOrEqual(scheduled[n - 2]! - 2);
+    }
+    expect(ob.get(p.docId)!.lastError).toMatch(/Không kết nối được hệ thống trung tâm \(ECONNREFUSED/);
+
+    const c = await central(port); // no kick: the next scheduled retry finds it
+    await waitFor('delivery after the outage', () => ob.get(p.docId)?.state === 'delivered');
+    expect(ob.get(p.docId)!.statusCode).toBe('01');
+    expect(await c.received()).toEqual([p.documentId]);
+  });
+
+  it('loses nothing across a restart mid-queue, resends an interrupted upload, keeps order (urgent first)', async () => {
+    const port = await freePort();
+    const first = outbox(`http://127.0.0.1:${port}`, { minDelayMs: 5000 });
+    await first.ob.start();
+    const docs = [pkg(11), pkg(12), pkg(13)];
+    for (const d of docs) await first.ob.enqueue(d.docId, d.documentId, d.xml);
+    const urgent = pkg(14, 'HỎA TỐC');
+    await first.ob.enqueue(urgent.docId, urgent.documentId, urgent.xml, { priority: 3 });
+    await waitFor('a failed attempt', () => first.ob.list().some((i) => i.attempts > 0 && i.state === 'queued'));
+    await first.stop();
+
+    // A power cut during an upload leaves an item marked "sending" on disk.
+    const statePath = join(root, 'outbox', 'items', docs[1]!.docId, 'state.json');
+    const st = JSON.parse(await readFile(statePath, 'utf8'));
+    await writeFile(statePath, JSON.stringify({ ...st, state: 'sending' }));
+    // …and an enqueue interrupted before its state file leaves a folder without one.
+    await mkdir(join(root, 'outbox', 'items', 'half-written'));
+    await writeFile(join(root, 'outbox', 'items', 'half-written', 'package.edxml'), '<edXML/>');
+
+    const c = await central(port);
+    const second = outbox(c.url);
+    await second.ob.start();
+    expect(second.ob.list().map((i) => i.docId).slice(0, 4)).toEqual([urgent.docId, ...docs.map((d) => d.docId)]);
+    second.ob.kick(); // the first instance scheduled retries 5 s ahead: "Gửi lại" sends now
+    await waitFor('all four delivered', () => second.ob.list().filter((i) => i.state === 'delivered').length === 4);
+    expect(await c.received()).toEqual([urgent.documentId, ...docs.map((d) => d.documentId)]);
+    expect(await readdir(join(root, 'outbox', 'items'))).not.toContain('half-written');
+  });
+
+  it('marks a package the receiver refuses (400) as rejected with its reason, does not retry it, and goes on', async () => {
+    const c = await central();
+    const { ob } = outbox(c.url);
+    await ob.start();
+    const bad = pkg(21);
+    const good = pkg(22);
+    await ob.enqueue(bad.docId, `${FROM.id},2024/03/05,999/SAI`, bad.xml); // key ≠ DocumentId → 400
+    await ob.enqueue(good.docId, good.documentId, good.xml);
+    await waitFor('the good one delivered', () => ob.get(good.docId)?.state === 'delivered');
+    const rejected = ob.get(bad.docId)!;
+    expect(rejected).toMatchObject({ state: 'rejected', attempts: 1, nextAttemptAt: null });
+    expect(rejected.lastError).toMatch(/Hệ thống trung tâm không nhận văn bản \(HTTP 400\): Idempotency-Key .* is not the package's DocumentId/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ob.get(bad.docId)!.attempts).toBe(1);
+    expect(await readFile(join(root, 'outbox', 'items', bad.docId, 'package.edxml'), 'utf8')).toBe(bad.xml);
+    await expect(ob.enqueue(good.docId, good.documentId, good.xml)).rejects.toMatchObject({ code: 'request.invalid' });
+  });
+
+  it('keeps retrying when the device credentials are refused, and says so', async () => {
+    const c = await central();
+    const { ob } = outbox(c.url, { token: 'wrong-token', minDelayMs: 30, maxDelayMs: 60 });
+    await ob.start();
+    const p = pkg(31);
+    await ob.enqueue(p.docId, p.documentId, p.xml);
+    await waitFor('several refused attempts', () => (ob.get(p.docId)?.attempts ?? 0) >= 3);
+    expect(ob.get(p.docId)).toMatchObject({ credentialsRefused: true });
+    expect(['queued', 'sending']).toContain(ob.get(p.docId)!.state);
+    expect(ob.get(p.docId)!.lastError).toMatch(/từ chối thông tin xác thực của thiết bị \(HTTP 403\)/);
+    expect(await c.received()).toEqual([]);
+  });
+
+  it('refuses an enqueue on a full disk with storage.full and leaves nothing half-written', async (ctx) => {
+    const mnt = join(root, 'small');
+    await mkdir(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128k', 'tmpfs', mnt], { stdio: 'ignore' });
+    } catch {
+      ctx.skip(); // needs root to mount a small tmpfs; reported as skipped, not passed
+      return;
+    }
+    cleanups.push(async () => { execFileSync('umount', [mnt]); });
+    const c = await central();
+    const { ob } = outbox(c.url, { dir: join(mnt, 'outbox') });
+    await ob.start();
+    const small = pkg(41);
+    await ob.enqueue(small.docId, small.documentId, small.xml);
+    const big = pkg(42, 'x'.repeat(200_000));
+    await expect(ob.enqueue(big.docId, big.documentId, big.xml)).rejects.toMatchObject({ code: 'storage.full', vi: expect.stringContaining('Ổ đĩa đã đầy') });
+    expect(await readdir(join(mnt, 'outbox', 'items'))).toEqual([small.docId]);
+    await waitFor('the small one delivered', () => ob.get(small.docId)?.state === 'delivered');
+    expect(ob.get(big.docId)).toBeUndefined();
+  });
+});
+
+describe('retryDelay', () => {
+  it('doubles from the minimum with equal jitter, capped at the maximum', () => {
+    const low = () => 0;
+    const high = () => 1;
+    expect([1, 2, 3, 4].map((n) => retryDelay(n, 1000, 60_000, low))).toEqual([500, 1000, 2000, 4000]);
+    expect([1, 2, 3, 4].map((n) => retryDelay(n, 1000, 60_000, high))).toEqual([1000, 2000, 4000, 8000]);
+    expect(retryDelay(30, 1000, 60_000, high)).toBe(60_000);
+    expect(retryDelay(30, 1000, 60_000, low)).toBe(30_000);
+  });
+});
