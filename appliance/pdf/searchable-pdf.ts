@@ -1,0 +1,78 @@
+import { PDFDocument, PDFName } from 'pdf-lib';
+import { SohoaError } from '../errors.js';
+import type { OcrLine } from '../ocr/ocr.js';
+import { embedVietnameseFont } from './fonts.js';
+import { pageJpeg } from './page-image.js';
+import { declarePdfA } from './pdfa.js';
+import { textLayerOps } from './text-layer.js';
+
+// The searchable PDF of a registered document: every kept page image at 100 % scale with the OCR
+// text invisibly over it, declared PDF/A-2b. Kept under the attachment size limit (Tuyên Quang
+// art. 8.4: at most 50 MB) by recompressing the images harder rather than failing.
+
+export interface PdfPageInput {
+  /** Upright page image (PNG/JPEG/TIFF). */
+  imagePath: string;
+  width: number;
+  height: number;
+  dpi: number;
+  lines: OcrLine[];
+}
+
+export interface PdfMeta {
+  title: string;
+  author?: string;
+  subject?: string;
+  keywords?: string[];
+  /** Creation time; defaults to now. */
+  created?: Date;
+}
+
+export interface PdfBuildOptions {
+  /** Size limit of one attachment; default 50 MB. */
+  maxBytes?: number;
+}
+
+export const ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024;
+/** JPEG qualities tried in turn until the file fits. */
+const QUALITIES = [80, 65, 50, 35, 25];
+
+async function build(pages: PdfPageInput[], meta: PdfMeta, quality: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const font = await embedVietnameseFont(doc);
+  for (const p of pages) {
+    const img = await pageJpeg(p.imagePath, quality);
+    // The OCR coordinates refer to the image as given; scale them if the image differs.
+    const dpi = p.dpi > 0 ? p.dpi : 200;
+    const w = (img.width * 72) / dpi;
+    const h = (img.height * 72) / dpi;
+    const page = doc.addPage([w, h]);
+    page.drawImage(await doc.embedJpg(img.jpeg), { x: 0, y: 0, width: w, height: h });
+    const sx = p.width > 0 ? img.width / p.width : 1;
+    const lines = sx === 1 ? p.lines : p.lines.map((l) => scaleLine(l, sx));
+    page.node.setFontDictionary(PDFName.of('FText'), font.ref);
+    const ops = textLayerOps(lines, font, 'FText', dpi, h);
+    page.node.addContentStream(doc.context.register(doc.context.flateStream(ops)));
+  }
+  declarePdfA(doc, { ...meta, created: meta.created ?? new Date(), producer: 'Sohoa' });
+  // Classic cross-reference table: the signature is added later as an incremental update of it.
+  return doc.save({ useObjectStreams: false });
+}
+
+function scaleLine(l: OcrLine, k: number): OcrLine {
+  const b = (x: OcrLine['bbox']) => ({ x0: x.x0 * k, y0: x.y0 * k, x1: x.x1 * k, y1: x.y1 * k });
+  return { ...l, bbox: b(l.bbox), words: l.words.map((w) => ({ ...w, bbox: b(w.bbox) })) };
+}
+
+export async function buildSearchablePdf(pages: PdfPageInput[], meta: PdfMeta, opts: PdfBuildOptions = {}): Promise<Uint8Array> {
+  if (pages.length === 0) throw new SohoaError('pdf.build', 'Văn bản không có trang nào để tạo tệp PDF.', 'no pages');
+  const max = opts.maxBytes ?? ATTACHMENT_MAX_BYTES;
+  let last = 0;
+  for (const q of QUALITIES) {
+    const pdf = await build(pages, meta, q);
+    if (pdf.length <= max) return pdf;
+    last = pdf.length;
+  }
+  throw new SohoaError('pdf.build', 'Văn bản quá lớn để gửi thành một tệp (trên 50 MB) kể cả khi đã nén. Hãy tách văn bản thành nhiều phần.',
+    `PDF of ${pages.length} pages is ${last} bytes at the lowest JPEG quality, limit ${max}`);
+}
