@@ -77,6 +77,16 @@ describe('reference central receiver over HTTP', () => {
     expect(await st.body.text()).toBe(firstBody);
   });
 
+  it('stores a package once when the same upload arrives several times at once', async () => {
+    const xml = pkg('30/UBND-VP');
+    const replies = await Promise.all(Array.from({ length: 5 }, () => post(xml, idOf('30/UBND-VP'))));
+    expect(replies.map((r) => r.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    const bodies = await Promise.all(replies.map((r) => r.body.text()));
+    expect(new Set(bodies).size).toBe(1);
+    const journal = (await readFile(join(dir, 'received.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).documentId);
+    expect(journal.filter((d: string) => d === idOf('30/UBND-VP'))).toHaveLength(1);
+  });
+
   it('answers 409 to the same key with a different body', async () => {
     expect((await post(pkg('16/UBND-VP'), idOf('16/UBND-VP'))).statusCode).toBe(202);
     const r = await post(pkg('16/UBND-VP', 'Nội dung khác'), idOf('16/UBND-VP'));
