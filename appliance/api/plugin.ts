@@ -13,6 +13,18 @@ import { serveUi } from './static-ui.js';
 
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
+//
+//   GET  /api/status                    version, token state, optional health
+//   POST /api/scan                      {source?, mode?, dpi?} → JobView
+//   GET  /api/jobs, /api/jobs/:id       JobView[] / JobView
+//   GET  /api/jobs/:id/pages/:n.jpg     page preview (JPEG)
+//   POST /api/jobs/:id/discard          → {ok: true}
+//   POST /api/jobs/:id/register         DocumentFields → DocumentView
+//   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF
+//   POST /api/documents/:id/confirm-secret → DocumentView
+//   GET  /api/token; POST /api/token/unlock {pin}, /api/token/lock → TokenState
+//   GET  /api/events                    WebSocket: {event, data} for every EventBus event
+// Commands (POST) need `X-Sohoa-User` (percent-encoded name). Errors: {error: ErrorInfo}.
 
 export interface HealthItem {
   ok: boolean;

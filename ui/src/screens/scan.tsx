@@ -151,7 +151,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   };
 
   const working = starting || (!!job && (job.state === 'scanning' || job.state === 'extracting'));
-  const canScan = !working && !(job && job.state === 'review');
+  // A secret document must be confirmed (its pages deleted) before the next scan can hide it.
+  const secretPending = outcome?.state === 'held-secret' && !secretDone;
+  const canScan = !working && !(job && job.state === 'review') && !secretPending;
   const kept = job ? job.pages.filter((p) => !p.blank).length : 0;
 
   return (
