@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 
 export type AuditAction =
   | 'scanned' | 'corrected' | 'registered' | 'held' | 'signed' | 'sent' | 'delivered' | 'rejected'
-  | 'failed' | 'discarded' | 'deleted' | 'state';
+  | 'failed' | 'discarded' | 'deleted' | 'state' | 'token-login' | 'token-logout';
 
 export interface AuditRecord {
   at: string;
