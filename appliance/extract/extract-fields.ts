@@ -5,6 +5,7 @@ import { fold, isCaps, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, markFromLine, AUTHORITY_RE } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { repairName } from './names.js';
+import { cleanAuthority, resolveTitle } from './titles.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
 // (issuer | motto + date), "Số:", the centred type and summary, then on the last page "Nơi nhận"
@@ -85,7 +86,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     let prev = t;
     for (const s of below.slice(typeIdx + 1)) {
       const gap = s.bbox.y0 - prev.bbox.y1;
-      if (gap > unit * 1.6 || isCaps(s.text) || !centred(s) && lines.length > 0) break;
+      if (gap > unit * 0.9 || isCaps(s.text) || !centred(s) && lines.length > 0) break;
       if (/^(Căn cứ|Kính gửi)/iu.test(s.text)) break;
       lines.push(s); prev = s;
     }
@@ -126,10 +127,10 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   }
   const afterTitle = right.filter((s) => s.bbox.y0 > (title[title.length - 1]?.bbox.y1 ?? Infinity));
   const name = [...afterTitle].reverse().find((s) => /^\p{Lu}\p{Ll}*(\s+\p{Lu}\p{Ll}*){1,5}$/u.test(s.text.replace(/['".,`]/g, '').trim()));
-  f.authority = auth.length ? clean(auth).replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ') .trim() : null;
+  f.authority = auth.length ? cleanAuthority(clean(auth)) : null;
   c.authority = auth.length ? segConf(auth) : title.length ? 0.9 : 0.3;
-  f.signerTitle = title.length ? clean(title) : null;
-  c.signerTitle = segConf(title);
+  const t = resolveTitle(title.length ? clean(title) : null, segConf(title), f.authority);
+  f.signerTitle = t.title; c.signerTitle = t.conf;
   if (name) {
     const r = repairName(name.text.replace(/['".,`]/g, ''));
     f.signer = r.name; c.signer = Math.min(name.conf, r.conf);
@@ -152,7 +153,9 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     used.push(s);
   }
   f.recipients = items
-    .map((t) => repairGlyphs(t).replace(/^[-–—•~+*]\s*/, '').replace(/[\s;.,]+$/, ''))
+    .map((t) => repairGlyphs(t).replace(/^[-–—•~+*]\s*/, '').replace(/[\s;.,]+$/, '')
+      // inside an item a ";" is a misread ","; "VI" in the archive line is "VT" (văn thư)
+      .replace(/\s*[;,]+\s*/g, ', ').replace(/^(Lưu\s*:?\s*)V[Il1]\b/u, '$1VT'))
     .filter(Boolean);
   c.recipients = used.length ? segConf(used) : 0.2;
 }

@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
-import type { OcrEngine, OcrPage } from './ocr.js';
+import sharp from 'sharp';
+import type { BBox, OcrEngine, OcrLine, OcrPage } from './ocr.js';
 import { Limiter } from './limiter.js';
-import { preparePage } from './prepare-page.js';
+import { preparePage, MAX_PIXELS } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
-import { buildPage } from './ocr-page.js';
+import { buildPage, clampRegion, offsetLines } from './ocr-page.js';
 
 // The installed `tesseract` CLI, one single-threaded process per core (OpenMP on 2 shared cores
 // is 3-5x slower, platform-notes), TSV output parsed into the same OcrPage as tesseract.js.
@@ -33,6 +34,7 @@ export function runTesseract(args: string[], tessdataDir: string): Promise<strin
 export class NativeTesseractEngine implements OcrEngine {
   private readonly limiter: Limiter;
   private scratch: string | null = null;
+  private regions = 0;
 
   constructor(private readonly opts: NativeEngineOptions) {
     this.limiter = new Limiter(opts.processes);
@@ -48,6 +50,21 @@ export class NativeTesseractEngine implements OcrEngine {
       throw new SohoaError('ocr.engine', 'Bộ nhận dạng chữ gặp lỗi. Hãy thử quét lại trang này.', `${imagePath}: ${(err as Error).message}`, { cause: err });
     });
     return buildPage(prep, linesFromTsv(tsv));
+  }
+
+  async recognizeRegion(page: OcrPage, region: BBox): Promise<OcrLine[]> {
+    const r = clampRegion(page, region);
+    if (!r) return [];
+    const dir = this.scratch ??= await mkdtemp(join(tmpdir(), 'sohoa-ocr-'));
+    const crop = join(dir, `region-${process.pid}-${++this.regions}.png`);
+    try {
+      await sharp(page.imagePath, { limitInputPixels: MAX_PIXELS }).extract({ left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 })
+        .greyscale().png({ compressionLevel: 1 }).toFile(crop);
+      const tsv = await this.limiter.run(() => runTesseract([crop, 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', '11', '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir));
+      return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
+    } finally {
+      await rm(crop, { force: true });
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { OcrLine, OcrPage, OcrWord } from './ocr.js';
+import type { BBox, OcrLine, OcrPage, OcrWord } from './ocr.js';
 import type { PreparedPage } from './prepare-page.js';
 
 // Assembling an OcrPage from recognised lines, shared by both engines.
@@ -26,4 +26,17 @@ export function buildPage(prep: PreparedPage, lines: OcrLine[]): OcrPage {
     text: blank ? '' : clean.map((l) => l.text).join('\n'),
     lines: blank ? [] : clean,
   };
+}
+
+/** A region clipped to the page, in whole pixels; null when nothing is left. */
+export function clampRegion(page: OcrPage, r: BBox): BBox | null {
+  const x0 = Math.max(0, Math.floor(r.x0)); const y0 = Math.max(0, Math.floor(r.y0));
+  const x1 = Math.min(page.width, Math.ceil(r.x1)); const y1 = Math.min(page.height, Math.ceil(r.y1));
+  return x1 - x0 >= 16 && y1 - y0 >= 16 ? { x0, y0, x1, y1 } : null;
+}
+
+/** Moves lines read from a crop back into page coordinates. */
+export function offsetLines(lines: OcrLine[], dx: number, dy: number): OcrLine[] {
+  const mv = (b: BBox): BBox => ({ x0: b.x0 + dx, y0: b.y0 + dy, x1: b.x1 + dx, y1: b.y1 + dy });
+  return lines.map((l) => ({ ...l, bbox: mv(l.bbox), words: l.words.map((w) => ({ ...w, bbox: mv(w.bbox) })) }));
 }

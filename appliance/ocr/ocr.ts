@@ -35,5 +35,10 @@ export interface OcrPage {
 export interface OcrEngine {
   /** Recognises one page image (PNG/JPEG/TIFF). Throws SohoaError `ocr.input` naming the file for unreadable input. */
   recognize(imagePath: string, opts?: { workDir?: string }): Promise<OcrPage>;
+  /**
+   * Re-reads one rectangle of a recognised page with sparse-text segmentation (boxed stamps, a
+   * signature block the seal drew over). Coordinates in and out: pixels of `page.imagePath`.
+   */
+  recognizeRegion?(page: OcrPage, region: BBox): Promise<OcrLine[]>;
   close(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import { createWorker, type Worker } from 'tesseract.js';
+import type Tesseract from 'tesseract.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
-import type { OcrEngine, OcrLine, OcrPage } from './ocr.js';
+import type { BBox, OcrEngine, OcrLine, OcrPage } from './ocr.js';
 import { preparePage } from './prepare-page.js';
-import { buildPage } from './ocr-page.js';
+import { buildPage, clampRegion } from './ocr-page.js';
 
 // tesseract.js (WebAssembly) worker pool: the engine that always works, with the trained data
 // installed with the project — a local langPath and no cache, so nothing is ever downloaded.
@@ -54,15 +55,22 @@ export class TesseractJsEngine implements OcrEngine {
     try {
       await worker.setParameters({ tessedit_pageseg_mode: '3' as never, user_defined_dpi: String(prep.dpi) });
       const { data } = await worker.recognize(prep.imagePath, {}, { blocks: true, text: false });
-      const lines: OcrLine[] = (data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines.map((l) => ({
-        text: l.text.replace(/\n$/, ''),
-        confidence: l.confidence,
-        bbox: l.bbox,
-        words: l.words.map((w) => ({ text: w.text, confidence: w.confidence, bbox: w.bbox })),
-      }))));
-      return buildPage(prep, lines);
+      return buildPage(prep, linesOf(data.blocks));
     } catch (err) {
       throw new SohoaError('ocr.engine', 'Bộ nhận dạng chữ gặp lỗi. Hãy thử quét lại trang này.', `${imagePath}: ${(err as Error)?.message ?? err}`, { cause: err });
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  async recognizeRegion(page: OcrPage, region: BBox): Promise<OcrLine[]> {
+    const r = clampRegion(page, region);
+    if (!r) return [];
+    const worker = await this.acquire();
+    try {
+      await worker.setParameters({ tessedit_pageseg_mode: '11' as never, user_defined_dpi: String(page.dpi) });
+      const { data } = await worker.recognize(page.imagePath, { rectangle: { left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 } }, { blocks: true, text: false });
+      return linesOf(data.blocks);
     } finally {
       this.release(worker);
     }
@@ -74,4 +82,13 @@ export class TesseractJsEngine implements OcrEngine {
     if (this.scratch) await rm(this.scratch, { recursive: true, force: true });
     this.scratch = null;
   }
+}
+
+function linesOf(blocks: Tesseract.Block[] | null): OcrLine[] {
+  return (blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines.map((l) => ({
+    text: l.text.replace(/\n$/, ''),
+    confidence: l.confidence,
+    bbox: l.bbox,
+    words: l.words.map((w) => ({ text: w.text, confidence: w.confidence, bbox: w.bbox })),
+  }))));
 }

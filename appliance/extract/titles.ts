@@ -1,0 +1,56 @@
+import { fold, similarity } from './vn-text.js';
+import { Lexicon } from './tone.js';
+
+// Signer titles (NĐ30: the position under the authority line). OCR of this line often suffers
+// from the seal and the signature drawn over it; the title is then snapped to a known title or
+// inferred from the authority line ("KT. GIÁM ĐỐC" → the deputy signs: "PHÓ GIÁM ĐỐC").
+
+const HEADS = ['CHỦ TỊCH', 'GIÁM ĐỐC', 'CHÁNH VĂN PHÒNG', 'TRƯỞNG PHÒNG', 'CHI CỤC TRƯỞNG', 'CỤC TRƯỞNG',
+  'TỔNG CỤC TRƯỞNG', 'VỤ TRƯỞNG', 'BỘ TRƯỞNG', 'TRƯỞNG BAN', 'CHÁNH THANH TRA', 'HIỆU TRƯỞNG', 'TỔNG GIÁM ĐỐC',
+  'THỦ TRƯỞNG', 'VIỆN TRƯỞNG', 'CHỦ NHIỆM', 'BÍ THƯ', 'TRƯỞNG ĐOÀN', 'TRƯỞNG KHOA', 'CHÁNH ÁN'];
+export const TITLES = [...HEADS, ...HEADS.map((h) => `PHÓ ${h}`), 'THỨ TRƯỞNG', 'CHỦ TRÌ', 'THƯ KÝ', 'KẾ TOÁN TRƯỞNG'];
+
+/** The head of a collective body signing "TM. <body>". */
+const BODY_HEAD: Array<[RegExp, string]> = [[/^(UY BAN|UBND|HOI DONG)/, 'CHỦ TỊCH'], [/^BAN /, 'TRƯỞNG BAN'], [/^DOAN /, 'TRƯỞNG ĐOÀN']];
+
+const words = new Lexicon([...TITLES, 'ỦY BAN NHÂN DÂN HỘI ĐỒNG HÀNH CHÍNH TỔ CHỨC KẾ HOẠCH TÀI CHÍNH TỔNG HỢP NHÂN SỰ VĂN PHÒNG BAN TỈNH HUYỆN'].flatMap((t) => t.split(' ')));
+
+/** Removes OCR debris (stray marks from the signature and seal) and repairs known words. */
+export function cleanTitle(raw: string): string {
+  return raw.normalize('NFC').replace(/[^\p{L}\s-]/gu, ' ').split(/\s+/)
+    .map((w) => (words.has(w) ? w : words.uniqueRepair(w) ?? (w.length > 2 || w === '-' ? w : '')))
+    .filter(Boolean).join(' ').replace(/\s+-\s+|-/g, ' - ').replace(/\s+/g, ' ').trim();
+}
+
+/** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
+export function cleanAuthority(raw: string): string {
+  return raw.replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
+    .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? w)).join(' ').trim();
+}
+
+/** What the authority line implies about the title, or null. */
+export function titleFromAuthority(authority: string | null): string | null {
+  if (!authority) return null;
+  const parts = authority.split(/(?=\b(?:TM|KT|TL|TUQ|Q)\s*\.)/).map((p) => p.trim()).filter(Boolean);
+  const last = parts[parts.length - 1]!;
+  const m = /^(TM|KT|TL|TUQ|Q)\s*\.\s*(.+)$/.exec(last);
+  if (!m) return null;
+  const what = m[2]!.trim();
+  if (m[1] === 'KT') return `PHÓ ${what}`;
+  if (m[1] === 'TM') return BODY_HEAD.find(([re]) => re.test(fold(what)))?.[1] ?? null;
+  return null; // TL./TUQ.: a subordinate signs, any title
+}
+
+/** Best title from the OCR'd line and the authority; confidence from their agreement. */
+export function resolveTitle(ocr: string | null, ocrConf: number, authority: string | null): { title: string | null; conf: number } {
+  const implied = titleFromAuthority(authority);
+  const cleaned = ocr ? cleanTitle(ocr) : '';
+  const known = cleaned ? TITLES.map((t) => ({ t, s: similarity(fold(t), fold(cleaned)) })).sort((a, b) => b.s - a.s)[0] : undefined;
+  if (implied && cleaned && fold(cleaned) === fold(implied)) return { title: cleaned, conf: Math.max(ocrConf, 0.97) };
+  // a damaged line sharing a word with the implied title is that title
+  const shares = implied && cleaned && fold(implied).split(' ').some((w) => w.length >= 3 && fold(cleaned).split(' ').some((c) => c.length >= 3 && similarity(c, w) >= 0.6));
+  if (implied && (!cleaned || shares || (known && known.t === implied && known.s >= 0.6))) return { title: implied, conf: cleaned ? 0.9 : 0.8 };
+  if (!cleaned) return { title: implied, conf: implied ? 0.7 : 0 };
+  if (known && known.s >= 0.75 && known.s < 1) return { title: known.t, conf: Math.min(ocrConf, 0.85) };
+  return { title: cleaned, conf: known?.s === 1 ? ocrConf : Math.min(ocrConf, 0.8) };
+}
