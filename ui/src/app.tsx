@@ -8,6 +8,7 @@ import { ScanScreen } from './screens/scan.js';
 import { StatusScreen } from './screens/status.js';
 import { TokenScreen } from './screens/token.js';
 import { UserScreen } from './screens/user.js';
+import { TouchKeyboard } from './components/touch-keyboard.js';
 
 // The shell: a top bar of big tabs and status pills, and the four screens. Screens stay mounted
 // (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab.
@@ -67,6 +68,7 @@ export function App() {
           <UserScreen user={user} onChoose={(n) => { setUser(n); if (n) setScreen('scan'); }} />
         </section>
       </main>
+      <TouchKeyboard />
     </EventsContext.Provider>
   );
 }

@@ -128,6 +128,12 @@ export const S = {
     short: { ok: 'Khoá ký số: đã mở', locked: 'Khoá ký số: chưa mở', absent: 'Khoá ký số: chưa cắm', blocked: 'Khoá ký số: bị khoá' },
   },
 
+  keyboard: {
+    space: 'Dấu cách',
+    hide: 'Ẩn',
+    tones: { sac: 'sắc ´', huyen: 'huyền `', hoi: 'hỏi ̉', nga: 'ngã ~', nang: 'nặng .' },
+  },
+
   errors: {
     network: 'Không liên lạc được với thiết bị. Hãy kiểm tra rồi thử lại.',
     dismiss: 'Đóng',
