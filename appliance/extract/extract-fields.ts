@@ -24,16 +24,16 @@ const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).
 
 interface Page1 { segs: Segment[]; width: number; unit: number }
 
-function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory): { headerBottom: number; numberSeg?: Segment } {
+function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory, today: Date): { headerBottom: number; numberSeg?: Segment } {
   const { segs, width, unit } = p;
   const isLeft = (s: Segment): boolean => cx(s.bbox) < width * 0.47;
-  const dateIdx = segs.findIndex((s) => !isLeft(s) && parseDateLine(s.text));
+  const dateIdx = segs.findIndex((s) => !isLeft(s) && parseDateLine(s.text, today));
   const numberIdx = segs.findIndex((s) => isLeft(s) && /^S[OỐÔ0]\s*[:;.]/.test(fold(s.text)));
   const numberSeg = numberIdx >= 0 ? segs[numberIdx] : undefined;
 
   if (dateIdx >= 0) {
     const s = segs[dateIdx]!;
-    const d = parseDateLine(s.text)!;
+    const d = parseDateLine(s.text, today)!;
     f.place = dir.repairPlace(d.place);
     f.date = d.date;
     c.place = s.conf; c.date = d.valid ? s.conf : s.conf * 0.5;
@@ -172,7 +172,7 @@ export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): Extr
     const first = kept[0]!;
     const segs = pageSegments(first);
     const p1 = { segs, width: first.width, unit: lineUnit(segs) };
-    const { headerBottom, numberSeg } = headerFields(p1, f, c, dir);
+    const { headerBottom, numberSeg } = headerFields(p1, f, c, dir, opts.today ?? new Date());
     marks(p1, headerBottom, f, c);
     typeAndSummary(p1, headerBottom, numberSeg, f, c);
     const last = kept[kept.length - 1]!;
