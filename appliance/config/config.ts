@@ -51,8 +51,12 @@ export interface Config {
     trustPath: string;
     idleLogoutMinutes: number;
   };
+  signing: {
+    /** RFC 3161 timestamp service; empty = PAdES B-B. Unreachable = B-B with a warning, never a blocked desk. */
+    tsaUrl: string;
+  };
   ocr: {
-    /** Folder holding vie.traineddata (+ osd) — installed with the project, never downloaded. */
+    /** Folder holding vie.traineddata; empty = Debian's tesseract-ocr-vie, else the npm package. Never downloaded. */
     langPath: string;
     workers: number;
   };
@@ -89,7 +93,8 @@ export function embeddedDefaults(): Config {
       simulator: { enabled: true, port: 8091, pagesDir: projectPath('provisioning', 'demo-pages') },
     },
     token: {
-      module: '',
+      // The development token (SoftHSM2); a device's config names its real module, or '' to discover it.
+      module: '/usr/lib/softhsm/libsofthsm2.so',
       label: 'SOHOA DEV',
       serial: '',
       env: { SOFTHSM2_CONF: resolve(dataDir, 'dev-token', 'softhsm2.conf') },
@@ -97,7 +102,8 @@ export function embeddedDefaults(): Config {
       trustPath: resolve(dataDir, 'dev-token', 'ca.pem'),
       idleLogoutMinutes: 30,
     },
-    ocr: { langPath: projectPath('node_modules', '@tesseract.js-data'), workers: 2 },
+    signing: { tsaUrl: '' },
+    ocr: { langPath: '', workers: 2 },
     register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] } },
     outbox: { minDelayMs: 1000, maxDelayMs: 5 * 60_000 },
   };

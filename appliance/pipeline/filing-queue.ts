@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { Logger } from '../log.js';
 import { atomicWrite } from '../store/atomic-write.js';
-import type { Actor } from './desk.js';
-import type { FilingPort, OutboxPort, RegisteredDoc, RegisterPort } from './ports.js';
+import type { FilingPort, OutboxPort, RegisterPort } from './ports.js';
 import type { ScanJobs } from './scan-jobs.js';
 
 // After the clerk registers a document: searchable PDF → token signature (verified) → edXML →
@@ -11,11 +12,11 @@ import type { ScanJobs } from './scan-jobs.js';
 // documents wait here (state `registered`) and resume once the clerk unlocks it again: the desk
 // never loses a document and never signs without a person's PIN.
 
-const SYSTEM: Actor = { name: 'hệ thống' };
+const SYSTEM = 'hệ thống';
 
 export class FilingQueue {
   private readonly waiting: string[] = [];
-  private running = false;
+  private running: Promise<void> | null = null;
   private pausedForToken = false;
 
   constructor(private readonly deps: {
@@ -25,16 +26,19 @@ export class FilingQueue {
     outbox: OutboxPort;
     log: Logger;
     documentsDir: string;
-    onChanged: (doc: RegisteredDoc) => void;
   }) {}
 
-  /** Picks up documents registered but not yet queued (e.g. before a restart or while the token was locked). */
-  async start(): Promise<void> {
-    const docs = await this.deps.register.list();
-    for (const d of docs.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))) {
-      if (d.state === 'registered' || d.state === 'signing' || d.state === 'signed') this.waiting.push(d.docId);
-    }
+  /** Picks up documents registered but not yet queued (before a restart, or while the token was locked). */
+  start(): void {
+    const open = this.deps.register.list().filter((d) => d.state === 'registered' || d.state === 'signing' || d.state === 'signed');
+    for (const d of open.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))) this.waiting.push(d.docId);
     this.pump();
+  }
+
+  /** Resolves when the document in hand is finished (for a clean stop). */
+  async stop(): Promise<void> {
+    this.pausedForToken = true;
+    await this.running;
   }
 
   submit(docId: string): void {
@@ -42,14 +46,10 @@ export class FilingQueue {
     this.pump();
   }
 
-  /** The token became usable again (clerk unlocked it): resume. */
+  /** The token became usable again (the clerk unlocked it): resume. */
   tokenReady(): void {
     this.pausedForToken = false;
     this.pump();
-  }
-
-  pendingCount(): number {
-    return this.waiting.length;
   }
 
   signedPdfPath(docId: string): string {
@@ -58,10 +58,9 @@ export class FilingQueue {
 
   private pump(): void {
     if (this.running || this.pausedForToken || this.waiting.length === 0) return;
-    this.running = true;
-    void this.drain().finally(() => {
-      this.running = false;
-      if (!this.pausedForToken && this.waiting.length) this.pump();
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      this.pump();
     });
   }
 
@@ -74,41 +73,44 @@ export class FilingQueue {
       } catch (err) {
         const info = toErrorInfo(err);
         if (info.code.startsWith('token.')) {
-          // Keep it first in line; wait for the clerk to unlock the token.
+          // Keep it first in line and wait for a person to unlock the token.
           this.pausedForToken = true;
-          const doc = await this.deps.register.setState(docId, 'registered', SYSTEM, `Chờ ký số: ${info.message}`);
-          this.deps.onChanged({ ...doc, message: `Chờ ký số: ${info.message}` });
+          await this.deps.register.setState(docId, 'registered', { actor: SYSTEM, detail: info.code, message: `Chờ ký số: ${info.message}` });
           this.deps.log.warn({ docId, err: info }, 'signing paused until the token is unlocked');
           return;
         }
         this.waiting.shift();
-        const doc = await this.deps.register.setState(docId, 'failed', SYSTEM, info.message);
-        this.deps.onChanged({ ...doc, message: info.message });
+        await this.deps.register.setState(docId, 'failed', { actor: SYSTEM, detail: info.detail ?? info.code, message: info.message })
+          .catch((e: unknown) => this.deps.log.error({ docId, err: e }, 'could not record the failure'));
         this.deps.log.error({ docId, err: info }, 'filing failed');
       }
     }
   }
 
   private async file(docId: string): Promise<void> {
-    let doc = await this.deps.register.get(docId);
+    const { register, jobs, filing, outbox } = this.deps;
+    let doc = register.get(docId);
     if (!doc) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ.', `no document ${docId}`);
-    if (!doc.jobId) throw new SohoaError('register.state', 'Văn bản không còn bản quét để ký.', `document ${docId} has no scan job`);
-    const pages = this.deps.jobs.keptPages(doc.jobId);
+    const pdfPath = this.signedPdfPath(docId);
+    const jobId = jobs.jobOf(docId);
 
-    doc = await this.deps.register.setState(docId, 'signing', SYSTEM);
-    this.deps.onChanged(doc);
-    const pdf = await this.deps.filing.buildPdf(pages, doc);
-    const signed = await this.deps.filing.sign(pdf, doc);
-    // The signed PDF is written before anything points at it: no half-written file reaches the queue.
-    await atomicWrite(this.signedPdfPath(docId), signed);
-    doc = await this.deps.register.setState(docId, 'signed', SYSTEM);
-    this.deps.onChanged(doc);
+    let signed: Uint8Array;
+    if (doc.state === 'signed' && existsSync(pdfPath)) {
+      signed = await readFile(pdfPath);
+    } else {
+      if (!jobId) throw new SohoaError('register.state', 'Văn bản không còn bản quét để ký. Hãy quét lại.', `document ${docId} has no scan job`);
+      doc = await register.setState(docId, 'signing', { actor: SYSTEM, message: null });
+      const pdf = await filing.buildPdf(jobs.keptPages(jobId), doc);
+      signed = await filing.sign(pdf, doc);
+      // Written whole before anything points at it: no half-written PDF ever reaches the queue.
+      await atomicWrite(pdfPath, signed);
+      doc = await register.setState(docId, 'signed', { actor: SYSTEM });
+    }
 
-    const pkg = this.deps.filing.package(signed, doc);
-    await this.deps.outbox.enqueue(docId, pkg.documentId, pkg.xml);
-    doc = await this.deps.register.setState(docId, 'queued', SYSTEM, pkg.documentId);
-    this.deps.onChanged(doc);
+    const pkg = filing.package(signed, doc);
+    await outbox.enqueue(docId, pkg.documentId, pkg.xml, { priority: pkg.priority });
+    await register.setState(docId, 'queued', { actor: SYSTEM, detail: pkg.documentId });
     // The signed PDF now carries the document; the scan spool is no longer needed.
-    await this.deps.jobs.remove(doc.jobId!);
+    if (jobId) await jobs.remove(jobId);
   }
 }

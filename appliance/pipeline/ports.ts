@@ -1,72 +1,23 @@
-import type { DocumentState } from '../events.js';
-import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
+import type { CaptureStage } from '../capture/capture.js';
+import type { ExtractionResult } from '../extract/fields.js';
 import type { OcrPage } from '../ocr/ocr.js';
-import type { ScanRequest } from '../../drivers/scanner/scanner.js';
-import type { Actor } from './desk.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { Register, RegisterEntry } from '../register/register.js';
 
-// The narrow views the pipeline has of each stage. The composition root (app.ts) adapts the
-// concrete stages to these; the pipeline never reaches past them.
+// The parts of each stage the pipeline uses. Narrow on purpose: the pipeline routes documents
+// between stages and owns no stage's data.
 
-export interface CapturedPage {
-  index: number;
-  path: string;
-  previewPath: string;
-  blank: boolean;
-}
+export type CapturePort = Pick<CaptureStage, 'capture' | 'discard' | 'previewPath'>;
+export type RegisterPort = Pick<Register, 'register' | 'setState' | 'get' | 'list' | 'recordAudit'>;
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'get'>;
+export type ExtractFn = (pages: OcrPage[]) => ExtractionResult;
 
-export interface CapturePort {
-  /** Scans one job into its spool folder; `onPage` fires as each page is ready. */
-  run(jobId: string, req: Omit<ScanRequest, 'outDir'>, onPage: (page: CapturedPage) => void): Promise<CapturedPage[]>;
-  spoolDir(jobId: string): string;
-}
-
-export interface OcrPort {
-  recognize(imagePath: string, workDir: string): Promise<OcrPage>;
-}
-
-export interface ExtractPort {
-  extract(pages: OcrPage[]): ExtractionResult;
-}
-
-export interface RegisteredDoc {
-  docId: string;
-  arrivalNumber: number | null;
-  arrivalDate: string | null;
-  state: DocumentState;
-  fields: DocumentFields;
-  message: string | null;
-  duplicateOf: string | null;
-  createdAt: string;
-  /** The scan job whose pages make this document (spool folder). */
-  jobId: string | null;
-}
-
-export interface RegisterPort {
-  register(fields: DocumentFields, actor: Actor, jobId: string): Promise<RegisteredDoc>;
-  setState(docId: string, state: DocumentState, actor: Actor, detail?: string): Promise<RegisteredDoc>;
-  get(docId: string): Promise<RegisteredDoc | undefined>;
-  list(): Promise<RegisteredDoc[]>;
-  audit(actor: Actor, action: string, docId: string | null, detail?: Record<string, unknown>): Promise<void>;
-}
-
+/** Turns a registered document's pages into a signed PDF and its edXML package. */
 export interface FilingPort {
   /** Searchable PDF of the kept pages. */
-  buildPdf(pages: OcrPage[], doc: RegisteredDoc): Promise<Uint8Array>;
+  buildPdf(pages: OcrPage[], doc: RegisterEntry): Promise<Uint8Array>;
   /** Signs with the agency token and verifies the result; throws SohoaError (token.*) when it cannot. */
-  sign(pdf: Uint8Array, doc: RegisteredDoc): Promise<Uint8Array>;
-  /** The edXML package and its DocumentId. */
-  package(pdf: Uint8Array, doc: RegisteredDoc): { documentId: string; xml: string; fileName: string };
-}
-
-export interface DeliveryView {
-  attempts: number;
-  nextAttemptAt: string | null;
-  statusCode: string | null;
-  lastError: string | null;
-  state: 'queued' | 'sending' | 'delivered' | 'rejected';
-}
-
-export interface OutboxPort {
-  enqueue(docId: string, documentId: string, xml: string): Promise<void>;
-  get(docId: string): Promise<DeliveryView | undefined>;
+  sign(pdf: Uint8Array, doc: RegisterEntry): Promise<Uint8Array>;
+  /** The edXML package, its DocumentId and edXML priority. */
+  package(pdf: Uint8Array, doc: RegisterEntry): { documentId: string; xml: string; priority: number };
 }

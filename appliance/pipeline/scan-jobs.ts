@@ -1,22 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SohoaError, toErrorInfo, type ErrorInfo } from '../errors.js';
+import { newJobId, previewUrl } from '../capture/capture.js';
+import { SohoaError, toErrorInfo } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { ExtractionResult } from '../extract/fields.js';
 import type { Logger } from '../log.js';
-import type { OcrPage } from '../ocr/ocr.js';
+import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
-import type { CapturedPage, CapturePort, ExtractPort, OcrPort } from './ports.js';
+import type { CapturePort, ExtractFn } from './ports.js';
 
-// Scan jobs: paper → page files → OCR (page by page, while the next page scans) → fields for the
-// clerk to check. Each job's state lives in its spool folder (job.json) so a power cut loses
-// neither the scanned pages nor the clerk's queue of documents to review.
+// Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
+// for the clerk to check. A job's state is kept in <jobsDir>/<jobId>.json, so a power cut loses
+// neither the scanned pages nor the clerk's list of documents waiting for review.
 
 interface JobRecord {
   view: JobView;
-  pages: CapturedPage[];
+  /** Page image paths in page order, with their blank flag from capture. */
+  pages: { index: number; path: string; blank: boolean }[];
   /** OCR of every page, in page order (blank pages included, flagged blank). */
   ocr: OcrPage[];
 }
@@ -33,22 +33,19 @@ export class ScanJobs {
 
   constructor(private readonly deps: {
     capture: CapturePort;
-    ocr: OcrPort;
-    extract: ExtractPort;
+    ocr: OcrEngine;
+    extract: ExtractFn;
     bus: EventBus;
     log: Logger;
-    spoolRoot: string;
+    jobsDir: string;
     defaults: ScanDefaults;
   }) {}
 
-  /** Reloads the jobs left in the spool; a job cut off mid-way is OCR'd again from its pages. */
+  /** Reloads the jobs left from before a restart; one cut off mid-way is recognised again from its pages. */
   async start(): Promise<void> {
-    const dirs = await readdir(this.deps.spoolRoot, { withFileTypes: true }).catch(() => []);
-    for (const d of dirs) {
-      if (!d.isDirectory()) continue;
-      const raw = await readFile(join(this.deps.spoolRoot, d.name, 'job.json'), 'utf8').catch(() => null);
-      if (!raw) continue;
-      const rec = JSON.parse(raw) as JobRecord;
+    const files = await readdir(this.deps.jobsDir).catch(() => [] as string[]);
+    for (const f of files.filter((n) => n.endsWith('.json'))) {
+      const rec = JSON.parse(await readFile(join(this.deps.jobsDir, f), 'utf8')) as JobRecord;
       this.jobs.set(rec.view.jobId, rec);
       if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'job interrupted by a restart: recognising its pages again');
@@ -66,20 +63,26 @@ export class ScanJobs {
   }
 
   preview(jobId: string, page: number): string | undefined {
-    return this.jobs.get(jobId)?.pages.find((p) => p.index === page)?.previewPath;
+    const rec = this.jobs.get(jobId);
+    return rec?.pages.some((p) => p.index === page) ? this.deps.capture.previewPath(jobId, page) : undefined;
+  }
+
+  /** The job registered as document `docId`, if its pages are still here. */
+  jobOf(docId: string): string | undefined {
+    for (const r of this.jobs.values()) if (r.view.docId === docId) return r.view.jobId;
+    return undefined;
   }
 
   /** The OCR of the pages that make the document (blank pages dropped), in order. */
   keptPages(jobId: string): OcrPage[] {
-    const rec = this.require(jobId);
-    return rec.ocr.filter((p) => !p.blank);
+    return this.require(jobId).ocr.filter((p) => !p.blank);
   }
 
   async startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
     if (this.scanning) {
       throw new SohoaError('scanner.busy', 'Máy quét đang quét một tập khác. Hãy chờ tập này xong.', `job ${this.scanning} running`);
     }
-    const jobId = new Date().toISOString().slice(0, 10).replaceAll('-', '') + '-' + randomUUID().slice(0, 8);
+    const jobId = newJobId();
     const rec: JobRecord = {
       view: { jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null },
       pages: [],
@@ -96,56 +99,55 @@ export class ScanJobs {
   /** Marks the job as registered as document `docId`. */
   async attach(jobId: string, docId: string): Promise<void> {
     const rec = this.require(jobId);
-    if (rec.view.state !== 'review') {
-      throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${rec.view.state}`);
-    }
     rec.view = { ...rec.view, state: 'registered', docId };
     await this.save(rec);
   }
 
-  /** Deletes the job's page images and OCR (discarded by the clerk, or a secret document). */
+  /** Deletes the job's page images, OCR and record (discarded by the clerk, filed, or secret). */
   async remove(jobId: string): Promise<void> {
-    const rec = this.jobs.get(jobId);
-    if (rec && this.scanning === jobId) {
+    if (this.scanning === jobId) {
       throw new SohoaError('scanner.busy', 'Không thể huỷ khi đang quét.', `job ${jobId} still scanning`);
     }
     this.jobs.delete(jobId);
-    await rm(this.deps.capture.spoolDir(jobId), { recursive: true, force: true });
+    await this.deps.capture.discard(jobId);
+    await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
   }
 
   private async run(rec: JobRecord, opts: ScanDefaults): Promise<void> {
     const { jobId } = rec.view;
     const pending: Promise<OcrPage>[] = [];
-    let scanError: ErrorInfo | null = null;
+    let result;
     try {
-      await this.deps.capture.run(jobId, opts, (page) => {
-        rec.pages.push(page);
-        rec.view.pages.push({ page: page.index, imageUrl: `/api/jobs/${jobId}/pages/${page.index}.jpg`, blank: page.blank });
-        pending.push(this.ocrPage(rec, page));
+      result = await this.deps.capture.capture({
+        jobId, ...opts,
+        onPage: (page) => {
+          const p = { index: page.index, path: page.path, blank: page.blank };
+          rec.pages.push(p);
+          rec.view.pages.push({ page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
+          pending.push(this.ocrPage(rec, p));
+        },
       });
     } catch (err) {
-      scanError = toErrorInfo(err);
-      this.deps.log.warn({ jobId, err: scanError }, 'scan ended with an error');
+      result = { error: toErrorInfo(err) };
     } finally {
       this.scanning = null;
     }
     if (rec.pages.length === 0) {
-      rec.view = { ...rec.view, state: 'failed', error: scanError ?? { code: 'scanner.no-docs', message: 'Không có trang nào được quét.' } };
-      await this.save(rec);
-      this.deps.bus.emit('job.failed', { jobId, error: rec.view.error! });
+      const error = result.error ?? { code: 'scanner.no-docs' as const, message: 'Không có trang nào được quét. Hãy đặt giấy vào khay nạp rồi bấm Quét.' };
+      this.deps.bus.emit('job.failed', { jobId, error });
       // Nothing was scanned: nothing to keep.
       await this.remove(jobId);
       return;
     }
     // A jam after some pages keeps them: the clerk sees the error and the pages that made it.
-    rec.view.error = scanError;
+    rec.view.error = result.error;
+    if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
     await this.recognise(rec, pending);
   }
 
-  private ocrPage(rec: JobRecord, page: CapturedPage): Promise<OcrPage> {
-    return this.deps.ocr.recognize(page.path, this.deps.capture.spoolDir(rec.view.jobId)).then((ocr) =>
-      page.blank ? { ...ocr, blank: true } : ocr,
-    );
+  private ocrPage(rec: JobRecord, page: { path: string; blank: boolean }): Promise<OcrPage> {
+    return this.deps.ocr.recognize(page.path, { workDir: join(this.deps.jobsDir, rec.view.jobId) })
+      .then((ocr) => (page.blank ? { ...ocr, blank: true } : ocr));
   }
 
   private async recognise(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
@@ -154,7 +156,7 @@ export class ScanJobs {
     await this.save(rec);
     try {
       rec.ocr = await Promise.all(pending);
-      const result: ExtractionResult = this.deps.extract.extract(rec.ocr.filter((p) => !p.blank));
+      const result = this.deps.extract(rec.ocr.filter((p) => !p.blank));
       rec.view = { ...rec.view, state: 'review', result };
       await this.save(rec);
       this.deps.bus.emit('job.extracted', { jobId, result });
@@ -173,6 +175,6 @@ export class ScanJobs {
   }
 
   private save(rec: JobRecord): Promise<void> {
-    return atomicWrite(join(this.deps.capture.spoolDir(rec.view.jobId), 'job.json'), JSON.stringify(rec));
+    return atomicWrite(join(this.deps.jobsDir, `${rec.view.jobId}.json`), JSON.stringify(rec));
   }
 }

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { startScanner } from '../drivers/scanner/start-scanner.js';
+import { Pkcs11Token } from '../drivers/token/pkcs11-token.js';
+import { createHttpServer } from './api/server.js';
+import type { HealthItem } from './api/plugin.js';
+import { CaptureStage } from './capture/capture.js';
+import { createCentralServer } from './central/server.js';
+import type { Config } from './config/config.js';
+import { EventBus } from './events.js';
+import { extractFields } from './extract/extract-fields.js';
+import { createLogger, type Logger } from './log.js';
+import { createOcrEngine } from './ocr/create-engine.js';
+import { Outbox } from './outbox/outbox.js';
+import { trackDelivery } from './pipeline/delivery-tracker.js';
+import { DeskService } from './pipeline/desk-service.js';
+import { createFiling } from './pipeline/filing.js';
+import { FilingQueue } from './pipeline/filing-queue.js';
+import { ScanJobs } from './pipeline/scan-jobs.js';
+import { Register } from './register/register.js';
+import { pemToDerList } from './sign/pem.js';
+
+// The composition root: config → drivers → stages → pipeline → API. Nothing else in the code base
+// constructs these objects; everything below receives what it needs.
+
+export interface RunningAppliance {
+  /** Where the touchscreen UI and the API answer. */
+  url: string;
+  /** Where documents are delivered (the embedded receiver's real address when it runs here). */
+  centralUrl: string;
+  bus: EventBus;
+  stop(): Promise<void>;
+}
+
+export async function startAppliance(config: Config, opts: { log?: Logger } = {}): Promise<RunningAppliance> {
+  const log = opts.log ?? createLogger();
+  const bus = new EventBus();
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
+  };
+  const dir = (name: string) => join(config.dataDir, name);
+
+  try {
+    // The reference receiver, when this appliance plays the central system too (demo, tests).
+    let centralUrl = config.central.url;
+    if (config.central.embedded) {
+      const central = createCentralServer({ dataDir: dir('central'), tokens: [config.central.deviceToken], log: log.child({ part: 'central' }) });
+      const u = new URL(config.central.url);
+      centralUrl = (await central.start(Number(u.port || 80), u.hostname)).url;
+      stops.push(() => central.stop());
+    }
+
+    const scanner = await startScanner(config.scanner, log);
+    stops.push(() => scanner.stop());
+    const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }) });
+
+    const ocr = createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers });
+    stops.push(() => ocr.close());
+
+    // Never fails for a missing module or token: the state says why, and the UI shows it.
+    const token = new Pkcs11Token({
+      module: config.token.module, label: config.token.label || undefined, serial: config.token.serial || undefined,
+      env: config.token.env, idleLogoutMs: config.token.idleLogoutMinutes * 60_000, log: log.child({ part: 'token' }),
+    });
+    await token.start();
+    token.onChange((s) => bus.emit('token.changed', s));
+    stops.push(() => token.close());
+
+    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus });
+    await register.start();
+    stops.push(() => register.stop());
+
+    const untrack = trackDelivery(bus, register, log);
+    stops.push(async () => untrack());
+    const outbox = new Outbox({
+      dir: dir('outbox'), centralUrl, deviceToken: config.central.deviceToken, bus, log: log.child({ part: 'outbox' }),
+      minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs,
+    });
+    await outbox.start();
+    stops.push(() => outbox.stop());
+
+    const jobs = new ScanJobs({
+      capture, ocr, extract: (pages) => extractFields(pages), bus, log: log.child({ part: 'jobs' }), jobsDir: dir('jobs'),
+      defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
+    });
+    await jobs.start();
+
+    const filing = new FilingQueue({
+      register, jobs, outbox, log: log.child({ part: 'filing' }), documentsDir: dir('documents'),
+      filing: createFiling({
+        agency: config.agency, central: config.central, tsaUrl: config.signing.tsaUrl, token,
+        chain: readPems(config.token.chainPath), trustAnchors: readPems(config.token.trustPath),
+        sealPng: existsSync(config.agency.sealPath) ? readFileSync(config.agency.sealPath) : undefined, log,
+      }),
+    });
+    filing.start();
+    stops.push(() => filing.stop());
+
+    const desk = new DeskService({ jobs, register, filing, outbox, token });
+    const http = createHttpServer({ desk, bus, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
+    await http.listen({ port: config.http.port, host: config.http.host });
+    stops.push(() => http.close());
+    const addr = http.server.address() as AddressInfo;
+    const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}/`;
+
+    return { url, centralUrl, bus, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function readPems(path: string): Uint8Array[] {
+  return path && existsSync(path) ? pemToDerList(readFileSync(path, 'utf8')) : [];
+}
+
+/** What `GET /api/status` shows beside the token: is the central system reachable right now. */
+async function health(device: string, centralUrl: string): Promise<Record<string, HealthItem>> {
+  const central = await fetch(new URL('/healthz', centralUrl), { signal: AbortSignal.timeout(2000) })
+    .then((r) => r.ok, () => false);
+  return {
+    scanner: { ok: true, message: `Máy quét: ${device}` },
+    central: central
+      ? { ok: true, message: 'Đã kết nối hệ thống quản lý văn bản.' }
+      : { ok: false, message: 'Chưa kết nối được hệ thống quản lý văn bản: văn bản sẽ được giữ lại và tự gửi khi có kết nối.' },
+  };
+}
