@@ -46,7 +46,9 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     }
   }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
-  const limitY = numberSeg?.bbox.y0 ?? segs[dateIdx]?.bbox.y0 ?? Infinity;
+  // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
+  const motto = segs.some((s) => /CONG HOA XA HOI|DOC LAP - TU DO/.test(fold(s.text)));
+  const limitY = numberSeg?.bbox.y0 ?? segs[dateIdx]?.bbox.y0 ?? (motto ? Infinity : -Infinity);
   const agencyLines = segs.filter((s) => isLeft(s) && s.bbox.y1 <= limitY + unit * 0.3 && s.bbox.y0 < limitY && isCaps(s.text) && !markFromLine(s.text));
   const { parent, issuer } = dir.splitHeader(agencyLines.map((s) => repairGlyphs(s.text)));
   f.issuerParent = parent; f.issuer = issuer;
