@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startScanner } from '../drivers/scanner/start-scanner.js';
@@ -19,7 +18,7 @@ import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
 import { Register } from './register/register.js';
-import { pemToDerList } from './sign/pem.js';
+import { AgencySigner } from './sign/agency-signer.js';
 
 // The composition root: config → drivers → stages → pipeline → API. Nothing else in the code base
 // constructs these objects; everything below receives what it needs.
@@ -87,13 +86,16 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     });
     await jobs.start();
 
+    const signer = new AgencySigner({
+      token, agencyName: config.agency.name, chainPath: config.token.chainPath, trustPath: config.token.trustPath,
+      sealPath: config.agency.sealPath, tsaUrl: config.signing.tsaUrl, log: log.child({ part: 'sign' }),
+    });
+    // A missing chain, trust anchor or seal is a provisioning fault: said loudly, but the desk still
+    // scans and registers; documents wait for signing until the technician fixes it.
+    await signer.start().catch((err: unknown) => log.error({ err }, 'signing is not ready'));
     const filing = new FilingQueue({
       register, jobs, outbox, log: log.child({ part: 'filing' }), documentsDir: dir('documents'),
-      filing: createFiling({
-        agency: config.agency, central: config.central, tsaUrl: config.signing.tsaUrl, token,
-        chain: readPems(config.token.chainPath), trustAnchors: readPems(config.token.trustPath),
-        sealPng: existsSync(config.agency.sealPath) ? readFileSync(config.agency.sealPath) : undefined, log,
-      }),
+      filing: createFiling({ agency: config.agency, central: config.central, signer }),
     });
     filing.start();
     stops.push(() => filing.stop());
@@ -110,10 +112,6 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     await stopAll();
     throw err;
   }
-}
-
-function readPems(path: string): Uint8Array[] {
-  return path && existsSync(path) ? pemToDerList(readFileSync(path, 'utf8')) : [];
 }
 
 /** What `GET /api/status` shows beside the token: is the central system reachable right now. */

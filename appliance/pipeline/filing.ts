@@ -1,15 +1,11 @@
-import type { SigningToken } from '../../drivers/token/token.js';
 import type { Config } from '../config/config.js';
 import { buildNewDocumentPackage, documentIdFor, priorityOf } from '../edxml/index.js';
 import { SohoaError } from '../errors.js';
-import type { Logger } from '../log.js';
 import type { OcrPage } from '../ocr/ocr.js';
 import { attachmentFileName } from '../pdf/attachment-name.js';
 import { buildSearchablePdf } from '../pdf/searchable-pdf.js';
 import type { RegisterEntry } from '../register/register.js';
-import { signPdf } from '../sign/sign-pdf.js';
-import { tokenSigner } from '../sign/signer.js';
-import { verifyPdf } from '../sign/verify.js';
+import type { AgencySigner } from '../sign/agency-signer.js';
 import type { FilingPort } from './ports.js';
 
 // pdf + sign + edxml for one registered document: the searchable PDF, the agency signature with
@@ -18,13 +14,8 @@ import type { FilingPort } from './ports.js';
 export interface FilingDeps {
   agency: Config['agency'];
   central: Pick<Config['central'], 'toId' | 'toName'>;
-  tsaUrl: string;
-  token: SigningToken;
-  /** Certificates above the token's, embedded in every signature. */
-  chain: Uint8Array[];
-  trustAnchors: Uint8Array[];
-  sealPng: Uint8Array | undefined;
-  log: Logger;
+  /** Signs with the token and verifies the result before it is returned. */
+  signer: Pick<AgencySigner, 'sign'>;
 }
 
 export function createFiling(deps: FilingDeps): FilingPort {
@@ -43,25 +34,11 @@ export function createFiling(deps: FilingDeps): FilingPort {
     },
 
     async sign(pdf: Uint8Array, doc: RegisterEntry) {
-      const signer = await tokenSigner(deps.token, deps.chain);
-      const res = await signPdf(pdf, signer, {
-        agencyName: deps.agency.name,
-        sealPng: deps.sealPng,
-        appearance: deps.sealPng ? 'seal' : 'text',
+      const res = await deps.signer.sign(pdf, {
+        appearance: 'seal',
         label: doc.fields.numberNotation ?? undefined,
-        time: new Date(),
         reason: `Số hoá văn bản đến số ${doc.arrivalNumber}`,
-        tsaUrl: deps.tsaUrl || undefined,
-        trustAnchors: deps.trustAnchors,
       });
-      for (const w of res.warnings) deps.log.warn({ docId: doc.docId }, w);
-      // Every signed PDF is checked before it is queued: a broken signature never leaves the desk.
-      const report = await verifyPdf(res.pdf, { trustAnchors: deps.trustAnchors });
-      const last = report.signatures.at(-1);
-      if (!report.valid || !last?.valid) {
-        throw new SohoaError('verify.failed', 'Chữ ký số vừa tạo không hợp lệ. Văn bản chưa được gửi; hãy báo kỹ thuật viên.',
-          `verification of ${doc.docId} failed: ${JSON.stringify(last?.errors ?? report)}`);
-      }
       return res.pdf;
     },
 
