@@ -1,0 +1,45 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+// Peak resident memory of this process plus its child processes (native tesseract, ocrmypdf),
+// sampled from /proc every 50 ms: process.resourceUsage() alone would miss the children.
+
+function rssKb(pid: number): number {
+  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; }
+}
+
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try { parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1])); } catch { /* gone */ }
+  }
+  const out: number[] = []; const todo = [root];
+  while (todo.length) {
+    const p = todo.pop()!;
+    for (const [c, pp] of parent) if (pp === p) { out.push(c); todo.push(c); }
+  }
+  return out;
+}
+
+export class RssSampler {
+  peakMb = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  start(): void {
+    const sample = (): void => {
+      const kb = rssKb(process.pid) + descendants(process.pid).reduce((s, p) => s + rssKb(p), 0);
+      this.peakMb = Math.max(this.peakMb, kb / 1024);
+    };
+    sample();
+    this.timer = setInterval(sample, 50);
+  }
+
+  stop(): number {
+    if (this.timer) clearInterval(this.timer);
+    return Math.round(this.peakMb);
+  }
+}
+
+export function argValue(args: string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
