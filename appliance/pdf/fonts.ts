@@ -21,8 +21,18 @@ function fontBytes(): Promise<Uint8Array> {
   return cached;
 }
 
+// Parsing the 750 KB font costs tens of milliseconds: parse it once and hand pdf-lib the same
+// fontkit object every time (each embedding still makes its own subset).
+let parsed: { bytes: Uint8Array; font: unknown } | undefined;
+const cachingFontkit = {
+  create(bytes: Uint8Array, postscriptName?: string): unknown {
+    if (parsed?.bytes !== bytes) parsed = { bytes, font: fontkit.create(bytes, postscriptName) };
+    return parsed.font;
+  },
+};
+
 /** Embeds the Vietnamese font (subset) into `doc`. Call `doc.flush()`/`save()` after the last use. */
 export async function embedVietnameseFont(doc: PDFDocument): Promise<PDFFont> {
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(cachingFontkit as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
   return doc.embedFont(await fontBytes(), { subset: true });
 }

@@ -1,5 +1,6 @@
 import { PDFName, type PDFDocument, type PDFFont, type PDFRef } from 'pdf-lib';
 import { embedVietnameseFont } from '../pdf/fonts.js';
+import { embedSeal } from './seal-image.js';
 
 // The visible signature (Circular 01/2019/TT-BNV art. 6(2)(c)): the agency seal in red at about its
 // real size with the agency name and the signing time beside it; for attachments, text only
@@ -58,7 +59,7 @@ export async function buildAppearance(doc: PDFDocument, spec: AppearanceSpec): P
   let height: number;
 
   if (spec.kind === 'seal' && spec.sealPng) {
-    const image = await doc.embedPng(spec.sealPng);
+    const image = await embedSeal(doc, spec.sealPng);
     const sealW = (spec.sealMm ?? 38) * MM;
     const sealH = (sealW * image.height) / image.width;
     const textW = 48 * MM;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, type PDFObject } from 'pdf-lib';
+import { createRequire } from 'node:module';
+import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, type PDFObject } from 'pdf-lib';
 
 // A PDF incremental update: the original bytes stay untouched and the new or changed objects are
 // appended with their own cross-reference section whose trailer points back (/Prev) to the old
@@ -15,14 +16,30 @@ export interface UpdateSession {
   changed: Set<PDFRef>;
 }
 
+const require = createRequire(import.meta.url);
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
+
+// pdf-lib's parser copies every stream out of the file (Uint8Array.slice). For a 50 MB scan that
+// doubles the memory of signing, although the streams are only read. While our load runs, the
+// parser takes views instead (subarray): the original bytes are never modified by the update.
+const byteStreamProto = (require('pdf-lib/cjs/core/parser/ByteStream.js') as { default: { prototype: { bytes: Uint8Array; slice(a: number, b: number): Uint8Array } } }).default.prototype;
+
+async function loadSharingBytes(pdf: Uint8Array): Promise<PDFDocument> {
+  const original = byteStreamProto.slice;
+  byteStreamProto.slice = function (this: { bytes: Uint8Array }, start: number, end: number) { return this.bytes.subarray(start, end); };
+  try {
+    return await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  } finally {
+    byteStreamProto.slice = original;
+  }
+}
 
 export async function openForUpdate(pdf: Uint8Array): Promise<UpdateSession> {
   const tail = Buffer.from(pdf.subarray(Math.max(0, pdf.length - 2048))).toString('latin1');
   const sx = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail) ?? [...tail.matchAll(/startxref\s+(\d+)/g)].pop();
   if (!sx) throw new Error('no startxref at the end of the file');
   const prevXref = Number(sx[1]);
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const doc = await loadSharingBytes(pdf);
   if (doc.isEncrypted) throw new Error('the PDF is encrypted');
   // New objects must not reuse a number the old sections still list (free entries included).
   const lastSection = Buffer.from(pdf.subarray(prevXref, Math.min(pdf.length, prevXref + 1_000_000))).toString('latin1');
