@@ -1,0 +1,128 @@
+// End to end: headless Chromium drives the touchscreen UI of the REAL appliance (startAppliance:
+// eSCL simulator through sane-airscan, tesseract OCR, extraction, register, SoftHSM development
+// token, signed PDF, edXML, outbox, embedded central receiver), on a temp data folder and port 0.
+// Screenshots go to os.tmpdir()/sohoa-e2e-*.png for a person to look at.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startAppliance } from '../../appliance/app.js';
+import { defaultsFor, type Config } from '../../appliance/config/config.js';
+import { projectPath } from '../../appliance/config/paths.js';
+import { silentLogger } from '../../appliance/log.js';
+
+const DEV_PIN = '123456'; // the development token's PIN (provisioning/dev-token.sh), not a real one
+const WRONG_PIN = '999999';
+const shot = (name: string) => join(tmpdir(), `sohoa-e2e-${name}.png`);
+
+let dir: string;
+let appliance: { url: string; stop(): Promise<void> } | undefined;
+let browser: BrowserContext | undefined;
+let page: Page;
+const unlockRequests: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(projectPath('dist', 'ui', 'index.html'))) {
+    throw new Error('the UI is not built: run "npm run build" first (npm test does it in pretest)');
+  }
+  dir = await mkdtemp(join(tmpdir(), 'sohoa-e2e-'));
+  const base = defaultsFor(dir);
+  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name]);
+  const config: Config = {
+    ...base,
+    http: { host: '127.0.0.1', port: 0 },
+    scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, port: 0 } },
+    central: { ...base.central, url: 'http://127.0.0.1:0' },
+    ocr: { ...base.ocr, workers: 1 },
+    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
+  };
+  appliance = await startAppliance(config, { log: silentLogger() });
+
+  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('request', (r) => { if (r.url().endsWith('/api/token/unlock')) unlockRequests.push(r.method()); });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await appliance?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('touchscreen UI on the real appliance', () => {
+  it('asks for a user first, then remembers the chosen name', async () => {
+    await page.goto(appliance!.url);
+    await expect.poll(() => page.locator('input[name=new-user]').isVisible()).toBe(true);
+    await page.screenshot({ path: shot('0-user') });
+    await page.fill('input[name=new-user]', 'Nguyễn Thị Lan');
+    await page.getByRole('button', { name: 'Thêm' }).click();
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Nguyễn Thị Lan');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Nguyễn Thị Lan');
+  });
+
+  it('unlocks the token with the PIN pad; a wrong PIN is shown and never re-sent', async () => {
+    await page.locator('[data-tab=token]').click();
+    await expect.poll(() => page.getByTestId('token-presence').textContent(), { timeout: 20_000 }).toBe('Đã cắm khoá ký số');
+    const typePin = async (pin: string) => {
+      for (const d of pin) await page.locator('.pin-key', { hasText: new RegExp(`^${d}$`) }).click();
+      await page.getByRole('button', { name: 'Mở khoá' }).click();
+    };
+    await typePin(WRONG_PIN);
+    await expect.poll(() => page.locator('[data-code="token.pin-incorrect"]').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await page.getByTestId('pin-display').textContent()).toBe('Mã PIN');
+    await page.screenshot({ path: shot('1-token-wrong-pin') });
+    await page.waitForTimeout(1500);
+    expect(unlockRequests).toEqual(['POST']);
+
+    await typePin(DEV_PIN);
+    await expect.poll(() => page.getByText('Khoá đã mở').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(unlockRequests).toEqual(['POST', 'POST']);
+  });
+
+  it('scans, shows thumbnails and progress, fills the fields, registers and reaches "Đã gửi"', async () => {
+    await page.locator('[data-tab=scan]').click();
+    // Record every progress line the clerk sees, to prove there is no silent spinner.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __progress: string[] }).__progress = []);
+      const el = document.querySelector('[data-testid=progress]')!;
+      new MutationObserver(() => { const t = el.textContent ?? ''; if (t && seen.at(-1) !== t) seen.push(t); })
+        .observe(el, { childList: true, subtree: true, characterData: true });
+    });
+    await page.getByTestId('scan').click();
+    await expect.poll(() => page.locator('.thumb img').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: shot('2-scanning') });
+
+    await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
+    const issuer = await page.locator('input[name=issuer]').inputValue();
+    const notation = await page.locator('input[name=numberNotation]').inputValue();
+    expect(issuer.length).toBeGreaterThan(3);
+    expect(notation).toMatch(/\d/);
+    const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+    expect(progress.some((t) => /^Đang quét trang \d+…$/.test(t))).toBe(true);
+    expect(progress).toContain('Đang nhận dạng chữ…');
+    await page.screenshot({ path: shot('3-review') });
+
+    await page.getByTestId('register').click();
+    await expect.poll(() => page.getByTestId('outcome').textContent(), { timeout: 60_000 }).toMatch(/Đã đăng ký — số đến 1\./);
+    await page.screenshot({ path: shot('4-registered') });
+
+    await page.locator('[data-tab=status]').click();
+    const row = page.locator('.doc-table tbody tr').first();
+    await expect.poll(() => row.locator('td').nth(1).textContent(), { timeout: 20_000 }).toBe(notation);
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 120_000 }).toBe('Đã gửi (01)');
+    await page.screenshot({ path: shot('5-status') });
+  }, 300_000);
+});
