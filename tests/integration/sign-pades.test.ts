@@ -144,6 +144,33 @@ describe('signPdf with a software RSA key', () => {
   });
 });
 
+describe('inputs from elsewhere', () => {
+  it('signs a PDF written with object and xref streams (pdfsig valid, verifyPdf valid)', async () => {
+    const doc = await PDFDocument.load(await plainPdf());
+    const compact = await doc.save({ useObjectStreams: true });
+    expect(Buffer.from(compact).toString('latin1')).toContain('/Type /XRef');
+    const res = await signPdf(compact, softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]), opts());
+    const file = join(work, 'xrefstream.pdf');
+    await writeFile(file, res.pdf);
+    expect(await pdfsig(file)).toContain('Signature is Valid');
+    expect((await verifyPdf(res.pdf, { trustAnchors: [pki.caDer] })).valid).toBe(true);
+    expect((await run('pdfinfo', [file])).stdout).toMatch(/Pages:\s+1/);
+  });
+
+  it('refuses a damaged PDF with a clear error', async () => {
+    const err = await signPdf(Buffer.from('%PDF-1.7\ngarbage without structure\n'), softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]), opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SohoaError);
+    expect((err as SohoaError).code).toBe('sign.failed');
+    expect((err as SohoaError).vi).toMatch(/bị hỏng/);
+  });
+
+  it('verifyPdf reports an unsigned PDF as not valid', async () => {
+    const rep = await verifyPdf(await plainPdf(), { trustAnchors: [pki.caDer] });
+    expect(rep.valid).toBe(false);
+    expect(rep.errors).toContain('the file has no signature');
+  });
+});
+
 describe('certificate checks before signing', () => {
   const cases: Array<[string, () => { key: string; der: Uint8Array }, RegExp]> = [
     ['expired', () => ({ key: pki.expired.keyPem, der: pki.expired.certDer }), /hết hạn/],

@@ -11,6 +11,7 @@ import { signPdf } from '../../appliance/sign/sign-pdf.js';
 import { tokenSigner } from '../../appliance/sign/signer.js';
 import { pemToDerList } from '../../appliance/sign/pem.js';
 import { verifyPdf } from '../../appliance/sign/verify.js';
+import { AgencySigner } from '../../appliance/sign/agency-signer.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
 import { ocrLines } from '../fixtures/sign/ocr-lines.js';
 
@@ -81,5 +82,24 @@ describe('signing with the SoftHSM development token', () => {
     }
     expect(redTopRight).toBeGreaterThan(50);
     expect(redElsewhere).toBeLessThan(redTopRight / 10);
+  });
+
+  it('AgencySigner signs an attachment with the text appearance and hands back the verification', async () => {
+    const agency = new AgencySigner({ token, agencyName: 'VĂN PHÒNG UBND TỈNH (THỬ NGHIỆM)', chainPath: join(dev.dir, 'chain.pem'), trustPath: join(dev.dir, 'ca.pem'), sealPath: dev.sealPath });
+    await agency.start();
+    const pdf = await buildSearchablePdf([{ imagePath: PAGE, width: 1653, height: 2339, dpi: 200, lines: [] }], { title: 'att' });
+    const res = await agency.sign(pdf, { appearance: 'text', label: '208/GM-STP' });
+    expect(res.report.valid).toBe(true);
+    expect(res.level).toBe('B-B');
+    const file = join(work, 'att.pdf');
+    await writeFile(file, res.pdf);
+    const text = (await run('pdftotext', [file, '-'])).stdout;
+    expect(text).toContain('208/GM-STP');
+    expect(text).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00/);
+  });
+
+  it('AgencySigner.start reports a missing trust file', async () => {
+    const agency = new AgencySigner({ token, agencyName: 'X', chainPath: '', trustPath: join(work, 'missing-ca.pem'), sealPath: dev.sealPath });
+    await expect(agency.start()).rejects.toMatchObject({ code: 'token.certificate' });
   });
 });
