@@ -2,7 +2,7 @@ import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
-import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, markFromLine, AUTHORITY_RE } from './patterns.js';
+import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, marksInLine, AUTHORITY_RE } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { repairName } from './names.js';
 import { cleanAuthority, resolveTitle } from './titles.js';
@@ -22,7 +22,7 @@ type Conf = Record<FieldKey, number>;
 const segConf = (segs: Segment[]): number => (segs.length ? Math.min(...segs.map((s) => s.conf)) : 0);
 const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).join(' '));
 
-interface Page1 { segs: Segment[]; width: number; unit: number }
+interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
 
 function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory, today: Date): { headerBottom: number; numberSeg?: Segment } {
   const { segs, width, unit } = p;
@@ -49,10 +49,10 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
   const motto = segs.some((s) => /CONG HOA XA HOI|DOC LAP - TU DO/.test(fold(s.text)));
   const limitY = numberSeg?.bbox.y0 ?? segs[dateIdx]?.bbox.y0 ?? (motto ? Infinity : -Infinity);
-  const agencyLines = segs.filter((s) => isLeft(s) && s.bbox.y1 <= limitY + unit * 0.3 && s.bbox.y0 < limitY && isCaps(s.text) && !markFromLine(s.text));
+  const agencyLines = segs.filter((s) => isLeft(s) && s.bbox.y1 <= limitY + unit * 0.3 && s.bbox.y0 < limitY && isCaps(s.text) && !marksInLine(s.text));
   const { parent, issuer } = dir.splitHeader(agencyLines.map((s) => repairGlyphs(s.text)));
   f.issuerParent = parent; f.issuer = issuer;
-  c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? 0.95 : 0.3;
+  c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? Math.min(0.95, p.quality) : 0.3;
   c.issuer = issuer ? segConf(agencyLines) : 0;
 
   const headerBottom = Math.max(numberSeg?.bbox.y1 ?? 0, segs[dateIdx]?.bbox.y1 ?? 0);
@@ -62,10 +62,11 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
 function marks(p: Page1, headerBottom: number, f: DocumentFields, c: Conf): void {
   // stamps sit in the header area, near the number; look a little below it too
   const zone = p.segs.filter((s) => s.bbox.y0 < headerBottom + p.unit * 12);
-  let conf = 0.97; let urg = 0.97;
+  // no stamp found: only as sure as the page was readable
+  let conf = Math.min(0.97, p.quality); let urg = Math.min(0.97, p.quality);
   for (const s of zone) {
-    for (const part of [s.text, ...s.text.split(/\s{2,}/)]) {
-      const m = markFromLine(part);
+    {
+      const m = marksInLine(s.text);
       if (m?.confidentiality && !f.confidentiality) { f.confidentiality = m.confidentiality; conf = s.conf; }
       if (m?.urgency && !f.urgency) { f.urgency = m.urgency; urg = s.conf; }
     }
@@ -106,7 +107,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     let prev = first;
     for (const s of segs.slice(vvIdx + 1)) {
       if (cx(s.bbox) > width * 0.5) continue; // the right column beside it
-      if (s.bbox.y0 - prev.bbox.y1 > unit * 1.2 || markFromLine(s.text) || s.bbox.x1 > width * 0.6) break;
+      if (s.bbox.y0 - prev.bbox.y1 > unit * 1.2 || marksInLine(s.text) || s.bbox.x1 > width * 0.6) break;
       lines.push(s); prev = s;
     }
     f.summary = repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, ''));
@@ -116,7 +117,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
   }
 }
 
-function signatureBlock(segs: Segment[], width: number, unit: number, f: DocumentFields, c: Conf): void {
+function signatureBlock(segs: Segment[], width: number, unit: number, f: DocumentFields, c: Conf, quality: number): void {
   const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
   const bodyEnd = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 - unit
     : Math.max(...segs.filter((s) => /\.\/\.$|\/\.$/.test(s.text.trim())).map((s) => s.bbox.y1), 0);
@@ -130,7 +131,7 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   const afterTitle = right.filter((s) => s.bbox.y0 > (title[title.length - 1]?.bbox.y1 ?? Infinity));
   const name = [...afterTitle].reverse().find((s) => /^\p{Lu}\p{Ll}*(\s+\p{Lu}\p{Ll}*){1,5}$/u.test(s.text.replace(/['".,`]/g, '').trim()));
   f.authority = auth.length ? cleanAuthority(clean(auth)) : null;
-  c.authority = auth.length ? segConf(auth) : title.length ? 0.9 : 0.3;
+  c.authority = auth.length ? segConf(auth) : title.length ? Math.min(0.9, quality) : 0.3;
   const t = resolveTitle(title.length ? clean(title) : null, segConf(title), f.authority);
   f.signerTitle = t.title; c.signerTitle = t.conf;
   if (name) {
@@ -158,7 +159,7 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     .map((t) => repairGlyphs(t).replace(/^[-–—•~+*]\s*/, '').replace(/[\s;.,]+$/, '')
       // inside an item a ";" is a misread ","; "VI" in the archive line is "VT" (văn thư)
       .replace(/\s*[;,]+\s*/g, ', ').replace(/^(Lưu\s*:?\s*)V[Il1]\b/u, '$1VT'))
-    .filter(Boolean);
+    .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   c.recipients = used.length ? segConf(used) : 0.2;
 }
 
@@ -173,13 +174,14 @@ export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): Extr
   if (kept.length) {
     const first = kept[0]!;
     const segs = pageSegments(first);
-    const p1 = { segs, width: first.width, unit: lineUnit(segs) };
+    const quality = segs.reduce((a, x) => a + x.conf, 0) / Math.max(1, segs.length);
+    const p1 = { segs, width: first.width, unit: lineUnit(segs), quality };
     const { headerBottom, numberSeg } = headerFields(p1, f, c, dir, opts.today ?? new Date());
     marks(p1, headerBottom, f, c);
     typeAndSummary(p1, headerBottom, numberSeg, f, c);
     const last = kept[kept.length - 1]!;
     const lsegs = last === first ? segs : pageSegments(last);
-    signatureBlock(lsegs, last.width, lineUnit(lsegs), f, c);
+    signatureBlock(lsegs, last.width, lineUnit(lsegs), f, c, lsegs.reduce((a, x) => a + x.conf, 0) / Math.max(1, lsegs.length));
     const id = f.issuer ? dir.lookup(f.issuer, f.issuerParent) : null;
     const flagged = FIELD_KEYS.filter((k) => c[k] < THRESHOLDS[k]);
     return { ...f, confidence: round(c), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged };

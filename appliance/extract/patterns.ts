@@ -85,5 +85,24 @@ export function markFromLine(line: string): { confidentiality?: Confidentiality;
   }
 }
 
+const MARK_PHRASES = ['TUYET MAT', 'TOI MAT', 'MAT', 'THUONG KHAN', 'KHAN', 'HOA TOC HEN GIO', 'HOA TOC'];
+
+/**
+ * Stamps printed side by side ("KHẨN | MẬT") come out as one OCR line: every word of the line must
+ * belong to a mark, so body text such as "Khẩn trương" never counts.
+ */
+export function marksInLine(line: string): { confidentiality?: Confidentiality; urgency?: Urgency } | null {
+  let rest = fold(line).replace(/[^A-Z ]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!rest) return null;
+  const found: { confidentiality?: Confidentiality; urgency?: Urgency } = {};
+  while (rest) {
+    const p = MARK_PHRASES.find((m) => rest === m || rest.startsWith(m + ' '));
+    if (!p) return null;
+    Object.assign(found, markFromLine(p));
+    rest = rest.slice(p.length).trim();
+  }
+  return found;
+}
+
 /** Signing-authority prefixes (NĐ30 art. 13). */
 export const AUTHORITY_RE = /^(TM|KT|TL|TUQ|Q)\s*[.,]\s*/;

@@ -1,7 +1,7 @@
 import type { BBox, OcrEngine, OcrLine, OcrPage } from '../ocr/ocr.js';
 import { pageSegments } from './layout.js';
 import { fold } from './vn-text.js';
-import { markFromLine } from './patterns.js';
+import { marksInLine } from './patterns.js';
 
 // A second, targeted OCR pass where full-page layout analysis loses text: boxed stamps beside the
 // number (read as a picture) and the signature block (seal and handwriting drawn over the title
@@ -47,6 +47,6 @@ export async function addStampLines(engine: OcrEngine, page: OcrPage): Promise<O
   if (!engine.recognizeRegion) return page;
   const fresh = await engine.recognizeRegion(page, stampRegion(page));
   // a stamp is one or two words on a row of its own: group the sparse words by row
-  const marks = fresh.filter((l) => markFromLine(l.text) && !page.lines.some((p) => markFromLine(p.text) && inside(l.bbox, p.bbox)));
+  const marks = fresh.filter((l) => marksInLine(l.text) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
   return marks.length ? withLines(page, [...page.lines, ...marks]) : page;
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseDateLine, parseNotation, markFromLine, typeFromLine, typeFromNotation } from '../../appliance/extract/patterns.js';
+import { parseDateLine, parseNotation, markFromLine, marksInLine, typeFromLine, typeFromNotation } from '../../appliance/extract/patterns.js';
 import { toneKey, Lexicon } from '../../appliance/extract/tone.js';
 import { fold } from '../../appliance/extract/vn-text.js';
 import { repairName } from '../../appliance/extract/names.js';
@@ -58,6 +58,12 @@ describe('type names and marks', () => {
     expect(markFromLine('HOẢ TỐC')).toEqual({ urgency: 'Hỏa tốc' });
     expect(markFromLine('HỎA TỐC HẸN GIỜ')).toEqual({ urgency: 'Hỏa tốc' });
     expect(markFromLine('Khẩn trương triển khai')).toBeNull();
+  });
+  it('reads stamps printed side by side as one OCR line, and nothing from body text', () => {
+    expect(marksInLine('KHẨN | MẬT')).toEqual({ urgency: 'Khẩn', confidentiality: 'Mật' });
+    expect(marksInLine('TỐI MẬT  HỎA TỐC')).toEqual({ confidentiality: 'Tối mật', urgency: 'Hỏa tốc' });
+    expect(marksInLine('Khẩn trương báo cáo')).toBeNull();
+    expect(marksInLine('MẬT MÃ')).toBeNull();
   });
 });
 
