@@ -4,3 +4,4 @@ export type { DocumentView, JobView, PageView } from '../../appliance/pipeline/d
 export type { DocumentFields, ExtractionResult, FieldKey } from '../../appliance/extract/fields.js';
 export type { DocumentState, EventMap, EventName, TokenState } from '../../appliance/events.js';
 export type { ErrorInfo } from '../../appliance/errors.js';
+export type { HealthItem } from '../../appliance/api/plugin.js';

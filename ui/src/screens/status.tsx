@@ -2,7 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorInfo } from '../api.js';
 import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
-import type { DocumentView, ErrorInfo } from '../types.js';
+import type { DocumentView, ErrorInfo, HealthItem } from '../types.js';
+
+interface StatusReply { health: Record<string, HealthItem> }
 import { StateBadge } from '../components/state-badge.js';
 import { ErrorBanner } from '../components/error-banner.js';
 
@@ -15,9 +17,11 @@ const VN_DAY = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { time
 export function StatusScreen() {
   const [docs, setDocs] = useState<DocumentView[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [health, setHealth] = useState<HealthItem[]>([]);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const load = useCallback(async () => {
+    api.get<StatusReply>('/api/status').then((st) => setHealth(Object.values(st.health)), () => setHealth([]));
     try {
       const all = await api.get<DocumentView[]>('/api/documents');
       const today = VN_DAY(new Date().toISOString());
@@ -30,7 +34,12 @@ export function StatusScreen() {
     }
   }, []);
 
-  useEffect(() => void load(), [load]);
+  useEffect(() => {
+    void load();
+    // The central system's reachability is not an event: look again every half minute.
+    const timer = setInterval(() => void load(), 30_000);
+    return () => clearInterval(timer);
+  }, [load]);
   useReconnect(load);
   useEvents((e) => {
     if (e.event !== 'document.changed' && e.event !== 'outbox.changed') return;
@@ -44,6 +53,9 @@ export function StatusScreen() {
       <div class="screen-head">
         <h1>{S.status.title}</h1>
         <button class="btn" onClick={() => void load()}>{S.status.refresh}</button>
+      </div>
+      <div class="health">
+        {health.map((h) => <span class={`health-item ${h.ok ? 'health-ok' : 'health-bad'}`} key={h.message}>{h.message}</span>)}
       </div>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {docs && docs.length === 0 && <p class="lead">{S.status.empty}</p>}
