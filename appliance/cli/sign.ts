@@ -28,7 +28,8 @@ Options (each falls back to the environment, then to the configuration):
   --agency NAME     agency name shown beside the seal     config agency.name
   --text LABEL      text-only appearance (attachments): số/ký hiệu + time, no seal
   --reason TEXT     reason recorded in the signature
-  --tsa URL         RFC 3161 time-stamping authority      env SOHOA_TSA_URL (unreachable: B-B + warning)
+  --tsa URL         RFC 3161 time-stamping authority      env SOHOA_TSA_URL, config signing.tsaUrl
+                    (unreachable: signed B-B with a warning)
 The PIN is read from SOHOA_TOKEN_PIN (automation) or asked for on the terminal; it is never
 stored or logged. The token locks after 3 wrong PINs: a wrong PIN is never retried.
 
@@ -100,7 +101,7 @@ const command: Command = {
       const signer = await tokenSigner(token, chain);
       const res = await signPdf(pdf, signer, {
         agencyName: o.agency ?? cfg.agency.name, sealPng: seal, time: new Date(), appearance, label: o.text,
-        reason: o.reason, tsaUrl: o.tsa ?? env.SOHOA_TSA_URL, trustAnchors: anchors,
+        reason: o.reason, tsaUrl: o.tsa ?? (env.SOHOA_TSA_URL || cfg.signing.tsaUrl || undefined), trustAnchors: anchors,
       });
       const report = await verifyPdf(res.pdf, { trustAnchors: anchors });
       if (!report.valid) throw new SohoaError('verify.failed', 'Chữ ký vừa tạo không hợp lệ.', report.signatures.flatMap((s) => s.errors).join('; '));

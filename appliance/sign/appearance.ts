@@ -14,7 +14,7 @@ export interface AppearanceSpec {
   /** ISO 8601 local time shown to people. */
   timeText: string;
   sealPng?: Uint8Array;
-  /** Seal diameter on paper; 38 mm is the usual round agency seal. */
+  /** Seal width on paper; default: the PNG's own resolution when it gives 30–45 mm, else 38 mm. */
   sealMm?: number;
   /** Số/ký hiệu for the text-only appearance. */
   label?: string;
@@ -60,7 +60,9 @@ export async function buildAppearance(doc: PDFDocument, spec: AppearanceSpec): P
 
   if (spec.kind === 'seal' && spec.sealPng) {
     const image = await embedSeal(doc, spec.sealPng);
-    const sealW = (spec.sealMm ?? 38) * MM;
+    // Actual size (art. 6(2)(c)): trust the PNG's resolution only within a round seal's range.
+    const ownMm = image.widthMm !== undefined && image.widthMm >= 30 && image.widthMm <= 45 ? image.widthMm : undefined;
+    const sealW = (spec.sealMm ?? ownMm ?? 38) * MM;
     const sealH = (sealW * image.height) / image.width;
     const textW = 48 * MM;
     const size = 7;

@@ -9,6 +9,8 @@ import { SohoaError } from '../errors.js';
 interface PreparedSeal {
   width: number;
   height: number;
+  /** Physical width from the PNG's resolution (pHYs), when it states one. */
+  widthMm: number | undefined;
   rgb: Buffer;
   alpha: Buffer;
 }
@@ -17,6 +19,7 @@ const prepared = new WeakMap<Uint8Array, Promise<PreparedSeal>>();
 
 async function prepare(png: Uint8Array): Promise<PreparedSeal> {
   try {
+    const meta = await sharp(png).metadata();
     const { data, info } = await sharp(png).ensureAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     const n = info.width * info.height;
     const rgb = Buffer.allocUnsafe(n * 3);
@@ -27,13 +30,14 @@ async function prepare(png: Uint8Array): Promise<PreparedSeal> {
       rgb[i * 3 + 2] = data[i * 4 + 2]!;
       alpha[i] = data[i * 4 + 3]!;
     }
-    return { width: info.width, height: info.height, rgb: deflateSync(rgb), alpha: deflateSync(alpha) };
+    const widthMm = meta.density && meta.density > 72 ? (info.width / meta.density) * 25.4 : undefined;
+    return { width: info.width, height: info.height, widthMm, rgb: deflateSync(rgb), alpha: deflateSync(alpha) };
   } catch (err) {
     throw new SohoaError('sign.failed', 'Ảnh con dấu của cơ quan bị hỏng. Hãy báo kỹ thuật viên cài lại ảnh con dấu.', `cannot read the seal PNG: ${(err as Error).message}`);
   }
 }
 
-export async function embedSeal(doc: PDFDocument, png: Uint8Array): Promise<{ ref: PDFRef; width: number; height: number }> {
+export async function embedSeal(doc: PDFDocument, png: Uint8Array): Promise<{ ref: PDFRef; width: number; height: number; widthMm: number | undefined }> {
   let p = prepared.get(png);
   if (!p) {
     p = prepare(png);
@@ -45,5 +49,5 @@ export async function embedSeal(doc: PDFDocument, png: Uint8Array): Promise<{ re
   const common = { Type: 'XObject', Subtype: 'Image', Width: s.width, Height: s.height, BitsPerComponent: 8, Filter: 'FlateDecode' };
   const mask = ctx.register(ctx.stream(s.alpha, { ...common, ColorSpace: 'DeviceGray' }));
   const ref = ctx.register(ctx.stream(s.rgb, { ...common, ColorSpace: 'DeviceRGB', SMask: mask }));
-  return { ref, width: s.width, height: s.height };
+  return { ref, width: s.width, height: s.height, widthMm: s.widthMm };
 }

@@ -87,9 +87,10 @@ export async function signPdf(pdf: Uint8Array, signer: CmsSigner, opts: SignOpti
     sealPng: opts.sealPng,
     label: opts.label,
   });
-  const { width: pw, height: ph } = page.getSize();
-  const x1 = pw - 10 * MM;
-  const y1 = ph - 8 * MM;
+  // Top right of the visible area (CropBox, which defaults to the MediaBox).
+  const box = page.getCropBox();
+  const x1 = box.x + box.width - 10 * MM;
+  const y1 = box.y + box.height - 8 * MM;
 
   const catalogRef = ctx.trailerInfo.Root as PDFRef;
   const catalog = ctx.lookup(catalogRef, PDFDict);

@@ -20,6 +20,8 @@ export interface SignatureReport {
   signingTime: string | null;
   /** genTime of the RFC 3161 timestamp (B-T), ISO 8601 UTC. */
   timestampTime: string | null;
+  /** The TSA's certificate chains to the trust anchors (informational: a TSA often has its own CA). */
+  timestampTrusted: boolean | null;
   level: 'B-B' | 'B-T' | null;
   byteRange: number[];
   /** This signature covers the whole file (it is the last revision). */
@@ -146,7 +148,7 @@ async function checkOne(pdf: Uint8Array, f: Found, anchors: Uint8Array[]): Promi
   const report: SignatureReport = {
     field: f.widget?.field ?? null, signer: null,
     subFilter: text(f.dict?.get(PDFName.of('SubFilter'))),
-    signingTime: null, timestampTime: null, level: null, byteRange: [a, b, c, d],
+    signingTime: null, timestampTime: null, timestampTrusted: null, level: null, byteRange: [a, b, c, d],
     coversWholeFile: rangeOk && c + d === pdf.length,
     integrity: { byteRange: rangeOk, digest: false, signature: false, timestamp: null },
     certificateValidAtSigningTime: false, chain: { ok: false, detail: 'not checked' },
@@ -187,6 +189,8 @@ async function checkOne(pdf: Uint8Array, f: Found, anchors: Uint8Array[]): Promi
       report.integrity.timestamp = imprintOk && tokenSig.digest && tokenSig.signature;
       if (!imprintOk) errors.push('the timestamp is over another signature value');
       if (!tokenSig.digest || !tokenSig.signature) errors.push('the timestamp token does not verify');
+      const tsaOthers = tokenSig.certs.filter((x) => x !== tokenSig.cert).map((x) => new Uint8Array(x.toSchema().toBER()));
+      report.timestampTrusted = (await validateChain(new Uint8Array(tokenSig.cert.toSchema().toBER()), tsaOthers, anchors, tst.genTime)).ok;
       when = tst.genTime;
       report.level = 'B-T';
     } else report.level = 'B-B';

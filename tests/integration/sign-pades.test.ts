@@ -201,6 +201,7 @@ describe('B-T with an RFC 3161 timestamp', () => {
       expect(rep.signatures[0]!.errors).toEqual([]);
       expect(rep.valid).toBe(true);
       expect(rep.signatures[0]!.level).toBe('B-T');
+      expect(rep.signatures[0]!.timestampTrusted).toBe(true);
       expect(Math.abs(Date.parse(rep.signatures[0]!.timestampTime!) - Date.now())).toBeLessThan(60_000);
       const file = join(work, 'bt.pdf');
       await writeFile(file, res.pdf);

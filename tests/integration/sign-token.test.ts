@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pkcs11Token } from '../../drivers/token/pkcs11-token.js';
 import { buildSearchablePdf } from '../../appliance/pdf/searchable-pdf.js';
@@ -81,6 +83,13 @@ describe('signing with the SoftHSM development token', () => {
       }
     }
     expect(redTopRight).toBeGreaterThan(50);
+    // Actual size: the dev seal is 472 px at 300 dpi (≈ 40 mm) = 113.28 pt wide in the appearance.
+    const signedDoc = await PDFDocument.load(res.pdf);
+    const widget = signedDoc.getPage(0).node.Annots()!.asArray().map((r) => signedDoc.context.lookup(r, PDFDict)).at(-1)!;
+    const ap = (widget.lookup(PDFName.of('AP'), PDFDict).lookup(PDFName.of('N')) as PDFRawStream);
+    const ops = inflateSync(ap.contents).toString('latin1');
+    const m = /([\d.]+) 0 0 ([\d.]+) [\d.]+ [\d.]+ cm \/Seal Do/.exec(ops);
+    expect(Number(m?.[1])).toBeCloseTo((472 / 300) * 72, 1);
     expect(redElsewhere).toBeLessThan(redTopRight / 10);
   });
 
