@@ -125,4 +125,32 @@ describe('touchscreen UI on the real appliance', () => {
     await expect.poll(() => row.locator('.badge').textContent(), { timeout: 120_000 }).toBe('Đã gửi (01)');
     await page.screenshot({ path: shot('5-status') });
   }, 300_000);
+
+  it('on a 1024×600 screen, a document marked Mật is held, explained, and its scan deleted on confirmation', async () => {
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await page.locator('[data-tab=scan]').click();
+    await page.getByRole('button', { name: 'Quét văn bản tiếp theo' }).click();
+    await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
+    const jobPreview = await page.locator('.thumb img').first().getAttribute('src');
+    expect(jobPreview).toMatch(/^\/api\/jobs\/.+\/pages\/\d+\.jpg$/);
+    // The action bar stays on screen while the form scrolls, and every button is a touch target.
+    const bar = await page.getByTestId('register').boundingBox();
+    expect(bar!.y + bar!.height).toBeLessThanOrEqual(600);
+    expect(bar!.height).toBeGreaterThanOrEqual(56);
+    await page.screenshot({ path: shot('6-review-1024x600') });
+
+    await page.getByRole('radio', { name: 'Mật', exact: true }).click();
+    await page.getByTestId('register').click();
+    await expect.poll(() => page.getByTestId('secret').isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await page.getByTestId('secret').textContent()).toContain('không được gửi qua mạng');
+    expect(await page.getByTestId('scan').isDisabled()).toBe(true);
+    await page.screenshot({ path: shot('7-secret') });
+    await page.getByRole('button', { name: 'Đã hiểu — xoá bản quét' }).click();
+    await expect.poll(() => page.getByTestId('secret').textContent()).toContain('Đã xoá bản quét');
+    expect((await fetch(new URL(jobPreview!, appliance!.url))).status).toBe(404);
+
+    await page.locator('[data-tab=status]').click();
+    await expect.poll(() => page.locator('[data-state=held-secret]').textContent(), { timeout: 20_000 }).toBe('Giữ lại — tài liệu mật');
+    await page.screenshot({ path: shot('8-status-1024x600') });
+  }, 300_000);
 });

@@ -208,8 +208,7 @@ function Outcome(props: { doc: DocumentView; secretDone: boolean; busy: boolean;
     return (
       <div class="outcome outcome-secret" data-testid="secret">
         <h1>{S.outcome.secretTitle}</h1>
-        <p class="lead">{S.outcome.secretBody}</p>
-        {doc.message && <p>{doc.message}</p>}
+        <p class="lead">{doc.message ?? S.outcome.secretBody}</p>
         {props.secretDone
           ? <p class="lead text-ok">{S.outcome.secretDone}</p>
           : <button class="btn btn-primary btn-wide" disabled={props.busy} onClick={props.onConfirmSecret}>{S.outcome.secretConfirm}</button>}
