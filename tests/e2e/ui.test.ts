@@ -13,10 +13,11 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startAppliance } from '../../appliance/app.js';
 import { defaultsFor, type Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
-import { silentLogger } from '../../appliance/log.js';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 
 const DEV_PIN = '123456'; // the development token's PIN (provisioning/dev-token.sh), not a real one
-const WRONG_PIN = '999999';
+const WRONG_PIN = '975318';
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-${name}.png`);
 
 let dir: string;
@@ -24,6 +25,7 @@ let appliance: { url: string; stop(): Promise<void> } | undefined;
 let browser: BrowserContext | undefined;
 let page: Page;
 const unlockRequests: string[] = [];
+let logText = '';
 
 beforeAll(async () => {
   if (!existsSync(projectPath('dist', 'ui', 'index.html'))) {
@@ -40,7 +42,9 @@ beforeAll(async () => {
     ocr: { ...base.ocr, workers: 1 },
     outbox: { minDelayMs: 200, maxDelayMs: 2000 },
   };
-  appliance = await startAppliance(config, { log: silentLogger() });
+  // The appliance's whole log is kept, to check that no PIN typed on the pad ever reaches it.
+  const sink = new Writable({ write(chunk, _enc, cb) { logText += String(chunk); cb(); } });
+  appliance = await startAppliance(config, { log: pino({ level: 'debug' }, sink) });
 
   browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: '/usr/bin/chromium',
@@ -90,6 +94,9 @@ describe('touchscreen UI on the real appliance', () => {
     await typePin(DEV_PIN);
     await expect.poll(() => page.getByText('Khoá đã mở').isVisible(), { timeout: 20_000 }).toBe(true);
     expect(unlockRequests).toEqual(['POST', 'POST']);
+    expect(logText).toContain('/api/token/unlock');
+    expect(logText).not.toContain(WRONG_PIN);
+    expect(logText).not.toContain(`"${DEV_PIN}"`);
   });
 
   it('scans, shows thumbnails and progress, fills the fields, registers and reaches "Đã gửi"', async () => {
