@@ -90,7 +90,7 @@ export async function buildCms(
   signer: CmsSigner,
   contentDigest: Uint8Array,
   timestamp?: (signatureValue: Uint8Array) => Promise<Uint8Array | undefined>,
-): Promise<CmsResult & { timestamped: boolean }> {
+): Promise<CmsResult & { timestamped: boolean; withoutTimestamp: () => Uint8Array }> {
   const cert = parseCertificate(signer.certificate);
   const attributes = signedAttributes(contentDigest, signer.certificate, cert);
   // What is signed is the attributes as a universal SET (tag 0x31), not as the [0] field.
@@ -98,27 +98,30 @@ export async function buildCms(
   const signature = await signer.sign(toSign);
 
   const token = timestamp ? await timestamp(signature) : undefined;
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-    digestAlgorithm: sha256Alg(),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
-    signatureAlgorithm: signatureAlgorithm(signer.mechanism),
-    signature: new asn1js.OctetString({ valueHex: signature }),
-  });
-  if (token) {
-    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
-      type: 1,
-      attributes: [new pkijs.Attribute({ type: OID.timeStampToken, values: [asn1js.fromBER(token).result] })],
+  const assemble = (withToken: Uint8Array | undefined): Uint8Array => {
+    const signerInfo = new pkijs.SignerInfo({
+      version: 1,
+      sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+      digestAlgorithm: sha256Alg(),
+      signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
+      signatureAlgorithm: signatureAlgorithm(signer.mechanism),
+      signature: new asn1js.OctetString({ valueHex: signature }),
     });
-  }
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [sha256Alg()],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: [cert, ...signer.chain.map(parseCertificate)],
-    signerInfos: [signerInfo],
-  });
-  const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return { der: new Uint8Array(info.toSchema().toBER()), signature, timestamped: token !== undefined };
+    if (withToken) {
+      signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
+        type: 1,
+        attributes: [new pkijs.Attribute({ type: OID.timeStampToken, values: [asn1js.fromBER(withToken).result] })],
+      });
+    }
+    const signedData = new pkijs.SignedData({
+      version: 1,
+      digestAlgorithms: [sha256Alg()],
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+      certificates: [cert, ...signer.chain.map(parseCertificate)],
+      signerInfos: [signerInfo],
+    });
+    const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
+    return new Uint8Array(info.toSchema().toBER());
+  };
+  return { der: assemble(token), signature, timestamped: token !== undefined, withoutTimestamp: () => assemble(undefined) };
 }

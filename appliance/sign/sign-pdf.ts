@@ -151,9 +151,17 @@ export async function signPdf(pdf: Uint8Array, signer: CmsSigner, opts: SignOpti
     }
     return r.token;
   } : undefined);
-  if (cms.der.length > reserve) {
-    throw new SohoaError('sign.failed', 'Không ký được văn bản do lỗi nội bộ. Hãy báo kỹ thuật viên.', `CMS of ${cms.der.length} bytes exceeds the reserved ${reserve}`);
+  let der = cms.der;
+  let timestamped = cms.timestamped;
+  if (der.length > reserve && timestamped) {
+    // An unusually large TSA token: keep the signature (the token was not asked twice), drop the stamp.
+    warnings.push(`timestamp token too large for the reserved space (${der.length} > ${reserve} bytes), signed at level B-B`);
+    der = cms.withoutTimestamp();
+    timestamped = false;
   }
-  out.write(Buffer.from(cms.der).toString('hex'), holeStart + 1, 'latin1');
-  return { pdf: out, level: cms.timestamped ? 'B-T' : 'B-B', warnings };
+  if (der.length > reserve) {
+    throw new SohoaError('sign.failed', 'Không ký được văn bản do lỗi nội bộ. Hãy báo kỹ thuật viên.', `CMS of ${der.length} bytes exceeds the reserved ${reserve}`);
+  }
+  out.write(Buffer.from(der).toString('hex'), holeStart + 1, 'latin1');
+  return { pdf: out, level: timestamped ? 'B-T' : 'B-B', warnings };
 }

@@ -76,4 +76,21 @@ describe('buildSearchablePdf', () => {
     expect((err as SohoaError).code).toBe('pdf.build');
     expect((err as SohoaError).message).toContain(bad);
   });
+
+  it('places each word on its box in the image', async () => {
+    const { stdout } = await run('pdftotext', ['-f', '1', '-l', '1', '-bbox', file, '-']);
+    const boxes = [...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+      .map((m) => ({ text: m[5]!.normalize('NFC'), x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), y1: Number(m[4]) }));
+    const words = page.lines.flatMap((l) => l.words).filter((w) => w.text.length >= 4);
+    expect(words.length).toBeGreaterThan(50);
+    const k = 72 / 200;
+    let placed = 0;
+    for (const w of words) {
+      const b = boxes.find((x) => x.text === w.text && Math.abs(x.x0 - w.bbox.x0 * k) < 3);
+      if (!b) continue;
+      const cy = ((w.bbox.y0 + w.bbox.y1) / 2) * k;
+      if (Math.abs(b.x1 - w.bbox.x1 * k) < 3 && cy > b.y0 - 2 && cy < b.y1 + 2) placed++;
+    }
+    expect(placed / words.length).toBeGreaterThan(0.9);
+  });
 });

@@ -215,6 +215,19 @@ describe('B-T with an RFC 3161 timestamp', () => {
     }
   });
 
+  it('keeps the signature and drops the stamp when a TSA token is too large for the reserved room', async () => {
+    const tsa = await startTestTsa(pki, pki.bigTsa);
+    try {
+      const res = await signPdf(await plainPdf(), softwareSigner(pki.rsa.keyPem, pki.rsa.certDer, [pki.caDer]), { ...opts(), tsaUrl: tsa.url });
+      expect(tsa.requests).toBe(1);
+      expect(res.level).toBe('B-B');
+      expect(res.warnings.join()).toMatch(/too large/);
+      expect((await verifyPdf(res.pdf, { trustAnchors: [pki.caDer] })).valid).toBe(true);
+    } finally {
+      await tsa.close();
+    }
+  });
+
   it('signs B-B with a warning when the TSA is unreachable', async () => {
     const tsa = await startTestTsa(pki);
     const url = tsa.url;
