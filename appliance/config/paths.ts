@@ -14,3 +14,10 @@ function findRoot(): string {
 
 export const PROJECT_ROOT = findRoot();
 export const projectPath = (...parts: string[]): string => resolve(PROJECT_ROOT, ...parts);
+
+/**
+ * The project's read-only companion folder (regulations, evaluation corpus): `SOHOA_SHARED`, else
+ * `shared/` beside the checkout. Only benchmarks and corpus tests use it; the appliance never does.
+ */
+export const SHARED_DIR = process.env.SOHOA_SHARED ?? resolve(PROJECT_ROOT, '..', 'shared');
+export const DEV_CORPUS = resolve(SHARED_DIR, 'corpus', 'dev');

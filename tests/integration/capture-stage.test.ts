@@ -11,6 +11,7 @@ import { SaneScanner } from '../../drivers/scanner/sane-scanner.js';
 import { airscanDeviceName, writeSaneConfig } from '../../drivers/scanner/sane-config.js';
 import { EsclSimulator } from '../../drivers/scanner/escl-simulator/simulator.js';
 import { projectPath } from '../../appliance/config/paths.js';
+import { DEV_CORPUS } from '../../appliance/config/paths.js';
 
 const demo = projectPath('provisioning', 'demo-pages');
 const fixtures = projectPath('tests', 'fixtures', 'scanner', 'blank-back');
@@ -51,7 +52,7 @@ describe('blank-page detection', () => {
     }
   });
 
-  const corpus = '/work/shared/corpus/dev';
+  const corpus = DEV_CORPUS;
   it.runIf(existsSync(corpus))('every page of the dev corpus is judged as its truth says', async () => {
     const wrong: string[] = [];
     for (const doc of readdirSync(corpus).sort()) {
