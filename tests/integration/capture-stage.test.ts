@@ -10,8 +10,7 @@ import { EventBus, type EventMap, type EventName } from '../../appliance/events.
 import { SaneScanner } from '../../drivers/scanner/sane-scanner.js';
 import { airscanDeviceName, writeSaneConfig } from '../../drivers/scanner/sane-config.js';
 import { EsclSimulator } from '../../drivers/scanner/escl-simulator/simulator.js';
-import { projectPath } from '../../appliance/config/paths.js';
-import { DEV_CORPUS } from '../../appliance/config/paths.js';
+import { DEV_CORPUS, projectPath } from '../../appliance/config/paths.js';
 
 const demo = projectPath('provisioning', 'demo-pages');
 const fixtures = projectPath('tests', 'fixtures', 'scanner', 'blank-back');
