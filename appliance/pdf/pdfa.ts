@@ -34,7 +34,7 @@ export function xmpPacket(m: PdfaMeta): string {
 <dc:title>${alt(m.title)}</dc:title>
 ${m.author ? `<dc:creator><rdf:Seq><rdf:li>${esc(m.author)}</rdf:li></rdf:Seq></dc:creator>` : ''}
 ${m.subject ? `<dc:description>${alt(m.subject)}</dc:description>` : ''}
-${m.keywords?.length ? `<pdf:Keywords>${esc(m.keywords.join(', '))}</pdf:Keywords>` : ''}
+${m.keywords?.length ? `<pdf:Keywords>${esc(m.keywords.join(' '))}</pdf:Keywords>` : ''}
 <pdf:Producer>${esc(m.producer)}</pdf:Producer>
 <xmp:CreatorTool>${esc(m.producer)}</xmp:CreatorTool>
 <xmp:CreateDate>${iso(m.created)}</xmp:CreateDate>
@@ -51,6 +51,7 @@ export function declarePdfA(doc: PDFDocument, m: PdfaMeta): void {
   doc.setTitle(m.title, { showInWindowTitleBar: true });
   if (m.author) doc.setAuthor(m.author);
   if (m.subject) doc.setSubject(m.subject);
+  // pdf-lib joins keywords with a space; the XMP copy must read the same.
   if (m.keywords?.length) doc.setKeywords(m.keywords);
   doc.setProducer(m.producer);
   doc.setCreator(m.producer);

@@ -54,6 +54,14 @@ describe('buildSearchablePdf', () => {
     const text = Buffer.from(pdf).toString('latin1');
     expect(text).toContain('<pdfaid:part>2</pdfaid:part>');
     expect(text).toContain('/S /GTS_PDFA1');
+    // The Info dictionary and the XMP packet must say the same thing (PDF/A 6.6.2.3).
+    const info = (await run('pdfinfo', [file])).stdout;
+    const xmp = (await run('pdfinfo', ['-meta', file])).stdout;
+    expect(info).toMatch(/Keywords:\s+GM STP/);
+    expect(xmp).toContain('<pdf:Keywords>GM STP</pdf:Keywords>');
+    expect(xmp).toContain('<rdf:li xml:lang="x-default">Giấy mời 208/GM-STP</rdf:li>');
+    expect(info).toMatch(/Producer:\s+Sohoa/);
+    expect(xmp).toContain('<pdf:Producer>Sohoa</pdf:Producer>');
     const fonts = (await run('pdffonts', [file])).stdout;
     // embedded, with a ToUnicode map (pdf-lib subsets the glyphs but does not tag the name)
     expect(fonts).toMatch(/DejaVuSans\S*\s+CID TrueType\s+Identity-H\s+yes\s+(yes|no)\s+yes/);
