@@ -21,14 +21,14 @@ const latin1 = (s: string) => Buffer.from(s, 'latin1');
 
 // pdf-lib's parser copies every stream out of the file (Uint8Array.slice). For a 50 MB scan that
 // doubles the memory of signing, although the streams are only read. While our load runs, the
-// parser takes views instead (subarray): the original bytes are never modified by the update.
+// parser takes views instead (subarray): the original bytes are never modified (update, verify).
 const byteStreamProto = (require('pdf-lib/cjs/core/parser/ByteStream.js') as { default: { prototype: { bytes: Uint8Array; slice(a: number, b: number): Uint8Array } } }).default.prototype;
 
-async function loadSharingBytes(pdf: Uint8Array): Promise<PDFDocument> {
+export async function loadPdfSharingBytes(pdf: Uint8Array): Promise<PDFDocument> {
   const original = byteStreamProto.slice;
   byteStreamProto.slice = function (this: { bytes: Uint8Array }, start: number, end: number) { return this.bytes.subarray(start, end); };
   try {
-    return await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+    return await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true, parseSpeed: ParseSpeeds.Fastest });
   } finally {
     byteStreamProto.slice = original;
   }
@@ -39,7 +39,7 @@ export async function openForUpdate(pdf: Uint8Array): Promise<UpdateSession> {
   const sx = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail) ?? [...tail.matchAll(/startxref\s+(\d+)/g)].pop();
   if (!sx) throw new Error('no startxref at the end of the file');
   const prevXref = Number(sx[1]);
-  const doc = await loadSharingBytes(pdf);
+  const doc = await loadPdfSharingBytes(pdf);
   if (doc.isEncrypted) throw new Error('the PDF is encrypted');
   // New objects must not reuse a number the old sections still list (free entries included).
   const lastSection = Buffer.from(pdf.subarray(prevXref, Math.min(pdf.length, prevXref + 1_000_000))).toString('latin1');

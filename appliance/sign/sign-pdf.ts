@@ -66,7 +66,7 @@ export async function signPdf(pdf: Uint8Array, signer: CmsSigner, opts: SignOpti
   try {
     s = await openForUpdate(pdf);
   } catch (err) {
-    throw new SohoaError('sign.failed', 'Tệp PDF bị hỏng hoặc không đọc được nên không ký được.', `cannot open the PDF for an incremental update: ${(err as Error).message}`, { cause: err });
+    throw new SohoaError('sign.failed', 'Tệp PDF bị hỏng, bị mã hoá hoặc không đọc được nên không ký được.', `cannot open the PDF for an incremental update: ${(err as Error).message}`, { cause: err });
   }
   const { doc } = s;
   const ctx = doc.context;

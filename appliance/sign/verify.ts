@@ -1,7 +1,8 @@
 import { createHash, createPublicKey, verify as cryptoVerify, constants } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { loadPdfSharingBytes } from './incremental.js';
 import { validateChain, type ChainResult } from './cert-check.js';
 import { OID } from './cms.js';
 import { parsePdfDate } from './time.js';
@@ -59,7 +60,7 @@ export function subjectString(cert: pkijs.Certificate): string {
     .join(', ');
 }
 
-/** Every `/ByteRange [a b c d]` in the raw bytes (independent of how a parser sees the file). */
+/** Every `/ByteRange [a b c d]` in the raw bytes: the fallback when the PDF cannot be parsed. */
 function scanByteRanges(pdf: Uint8Array): Array<[number, number, number, number]> {
   const buf = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const out: Array<[number, number, number, number]> = [];
@@ -73,22 +74,21 @@ function scanByteRanges(pdf: Uint8Array): Array<[number, number, number, number]
 const text = (o: PDFObject | undefined): string | null =>
   o instanceof PDFString || o instanceof PDFHexString ? o.decodeText() : o instanceof PDFName ? o.decodeText() : null;
 
-/** Signature dictionaries and their widgets, as the (last revision of the) document declares them. */
-async function findDeclared(pdf: Uint8Array, found: Found[]): Promise<void> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false, ignoreEncryption: true });
+/**
+ * Signature dictionaries and their widgets, as the document declares them (its objects, including
+ * those in object streams, where a text scan would not see them), in revision order.
+ */
+async function findDeclared(pdf: Uint8Array): Promise<Found[]> {
+  const doc = await loadPdfSharingBytes(pdf);
   const ctx = doc.context;
   const pages = doc.getPages().map((p) => p.ref);
-  const byRange = (arr: PDFArray | undefined) => {
-    if (!arr) return undefined;
-    const nums = arr.asArray().map((n) => Number(n.toString()));
-    return found.find((f) => f.byteRange.every((v, i) => v === nums[i]));
-  };
+  const found: Found[] = [];
   for (const [, obj] of ctx.enumerateIndirectObjects()) {
-    if (obj instanceof PDFDict && obj.has(PDFName.of('ByteRange'))) {
-      const f = byRange(obj.lookup(PDFName.of('ByteRange')) as PDFArray | undefined);
-      if (f) f.dict = obj;
-    }
+    const range = obj instanceof PDFDict ? obj.lookup(PDFName.of('ByteRange')) : undefined;
+    if (!(obj instanceof PDFDict) || !(range instanceof PDFArray) || range.size() !== 4) continue;
+    found.push({ byteRange: range.asArray().map((n) => Number(n.toString())) as Found['byteRange'], dict: obj });
   }
+  found.sort((x, y) => x.byteRange[1] - y.byteRange[1]);
   const acro = doc.catalog.lookup(PDFName.of('AcroForm'));
   const walk = (fields: PDFObject | undefined, prefix: string) => {
     if (!(fields instanceof PDFArray)) return;
@@ -110,6 +110,7 @@ async function findDeclared(pdf: Uint8Array, found: Found[]): Promise<void> {
     }
   };
   if (acro instanceof PDFDict) walk(acro.lookup(PDFName.of('Fields')), '');
+  return found;
 }
 
 const HASHES: Record<string, string> = { [OID.sha256]: 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512' };
@@ -225,14 +226,16 @@ function verifyWithKey(alg: pkijs.AlgorithmIdentifier, hash: string, data: Uint8
 }
 
 export async function verifyPdf(pdf: Uint8Array, opts: { trustAnchors: Uint8Array[] }): Promise<VerifyReport> {
-  const found: Found[] = scanByteRanges(pdf).map((byteRange) => ({ byteRange }));
   const errors: string[] = [];
-  if (found.length === 0) errors.push('the file has no signature');
+  let found: Found[];
   try {
-    await findDeclared(pdf, found);
+    found = await findDeclared(pdf);
   } catch (err) {
+    // Unparseable: still check what the raw bytes claim, so the report says which range broke.
     errors.push(`the PDF structure is damaged: ${(err as Error).message}`);
+    found = scanByteRanges(pdf).map((byteRange) => ({ byteRange }));
   }
+  if (found.length === 0) errors.push('the file has no signature');
   const signatures: SignatureReport[] = [];
   for (const f of found) signatures.push(await checkOne(pdf, f, opts.trustAnchors));
   const modifiedAfterSigning = signatures.length > 0 && !signatures.some((s) => s.coversWholeFile);
