@@ -10,6 +10,8 @@ export interface PageAnalysis {
   blank: boolean;
   /** Fraction of pixels that are ink (dark against the paper). */
   inkRatio: number;
+  /** Fraction of ink pixels with no ink neighbour: dust and noise specks (high on speckled scans). */
+  speckle: number;
   /** Clockwise rotation to apply to make the page upright. */
   rotation: 0 | 90 | 180 | 270;
   /** 0..1 — how clearly the evidence favours that rotation. */
@@ -37,6 +39,17 @@ function binarize(r: GreyRaster): Uint8Array {
   const out = new Uint8Array(r.data.length);
   for (let i = 0; i < r.data.length; i++) out[i] = r.data[i]! < t ? 1 : 0;
   return out;
+}
+
+function isolatedInk(b: Uint8Array, w: number, h: number): number {
+  let n = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (b[i] && !b[i - 1] && !b[i + 1] && !b[i - w] && !b[i + w] && !b[i - w - 1] && !b[i - w + 1] && !b[i + w - 1] && !b[i + w + 1]) n++;
+    }
+  }
+  return n;
 }
 
 /** Rotates a binary raster 90° clockwise. */
@@ -117,7 +130,8 @@ export function analysePage(r: GreyRaster): PageAnalysis {
   const b = binarize(r);
   let ink = 0; for (const v of b) ink += v;
   const inkRatio = ink / b.length;
-  if (inkRatio < 0.0015) return { blank: true, inkRatio, rotation: 0, rotationConfidence: 0 };
+  const speckle = isolatedInk(b, r.width, r.height) / Math.max(1, ink);
+  if (inkRatio < 0.0015) return { blank: true, inkRatio, speckle, rotation: 0, rotationConfidence: 0 };
 
   const horiz = bestLineness(b, r.width, r.height);
   const rb = rotate90(b, r.width, r.height);
@@ -131,5 +145,5 @@ export function analysePage(r: GreyRaster): PageAnalysis {
   // few lines or a weak lean: not much evidence
   const lineWeight = Math.min(1, u.lines / 100);
   const rotationConfidence = Math.min(1, axisMargin * 2) * Math.min(1, Math.abs(u.score) * 2) * lineWeight;
-  return { blank: false, inkRatio, rotation, rotationConfidence };
+  return { blank: false, inkRatio, speckle, rotation, rotationConfidence };
 }

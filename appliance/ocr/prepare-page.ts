@@ -9,6 +9,9 @@ import { analysePage, type PageAnalysis } from './page-analysis.js';
 /** Largest page accepted: A3 at 600 dpi is ~70 Mpx; beyond that it is not a scanned page. */
 export const MAX_PIXELS = 100_000_000;
 
+/** Isolated-ink fraction above which the page is median-filtered before OCR (measured: docs/accuracy.md). */
+export const SPECKLE_THRESHOLD = 0.008;
+
 export interface PreparedPage extends PageAnalysis {
   /** Upright image the recogniser reads and the coordinates refer to. */
   imagePath: string;
@@ -37,27 +40,34 @@ export async function preparePage(imagePath: string, workDir: string): Promise<P
   const shortSide = Math.min(w, h);
   const dpi = meta.density && meta.density > 100 ? Math.round(meta.density) : Math.round(shortSide / 8.27);
 
+  // a ~1200 px raster for orientation and blank detection, and a half-size nearest-neighbour one
+  // on which single-pixel specks survive to be counted
+  let half: { data: Buffer; info: sharp.OutputInfo };
   let small: { data: Buffer; info: sharp.OutputInfo };
   try {
-    small = await sharp(imagePath, { limitInputPixels: MAX_PIXELS })
-      .greyscale()
+    half = await sharp(imagePath, { limitInputPixels: MAX_PIXELS }).greyscale()
+      .resize({ width: Math.max(1, Math.round(w / 2)), kernel: 'nearest' }).raw().toBuffer({ resolveWithObject: true });
+    small = await sharp(imagePath, { limitInputPixels: MAX_PIXELS }).greyscale()
       .resize({ width: w >= h ? 1200 : undefined, height: h > w ? 1200 : undefined, fit: 'inside', kernel: 'linear' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+      .raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
   const analysis = analysePage({ data: small.data, width: small.info.width, height: small.info.height });
+  const speckle = analysePage({ data: half.data, width: half.info.width, height: half.info.height }).speckle;
+  analysis.speckle = speckle;
+  const despeckle = speckle > SPECKLE_THRESHOLD;
 
   const ext = extname(imagePath).toLowerCase();
   const tesseractReadable = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].includes(ext);
-  if (analysis.rotation === 0 && tesseractReadable) {
+  if (analysis.rotation === 0 && tesseractReadable && !despeckle) {
     return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi };
   }
   const out = join(workDir, `${basename(imagePath, ext)}-upright.png`);
   try {
-    await sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation)
-      .withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toFile(out);
+    let img = sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation);
+    if (despeckle) img = img.median(3); // dust specks read as accents and dots otherwise
+    await img.withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toFile(out);
   } catch (err) {
     throw inputError(imagePath, 'không xoay được ảnh', err);
   }
