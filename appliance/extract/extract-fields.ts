@@ -156,11 +156,22 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     used.push(s);
   }
   f.recipients = items
-    .map((t) => repairGlyphs(t).replace(/^[-–—•~+*]\s*/, '').replace(/[\s;.,]+$/, '')
-      // inside an item a ";" is a misread ","; "VI" in the archive line is "VT" (văn thư)
-      .replace(/\s*[;,]+\s*/g, ', ').replace(/^(Lưu\s*:?\s*)V[Il1]\b/u, '$1VT'))
+    .map(repairRecipient)
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   c.recipients = used.length ? segConf(used) : 0.2;
+}
+
+/** One "Nơi nhận" item without its dash and end punctuation, OCR debris removed. */
+export function repairRecipient(raw: string): string {
+  let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,_|\s]+/, '')
+    .replace(/\s\|\s/g, ' ') // a box or seal edge read as "|"
+    .replace(/[\s;.,]+$/, '')
+    .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, '') // a trailing speck ("_", "Ệ")
+    .replace(/\s*[;,]+\s*/g, ', ') // inside an item a ";" is a misread ","
+    .replace(/\(\s*b\s*\/\s*[cC€]\s*\)/giu, '(b/c)');
+  // the archive line always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
+  t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
+  return t;
 }
 
 export interface ExtractOptions { directory?: AgencyDirectory; today?: Date }

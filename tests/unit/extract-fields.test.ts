@@ -1,11 +1,25 @@
 import { describe, it, expect } from 'vitest';
-import { extractFields } from '../../appliance/extract/extract-fields.js';
+import { extractFields, repairRecipient } from '../../appliance/extract/extract-fields.js';
 import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
 import { buildPage } from '../fixtures/extract/page-builder.js';
 import type { OcrPage } from '../../appliance/ocr/ocr.js';
 
 const motto = { right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' };
 const motto2 = { right: 'Độc lập - Tự do - Hạnh phúc' };
+
+describe('recipient repair', () => {
+  it('removes OCR debris and restores the archive line', () => {
+    expect(repairRecipient('- Công báo tỉnh, _')).toBe('Công báo tỉnh');
+    expect(repairRecipient('- Như trên, Ệ')).toBe('Như trên');
+    expect(repairRecipient("'TT Tỉnh ủy, TT HĐND tỉnh;")).toBe('TT Tỉnh ủy, TT HĐND tỉnh');
+    expect(repairRecipient('- Trang TTĐT đơn | vị;')).toBe('Trang TTĐT đơn vị');
+    expect(repairRecipient('- UBND tỉnh (B/c);')).toBe('UBND tỉnh (b/c)');
+    expect(repairRecipient('- Lưu: VL KT.')).toBe('Lưu: VT, KT');
+    expect(repairRecipient('- Lưu: VT; VP.')).toBe('Lưu: VT, VP');
+    expect(repairRecipient('- Lưu: VI.')).toBe('Lưu: VT');
+    expect(repairRecipient('- Bộ Tư pháp (Cục KTVB);')).toBe('Bộ Tư pháp (Cục KTVB)');
+  });
+});
 
 describe('extractFields on Decree 30 layouts', () => {
   it('reads a resolution with a two-line issuer under a parent, a Q. authority and an urgent stamp', () => {
