@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ErrorInfo } from './errors.js';
 import type { DocumentFields, ExtractionResult } from './extract/fields.js';
+import type { TokenStatus } from '../drivers/token/token.js';
 
 // The typed event map: every stage publishes here, the API relays it over WebSocket, the UI only
 // observes. Payloads are plain JSON (no class instances, no buffers).
@@ -11,16 +12,8 @@ export type DocumentState =
   | 'queued' | 'sending' | 'delivered'           // outbox
   | 'held-secret' | 'failed' | 'discarded';
 
-export interface TokenState {
-  present: boolean;
-  label: string | null;
-  serial: string | null;
-  loggedIn: boolean;
-  pinCountLow: boolean;
-  pinFinalTry: boolean;
-  pinLocked: boolean;
-  error: ErrorInfo | null;
-}
+/** What observers see of the signing token: the driver's own status, unchanged. */
+export type TokenState = TokenStatus;
 
 export interface EventMap {
   'scan.started': { jobId: string; device: string };

@@ -25,7 +25,7 @@ export interface TokenSelector {
   serial?: string;
 }
 
-/** What the UI shows of the token; same shape as `TokenState` of appliance/events.ts. */
+/** What the UI shows of the token (relayed as the `token.changed` event). */
 export interface TokenStatus {
   present: boolean;
   label: string | null;

@@ -9,6 +9,7 @@ import { EsclSimulator } from '../../drivers/scanner/escl-simulator/simulator.js
 import type { ScannedPage, ScanRequest } from '../../drivers/scanner/scanner.js';
 import { SohoaError } from '../../appliance/errors.js';
 import { projectPath } from '../../appliance/config/paths.js';
+import { collect } from '../helpers/scan.js';
 
 // The full network-scanner stack: SaneScanner → scanimage → sane-airscan → HTTP on loopback →
 // our eSCL simulator feeding real corpus page images.
@@ -41,15 +42,6 @@ async function req(over: Partial<ScanRequest> = {}): Promise<ScanRequest> {
   return { source: 'adf', mode: 'gray', dpi: 200, outDir, ...over };
 }
 
-async function collect(it: AsyncIterable<ScannedPage>): Promise<{ pages: ScannedPage[]; error?: unknown }> {
-  const pages: ScannedPage[] = [];
-  try {
-    for await (const p of it) pages.push(p);
-    return { pages };
-  } catch (error) {
-    return { pages, error };
-  }
-}
 
 /** A small gray thumbnail: enough to tell pages apart and to see a blank or wrong one. */
 async function thumb(path: string): Promise<Buffer> {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { SaneScanner } from '../../drivers/scanner/sane-scanner.js';
 import { writeSaneConfig } from '../../drivers/scanner/sane-config.js';
-import type { ScannedPage, ScanRequest } from '../../drivers/scanner/scanner.js';
+import type { ScanRequest } from '../../drivers/scanner/scanner.js';
 import { SohoaError } from '../../appliance/errors.js';
+import { collect } from '../helpers/scan.js';
 
 // The SANE `test` backend through scanimage, with a private SANE config (nothing in /etc used).
 
@@ -22,15 +23,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function collect(it: AsyncIterable<ScannedPage>): Promise<{ pages: ScannedPage[]; error?: unknown }> {
-  const pages: ScannedPage[] = [];
-  try {
-    for await (const p of it) pages.push(p);
-    return { pages };
-  } catch (error) {
-    return { pages, error };
-  }
-}
 
 let jobNo = 0;
 async function outDir(): Promise<string> {
