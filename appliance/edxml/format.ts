@@ -1,4 +1,5 @@
 // Value formats of QCVN 102:2016 edXML: agency identifiers, dates, DocumentId, priority.
+import { asciiAlnum } from '../pdf/attachment-name.js';
 
 export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 
@@ -71,9 +72,7 @@ export function priorityOf(urgency: string | null): Priority {
  * Vietnamese diacritics (Tuyên Quang art. 8.4); the extension keeps its dot.
  */
 export function safeAttachmentName(name: string, ext = 'pdf'): string {
-  const base = name.replace(/\.[A-Za-z0-9]{1,5}$/, '')
-    .normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'))
-    .replace(/[^A-Za-z0-9]/g, '');
+  const base = asciiAlnum(name.replace(/\.[A-Za-z0-9]{1,5}$/, ''));
   const max = 50 - ext.length - 1;
   return `${(base || 'vanban').slice(0, max)}.${ext}`;
 }
