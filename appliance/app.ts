@@ -8,6 +8,8 @@ import { CaptureStage } from './capture/capture.js';
 import { createCentralServer } from './central/server.js';
 import type { Config } from './config/config.js';
 import { EventBus } from './events.js';
+import { AgencyDirectory } from './extract/agency-directory.js';
+import { refinePages } from './extract/extract-document.js';
 import { extractFields } from './extract/extract-fields.js';
 import { createLogger, type Logger } from './log.js';
 import { createOcrEngine } from './ocr/create-engine.js';
@@ -55,6 +57,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     stops.push(() => scanner.stop());
     const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }) });
 
+    const directory = config.extract.agenciesPath ? AgencyDirectory.fromFile(config.extract.agenciesPath) : AgencyDirectory.builtIn();
     const ocr = createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers });
     stops.push(() => ocr.close());
 
@@ -81,7 +84,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     stops.push(() => outbox.stop());
 
     const jobs = new ScanJobs({
-      capture, ocr, extract: (pages) => extractFields(pages), bus, log: log.child({ part: 'jobs' }), jobsDir: dir('jobs'),
+      capture, ocr, bus,
+      extract: async (pages) => {
+        const refined = await refinePages(ocr, pages);
+        return { result: extractFields(refined, { directory }), pages: refined };
+      }, log: log.child({ part: 'jobs' }), jobsDir: dir('jobs'),
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
     });
     await jobs.start();

@@ -60,6 +60,10 @@ export interface Config {
     langPath: string;
     workers: number;
   };
+  extract: {
+    /** Provisioned agency directory (JSON array of {name, id, parent?}); empty = the built-in list only. */
+    agenciesPath: string;
+  };
   register: {
     /** Office hours, local time (+07:00); arrivals outside count from the next opening. */
     officeHours: { start: string; end: string; days: number[] };
@@ -104,6 +108,7 @@ export function embeddedDefaults(): Config {
     },
     signing: { tsaUrl: '' },
     ocr: { langPath: '', workers: 2 },
+    extract: { agenciesPath: '' },
     register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] } },
     outbox: { minDelayMs: 1000, maxDelayMs: 5 * 60_000 },
   };

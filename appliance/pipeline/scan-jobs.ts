@@ -155,8 +155,11 @@ export class ScanJobs {
     rec.view = { ...rec.view, state: 'extracting' };
     await this.save(rec);
     try {
-      rec.ocr = await Promise.all(pending);
-      const result = this.deps.extract(rec.ocr.filter((p) => !p.blank));
+      const all = await Promise.all(pending);
+      const { result, pages } = await this.deps.extract(all.filter((p) => !p.blank));
+      // The refined OCR (re-read stamps and signature block) is what the PDF's text layer uses.
+      let k = 0;
+      rec.ocr = all.map((p) => (p.blank ? p : pages[k++]!));
       rec.view = { ...rec.view, state: 'review', result };
       await this.save(rec);
       this.deps.bus.emit('job.extracted', { jobId, result });
