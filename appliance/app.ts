@@ -30,6 +30,8 @@ export interface RunningAppliance {
   url: string;
   /** Where documents are delivered (the embedded receiver's real address when it runs here). */
   centralUrl: string;
+  /** The demo eSCL simulator's base URL (its `/control/…` API: load, empty, jam), when it runs. */
+  scannerSimulatorUrl?: string;
   bus: EventBus;
   stop(): Promise<void>;
 }
@@ -88,7 +90,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
       extract: async (pages) => {
         const refined = await refinePages(ocr, pages);
         return { result: extractFields(refined, { directory }), pages: refined };
-      }, log: log.child({ part: 'jobs' }), jobsDir: dir('jobs'),
+      }, log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'),
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
     });
     await jobs.start();
@@ -114,7 +116,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     const addr = http.server.address() as AddressInfo;
     const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}/`;
 
-    return { url, centralUrl, bus, stop: stopAll };
+    const scannerSimulatorUrl = scanner.simulator?.url.replace(/\/eSCL$/, '');
+    return { url, centralUrl, scannerSimulatorUrl, bus, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -18,10 +18,13 @@ import { serveUi } from './static-ui.js';
 //   POST /api/scan                      {source?, mode?, dpi?} → JobView
 //   GET  /api/jobs, /api/jobs/:id       JobView[] / JobView
 //   GET  /api/jobs/:id/pages/:n.jpg     page preview (JPEG)
+//   POST /api/jobs/:id/continue         {source?, mode?, dpi?} → JobView ("Quét tiếp")
 //   POST /api/jobs/:id/discard          → {ok: true}
 //   POST /api/jobs/:id/register         DocumentFields → DocumentView
 //   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF
 //   POST /api/documents/:id/confirm-secret → DocumentView
+//   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
+//   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
 //   GET  /api/token; POST /api/token/unlock {pin}, /api/token/lock → TokenState
 //   GET  /api/events                    WebSocket: {event, data} for every EventBus event
 // Commands (POST) need `X-Sohoa-User` (percent-encoded name). Errors: {error: ErrorInfo}.

@@ -5,8 +5,9 @@ import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
 import { idParams } from './schemas.js';
 
-// Registered documents: the list the status screen shows, one document, its signed PDF, and the
-// clerk's confirmation that a secret document stays on paper.
+// Registered documents: the list the status screen shows, one document, its signed PDF, the
+// clerk's confirmation that a secret document stays on paper, and what the clerk does when one is
+// stuck: retry a failed one ("Ký lại" / "Gửi lại"), or have the queue try again now ("Gửi lại ngay").
 
 type IdReq = { Params: { id: string } };
 
@@ -39,5 +40,17 @@ export function documentRoutes(app: FastifyInstance, desk: Desk): void {
     const actor = actorOf(req);
     await docOr404(req.params.id);
     return desk.confirmSecretHeld(req.params.id, actor);
+  });
+
+  app.post<IdReq>('/api/documents/:id/retry', { schema: { params: idParams } }, async (req) => {
+    const actor = actorOf(req);
+    await docOr404(req.params.id);
+    return desk.retryDocument(req.params.id, actor);
+  });
+
+  app.post<IdReq>('/api/documents/:id/send-now', { schema: { params: idParams } }, async (req) => {
+    const actor = actorOf(req);
+    await docOr404(req.params.id);
+    return desk.sendNow(req.params.id, actor);
   });
 }

@@ -6,7 +6,8 @@ import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
 import { documentFieldsSchema, idParams, pageParams, scanBody } from './schemas.js';
 
-// Scan jobs: start a scan, watch it, preview its pages, then discard it or register it.
+// Scan jobs: start a scan, watch it, preview its pages, scan more into it after a jam ("Quét
+// tiếp"), then discard it or register it.
 
 type IdReq = { Params: { id: string } };
 
@@ -19,6 +20,12 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
 
   app.post<{ Body: ScanOptions | null }>('/api/scan', { schema: { body: scanBody } }, async (req) => {
     return desk.startScan(req.body ?? {}, actorOf(req));
+  });
+
+  app.post<IdReq & { Body: ScanOptions | null }>('/api/jobs/:id/continue', { schema: { params: idParams, body: scanBody } }, async (req) => {
+    const actor = actorOf(req);
+    jobOr404(req.params.id);
+    return desk.continueScan(req.params.id, req.body ?? {}, actor);
   });
 
   app.get('/api/jobs', async () => desk.listJobs());

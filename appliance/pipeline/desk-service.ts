@@ -29,6 +29,11 @@ export class DeskService implements Desk {
     return this.deps.jobs.startScan(opts, actor);
   }
 
+  continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView> {
+    this.requireJob(jobId);
+    return this.deps.jobs.continueScan(jobId, opts, actor);
+  }
+
   listJobs(): JobView[] {
     return this.deps.jobs.list();
   }
@@ -43,8 +48,9 @@ export class DeskService implements Desk {
 
   async discardJob(jobId: string, actor: Actor): Promise<void> {
     this.requireJob(jobId);
+    const pages = this.deps.jobs.pageCount(jobId);
     await this.deps.jobs.remove(jobId);
-    await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, reason: 'discarded by the clerk' });
+    await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, pages, reason: 'discarded by the clerk' });
   }
 
   async registerJob(jobId: string, fields: DocumentFields, actor: Actor): Promise<DocumentView> {
@@ -91,6 +97,22 @@ export class DeskService implements Desk {
     return this.view(updated);
   }
 
+  async retryDocument(docId: string, actor: Actor): Promise<DocumentView> {
+    return this.view(await this.deps.filing.retry(docId, actor.name));
+  }
+
+  async sendNow(docId: string, actor: Actor): Promise<DocumentView> {
+    const doc = this.deps.register.get(docId);
+    if (!doc) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ.', `no document ${docId}`);
+    if (this.deps.outbox.get(docId)?.state !== 'queued') {
+      throw new SohoaError('register.state', 'Văn bản này không nằm trong hàng chờ gửi.', `document ${docId} is ${doc.state}, outbox ${this.deps.outbox.get(docId)?.state ?? 'none'}`);
+    }
+    await this.deps.register.recordAudit(actor.name, 'retried', docId, { reason: 'send now' });
+    // The queue goes out in order: kicking it retries its head now, this document in its turn.
+    this.deps.outbox.kick();
+    return this.view(doc);
+  }
+
   tokenState(): TokenState {
     return this.deps.token.state();
   }
@@ -131,6 +153,8 @@ export class DeskService implements Desk {
       message: doc.message,
       duplicateOf: doc.duplicateOf,
       createdAt: doc.receivedAt,
+      signature: doc.signature ?? null,
+      retry: d?.state === 'queued' && d.nextAttemptAt ? 'send-now' : this.deps.filing.retryKind(doc),
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
+import type { SignatureInfo } from '../register/register.js';
 
 // The commands the front desk (API → UI) may give, and the views it may read. The API depends on
 // this interface only; the pipeline implements it. Nothing here exposes a stage's internals.
@@ -45,10 +46,19 @@ export interface DocumentView {
   /** A same issuer + number/notation already registered (warning, not a block). */
   duplicateOf: string | null;
   createdAt: string;
+  /** The agency signature's PAdES level, and why it is lower than configured; null until signed. */
+  signature: SignatureInfo | null;
+  /**
+   * What the clerk may do now: 'sign' (signing failed: "Ký lại"), 'send' (delivery refused, the
+   * signed PDF is kept: "Gửi lại"), 'send-now' (waiting for its next delivery try: "Gửi lại ngay").
+   */
+  retry: 'sign' | 'send' | 'send-now' | null;
 }
 
 export interface Desk {
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView>;
+  /** "Quét tiếp": more pages into a job not yet registered (after a jam or an empty feeder). */
+  continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView>;
   listJobs(): JobView[];
   getJob(jobId: string): JobView | undefined;
   /** Path of a page's JPEG preview, or undefined. */
@@ -62,6 +72,10 @@ export interface Desk {
   documentPdf(docId: string): Promise<string | undefined>;
   /** Clerk confirms a secret (MẬT…) document stays on paper: its pages are deleted. */
   confirmSecretHeld(docId: string, actor: Actor): Promise<DocumentView>;
+  /** "Ký lại" / "Gửi lại": a failed document goes back through the filing queue. */
+  retryDocument(docId: string, actor: Actor): Promise<DocumentView>;
+  /** "Gửi lại ngay": the delivery queue retries now instead of at its next scheduled try. */
+  sendNow(docId: string, actor: Actor): Promise<DocumentView>;
   tokenState(): TokenState;
   unlockToken(pin: string, actor: Actor): Promise<TokenState>;
   lockToken(actor: Actor): Promise<TokenState>;

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { RegisterEntry } from '../register/register.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { FilingPort, OutboxPort, RegisterPort } from './ports.js';
 import type { ScanJobs } from './scan-jobs.js';
@@ -10,7 +11,8 @@ import type { ScanJobs } from './scan-jobs.js';
 // After the clerk registers a document: searchable PDF → token signature (verified) → edXML →
 // outbox, one document at a time in registration order. When the token is locked or pulled out,
 // documents wait here (state `registered`) and resume once the clerk unlocks it again: the desk
-// never loses a document and never signs without a person's PIN.
+// never loses a document and never signs without a person's PIN. Every document waiting says why
+// (the token's own message), so a clerk with a pile in the list knows what to do.
 
 const SYSTEM = 'hệ thống';
 
@@ -18,6 +20,8 @@ export class FilingQueue {
   private readonly waiting: string[] = [];
   private running: Promise<void> | null = null;
   private pausedForToken = false;
+  /** Why the queue waits for the token, shown on every waiting document; null when not waiting. */
+  private waitReason: string | null = null;
 
   constructor(private readonly deps: {
     register: RegisterPort;
@@ -43,13 +47,45 @@ export class FilingQueue {
 
   submit(docId: string): void {
     if (!this.waiting.includes(docId)) this.waiting.push(docId);
+    if (this.waitReason) void this.explainWait([docId]);
     this.pump();
   }
 
   /** The token became usable again (the clerk unlocked it): resume. */
   tokenReady(): void {
     this.pausedForToken = false;
+    this.waitReason = null;
     this.pump();
+  }
+
+  /**
+   * What the clerk can do about a failed document: 'send' when its signed PDF exists (only the
+   * delivery failed: package and queue it again), 'sign' when its scan is still here (sign it
+   * again), null when neither (it has to be scanned again).
+   */
+  retryKind(doc: RegisterEntry): 'sign' | 'send' | null {
+    if (doc.state !== 'failed') return null;
+    if (existsSync(this.signedPdfPath(doc.docId))) return 'send';
+    return this.deps.jobs.jobOf(doc.docId) ? 'sign' : null;
+  }
+
+  /** The clerk sends a failed document back through the queue ("Ký lại" / "Gửi lại"). */
+  async retry(docId: string, actor: string): Promise<RegisterEntry> {
+    const doc = this.deps.register.get(docId);
+    if (!doc) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ.', `no document ${docId}`);
+    if (doc.state !== 'failed') {
+      throw new SohoaError('register.state', 'Chỉ thử lại được văn bản đang báo lỗi.', `document ${docId} is ${doc.state}, not failed`);
+    }
+    const kind = this.retryKind(doc);
+    if (!kind) {
+      throw new SohoaError('register.state', 'Văn bản này không còn bản quét để ký lại. Hãy quét lại văn bản giấy.', `document ${docId}: no signed PDF and no scan job`);
+    }
+    // 'signed' → file() packages the existing PDF; 'registered' → file() signs from the pages.
+    const updated = await this.deps.register.setState(docId, kind === 'send' ? 'signed' : 'registered', {
+      actor, action: 'retried', detail: kind === 'send' ? 'send the signed PDF again' : 'sign again', message: null,
+    });
+    this.submit(docId);
+    return updated;
   }
 
   signedPdfPath(docId: string): string {
@@ -75,8 +111,10 @@ export class FilingQueue {
         if (info.code.startsWith('token.')) {
           // Keep it first in line and wait for a person to unlock the token.
           this.pausedForToken = true;
-          await this.deps.register.setState(docId, 'registered', { actor: SYSTEM, detail: info.code, message: `Chờ ký số: ${info.message}` });
-          this.deps.log.warn({ docId, err: info }, 'signing paused until the token is unlocked');
+          this.waitReason = `Chờ ký số: ${info.message}`;
+          await this.deps.register.setState(docId, 'registered', { actor: SYSTEM, detail: info.code, message: this.waitReason });
+          await this.explainWait(this.waiting.slice(1));
+          this.deps.log.warn({ docId, err: info, waiting: this.waiting.length }, 'signing paused until the token is unlocked');
           return;
         }
         this.waiting.shift();
@@ -84,6 +122,16 @@ export class FilingQueue {
           .catch((e: unknown) => this.deps.log.error({ docId, err: e }, 'could not record the failure'));
         this.deps.log.error({ docId, err: info }, 'filing failed');
       }
+    }
+  }
+
+  /** Writes the token wait reason on documents still waiting to be signed. */
+  private async explainWait(docIds: string[]): Promise<void> {
+    for (const docId of docIds) {
+      const reason = this.waitReason;
+      if (this.deps.register.get(docId)?.state !== 'registered') continue;
+      await this.deps.register.note(docId, reason)
+        .catch((err: unknown) => this.deps.log.error({ docId, err }, 'could not record why the document waits'));
     }
   }
 
@@ -101,10 +149,15 @@ export class FilingQueue {
       if (!jobId) throw new SohoaError('register.state', 'Văn bản không còn bản quét để ký. Hãy quét lại.', `document ${docId} has no scan job`);
       doc = await register.setState(docId, 'signing', { actor: SYSTEM, message: null });
       const pdf = await filing.buildPdf(jobs.keptPages(jobId), doc);
-      signed = await filing.sign(pdf, doc);
+      const res = await filing.sign(pdf, doc);
+      signed = res.pdf;
       // Written whole before anything points at it: no half-written PDF ever reaches the queue.
       await atomicWrite(pdfPath, signed);
-      doc = await register.setState(docId, 'signed', { actor: SYSTEM });
+      // A B-B fallback (timestamp service unreachable) never blocks the desk, but the register says so.
+      doc = await register.setState(docId, 'signed', {
+        actor: SYSTEM, detail: [`PAdES ${res.level}`, ...res.warnings].join('; '),
+        signature: { level: res.level, warnings: res.warnings },
+      });
     }
 
     const pkg = filing.package(signed, doc);

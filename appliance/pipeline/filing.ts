@@ -39,7 +39,7 @@ export function createFiling(deps: FilingDeps): FilingPort {
         label: doc.fields.numberNotation ?? undefined,
         reason: `Số hoá văn bản đến số ${doc.arrivalNumber}`,
       });
-      return res.pdf;
+      return { pdf: res.pdf, level: res.level, warnings: res.warnings };
     },
 
     package(pdf: Uint8Array, doc: RegisterEntry) {

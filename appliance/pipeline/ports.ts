@@ -2,22 +2,28 @@ import type { CaptureStage } from '../capture/capture.js';
 import type { ExtractionResult } from '../extract/fields.js';
 import type { OcrPage } from '../ocr/ocr.js';
 import type { Outbox } from '../outbox/outbox.js';
-import type { Register, RegisterEntry } from '../register/register.js';
+import type { Register, RegisterEntry, SignatureInfo } from '../register/register.js';
 
 // The parts of each stage the pipeline uses. Narrow on purpose: the pipeline routes documents
 // between stages and owns no stage's data.
 
 export type CapturePort = Pick<CaptureStage, 'capture' | 'discard' | 'previewPath'>;
-export type RegisterPort = Pick<Register, 'register' | 'setState' | 'get' | 'list' | 'recordAudit'>;
-export type OutboxPort = Pick<Outbox, 'enqueue' | 'get'>;
-export type ExtractFn = (pages: OcrPage[]) => ExtractionResult;
+export type RegisterPort = Pick<Register, 'register' | 'setState' | 'note' | 'get' | 'list' | 'recordAudit'>;
+/** Where the scan side writes who scanned and who discarded what. */
+export type AuditPort = Pick<Register, 'recordAudit'>;
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'get' | 'kick'>;
+/** Fields from the OCR of the kept pages; may re-read parts of them, returning the refined pages. */
+export type ExtractFn = (pages: OcrPage[]) => Promise<{ result: ExtractionResult; pages: OcrPage[] }>;
 
 /** Turns a registered document's pages into a signed PDF and its edXML package. */
 export interface FilingPort {
   /** Searchable PDF of the kept pages. */
   buildPdf(pages: OcrPage[], doc: RegisterEntry): Promise<Uint8Array>;
-  /** Signs with the agency token and verifies the result; throws SohoaError (token.*) when it cannot. */
-  sign(pdf: Uint8Array, doc: RegisterEntry): Promise<Uint8Array>;
+  /**
+   * Signs with the agency token and verifies the result; throws SohoaError (token.*) when it
+   * cannot. The level says whether a timestamp made it (B-T) or signing fell back to B-B.
+   */
+  sign(pdf: Uint8Array, doc: RegisterEntry): Promise<{ pdf: Uint8Array } & SignatureInfo>;
   /** The edXML package, its DocumentId and edXML priority. */
   package(pdf: Uint8Array, doc: RegisterEntry): { documentId: string; xml: string; priority: number };
 }

@@ -7,11 +7,13 @@ import type { Logger } from '../log.js';
 import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
-import type { CapturePort, ExtractFn } from './ports.js';
+import type { AuditPort, CapturePort, ExtractFn } from './ports.js';
 
 // Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
 // for the clerk to check. A job's state is kept in <jobsDir>/<jobId>.json, so a power cut loses
-// neither the scanned pages nor the clerk's list of documents waiting for review.
+// neither the scanned pages nor the clerk's list of documents waiting for review. A jam or an
+// empty feeder keeps the pages so far; "Quét tiếp" scans the rest into the same job, and the
+// fields are extracted again over all its pages. Every scan run is in the audit log by name.
 
 interface JobRecord {
   view: JobView;
@@ -37,6 +39,7 @@ export class ScanJobs {
     extract: ExtractFn;
     bus: EventBus;
     log: Logger;
+    audit: AuditPort;
     jobsDir: string;
     defaults: ScanDefaults;
   }) {}
@@ -79,9 +82,7 @@ export class ScanJobs {
   }
 
   async startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
-    if (this.scanning) {
-      throw new SohoaError('scanner.busy', 'Máy quét đang quét một tập khác. Hãy chờ tập này xong.', `job ${this.scanning} running`);
-    }
+    this.requireIdle();
     const jobId = newJobId();
     const rec: JobRecord = {
       view: { jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null },
@@ -92,7 +93,30 @@ export class ScanJobs {
     this.scanning = jobId;
     await this.save(rec);
     this.deps.log.info({ jobId, actor: actor.name }, 'scan started');
-    void this.run(rec, { ...this.deps.defaults, ...opts });
+    void this.run(rec, { ...this.deps.defaults, ...opts }, actor, []);
+    return rec.view;
+  }
+
+  /**
+   * "Quét tiếp": scans more pages into a job the clerk has not registered yet (after clearing a
+   * jam, refilling the feeder, or finding pages left out). New pages follow the kept ones; the
+   * fields are extracted again over all of them.
+   */
+  async continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView> {
+    this.requireIdle();
+    const rec = this.require(jobId);
+    if (rec.view.state !== 'review' && rec.view.state !== 'failed') {
+      throw new SohoaError('register.state', 'Chỉ quét tiếp được bản quét đang chờ kiểm tra.', `job ${jobId} is ${rec.view.state}`);
+    }
+    // Pages already recognised keep their OCR; after an OCR failure they are read again.
+    const kept = rec.ocr.length === rec.pages.length
+      ? rec.ocr.map((p) => Promise.resolve(p))
+      : rec.pages.map((p) => this.ocrPage(rec, p));
+    rec.view = { ...rec.view, state: 'scanning', result: null, error: null };
+    this.scanning = jobId;
+    await this.save(rec);
+    this.deps.log.info({ jobId, actor: actor.name, pagesKept: rec.pages.length }, 'scan continued');
+    void this.run(rec, { ...this.deps.defaults, ...opts }, actor, kept);
     return rec.view;
   }
 
@@ -101,6 +125,11 @@ export class ScanJobs {
     const rec = this.require(jobId);
     rec.view = { ...rec.view, state: 'registered', docId };
     await this.save(rec);
+  }
+
+  /** Pages scanned into a job so far (blank ones included). */
+  pageCount(jobId: string): number {
+    return this.require(jobId).pages.length;
   }
 
   /** Deletes the job's page images, OCR and record (discarded by the clerk, filed, or secret). */
@@ -113,9 +142,10 @@ export class ScanJobs {
     await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
   }
 
-  private async run(rec: JobRecord, opts: ScanDefaults): Promise<void> {
+  /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
+  private async run(rec: JobRecord, opts: ScanDefaults, actor: Actor, pending: Promise<OcrPage>[]): Promise<void> {
     const { jobId } = rec.view;
-    const pending: Promise<OcrPage>[] = [];
+    const before = rec.pages.length;
     let result;
     try {
       result = await this.deps.capture.capture({
@@ -132,6 +162,11 @@ export class ScanJobs {
     } finally {
       this.scanning = null;
     }
+    // Who scanned what (domain: the audit log names who scanned), also when nothing came out.
+    await this.deps.audit.recordAudit(actor.name, 'scanned', null, {
+      jobId, pages: rec.pages.length, newPages: rec.pages.length - before,
+      ...(before > 0 ? { continued: true } : {}), ...(result.error ? { error: result.error.code } : {}),
+    }).catch((err: unknown) => this.deps.log.error({ jobId, err }, 'could not write the scan to the audit log'));
     if (rec.pages.length === 0) {
       const error = result.error ?? { code: 'scanner.no-docs' as const, message: 'Không có trang nào được quét. Hãy đặt giấy vào khay nạp rồi bấm Quét.' };
       this.deps.bus.emit('job.failed', { jobId, error });
@@ -168,6 +203,12 @@ export class ScanJobs {
       rec.view = { ...rec.view, state: 'failed', error };
       await this.save(rec);
       this.deps.bus.emit('job.failed', { jobId, error });
+    }
+  }
+
+  private requireIdle(): void {
+    if (this.scanning) {
+      throw new SohoaError('scanner.busy', 'Máy quét đang quét một tập khác. Hãy chờ tập này xong.', `job ${this.scanning} running`);
     }
   }
 

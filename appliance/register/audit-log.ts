@@ -6,7 +6,9 @@ import { dirname } from 'node:path';
 
 export type AuditAction =
   | 'scanned' | 'corrected' | 'registered' | 'held' | 'signed' | 'sent' | 'delivered' | 'rejected'
-  | 'failed' | 'discarded' | 'deleted' | 'state' | 'token-login' | 'token-logout';
+  | 'failed' | 'discarded' | 'deleted' | 'state' | 'token-login' | 'token-logout'
+  /** The clerk sent a failed document back through signing/delivery, or asked for delivery now. */
+  | 'retried';
 
 export interface AuditRecord {
   at: string;

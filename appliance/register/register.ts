@@ -29,6 +29,13 @@ export interface StateChange {
   detail: string | null;
 }
 
+/** The agency signature on the filed PDF: B-T when a timestamp service stamped it, else B-B. */
+export interface SignatureInfo {
+  level: 'B-B' | 'B-T';
+  /** Why the level is lower than configured (e.g. the timestamp service did not answer). */
+  warnings: string[];
+}
+
 export interface RegisterEntry {
   docId: string;
   /** Số đến: sequential per calendar year; null for a secret document (kept on paper). */
@@ -47,6 +54,8 @@ export interface RegisterEntry {
   /** Plain-Vietnamese explanation for the clerk (held, failed, rejected), or null. */
   message: string | null;
   registeredBy: string;
+  /** Set when the document is signed; absent on entries written before signing was recorded. */
+  signature?: SignatureInfo;
 }
 
 export interface RegisterOptions {
@@ -67,7 +76,8 @@ const NEXT: Record<DocumentState, DocumentState[]> = {
   sending: ['queued', 'delivered', 'failed'],
   delivered: [],
   'held-secret': ['discarded'],
-  failed: ['registered', 'signing', 'queued', 'discarded'],
+  // 'signed': the clerk retries a document whose signed PDF exists (only the delivery failed).
+  failed: ['registered', 'signing', 'signed', 'queued', 'discarded'],
   discarded: [],
 };
 
@@ -213,8 +223,12 @@ export class Register {
     });
   }
 
-  /** Moves a document to its next state, recorded in its history and the audit log. */
-  setState(docId: string, state: DocumentState, opts: { actor?: string; detail?: string; message?: string | null } = {}): Promise<RegisterEntry> {
+  /**
+   * Moves a document to its next state, recorded in its history and the audit log. `action`
+   * names the audit line when a person caused the move (e.g. 'retried'); `signature` records the
+   * signature level with the 'signed' state.
+   */
+  setState(docId: string, state: DocumentState, opts: { actor?: string; detail?: string; message?: string | null; action?: AuditAction; signature?: SignatureInfo } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const cur = this.entries.get(docId);
       if (!cur) throw notFound(docId);
@@ -228,10 +242,31 @@ export class Register {
         ...cur, state,
         history: [...cur.history, { state, at, actor, detail: opts.detail ?? null }],
         message: opts.message !== undefined ? opts.message : cur.message,
+        ...(opts.signature ? { signature: opts.signature } : {}),
       };
       await this.persist(next);
       this.entries.set(docId, next);
-      await this.auditOrThrow({ at, actor: actor ?? 'system', action: ACTION_FOR[state] ?? 'state', docId, detail: { from: cur.state, to: state, ...(opts.detail ? { detail: opts.detail } : {}) } });
+      await this.auditOrThrow({
+        at, actor: actor ?? 'system', action: opts.action ?? ACTION_FOR[state] ?? 'state', docId,
+        detail: { from: cur.state, to: state, ...(opts.detail ? { detail: opts.detail } : {}), ...(opts.signature ? { signature: opts.signature } : {}) },
+      });
+      this.publish(next);
+      return next;
+    });
+  }
+
+  /**
+   * Changes only the clerk-facing explanation of a document (e.g. why it waits for the token): not
+   * a state change, so neither history nor audit log; persisted and published like one.
+   */
+  note(docId: string, message: string | null): Promise<RegisterEntry> {
+    return this.serial(async () => {
+      const cur = this.entries.get(docId);
+      if (!cur) throw notFound(docId);
+      if (cur.message === message) return cur;
+      const next = { ...cur, message };
+      await this.persist(next);
+      this.entries.set(docId, next);
       this.publish(next);
       return next;
     });
