@@ -43,19 +43,25 @@ class ScriptedDesk implements Desk {
   }
 
   async startScan(opts: ScanOptions, actor: Actor) { this.maybeFail('startScan', actor, opts); return this.job; }
+  async continueScan(id: string, opts: ScanOptions, actor: Actor) { this.maybeFail('continueScan', actor, { id, opts }); return { ...this.job, state: 'scanning' as const }; }
   listJobs() { return [this.job]; }
   getJob(id: string) { return id === this.job.jobId ? this.job : undefined; }
   pagePreview(id: string, page: number) { return id === this.job.jobId && page === 1 ? this.previewPath : undefined; }
   async discardJob(id: string, actor: Actor) { this.maybeFail('discardJob', actor, id); }
   async registerJob(id: string, fields: DocumentFields, actor: Actor): Promise<DocumentView> {
     this.maybeFail('registerJob', actor, fields);
+    return this.doc(fields);
+  }
+  private doc(f: DocumentFields = fields, over: Partial<DocumentView> = {}): DocumentView {
     return {
-      docId: 'doc-1', arrivalNumber: 1, arrivalDate: '2026-11-22T08:01:00+07:00', state: 'registered', fields,
-      delivery: null, message: null, duplicateOf: null, createdAt: '2026-11-22T08:01:00+07:00',
+      docId: 'doc-1', arrivalNumber: 1, arrivalDate: '2026-11-22T08:01:00+07:00', state: 'registered', fields: f,
+      delivery: null, message: null, duplicateOf: null, createdAt: '2026-11-22T08:01:00+07:00', signature: null, retry: null, ...over,
     };
   }
   async listDocuments() { return []; }
-  async getDocument() { return undefined; }
+  async getDocument(id: string) { return id === 'doc-1' ? this.doc(fields, { state: 'failed', retry: 'send' }) : undefined; }
+  async retryDocument(id: string, actor: Actor) { this.maybeFail('retryDocument', actor, id); return this.doc(fields, { state: 'signed' }); }
+  async sendNow(id: string, actor: Actor) { this.maybeFail('sendNow', actor, id); return this.doc(fields, { state: 'queued' }); }
   async documentPdf() { return undefined; }
   async confirmSecretHeld(id: string, actor: Actor): Promise<DocumentView> { this.maybeFail('confirmSecretHeld', actor, id); throw new Error('unreachable'); }
   tokenState() { return this.token; }
@@ -180,6 +186,34 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     desk.failNext = new SohoaError('register.duplicate', 'Văn bản này đã được đăng ký.');
     const dup = await call('POST', '/api/jobs/job-1/register', { headers: USER, body: fields });
     expect(dup.status).toBe(409);
+  });
+
+  it('routes Quét tiếp, retry and send-now to the desk with the actor; unknown ids are 404 and never reach it', async () => {
+    const cont = await call('POST', '/api/jobs/job-1/continue', { headers: USER, body: { dpi: 300 } });
+    expect(cont.status).toBe(200);
+    expect(cont.data.state).toBe('scanning');
+    expect(desk.calls.at(-1)).toMatchObject({ method: 'continueScan', actor: { name: 'Nguyễn Thị Lan' }, arg: { id: 'job-1', opts: { dpi: 300 } } });
+    expect((await call('POST', '/api/jobs/job-1/continue', { headers: USER, body: { dpi: 5 } })).status).toBe(400);
+    expect((await call('POST', '/api/jobs/job-1/continue', { body: {} })).status).toBe(400);
+
+    const retry = await call('POST', '/api/documents/doc-1/retry', { headers: USER });
+    expect(retry.status).toBe(200);
+    expect(retry.data.state).toBe('signed');
+    expect(desk.calls.at(-1)).toMatchObject({ method: 'retryDocument', actor: { name: 'Nguyễn Thị Lan' }, arg: 'doc-1' });
+    const now = await call('POST', '/api/documents/doc-1/send-now', { headers: USER });
+    expect(now.data.state).toBe('queued');
+    expect(desk.calls.at(-1)).toMatchObject({ method: 'sendNow', arg: 'doc-1' });
+
+    desk.failNext = new SohoaError('register.state', 'Chỉ thử lại được văn bản đang báo lỗi.', 'document doc-1 is delivered');
+    const refused = await call('POST', '/api/documents/doc-1/retry', { headers: USER });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error.message).toBe('Chỉ thử lại được văn bản đang báo lỗi.');
+
+    const before = desk.calls.length;
+    expect((await call('POST', '/api/jobs/nope/continue', { headers: USER, body: {} })).status).toBe(404);
+    expect((await call('POST', '/api/documents/nope/retry', { headers: USER })).status).toBe(404);
+    expect((await call('POST', '/api/documents/nope/send-now', { headers: USER })).status).toBe(404);
+    expect(desk.calls.length).toBe(before);
   });
 
   it('answers 404 for unknown jobs, documents and API paths', async () => {

@@ -1,6 +1,7 @@
 // Every word the clerk reads, in one place. Plain Vietnamese; no jargon.
 import type { FieldKey } from '../../appliance/extract/fields.js';
 import type { DocumentState } from '../../appliance/events.js';
+import type { ErrorInfo } from '../../appliance/errors.js';
 
 export const S = {
   appName: 'Sohoa — Văn thư',
@@ -38,6 +39,20 @@ export const S = {
     newScan: 'Quét văn bản tiếp theo',
     failed: 'Không quét được văn bản.',
     noPagesYet: 'Chưa có trang nào.',
+    continue: 'Quét tiếp',
+    /**
+     * A scan that stopped with pages kept: what happened, after which page, and what to touch.
+     * The scanner's own wording says "bấm Quét"; here the pages are kept and the job goes on.
+     */
+    interrupted: (e: ErrorInfo, lastPage: number): string => {
+      switch (e.code) {
+        case 'scanner.jammed': return `Kẹt giấy sau trang ${lastPage}: gỡ giấy kẹt, đặt lại các trang chưa quét vào khay rồi chạm “Quét tiếp”.`;
+        case 'scanner.no-docs': return `Khay nạp giấy trống sau trang ${lastPage}: đặt các trang còn lại vào khay rồi chạm “Quét tiếp”. Nếu đã đủ trang, hãy kiểm tra rồi chạm “Đăng ký”.`;
+        case 'scanner.cover-open': return `Nắp máy quét mở sau trang ${lastPage}: đóng nắp, đặt lại các trang chưa quét vào khay rồi chạm “Quét tiếp”.`;
+        default: return e.message;
+      }
+    },
+    pagesSafe: (n: number) => `${n} trang đã quét vẫn được giữ.`,
   },
 
   review: {
@@ -91,6 +106,11 @@ export const S = {
     state: 'Tình trạng',
     refresh: 'Tải lại',
     attempts: (n: number) => `đã thử ${n} lần`,
+    nextAttempt: (time: string) => `tự thử lại lúc ${time}`,
+    retry: { sign: 'Ký lại', send: 'Gửi lại', 'send-now': 'Gửi lại ngay' },
+    retrying: 'Đang gửi yêu cầu…',
+    signature: (level: 'B-B' | 'B-T') => (level === 'B-T' ? 'Chữ ký số PAdES B-T (có dấu thời gian)' : 'Chữ ký số PAdES B-B (không có dấu thời gian)'),
+    signatureWarning: 'Máy chủ dấu thời gian không trả lời nên văn bản được ký mức B-B và vẫn được gửi. Hãy báo kỹ thuật viên kiểm tra máy chủ dấu thời gian.',
   },
 
   states: {
@@ -104,7 +124,7 @@ export const S = {
     sending: 'Đang gửi',
     delivered: 'Đã gửi',
     'held-secret': 'Giữ lại — tài liệu mật',
-    failed: 'Bị từ chối',
+    failed: 'Lỗi — chưa gửi được',
     discarded: 'Đã huỷ',
   } satisfies Record<DocumentState, string>,
 

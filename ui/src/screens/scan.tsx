@@ -9,9 +9,14 @@ import { ReviewForm, anyDoubtful, isDateValid } from './review-form.js';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields → Đăng ký. One job at a
 // time on screen: the clerk finishes (registers or discards) before the next scan. What is shown
-// comes from the API; events only say when to look again.
+// comes from the API; events only say when to look again. A scan cut short by the paper (jam,
+// empty tray, open cover) keeps its pages: the screen says what happened after which page and
+// offers "Quét tiếp", which scans the rest into the same job.
 
-const ACTIVE: JobView['state'][] = ['scanning', 'extracting', 'review'];
+const ACTIVE: JobView['state'][] = ['scanning', 'extracting', 'review', 'failed'];
+
+/** A paper problem that ended a scan with pages kept: shown in its own panel, not as a passing banner. */
+const isPaperStop = (e: ErrorInfo | null, pagesKept: number) => !!e && pagesKept > 0 && e.code.startsWith('scanner.');
 
 export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUser: () => void }) {
   const [job, setJob] = useState<JobView | null>(null);
@@ -28,7 +33,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const show = useCallback((j: JobView) => {
     setJob(j);
     if (j.state === 'review' && j.result) setFields((f) => f ?? fieldsOf(j.result!));
-    if (j.error && errorShownFor.current !== j.jobId) {
+    if (j.error && !isPaperStop(j.error, j.pages.length) && errorShownFor.current !== j.jobId) {
       errorShownFor.current = j.jobId;
       setError(j.error);
     }
@@ -70,7 +75,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       const p: PageView = { page: e.data.page, imageUrl: e.data.imageUrl, blank: e.data.blank };
       setJob((j) => (j && !j.pages.some((x) => x.page === p.page) ? { ...j, pages: [...j.pages, p] } : j));
     }
-    if (e.event === 'scan.failed' || e.event === 'job.failed') {
+    if (e.event === 'job.failed' || (e.event === 'scan.failed' && !isPaperStop(e.data.error, e.data.pagesKept))) {
       errorShownFor.current = jobId;
       setError(e.data.error);
     }
@@ -91,6 +96,22 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       setError(errorInfo(err));
     } finally {
       setStarting(false);
+    }
+  };
+
+  const continueScan = async () => {
+    if (!job) return;
+    if (!user) return onNeedUser();
+    setError(null);
+    // The fields are extracted again over all pages: the new ones will fill the form.
+    setFields(null);
+    setBusy(true);
+    try {
+      show(await api.post<JobView>(`/api/jobs/${encodeURIComponent(job.jobId)}/continue`, {}));
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -153,8 +174,24 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const working = starting || (!!job && (job.state === 'scanning' || job.state === 'extracting'));
   // A secret document must be confirmed (its pages deleted) before the next scan can hide it.
   const secretPending = outcome?.state === 'held-secret' && !secretDone;
-  const canScan = !working && !(job && job.state === 'review') && !secretPending;
+  // A job waiting for review (or stopped with pages) is finished first: registered, continued or discarded.
+  const canScan = !working && !(job && (job.state === 'review' || job.state === 'failed')) && !secretPending;
   const kept = job ? job.pages.filter((p) => !p.blank).length : 0;
+  const paperStop = job && (job.state === 'review' || job.state === 'failed') && isPaperStop(job.error, job.pages.length) ? job.error : null;
+  const stopped = paperStop && job && (
+    <div class="banner banner-warn banner-stop" role="alert" data-testid="scan-stopped" data-code={paperStop.code}>
+      <span class="banner-text">
+        <strong>{S.scan.interrupted(paperStop, job.pages.at(-1)?.page ?? job.pages.length)}</strong>
+        {' '}{S.scan.pagesSafe(job.pages.length)}
+      </span>
+    </div>
+  );
+  const discardButton = (
+    <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
+  );
+  const continueButton = (
+    <button class={`btn ${paperStop ? 'btn-primary' : ''} btn-continue`} data-testid="continue" disabled={busy} onClick={continueScan}>{S.scan.continue}</button>
+  );
 
   return (
     <div class="scan-screen">
@@ -179,6 +216,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
           <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
         ) : job?.state === 'review' && job.result && fields ? (
           <>
+            {stopped}
             <div class="review-scroll">
               <div class="review-head">
                 <h1>{S.review.title}</h1>
@@ -188,10 +226,21 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
               <ReviewForm result={job.result} fields={fields} onChange={setFields} disabled={busy} />
             </div>
             <div class="actions">
-              <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
-              <button class="btn btn-primary btn-register" data-testid="register" disabled={busy} onClick={register}>
+              {discardButton}
+              {continueButton}
+              <button class={`btn ${paperStop ? '' : 'btn-primary'} btn-register`} data-testid="register" disabled={busy} onClick={register}>
                 {busy ? S.review.registering : S.review.register}
               </button>
+            </div>
+          </>
+        ) : job?.state === 'failed' && job.pages.length > 0 ? (
+          // Recognition failed (or the paper stopped and nothing could be read): keep, continue or discard.
+          <>
+            {stopped}
+            <p class="lead placeholder">{S.scan.failed} {S.scan.pagesSafe(job.pages.length)}</p>
+            <div class="actions">
+              {discardButton}
+              {continueButton}
             </div>
           </>
         ) : (

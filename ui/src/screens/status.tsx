@@ -10,14 +10,17 @@ import { ErrorBanner } from '../components/error-banner.js';
 
 // Today's register, newest first, kept current by reloading whenever a document or its delivery
 // changes (the API is the one source of truth; events only say "something changed"). "Today" is
-// the day the clerk registered it: the official arrival date may be the next office day.
+// the day the clerk registered it: the official arrival date may be the next office day. A stuck
+// document carries the one thing the clerk can do about it (Ký lại / Gửi lại / Gửi lại ngay).
 
 const VN_DAY = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+const VN_TIME = (iso: string) => new Date(iso).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function StatusScreen() {
   const [docs, setDocs] = useState<DocumentView[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [health, setHealth] = useState<HealthItem[]>([]);
+  const [acting, setActing] = useState<string | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const load = useCallback(async () => {
@@ -48,6 +51,19 @@ export function StatusScreen() {
     pending.current = setTimeout(() => void load(), 150);
   });
 
+  const retry = async (d: DocumentView) => {
+    setActing(d.docId);
+    setError(null);
+    try {
+      await api.post<DocumentView>(`/api/documents/${encodeURIComponent(d.docId)}/${d.retry === 'send-now' ? 'send-now' : 'retry'}`);
+      await load();
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setActing(null);
+    }
+  };
+
   return (
     <div class="screen">
       <div class="screen-head">
@@ -71,12 +87,28 @@ export function StatusScreen() {
                 <td>{d.fields.numberNotation ?? '—'}</td>
                 <td class="summary">
                   {d.fields.summary ?? '—'}
-                  {d.message && <div class="row-note">{d.message}</div>}
+                  {d.message && <div class="row-note row-note-strong">{d.message}</div>}
+                  {d.state === 'queued' && d.delivery?.lastError && <div class="row-note row-note-strong">{d.delivery.lastError}</div>}
                   {d.delivery && d.delivery.attempts > 1 && d.state !== 'delivered' && (
-                    <div class="row-note">{S.status.attempts(d.delivery.attempts)}</div>
+                    <div class="row-note">
+                      {S.status.attempts(d.delivery.attempts)}
+                      {d.state === 'queued' && d.delivery.nextAttemptAt && `, ${S.status.nextAttempt(VN_TIME(d.delivery.nextAttemptAt))}`}
+                    </div>
+                  )}
+                  {d.signature && <div class="row-note" data-testid="signature">{S.status.signature(d.signature.level)}</div>}
+                  {d.signature && d.signature.warnings.length > 0 && (
+                    <div class="row-note row-note-warn" title={d.signature.warnings.join('\n')}>{S.status.signatureWarning}</div>
                   )}
                 </td>
-                <td><StateBadge doc={d} /></td>
+                <td class="state-cell">
+                  <StateBadge doc={d} />
+                  {d.retry && (
+                    <button class={`btn ${d.retry === 'send-now' ? '' : 'btn-primary'} btn-retry`} data-retry={d.retry}
+                      disabled={acting !== null} onClick={() => void retry(d)}>
+                      {acting === d.docId ? S.status.retrying : S.status.retry[d.retry]}
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
