@@ -30,7 +30,7 @@ export interface Pkcs11TokenOptions {
 
 const ABSENT: TokenStatus = { present: false, label: null, serial: null, loggedIn: false, pinCountLow: false, pinFinalTry: false, pinLocked: false, error: null };
 
-interface Pending { resolve(v: unknown): void; reject(e: SohoaError): void; timer: NodeJS.Timeout }
+interface Pending { op: Request['op']; resolve(v: unknown): void; reject(e: SohoaError): void; timer: NodeJS.Timeout }
 
 /** The compiled worker: beside this file in dist/, or dist/ when this runs from source (vitest). */
 function workerFile(): string {
@@ -84,7 +84,11 @@ export class Pkcs11Token implements SigningToken {
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (m.ok) p.resolve(m.value);
-    else p.reject(fromInfo(m.error));
+    else {
+      // The code and the driver's detail only: neither ever holds the PIN.
+      this.opts.log?.warn({ op: p.op, code: m.error.code, detail: m.error.detail }, 'token call failed');
+      p.reject(fromInfo(m.error));
+    }
   }
 
   /** The worker is gone or stuck: fail what waited on it and start a fresh one. */
@@ -106,19 +110,23 @@ export class Pkcs11Token implements SigningToken {
 
   private setState(s: TokenStatus): void {
     if (JSON.stringify(s) === JSON.stringify(this.current)) return;
+    const was = this.current;
     this.current = s;
+    if (was.present !== s.present || was.loggedIn !== s.loggedIn || was.pinCountLow !== s.pinCountLow || was.pinFinalTry !== s.pinFinalTry || was.pinLocked !== s.pinLocked || was.error?.code !== s.error?.code) {
+      this.opts.log?.info({ token: s }, 'token state');
+    }
     for (const fn of this.listeners) fn(s);
   }
 
-  private request<K extends Request['op']>(req: Extract<Request, { op: K }>): Promise<Results[K]> {
+  private request<K extends Request['op']>(req: Extract<Request, { op: K }>, transfer: ArrayBuffer[] = []): Promise<Results[K]> {
     if (!this.worker) this.spawn();
     const w = this.worker!;
     const id = this.nextId++;
     const ms = this.opts.callTimeoutMs ?? 30_000;
     return new Promise<Results[K]>((resolve, reject) => {
       const timer = setTimeout(() => this.lost(w, tokenError('token.timeout', `token call '${req.op}' did not answer within ${ms} ms`)), ms);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      w.postMessage({ id, req });
+      this.pending.set(id, { op: req.op, resolve: resolve as (v: unknown) => void, reject, timer });
+      w.postMessage({ id, req }, transfer);
     });
   }
 
@@ -126,8 +134,13 @@ export class Pkcs11Token implements SigningToken {
     return this.request({ op: 'list' });
   }
 
+  /**
+   * The PIN goes to the worker as bytes whose buffer is transferred (detached here): the worker
+   * alone holds it from then on, and only while the token accepts it (see cryptoki.ts).
+   */
   async login(pin: string): Promise<void> {
-    await this.request({ op: 'login', pin });
+    const bytes = new TextEncoder().encode(pin); // its own ArrayBuffer (Buffer.from may share a pool)
+    await this.request({ op: 'login', pin: bytes }, [bytes.buffer as ArrayBuffer]);
   }
 
   async logout(): Promise<void> {

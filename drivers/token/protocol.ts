@@ -13,7 +13,8 @@ export interface WorkerOptions {
 
 export type Request =
   | { op: 'list' }
-  | { op: 'login'; pin: string }
+  /** The PIN's UTF-8 bytes; their buffer is transferred, so the main thread keeps no copy. */
+  | { op: 'login'; pin: Uint8Array }
   | { op: 'logout' }
   | { op: 'certificate' }
   | { op: 'mechanisms' }

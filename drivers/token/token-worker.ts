@@ -28,7 +28,7 @@ function publishState(): void {
 function handle(req: Request): unknown {
   switch (req.op) {
     case 'list': return ck.list();
-    case 'login': ck.login(req.pin); return null;
+    case 'login': ck.login(req.pin); return null; // the bytes now belong to ck: held or wiped there
     case 'logout': ck.logout(); return null;
     case 'certificate': return ck.certificate();
     case 'mechanisms': return ck.mechanisms();
