@@ -379,7 +379,8 @@ export class Cryptoki {
    */
   private contextLogin(session: Buffer): void {
     try {
-      this.p('C_Login', (p) => p.C_Login(session, CKU_CONTEXT_SPECIFIC, this.pin!.toString('utf8')));
+      // Counted apart from CKU_USER logins, so calls() shows one per signature.
+      this.p('C_Login(CKU_CONTEXT_SPECIFIC)', (p) => p.C_Login(session, CKU_CONTEXT_SPECIFIC, this.pin!.toString('utf8')));
     } catch (err) {
       this.logout(); // also ends the signing operation left initialised (the session is closed)
       throw this.pinRefused('C_Login(CKU_CONTEXT_SPECIFIC) before C_Sign', err);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,4 +69,37 @@ export async function addSoftHsmToken(conf: string, label: string, pin = '654321
     if (l === label && s) return s;
   }
   throw new Error(`softhsm2-util did not list the new token ${label}`);
+}
+
+export interface AlwaysAuthToken {
+  label: string;
+  serial: string;
+  pin: string;
+  certPem: string;
+}
+
+/**
+ * One more SoftHSM token under the dev token's SOFTHSM2_CONF, as qualified signing tokens are: its
+ * RSA key (CKA_ID 02) has CKA_ALWAYS_AUTHENTICATE (a login right before every signature), and its
+ * certificate is issued by the dev CA.
+ */
+export async function addAlwaysAuthToken(dev: DevToken, label: string, pin: string): Promise<AlwaysAuthToken> {
+  const serial = await addSoftHsmToken(dev.env.SOFTHSM2_CONF, label, pin);
+  const env = { ...process.env, SOFTHSM2_CONF: dev.env.SOFTHSM2_CONF };
+  const work = mkdtempSync(join(dev.dir, 'always-auth-'));
+  const p11 = ['--module', dev.module, '--token-label', label];
+  try {
+    await run('pkcs11-tool', [...p11, '--login', '--pin', pin, '--keypairgen', '--key-type', 'rsa:2048', '--id', '02', '--label', `${label} key`, '--always-auth'], { env });
+    await run('pkcs11-tool', [...p11, '--read-object', '--type', 'pubkey', '--id', '02', '-o', join(work, 'pub.der')], { env });
+    await run('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', join(work, 'pub.der'), '-out', join(work, 'pub.pem')]);
+    await run('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'throwaway.key'), '-subj', `/C=VN/O=Sohoa development agency (NOT FOR PRODUCTION)/CN=${label}`, '-out', join(work, 'leaf.csr')]);
+    writeFileSync(join(work, 'leaf.ext'), 'basicConstraints = critical, CA:false\nkeyUsage = critical, digitalSignature, nonRepudiation\n');
+    await run('openssl', ['x509', '-req', '-in', join(work, 'leaf.csr'), '-force_pubkey', join(work, 'pub.pem'), '-CA', join(dev.dir, 'ca.pem'), '-CAkey', join(dev.dir, 'ca', 'ca.key'),
+      '-set_serial', '0x5a0a02', '-days', '365', '-sha256', '-extfile', join(work, 'leaf.ext'), '-out', join(work, 'cert.pem')]);
+    await run('openssl', ['x509', '-in', join(work, 'cert.pem'), '-outform', 'DER', '-out', join(work, 'cert.der')]);
+    await run('pkcs11-tool', [...p11, '--login', '--pin', pin, '--write-object', join(work, 'cert.der'), '--type', 'cert', '--id', '02', '--label', `${label} cert`], { env });
+    return { label, serial, pin, certPem: readFileSync(join(work, 'cert.pem'), 'utf8') };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
