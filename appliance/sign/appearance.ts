@@ -5,6 +5,10 @@ import { embedSeal } from './seal-image.js';
 // The visible signature (Circular 01/2019/TT-BNV art. 6(2)(c)): the agency seal in red at about its
 // real size with the agency name and the signing time beside it; for attachments, text only
 // (number/notation + time, 10 pt black). Drawn as a form XObject for the widget's /AP /N.
+//
+// A page with /Rotate is shown turned clockwise by that angle: the form then gets the opposite
+// rotation as its /Matrix and the widget's rectangle is placed in unrotated page space where the
+// viewer's top right ends up, so the seal is upright at the top right of the page as displayed.
 
 const MM = 72 / 25.4;
 
@@ -18,6 +22,42 @@ export interface AppearanceSpec {
   sealMm?: number;
   /** Số/ký hiệu for the text-only appearance. */
   label?: string;
+  /** The page's /Rotate, so the appearance is upright for the viewer. */
+  rotation?: PageRotation;
+}
+
+export type PageRotation = 0 | 90 | 180 | 270;
+
+/** A page's /Rotate as one of the four valid angles (negative and >360 values folded, others rounded). */
+export function pageRotation(degrees: number): PageRotation {
+  const r = ((Math.round((Number.isFinite(degrees) ? degrees : 0) / 90) % 4) + 4) % 4;
+  return (r * 90) as PageRotation;
+}
+
+export interface Box { x: number; y: number; width: number; height: number }
+
+/**
+ * The widget rectangle (page space, [llx lly urx ury]) for an appearance of `width` × `height`
+ * (as the viewer sees it) at the top right of the page AS DISPLAYED: `right` from its right edge,
+ * `top` from its top edge. `box` is the visible area (CropBox).
+ */
+export function topRightRect(box: Box, rotation: PageRotation, width: number, height: number, right: number, top: number): [number, number, number, number] {
+  const [dw, dh] = rotation === 90 || rotation === 270 ? [box.height, box.width] : [box.width, box.height];
+  const x2 = dw - right;
+  const y2 = dh - top;
+  // Displayed point (X, Y) → unrotated page point (u, v), both relative to the box's corner.
+  const toPage = (X: number, Y: number): [number, number] => {
+    switch (rotation) {
+      case 90: return [box.width - Y, X];
+      case 180: return [box.width - X, box.height - Y];
+      case 270: return [Y, box.height - X];
+      default: return [X, Y];
+    }
+  };
+  const corners = [toPage(x2 - width, y2 - height), toPage(x2, y2)];
+  const us = corners.map((c) => c[0]);
+  const vs = corners.map((c) => c[1]);
+  return [box.x + Math.min(...us), box.y + Math.min(...vs), box.x + Math.max(...us), box.y + Math.max(...vs)];
 }
 
 export interface Appearance {
@@ -84,6 +124,13 @@ export async function buildAppearance(doc: PDFDocument, spec: AppearanceSpec): P
     height = lines.length * leading + 4;
     ops = textOps(font, lines, size, 1, height - 2, leading, '0 0 0');
   }
-  const stream = ctx.flateStream(ops, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height], Resources: resources });
+  // Turned against the page's /Rotate (counter-clockwise by it); the viewer fits the turned BBox
+  // into the widget's rectangle (PDF 32000-1 §12.5.5).
+  const rad = ((spec.rotation ?? 0) * Math.PI) / 180;
+  const [c, s] = [Math.round(Math.cos(rad)), Math.round(Math.sin(rad))];
+  const stream = ctx.flateStream(ops, {
+    Type: 'XObject', Subtype: 'Form', BBox: [0, 0, width, height], Resources: resources,
+    ...(spec.rotation ? { Matrix: [c, s, -s, c, 0, 0] } : {}),
+  });
   return { ref: ctx.register(stream), width, height };
 }

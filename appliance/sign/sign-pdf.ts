@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PDFArray, PDFDict, PDFHexString, PDFInvalidObject, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import { SohoaError } from '../errors.js';
-import { buildAppearance } from './appearance.js';
+import { buildAppearance, pageRotation, topRightRect } from './appearance.js';
 import { assertCanSign } from './cert-check.js';
 import { buildCms } from './cms.js';
 import { appendToArray, openForUpdate, serializeUpdate, type UpdateSession } from './incremental.js';
@@ -10,7 +10,7 @@ import { isoVietnam, pdfDateVietnam } from './time.js';
 import { requestTimestamp } from './timestamp.js';
 
 // PAdES baseline B-B (B-T with a TSA) as an incremental update with a visible appearance at the
-// top right of the first page.
+// top right of the first page as displayed (its /Rotate taken into account).
 
 export interface SignOptions {
   agencyName: string;
@@ -80,17 +80,17 @@ export async function signPdf(pdf: Uint8Array, signer: CmsSigner, opts: SignOpti
   sig.set(PDFName.of('Contents'), PDFInvalidObject.of(Buffer.from(`<${'0'.repeat(reserve * 2)}>`, 'latin1')));
   const sigRef = ctx.register(sig);
 
+  const rotation = pageRotation(page.getRotation().angle);
   const ap = await buildAppearance(doc, {
+    rotation,
     kind: opts.appearance,
     agencyName: opts.agencyName,
     timeText: isoVietnam(opts.time),
     sealPng: opts.sealPng,
     label: opts.label,
   });
-  // Top right of the visible area (CropBox, which defaults to the MediaBox).
-  const box = page.getCropBox();
-  const x1 = box.x + box.width - 10 * MM;
-  const y1 = box.y + box.height - 8 * MM;
+  // Top right of the visible area (CropBox, which defaults to the MediaBox) as the viewer shows it.
+  const rect = topRightRect(page.getCropBox(), rotation, ap.width, ap.height, 10 * MM, 8 * MM);
 
   const catalogRef = ctx.trailerInfo.Root as PDFRef;
   const catalog = ctx.lookup(catalogRef, PDFDict);
@@ -114,7 +114,7 @@ export async function signPdf(pdf: Uint8Array, signer: CmsSigner, opts: SignOpti
     Type: 'Annot', Subtype: 'Widget', FT: 'Sig', F: 132,
     T: PDFString.of(uniqueFieldName(s, acro)),
     V: sigRef, P: page.ref,
-    Rect: [x1 - ap.width, y1 - ap.height, x1, y1],
+    Rect: rect,
     AP: { N: ap.ref },
   });
   const widgetRef = ctx.register(widget);
