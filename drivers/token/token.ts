@@ -43,13 +43,23 @@ export interface SigningToken {
   start(): Promise<void>;
   /** Tokens currently present (module loaded lazily; a missing module throws `token.module`). */
   list(): Promise<TokenSlotInfo[]>;
-  /** Logs in to the selected token with a PIN typed by a person. Never retried by the driver. */
+  /**
+   * Logs in to the selected token with a PIN typed by a person. Never retried by the driver. The
+   * PIN goes to the token worker only; the worker holds it while the token accepts it, for keys
+   * that demand a login right before each signature (CKA_ALWAYS_AUTHENTICATE), and drops it on
+   * logout, idle logout, token removal or the first refusal.
+   */
   login(pin: string): Promise<void>;
   logout(): Promise<void>;
   /** DER of the signing certificate (the certificate object whose CKA_ID matches the key). */
   certificate(): Promise<Uint8Array>;
   mechanisms(): Promise<SignMechanism[]>;
-  /** Signs `data` (the token hashes it: CKM_SHA256_RSA_PKCS etc.; ECDSA returns DER). Requires login. */
+  /**
+   * Signs `data` (the token hashes it: CKM_SHA256_RSA_PKCS etc.; ECDSA returns DER). Requires login.
+   * A refused per-signature login fails with token.pin-incorrect / token.pin-locked and ends the
+   * login; a login the token ended by itself is re-made once with the accepted PIN unless the
+   * token's flags show a refused PIN (then token.not-logged-in): either way a person decides next.
+   */
   sign(data: Uint8Array, mechanism?: SignMechanism): Promise<Uint8Array>;
   /** Current state for the UI; cheap, never prompts. */
   status(): Promise<TokenSlotInfo & { present: boolean; loggedIn: boolean } | { present: false; loggedIn: false }>;
