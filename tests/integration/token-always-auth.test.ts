@@ -84,6 +84,12 @@ describe('key with CKA_ALWAYS_AUTHENTICATE', () => {
     expect(await user()).toBe(u0 + 1);
     expect(await ctx()).toBe(c0 + 1);
     expect(token.state().loggedIn).toBe(true);
+
+    // Again, signing right away (before the presence poll has noticed): found at sign time.
+    other.p.C_Logout(other.session);
+    expect(verify('sha256', data, key(), await token.sign(data))).toBe(true);
+    expect(await user()).toBe(u0 + 2);
+    expect(await ctx()).toBe(c0 + 2);
     other.p.C_CloseSession(other.session);
   });
 
