@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newJobId, previewUrl } from '../capture/capture.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
@@ -139,6 +139,7 @@ export class ScanJobs {
     }
     this.jobs.delete(jobId);
     await this.deps.capture.discard(jobId);
+    await rm(this.workDir(jobId), { recursive: true, force: true });
     await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
   }
 
@@ -180,9 +181,16 @@ export class ScanJobs {
     await this.recognise(rec, pending);
   }
 
-  private ocrPage(rec: JobRecord, page: { path: string; blank: boolean }): Promise<OcrPage> {
-    return this.deps.ocr.recognize(page.path, { workDir: join(this.deps.jobsDir, rec.view.jobId) })
-      .then((ocr) => (page.blank ? { ...ocr, blank: true } : ocr));
+  /** The job's OCR scratch folder (upright/cleaned page images): made here, removed with the job. */
+  private workDir(jobId: string): string {
+    return join(this.deps.jobsDir, jobId);
+  }
+
+  private async ocrPage(rec: JobRecord, page: { path: string; blank: boolean }): Promise<OcrPage> {
+    const workDir = this.workDir(rec.view.jobId);
+    await mkdir(workDir, { recursive: true });
+    const ocr = await this.deps.ocr.recognize(page.path, { workDir });
+    return page.blank ? { ...ocr, blank: true } : ocr;
   }
 
   private async recognise(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
