@@ -164,7 +164,9 @@ export class ScanJobs {
       this.scanning = null;
     }
     // Who scanned what (domain: the audit log names who scanned), also when nothing came out.
-    await this.deps.audit.recordAudit(actor.name, 'scanned', null, {
+    // Not awaited before the job moves on: the screen must see 'extracting' as soon as the
+    // scanner stops (the audit log keeps lines in call order either way).
+    const audited = this.deps.audit.recordAudit(actor.name, 'scanned', null, {
       jobId, pages: rec.pages.length, newPages: rec.pages.length - before,
       ...(before > 0 ? { continued: true } : {}), ...(result.error ? { error: result.error.code } : {}),
     }).catch((err: unknown) => this.deps.log.error({ jobId, err }, 'could not write the scan to the audit log'));
@@ -173,12 +175,13 @@ export class ScanJobs {
       this.deps.bus.emit('job.failed', { jobId, error });
       // Nothing was scanned: nothing to keep.
       await this.remove(jobId);
-      return;
+    } else {
+      // A jam after some pages keeps them: the clerk sees the error and the pages that made it.
+      rec.view.error = result.error;
+      if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
+      await this.recognise(rec, pending);
     }
-    // A jam after some pages keeps them: the clerk sees the error and the pages that made it.
-    rec.view.error = result.error;
-    if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
-    await this.recognise(rec, pending);
+    await audited;
   }
 
   /** The job's OCR scratch folder (upright/cleaned page images): made here, removed with the job. */

@@ -21,7 +21,7 @@ const WRONG_PIN = '975318';
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-${name}.png`);
 
 let dir: string;
-let appliance: { url: string; stop(): Promise<void> } | undefined;
+let appliance: { url: string; scannerSimulatorUrl?: string; stop(): Promise<void> } | undefined;
 let browser: BrowserContext | undefined;
 let page: Page;
 const unlockRequests: string[] = [];
@@ -159,5 +159,48 @@ describe('touchscreen UI on the real appliance', () => {
     await page.locator('[data-tab=status]').click();
     await expect.poll(() => page.locator('[data-state=held-secret]').textContent(), { timeout: 20_000 }).toBe('Giữ lại — tài liệu mật');
     await page.screenshot({ path: shot('8-status-1024x600') });
+  }, 300_000);
+
+  it('after a paper jam the review says after which page, keeps the pages, and Quét tiếp scans the rest (1024×600 and 1280×800)', async () => {
+    const sim = (path: string, body: unknown) => fetch(`${appliance!.scannerSimulatorUrl}/control/${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect((await sim('feeder', { dir: projectPath('provisioning', 'demo-pages', 'doc-029') })).status).toBe(200);
+    expect((await sim('jam', { afterPages: 2 })).status).toBe(200);
+    await page.locator('[data-tab=scan]').click();
+    await page.getByTestId('scan').click();
+    const stopped = page.getByTestId('scan-stopped');
+    await expect.poll(() => stopped.isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await stopped.textContent()).toContain('Kẹt giấy sau trang 2: gỡ giấy kẹt');
+    expect(await stopped.textContent()).toContain('Các trang đã quét vẫn được giữ');
+    expect(await page.getByTestId('progress').textContent()).toBe('Máy quét đã dừng giữa chừng — xem hướng dẫn bên phải.');
+    expect(await page.locator('.thumb').count()).toBe(2);
+    // The way on is on screen and big enough for a finger; a new scan is not offered meanwhile.
+    const cont = await page.getByTestId('continue').boundingBox();
+    expect(cont!.y + cont!.height).toBeLessThanOrEqual(600);
+    expect(cont!.height).toBeGreaterThanOrEqual(56);
+    expect(await page.getByTestId('scan').isDisabled()).toBe(true);
+    await page.screenshot({ path: shot('9-jam-1024x600') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: shot('10-jam-1280x800') });
+
+    await page.getByTestId('continue').click();
+    await expect.poll(() => page.locator('.thumb').count(), { timeout: 120_000 }).toBe(6);
+    await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await stopped.isVisible()).toBe(false);
+    const notation = await page.locator('input[name=numberNotation]').inputValue();
+    expect(notation).toMatch(/\d/);
+    await page.screenshot({ path: shot('11-continued-1280x800') });
+
+    await page.getByTestId('register').click();
+    await expect.poll(() => page.getByTestId('outcome').isVisible(), { timeout: 60_000 }).toBe(true);
+    await page.locator('[data-tab=status]').click();
+    const row = page.locator('.doc-table tbody tr').filter({ hasText: notation });
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 120_000 }).toBe('Đã gửi (01)');
+    // No timestamp service configured on the demo: the register says the level it signed at.
+    expect(await row.getByTestId('signature').textContent()).toBe('Chữ ký số PAdES B-B (không có dấu thời gian)');
+    await page.screenshot({ path: shot('12-status-1280x800') });
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await page.screenshot({ path: shot('13-status-1024x600') });
   }, 300_000);
 });

@@ -52,7 +52,8 @@ export const S = {
         default: return e.message;
       }
     },
-    pagesSafe: (n: number) => `${n} trang đã quét vẫn được giữ.`,
+    pagesSafe: 'Các trang đã quét vẫn được giữ.',
+    stopped: 'Máy quét đã dừng giữa chừng — xem hướng dẫn bên phải.',
   },
 
   review: {

@@ -182,7 +182,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     <div class="banner banner-warn banner-stop" role="alert" data-testid="scan-stopped" data-code={paperStop.code}>
       <span class="banner-text">
         <strong>{S.scan.interrupted(paperStop, job.pages.at(-1)?.page ?? job.pages.length)}</strong>
-        {' '}{S.scan.pagesSafe(job.pages.length)}
+        {' '}{S.scan.pagesSafe}
       </span>
     </div>
   );
@@ -197,7 +197,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     <div class="scan-screen">
       <aside class="scan-side">
         <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
-        <p class="progress" role="status" data-testid="progress">{progressText(starting, job, outcome)}</p>
+        <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
         {job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
         <div class="thumbs" data-testid="thumbs">
           {job?.pages.map((p) => (
@@ -237,7 +237,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
           // Recognition failed (or the paper stopped and nothing could be read): keep, continue or discard.
           <>
             {stopped}
-            <p class="lead placeholder">{S.scan.failed} {S.scan.pagesSafe(job.pages.length)}</p>
+            <p class="lead placeholder">{S.scan.failed} {S.scan.pagesSafe}</p>
             <div class="actions">
               {discardButton}
               {continueButton}
