@@ -1,12 +1,20 @@
-import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
+import type { OcrEngine, OcrLine, OcrPage } from '../ocr/ocr.js';
 import { expandInput } from '../ocr/page-input.js';
+import { preparePage, type PreparedPage } from '../ocr/prepare-page.js';
+import { buildPage } from '../ocr/ocr-page.js';
+import { planBands, ownLines, type Band } from '../ocr/bands.js';
 import { extractFields, type ExtractOptions } from './extract-fields.js';
 import type { ExtractionResult } from './fields.js';
-import { addStampLines, rereadRegion, signatureRegion } from './reread.js';
+import { addStampLines, rereadRegion, signatureRegion, stampRegion } from './reread.js';
+import { fold } from './vn-text.js';
 
-// One document end to end: its files (page images or PDFs) → OCR of every page (in parallel, the
-// engine bounds the concurrency) → targeted re-reads of stamps and signature → fields.
-// workDir receives rasterised and upright page images.
+// One document end to end: its files (page images or PDFs) → OCR → targeted re-reads of stamps
+// and signature → fields. workDir receives rasterised and upright page images.
+//
+// Fields first (extractProgressive): every page is turned upright and cut into bands
+// (ocr/bands.ts); the header band of the first page and the signature band of the last one are
+// read first, in parallel on the engine's processes, with the stamp and signature re-reads, and
+// the fields come from them; the body bands are read after (lower priority), for the text.
 
 export async function refinePages(engine: OcrEngine, pages: OcrPage[]): Promise<OcrPage[]> {
   const kept = pages.map((p, i) => ({ p, i })).filter(({ p }) => !p.blank);
@@ -22,9 +30,97 @@ export async function refinePages(engine: OcrEngine, pages: OcrPage[]): Promise<
   return out;
 }
 
+/** What extractProgressive returns: the fields as soon as their regions are read, then everything. */
+export interface ProgressiveExtraction {
+  /** Fields from the header and signature bands (plus stamp and signature re-reads); `text` holds only what those bands read. */
+  fields: Promise<ExtractionResult>;
+  /** Every page read in full (bands merged, re-reads included): the PDF text layer. `result` = the same fields with the full text. */
+  full: Promise<{ result: ExtractionResult; pages: OcrPage[] }>;
+}
+
+const skeleton = (p: PreparedPage): OcrPage => ({
+  imagePath: p.imagePath, width: p.width, height: p.height, dpi: p.dpi, rotation: p.rotation, blank: p.blank, text: '', lines: [],
+});
+
+/**
+ * Fields first, text after, for page images on disk (in document order). Needs an engine with
+ * recognizeRegion; without one, both promises wait for whole-page recognition.
+ */
+export function extractProgressive(engine: OcrEngine, images: string[], workDir: string, opts: ExtractOptions = {}): ProgressiveExtraction {
+  if (!engine.recognizeRegion) {
+    const full = Promise.all(images.map((img) => engine.recognize(img, { workDir })))
+      .then(async (pages) => { const refined = await refinePages(engine, pages); return { result: extractFields(refined, opts), pages: refined }; });
+    return { fields: full.then((f) => f.result), full };
+  }
+  const read = engine.recognizeRegion.bind(engine);
+  const started = Promise.all(images.map((img) => preparePage(img, workDir))).then((preps) => {
+    const kept = preps.map((p, i) => i).filter((i) => !preps[i]!.blank);
+    const firstI = kept[0]; const lastI = kept[kept.length - 1];
+    const plans = preps.map((p, i) => (p.blank ? [] : planBands(p, { header: i === firstI, signature: i === lastI })));
+    const readBand = (i: number, b: Band): Promise<OcrLine[]> => {
+      const p = preps[i]!;
+      return read(skeleton(p), { x0: 0, y0: b.readY0, x1: p.width, y1: b.readY1 }, { layout: 'page', priority: b.role === 'body' ? 1 : 0 })
+        .then((lines) => ownLines(b, lines));
+    };
+    // field bands and the stamp re-read are queued first; the body bands wait behind them
+    const bandLines = plans.map((plan, i) => plan.map((b) => (b.role === 'body' ? null : readBand(i, b))));
+    const first = firstI === undefined ? null : skeleton(preps[firstI]!);
+    const stampRead = first ? read(first, stampRegion(first)) : Promise.resolve([]);
+    const bodyLines = plans.map((plan, i) => plan.map((b, k) => bandLines[i]![k] ?? readBand(i, b)));
+    const roleLines = (i: number, role: Band['role']): Promise<OcrLine[]> =>
+      Promise.all(plans[i]!.map((b, k) => (b.role === role ? bandLines[i]![k]! : Promise.resolve([])))).then((ls) => ls.flat());
+
+    // re-reads (reread.ts rules) on the band they belong to: stamps beside the header, the
+    // signature block under "Nơi nhận"; each gives the band's final lines
+    const bandPage = (i: number, lines: OcrLine[]): OcrPage => ({ ...skeleton(preps[i]!), lines, text: lines.map((l) => l.text).join('\n') });
+    const stampEngine: OcrEngine = { recognize: (f, o) => engine.recognize(f, o), recognizeRegion: () => stampRead, close: async () => {} };
+    const headerFinal = firstI === undefined ? null
+      : roleLines(firstI, 'header').then(async (lines) => (await addStampLines(stampEngine, bandPage(firstI, lines))).lines);
+    const signatureBand = lastI === undefined ? null : roleLines(lastI, 'signature');
+    const signatureFinal = lastI === undefined ? null
+      : signatureBand!.then(async (lines) => { const page = bandPage(lastI, lines); return (await rereadRegion(engine, page, signatureRegion(page))).lines; });
+    /** Lines of page i: the field bands after their re-reads, the body bands when `withBody`. */
+    const pageLines = async (i: number, withBody: boolean): Promise<OcrLine[][]> => Promise.all(plans[i]!.map((b, k) =>
+      b.role === 'header' ? headerFinal! : b.role === 'signature' ? signatureFinal! : withBody ? bodyLines[i]![k]! : Promise.resolve([])));
+    // bands top to bottom; inside a band, tesseract's reading order (by position after a re-read)
+    const assemble = (i: number, bands: OcrLine[][]): OcrPage => buildPage(preps[i]!, bands.flat());
+    const full = Promise.all(preps.map(async (p, i) => (p.blank ? buildPage(p, []) : assemble(i, await pageLines(i, true)))))
+      .then((pages) => ({ pages }));
+    const fieldPages = Promise.all(kept.map(async (i) => assemble(i, await pageLines(i, false))));
+    const fields = fieldPages.then(async (pages) => {
+      // middle pages of a longer document are not read yet: they count as pages all the same
+      const r = { ...extractFields(pages, opts), pages: kept.length };
+      // the bands missed what the fields hang on (no "Số:"/date above, no "Nơi nhận" or "./."
+      // below): wait for the whole pages rather than guess
+      const sig = (await signatureBand ?? []).map((l) => l.text).join('\n');
+      const complete = (r.numberNotation !== null || r.date !== null) && (/NOI NHAN/.test(fold(sig)) || /\.\/\./.test(sig));
+      return complete ? r : extractFields((await full).pages, opts);
+    });
+    return {
+      fields,
+      full: Promise.all([fields, full]).then(([r, { pages }]) => ({
+        result: { ...r, text: pages.filter((p) => !p.blank && p.text.trim()).map((p) => p.text) }, pages,
+      })),
+    };
+  });
+  const fields = started.then((s) => s.fields);
+  const full = started.then((s) => s.full);
+  fields.catch(() => {}); // one failure surfaces through both; neither is left unhandled
+  full.catch(() => {});
+  return { fields, full };
+}
+
+/** Same as extractProgressive, from the document's files (page images or PDFs). */
+export function extractDocumentProgressive(engine: OcrEngine, files: string[], workDir: string, opts: ExtractOptions = {}): ProgressiveExtraction {
+  const images = Promise.all(files.map((f) => expandInput(f, workDir))).then((x) => x.flat());
+  const started = images.then((imgs) => extractProgressive(engine, imgs, workDir, opts));
+  const fields = started.then((s) => s.fields);
+  const full = started.then((s) => s.full);
+  fields.catch(() => {}); full.catch(() => {});
+  return { fields, full };
+}
+
 export async function extractDocument(engine: OcrEngine, files: string[], workDir: string, opts: ExtractOptions = {}):
 Promise<{ result: ExtractionResult; pages: OcrPage[] }> {
-  const images = (await Promise.all(files.map((f) => expandInput(f, workDir)))).flat();
-  const pages = await refinePages(engine, await Promise.all(images.map((img) => engine.recognize(img, { workDir }))));
-  return { result: extractFields(pages, opts), pages };
+  return extractDocumentProgressive(engine, files, workDir, opts).full;
 }

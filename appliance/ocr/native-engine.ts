@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import sharp from 'sharp';
-import type { BBox, OcrEngine, OcrLine, OcrPage } from './ocr.js';
+import type { BBox, OcrEngine, OcrLine, OcrPage, RegionOptions } from './ocr.js';
 import { Limiter } from './limiter.js';
 import { preparePage, MAX_PIXELS } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
@@ -15,14 +15,16 @@ import { buildPage, clampRegion, offsetLines } from './ocr-page.js';
 
 export interface NativeEngineOptions { tessdataDir: string; processes: number; lang?: string }
 
-export function runTesseract(args: string[], tessdataDir: string): Promise<string> {
+/** Runs the tesseract CLI single-threaded; `stdin` is fed to it when given (input file name "stdin"). */
+export function runTesseract(args: string[], tessdataDir: string, stdin?: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('tesseract', [...args, '--tessdata-dir', tessdataDir], {
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    if (stdin) { child.stdin!.on('error', () => { /* reported by close */ }); child.stdin!.end(stdin); }
     const out: Buffer[] = []; const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
@@ -34,7 +36,6 @@ export function runTesseract(args: string[], tessdataDir: string): Promise<strin
 export class NativeTesseractEngine implements OcrEngine {
   private readonly limiter: Limiter;
   private scratch: string | null = null;
-  private regions = 0;
 
   constructor(private readonly opts: NativeEngineOptions) {
     this.limiter = new Limiter(opts.processes);
@@ -52,19 +53,19 @@ export class NativeTesseractEngine implements OcrEngine {
     return buildPage(prep, linesFromTsv(tsv));
   }
 
-  async recognizeRegion(page: OcrPage, region: BBox): Promise<OcrLine[]> {
+  async recognizeRegion(page: OcrPage, region: BBox, o: RegionOptions = {}): Promise<OcrLine[]> {
     const r = clampRegion(page, region);
     if (!r) return [];
-    const dir = this.scratch ??= await mkdtemp(join(tmpdir(), 'sohoa-ocr-'));
-    const crop = join(dir, `region-${process.pid}-${++this.regions}.png`);
-    try {
-      await sharp(page.imagePath, { limitInputPixels: MAX_PIXELS }).extract({ left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 })
-        .greyscale().png({ compressionLevel: 1 }).toFile(crop);
-      const tsv = await this.limiter.run(() => runTesseract([crop, 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', '11', '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir));
-      return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
-    } finally {
-      await rm(crop, { force: true });
-    }
+    const psm = o.layout === 'page' ? '3' : '11';
+    const tsv = await this.limiter.run(async () => {
+      // the crop goes to tesseract's stdin as an uncompressed PGM: no PNG to encode, no temp file
+      const { data, info } = await sharp(page.imagePath, { limitInputPixels: MAX_PIXELS })
+        .extract({ left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 })
+        .greyscale().raw().toBuffer({ resolveWithObject: true });
+      const pgm = Buffer.concat([Buffer.from(`P5\n${info.width} ${info.height}\n255\n`, 'latin1'), data]);
+      return runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm);
+    }, o.priority ?? 0);
+    return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
   }
 
   async close(): Promise<void> {

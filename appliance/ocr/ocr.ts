@@ -32,6 +32,17 @@ export interface OcrPage {
   lines: OcrLine[];
 }
 
+/** How recognizeRegion reads its rectangle. */
+export interface RegionOptions {
+  /**
+   * 'sparse' (default): sparse-text segmentation, for stamps and a signature block drawn over;
+   * 'page': full layout analysis as for a whole page, for a band of the page (the header, the body).
+   */
+  layout?: 'sparse' | 'page';
+  /** Lower runs first when every process/worker is busy (0 = the fields, 1 = the rest); default 0. */
+  priority?: number;
+}
+
 export interface OcrEngine {
   /** Recognises one page image (PNG/JPEG/TIFF). Throws SohoaError `ocr.input` naming the file for unreadable input. */
   recognize(imagePath: string, opts?: { workDir?: string }): Promise<OcrPage>;
@@ -39,6 +50,6 @@ export interface OcrEngine {
    * Re-reads one rectangle of a recognised page with sparse-text segmentation (boxed stamps, a
    * signature block the seal drew over). Coordinates in and out: pixels of `page.imagePath`.
    */
-  recognizeRegion?(page: OcrPage, region: BBox): Promise<OcrLine[]>;
+  recognizeRegion?(page: OcrPage, region: BBox, opts?: RegionOptions): Promise<OcrLine[]>;
   close(): Promise<void>;
 }

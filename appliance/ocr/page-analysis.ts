@@ -16,6 +16,16 @@ export interface PageAnalysis {
   rotation: 0 | 90 | 180 | 270;
   /** 0..1 — how clearly the evidence favours that rotation. */
   rotationConfidence: number;
+  /** Text rows of the upright page, top to bottom, as fractions of its height and width. */
+  rows: TextRow[];
+}
+
+/** A horizontal run of ink on the upright page (a text line, or lines a skew merged). */
+export interface TextRow {
+  /** Top and bottom, 0..1 of the page height. */
+  y0: number; y1: number;
+  /** Share of the row's ink in the left (x < 0.4), middle and right (x > 0.6) parts of the page. */
+  left: number; middle: number; right: number;
 }
 
 /** Ink threshold: well below the paper level, so faint bleed-through and texture stay paper. */
@@ -126,12 +136,19 @@ function uprightScore(b: Uint8Array, w: number, h: number): { score: number; lin
   return { score: den ? num / den : 0, lines };
 }
 
+/** Only the speckle measure of analysePage (no orientation work): for the half-size raster. */
+export function speckleOf(r: GreyRaster): number {
+  const b = binarize(r);
+  let ink = 0; for (const v of b) ink += v;
+  return isolatedInk(b, r.width, r.height) / Math.max(1, ink);
+}
+
 export function analysePage(r: GreyRaster): PageAnalysis {
   const b = binarize(r);
   let ink = 0; for (const v of b) ink += v;
   const inkRatio = ink / b.length;
   const speckle = isolatedInk(b, r.width, r.height) / Math.max(1, ink);
-  if (inkRatio < 0.0015) return { blank: true, inkRatio, speckle, rotation: 0, rotationConfidence: 0 };
+  if (inkRatio < 0.0015) return { blank: true, inkRatio, speckle, rotation: 0, rotationConfidence: 0, rows: [] };
 
   const horiz = bestLineness(b, r.width, r.height);
   const rb = rotate90(b, r.width, r.height);
@@ -145,5 +162,30 @@ export function analysePage(r: GreyRaster): PageAnalysis {
   // few lines or a weak lean: not much evidence
   const lineWeight = Math.min(1, u.lines / 100);
   const rotationConfidence = Math.min(1, axisMargin * 2) * Math.min(1, Math.abs(u.score) * 2) * lineWeight;
-  return { blank: false, inkRatio, speckle, rotation, rotationConfidence };
+  return { blank: false, inkRatio, speckle, rotation, rotationConfidence, rows: textRows(b, r.width, r.height, rotation) };
+}
+
+/** Rows of ink of the page once turned upright by `rotation` (clockwise). */
+export function textRows(b: Uint8Array, w: number, h: number, rotation: PageAnalysis['rotation']): TextRow[] {
+  let u = b; let uw = w; let uh = h;
+  for (let k = 0; k < rotation / 90; k++) { u = rotate90(u, uw, uh); [uw, uh] = [uh, uw]; }
+  const xl = Math.floor(uw * 0.4); const xr = Math.ceil(uw * 0.6);
+  const rows: TextRow[] = [];
+  let cur: { y0: number; y1: number; l: number; m: number; r: number } | null = null;
+  for (let y = 0; y < uh; y++) {
+    let l = 0; let m = 0; let r = 0;
+    const o = y * uw;
+    for (let x = 0; x < xl; x++) l += u[o + x]!;
+    for (let x = xl; x < xr; x++) m += u[o + x]!;
+    for (let x = xr; x < uw; x++) r += u[o + x]!;
+    if (l + m + r >= 2) { // a lone speck does not make a row
+      if (cur) { cur.y1 = y + 1; cur.l += l; cur.m += m; cur.r += r; } else cur = { y0: y, y1: y + 1, l, m, r };
+    } else if (cur) { rows.push(toRow(cur)); cur = null; }
+  }
+  if (cur) rows.push(toRow(cur));
+  return rows;
+  function toRow(c: { y0: number; y1: number; l: number; m: number; r: number }): TextRow {
+    const t = c.l + c.m + c.r;
+    return { y0: c.y0 / uh, y1: c.y1 / uh, left: c.l / t, middle: c.m / t, right: c.r / t };
+  }
 }

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { join, basename, extname } from 'node:path';
 import { SohoaError } from '../errors.js';
-import { analysePage, type PageAnalysis } from './page-analysis.js';
+import { analysePage, speckleOf, type PageAnalysis } from './page-analysis.js';
 
 // Turns one page image on disk into what the recogniser needs: the upright image (written to
 // workDir only when it had to be rotated), its size and resolution, and whether it is blank.
@@ -54,7 +54,7 @@ export async function preparePage(imagePath: string, workDir: string): Promise<P
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
   const analysis = analysePage({ data: small.data, width: small.info.width, height: small.info.height });
-  const speckle = analysePage({ data: half.data, width: half.info.width, height: half.info.height }).speckle;
+  const speckle = speckleOf({ data: half.data, width: half.info.width, height: half.info.height });
   analysis.speckle = speckle;
   const despeckle = speckle > SPECKLE_THRESHOLD;
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
-import type { BBox, OcrEngine, OcrLine, OcrPage } from './ocr.js';
+import type { BBox, OcrEngine, OcrLine, OcrPage, RegionOptions } from './ocr.js';
 import { preparePage } from './prepare-page.js';
 import { buildPage, clampRegion } from './ocr-page.js';
 
@@ -21,7 +21,7 @@ export interface TesseractJsOptions {
 export class TesseractJsEngine implements OcrEngine {
   private workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: Array<(w: Worker) => void> = [];
+  private readonly waiting: Array<{ priority: number; take: (w: Worker) => void }> = [];
   private scratch: string | null = null;
 
   constructor(private readonly opts: TesseractJsOptions) {}
@@ -37,14 +37,19 @@ export class TesseractJsEngine implements OcrEngine {
     this.idle.push(...this.workers);
   }
 
-  private async acquire(): Promise<Worker> {
-    if (!this.workers.length) await this.start();
-    return this.idle.pop() ?? new Promise<Worker>((res) => this.waiting.push(res));
+  private starting: Promise<void> | null = null;
+
+  private async acquire(priority = 0): Promise<Worker> {
+    if (!this.workers.length) await (this.starting ??= this.start().finally(() => { this.starting = null; }));
+    return this.idle.pop() ?? new Promise<Worker>((take) => {
+      const at = this.waiting.findIndex((o) => o.priority > priority); // lower priority value first
+      this.waiting.splice(at < 0 ? this.waiting.length : at, 0, { priority, take });
+    });
   }
 
   private release(w: Worker): void {
     const next = this.waiting.shift();
-    if (next) next(w); else this.idle.push(w);
+    if (next) next.take(w); else this.idle.push(w);
   }
 
   async recognize(imagePath: string, o: { workDir?: string } = {}): Promise<OcrPage> {
@@ -63,12 +68,12 @@ export class TesseractJsEngine implements OcrEngine {
     }
   }
 
-  async recognizeRegion(page: OcrPage, region: BBox): Promise<OcrLine[]> {
+  async recognizeRegion(page: OcrPage, region: BBox, o: RegionOptions = {}): Promise<OcrLine[]> {
     const r = clampRegion(page, region);
     if (!r) return [];
-    const worker = await this.acquire();
+    const worker = await this.acquire(o.priority ?? 0);
     try {
-      await worker.setParameters({ tessedit_pageseg_mode: '11' as never, user_defined_dpi: String(page.dpi) });
+      await worker.setParameters({ tessedit_pageseg_mode: (o.layout === 'page' ? '3' : '11') as never, user_defined_dpi: String(page.dpi) });
       const { data } = await worker.recognize(page.imagePath, { rectangle: { left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 } }, { blocks: true, text: false });
       return linesOf(data.blocks);
     } finally {

@@ -1,41 +1,64 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createOcrEngine, type EngineKind } from '../../appliance/ocr/create-engine.js';
-import { extractDocument } from '../../appliance/extract/extract-document.js';
+import { extractDocumentProgressive } from '../../appliance/extract/extract-document.js';
+import { DEV_CORPUS } from '../../appliance/config/paths.js';
 import { RssSampler, argValue } from './rss-sampler.js';
 
-// Page images on disk → fields, one-page documents of the dev corpus one after the other (the
-// clerk's wait per document), engine loaded once. Target: p50 ≤ 2.0 s on 2 cores.
+// The clerk's wait: page images on disk → fields, for every one-page document of the dev corpus,
+// one document at a time (the next starts once the previous one's body is read too, so each is
+// timed on an otherwise idle engine), engine started once (a warm-up document first, not timed).
+// Fields come from extractDocumentProgressive: header and signature bands first, body after.
+// Figures: p50/p95 of the time to fields, the same for the whole text (`full`), how many documents
+// had their fields before their body was read, and peak RSS of this process plus its child
+// processes (native tesseract), sampled from /proc every 50 ms (rss-sampler.ts).
 //   node dist/tests/bench/index.js extract [--corpus=DIR] [--docs=N] [--engine=auto|native|tesseract.js]
 
 export async function run(args: string[]): Promise<void> {
-  const corpus = argValue(args, 'corpus') ?? '/work/shared/corpus/dev';
-  const limit = Number(argValue(args, 'docs') ?? 20);
+  const corpus = argValue(args, 'corpus') ?? DEV_CORPUS;
+  const limit = Number(argValue(args, 'docs') ?? Infinity);
   const kind = (argValue(args, 'engine') ?? 'auto') as EngineKind;
-  if (!existsSync(corpus)) throw new Error(`bench extract: no corpus at ${corpus} (--corpus=DIR)`);
+  if (!existsSync(corpus)) throw new Error(`bench extract: no corpus at ${corpus} (--corpus=DIR or SOHOA_SHARED)`);
   const docs = readdirSync(corpus).sort()
+    .filter((d) => existsSync(join(corpus, d, 'truth.json')))
     .map((d) => ({ d, files: JSON.parse(readFileSync(join(corpus, d, 'truth.json'), 'utf8')).files as string[] }))
     .filter((x) => x.files.length === 1).slice(0, limit);
   const engine = createOcrEngine({ engine: kind, workers: 2 });
   const work = await mkdtemp(join(tmpdir(), 'sohoa-bench-extract-'));
+  const load0 = loadavg()[0]!;
   const rss = new RssSampler(); rss.start();
-  const times: number[] = [];
+  const toFields: number[] = []; const toFull: number[] = [];
+  let early = 0;
   try {
     // warm-up: worker start / model load is paid once at service start, not per document
-    await extractDocument(engine, [join(corpus, docs[0]!.d, docs[0]!.files[0]!)], work);
+    await extractDocumentProgressive(engine, [join(corpus, docs[0]!.d, docs[0]!.files[0]!)], work).full;
     for (const { d, files } of docs) {
       const t0 = performance.now();
-      await extractDocument(engine, files.map((f) => join(corpus, d, f)), work);
-      times.push((performance.now() - t0) / 1000);
+      const p = extractDocumentProgressive(engine, files.map((f) => join(corpus, d, f)), work);
+      let fullAt = 0;
+      const full = p.full.then((r) => { fullAt = performance.now(); return r; });
+      await p.fields;
+      const fieldsAt = performance.now();
+      if (!fullAt) early++;
+      await full;
+      toFields.push((fieldsAt - t0) / 1000); toFull.push((fullAt - t0) / 1000);
     }
   } finally {
     await engine.close();
     await rm(work, { recursive: true, force: true });
   }
   const peak = rss.stop();
-  const s = [...times].sort((a, b) => a - b);
-  const q = (p: number): number => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 100) / 100;
-  process.stdout.write(JSON.stringify({ bench: 'extract', engine: engine.constructor.name, documents: s.length, p50: q(0.5), p95: q(0.95), peakRssMb: peak, target_p50: 2.0, unit: 's per one-page document; MB' }) + '\n');
+  const q = (xs: number[], p: number): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return Math.round(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! * 100) / 100;
+  };
+  process.stdout.write(JSON.stringify({
+    bench: 'extract', engine: engine.constructor.name, corpus, documents: toFields.length,
+    p50: q(toFields, 0.5), p95: q(toFields, 0.95), max: q(toFields, 1),
+    fullTextP50: q(toFull, 0.5), fullTextP95: q(toFull, 0.95), fieldsBeforeBody: early,
+    peakRssMb: peak, peakRssIncludes: 'node + child processes', loadAvg1m: [Math.round(load0 * 100) / 100, Math.round(loadavg()[0]! * 100) / 100],
+    target_p50: 2.0, unit: 's from page image on disk to fields, one-page documents; MB',
+  }) + '\n');
 }

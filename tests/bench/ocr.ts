@@ -1,35 +1,44 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createWorker } from 'tesseract.js';
 import { DEBIAN_TESSDATA, NPM_VIE } from '../../appliance/ocr/create-engine.js';
-import { runTesseract } from '../../appliance/ocr/native-engine.js';
+import { NativeTesseractEngine, runTesseract } from '../../appliance/ocr/native-engine.js';
 import { preparePage } from '../../appliance/ocr/prepare-page.js';
+import { buildSearchablePdf } from '../../appliance/pdf/searchable-pdf.js';
+import { DEV_CORPUS } from '../../appliance/config/paths.js';
 import { RssSampler, argValue } from './rss-sampler.js';
 
-// Pages per minute from page images to a searchable PDF over the dev corpus, one process or worker
-// per core (OMP_THREAD_LIMIT=1 everywhere): the tesseract.js worker pool (pdf output) against
-// native tesseract (pdf output) and ocrmypdf -l vie. Targets: ≥ 0.9× native, ≥ 1.5× ocrmypdf,
-// peak RSS ≤ 700 MB.
-//   node dist/tests/bench/index.js ocr [--corpus=DIR] [--pages=N] [--skip-ocrmypdf]
+// Pages per minute from page images to a searchable PDF, one process or worker per core
+// (OMP_THREAD_LIMIT=1 everywhere), on the same upright, non-blank page images (orientation and
+// blank detection are ours and done beforehand, for every engine alike):
+//   tesseract.js  — the worker pool (2 workers, pdf output), the engine that always works;
+//   sohoa-native  — the appliance's native engine behind OcrEngine (tesseract CLI, TSV) + its own
+//                   searchable-PDF builder (appliance/pdf), what the appliance runs when installed;
+//   native        — the `tesseract` command, pdf output, one process per core;
+//   ocrmypdf      — `ocrmypdf -l vie --jobs 1`, one process per core.
+// Targets: tesseract.js ≥ 0.9× native, ≥ 1.5× ocrmypdf, peak RSS ≤ 700 MB. Each engine runs in a
+// child process of its own and its peak RSS is that child's process tree (child + its tesseract
+// or ocrmypdf processes), so no engine's leftovers count for another.
+//
+// Pages: the whole corpus takes ~13 min on 2 cores (ocrmypdf alone ~7), so the default is a
+// deterministic subset that covers every degradation variant: for each variant (truth.json
+// `variant.name`), the first non-blank page of its first PAGES_PER_VARIANT documents in name order.
+// `--all` runs every non-blank page of the corpus; `--pages=N` cuts the list to N.
+//   node dist/tests/bench/index.js ocr [--corpus=DIR] [--all] [--pages=N] [--skip-ocrmypdf]
 
 const CORES = 2;
+const PAGES_PER_VARIANT = 2;
+const ENGINES = ['tesseract.js', 'sohoa-native', 'native', 'ocrmypdf'] as const;
+type EngineName = (typeof ENGINES)[number];
+interface PageJob { path: string; dpi: number; width: number; height: number }
 
 async function pool<T>(items: T[], n: number, fn: (x: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; await fn(items[i]!, i); } }));
-}
-
-async function measure(name: string, pages: string[], fn: (p: string, i: number) => Promise<void>): Promise<{ ppm: number; rss: number }> {
-  const rss = new RssSampler(); rss.start();
-  const t0 = performance.now();
-  await pool(pages, CORES, fn);
-  const s = (performance.now() - t0) / 1000;
-  const r = { ppm: Math.round((pages.length / s) * 60 * 10) / 10, rss: rss.stop() };
-  process.stderr.write(`bench ocr: ${name} ${r.ppm} pages/min, ${r.rss} MB\n`);
-  return r;
 }
 
 function ocrmypdf(img: string, out: string, dpi: number): Promise<void> {
@@ -41,45 +50,109 @@ function ocrmypdf(img: string, out: string, dpi: number): Promise<void> {
   });
 }
 
-export async function run(args: string[]): Promise<void> {
-  const corpus = argValue(args, 'corpus') ?? '/work/shared/corpus/dev';
-  if (!existsSync(corpus)) throw new Error(`bench ocr: no corpus at ${corpus} (--corpus=DIR)`);
-  const limit = Number(argValue(args, 'pages') ?? Infinity);
-  const work = await mkdtemp(join(tmpdir(), 'sohoa-bench-ocr-'));
-  try {
-    // the same upright, non-blank page images for every engine (orientation is ours, timed apart)
-    const all = readdirSync(corpus).sort().flatMap((d) => (JSON.parse(readFileSync(join(corpus, d, 'truth.json'), 'utf8')).files as string[]).map((f) => join(corpus, d, f)));
-    const prepared: Awaited<ReturnType<typeof preparePage>>[] = [];
-    for (const p of all) { const pp = await preparePage(p, work); if (!pp.blank) prepared.push(pp); }
-    const pages = prepared.slice(0, limit).map((p) => p.imagePath);
-    const dpi = (i: number): number => prepared[i]!.dpi;
-
+/** In the child: one engine over the page list; prints {seconds} on stdout. Start-up is not timed. */
+async function child(name: EngineName, pages: PageJob[], work: string): Promise<void> {
+  let fn: (p: PageJob, i: number) => Promise<void>;
+  let done = async (): Promise<void> => {};
+  if (name === 'tesseract.js') {
     const langPath = existsSync(join(DEBIAN_TESSDATA, 'vie.traineddata')) ? DEBIAN_TESSDATA : NPM_VIE;
     const workers = await Promise.all(Array.from({ length: CORES }, () =>
       createWorker('vie', 1, { langPath, gzip: langPath === NPM_VIE, cacheMethod: 'none' })));
     const idle = [...workers];
-    const js = await measure('tesseract.js', pages, async (p, i) => {
+    fn = async (p, i) => {
       const w = idle.pop()!;
       try {
-        await w.setParameters({ user_defined_dpi: String(dpi(i)) });
-        const { data } = await w.recognize(p, { pdfTitle: 'sohoa' }, { pdf: true, text: false });
+        await w.setParameters({ user_defined_dpi: String(p.dpi) });
+        const { data } = await w.recognize(p.path, { pdfTitle: 'sohoa' }, { pdf: true, text: false });
         await writeFile(join(work, `js-${i}.pdf`), Buffer.from(data.pdf!));
       } finally { idle.push(w); }
-    });
-    await Promise.all(workers.map((w) => w.terminate()));
+    };
+    done = async () => { await Promise.all(workers.map((w) => w.terminate())); };
+  } else if (name === 'sohoa-native') {
+    const engine = new NativeTesseractEngine({ tessdataDir: DEBIAN_TESSDATA, processes: CORES });
+    fn = async (p, i) => {
+      const page = await engine.recognize(p.path, { workDir: work });
+      await writeFile(join(work, `sohoa-${i}.pdf`), await buildSearchablePdf([page], { title: 'sohoa' }));
+    };
+    done = () => engine.close();
+  } else if (name === 'native') {
+    fn = async (p, i) => { await runTesseract([p.path, join(work, `native-${i}`), '-l', 'vie', '--dpi', String(p.dpi), 'pdf'], DEBIAN_TESSDATA); };
+  } else {
+    fn = (p, i) => ocrmypdf(p.path, join(work, `omp-${i}.pdf`), p.dpi);
+  }
+  const t0 = performance.now();
+  await pool(pages, CORES, fn);
+  const seconds = (performance.now() - t0) / 1000;
+  await done();
+  process.stdout.write(JSON.stringify({ seconds }) + '\n');
+}
 
-    const native = await measure('native', pages, async (p, i) => {
-      await runTesseract([p, join(work, `native-${i}`), '-l', 'vie', '--dpi', String(dpi(i)), 'pdf'], DEBIAN_TESSDATA);
+function runChild(name: EngineName, list: string, work: string): Promise<{ ppm: number; rss: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const index = fileURLToPath(new URL('./index.js', import.meta.url));
+    const c = spawn(process.execPath, [index, 'ocr', `--child=${name}`, `--list=${list}`, `--work=${work}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const rss = new RssSampler(c.pid!); rss.start();
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    c.on('error', reject);
+    c.on('close', (code) => {
+      const peak = rss.stop();
+      if (code !== 0) { reject(new Error(`bench ocr: ${name} exited ${code}`)); return; }
+      const { seconds } = JSON.parse(out.trim().split('\n').pop()!) as { seconds: number };
+      const pages = (JSON.parse(readFileSync(list, 'utf8')) as PageJob[]).length;
+      resolve({ ppm: Math.round((pages / seconds) * 60 * 10) / 10, rss: peak, seconds: Math.round(seconds * 10) / 10 });
     });
-    const omp = args.includes('--skip-ocrmypdf') ? null
-      : await measure('ocrmypdf', pages, (p, i) => ocrmypdf(p, join(work, `omp-${i}.pdf`), dpi(i)));
+  });
+}
+
+export async function run(args: string[]): Promise<void> {
+  const childName = argValue(args, 'child') as EngineName | undefined;
+  if (childName) {
+    await child(childName, JSON.parse(readFileSync(argValue(args, 'list')!, 'utf8')) as PageJob[], argValue(args, 'work')!);
+    return;
+  }
+  const corpus = argValue(args, 'corpus') ?? DEV_CORPUS;
+  if (!existsSync(corpus)) throw new Error(`bench ocr: no corpus at ${corpus} (--corpus=DIR or SOHOA_SHARED)`);
+  const limit = Number(argValue(args, 'pages') ?? Infinity);
+  const all = args.includes('--all');
+  const work = await mkdtemp(join(tmpdir(), 'sohoa-bench-ocr-'));
+  try {
+    const docs = readdirSync(corpus).sort().filter((d) => existsSync(join(corpus, d, 'truth.json')))
+      .map((d) => { const t = JSON.parse(readFileSync(join(corpus, d, 'truth.json'), 'utf8')) as { files: string[]; variant?: { name?: string } }; return { d, files: t.files, variant: t.variant?.name ?? 'unknown' }; });
+    const perVariant = new Map<string, number>();
+    const pages: PageJob[] = []; const variants = new Set<string>();
+    for (const doc of docs) {
+      if (!all && (perVariant.get(doc.variant) ?? 0) >= PAGES_PER_VARIANT) continue;
+      for (const f of doc.files) {
+        const p = await preparePage(join(corpus, doc.d, f), work);
+        if (p.blank) continue;
+        pages.push({ path: p.imagePath, dpi: p.dpi, width: p.width, height: p.height }); variants.add(doc.variant);
+        if (!all) break; // the subset: one page per document
+      }
+      perVariant.set(doc.variant, (perVariant.get(doc.variant) ?? 0) + 1);
+    }
+    const list = join(work, 'pages.json');
+    await writeFile(list, JSON.stringify(pages.slice(0, limit)));
+    const n = Math.min(limit, pages.length);
+    process.stderr.write(`bench ocr: ${n} pages (${all ? 'whole corpus' : `subset: ${PAGES_PER_VARIANT} per variant`}), variants ${[...variants].sort().join(', ')}\n`);
+    const load0 = loadavg()[0]!;
+    const r: Partial<Record<EngineName, { ppm: number; rss: number; seconds: number }>> = {};
+    for (const name of ENGINES) {
+      if (name === 'ocrmypdf' && args.includes('--skip-ocrmypdf')) continue;
+      r[name] = await runChild(name, list, work);
+      process.stderr.write(`bench ocr: ${name} ${r[name]!.ppm} pages/min (${r[name]!.seconds} s), peak RSS ${r[name]!.rss} MB\n`);
+    }
+    const ratio = (a?: { ppm: number }, b?: { ppm: number }): number | null => (a && b ? Math.round((a.ppm / b.ppm) * 100) / 100 : null);
     process.stdout.write(JSON.stringify({
-      bench: 'ocr', pages: pages.length, trainedData: langPath,
-      tesseractJs: js.ppm, native: native.ppm, ocrmypdf: omp?.ppm ?? null,
-      ratioVsNative: Math.round((js.ppm / native.ppm) * 100) / 100,
-      ratioVsOcrmypdf: omp ? Math.round((js.ppm / omp.ppm) * 100) / 100 : null,
-      peakRssMbTesseractJs: js.rss, peakRssMbNative: native.rss, peakRssMbOcrmypdf: omp?.rss ?? null,
-      unit: 'pages/min (searchable PDF); MB',
+      bench: 'ocr', pages: n, selection: all ? 'all non-blank pages' : `first non-blank page of the first ${PAGES_PER_VARIANT} documents of each variant`,
+      variants: [...variants].sort(),
+      tesseractJs: r['tesseract.js']?.ppm, sohoaNative: r['sohoa-native']?.ppm, native: r.native?.ppm, ocrmypdf: r.ocrmypdf?.ppm ?? null,
+      ratioVsNative: ratio(r['tesseract.js'], r.native), ratioVsOcrmypdf: ratio(r['tesseract.js'], r.ocrmypdf),
+      sohoaNativeVsNative: ratio(r['sohoa-native'], r.native), sohoaNativeVsOcrmypdf: ratio(r['sohoa-native'], r.ocrmypdf),
+      peakRssMb: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.rss])),
+      loadAvg1m: [Math.round(load0 * 100) / 100, Math.round(loadavg()[0]! * 100) / 100],
+      targets: { ratioVsNative: 0.9, ratioVsOcrmypdf: 1.5, peakRssMb: 700 },
+      unit: 'pages/min (page images → searchable PDF); MB (child process tree)',
     }) + '\n');
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
-// Peak resident memory of this process plus its child processes (native tesseract, ocrmypdf),
-// sampled from /proc every 50 ms: process.resourceUsage() alone would miss the children.
+// Peak resident memory of a process tree (by default this process) — the process plus all its
+// descendants (native tesseract, ocrmypdf and its tesseract/ghostscript children), summed VmRSS
+// sampled from /proc every 50 ms: process.resourceUsage() alone would miss the children. A child
+// that lives less than 50 ms can be missed; tesseract runs for ~0.3-2 s per band or page.
 
 function rssKb(pid: number): number {
   try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; }
@@ -25,9 +27,11 @@ export class RssSampler {
   peakMb = 0;
   private timer: NodeJS.Timeout | null = null;
 
+  constructor(private readonly root = process.pid) {}
+
   start(): void {
     const sample = (): void => {
-      const kb = rssKb(process.pid) + descendants(process.pid).reduce((s, p) => s + rssKb(p), 0);
+      const kb = rssKb(this.root) + descendants(this.root).reduce((s, p) => s + rssKb(p), 0);
       this.peakMb = Math.max(this.peakMb, kb / 1024);
     };
     sample();
