@@ -23,7 +23,7 @@ export async function refinePages(engine: OcrEngine, pages: OcrPage[]): Promise<
   const first = kept[0]!; const last = kept[kept.length - 1]!;
   const [stamped, signed] = await Promise.all([
     addStampLines(engine, first.p),
-    rereadRegion(engine, last.p, signatureRegion(last.p)),
+    rereadSignature(engine, last.p),
   ]);
   out[last.i] = signed;
   out[first.i] = first.i === last.i ? { ...signed, lines: [...signed.lines, ...stamped.lines.slice(first.p.lines.length)] } : stamped;

@@ -2,9 +2,10 @@ import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
-import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, marksInLine, AUTHORITY_RE } from './patterns.js';
+import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
-import { repairName } from './names.js';
+import { readName } from './names.js';
+import { rowText, signatureLayout } from './signature.js';
 import { cleanAuthority, resolveTitle } from './titles.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
@@ -118,25 +119,15 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
 }
 
 function signatureBlock(segs: Segment[], width: number, unit: number, f: DocumentFields, c: Conf, quality: number): void {
-  const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
-  const bodyEnd = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 - unit
-    : Math.max(...segs.filter((s) => /\.\/\.$|\/\.$/.test(s.text.trim())).map((s) => s.bbox.y1), 0);
-  const right = segs.filter((s) => s.bbox.y0 >= bodyEnd && s.bbox.x0 > width * 0.4);
-  // authority lines, then title lines (capitals), then the name (the lowest mixed-case line)
-  const auth: Segment[] = []; const title: Segment[] = [];
-  for (const s of right) {
-    if (!isCaps(s.text)) { if (auth.length || title.length) break; continue; }
-    if (AUTHORITY_RE.test(fold(s.text)) && !title.length) auth.push(s); else title.push(s);
-  }
-  const afterTitle = right.filter((s) => s.bbox.y0 > (title[title.length - 1]?.bbox.y1 ?? Infinity));
-  const name = [...afterTitle].reverse().find((s) => /^\p{Lu}\p{Ll}*(\s+\p{Lu}\p{Ll}*){1,5}$/u.test(s.text.replace(/['".,`]/g, '').trim()));
+  const { recvIdx, auth, title, nameRow } = signatureLayout(segs, width, unit);
   f.authority = auth.length ? cleanAuthority(clean(auth)) : null;
   c.authority = auth.length ? segConf(auth) : title.length ? Math.min(0.9, quality) : 0.3;
   const t = resolveTitle(title.length ? clean(title) : null, segConf(title), f.authority);
   f.signerTitle = t.title; c.signerTitle = t.conf;
-  if (name) {
-    const r = repairName(name.text.replace(/['".,`]/g, ''));
-    f.signer = r.name; c.signer = Math.min(name.conf, r.conf);
+  if (nameRow.length) {
+    const r = readName(rowText(nameRow));
+    f.signer = r.valid || r.name.split(' ').length >= 2 ? r.name : null;
+    c.signer = f.signer ? Math.min(segConf(nameRow), r.conf) : 0;
   } else c.signer = 0;
 
   if (f.type === 'Biên bản') {

@@ -1,5 +1,12 @@
-import type { BBox, OcrEngine, OcrLine, OcrPage } from '../ocr/ocr.js';
-import { pageSegments } from './layout.js';
+import type { BBox, OcrEngine, OcrLine, OcrPage, OcrWord } from '../ocr/ocr.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { lineUnit, pageSegments, type Segment } from './layout.js';
+import { cleanTitle, TITLES } from './titles.js';
+import { isNameSyllable, readName } from './names.js';
+import { rowText, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
 import { marksInLine } from './patterns.js';
 
@@ -42,6 +49,11 @@ export async function rereadRegion(engine: OcrEngine, page: OcrPage, region: BBo
   return fresh.length ? withLines(page, [...page.lines, ...fresh]) : page;
 }
 
+/** The signature block re-read: sparse text where the full page found none, then the printed name on its own. */
+export async function rereadSignature(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
+  return rereadSignerName(engine, await rereadRegion(engine, page, signatureRegion(page)));
+}
+
 /** The page plus any stamp words a sparse-text read of the header finds. */
 export async function addStampLines(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
   if (!engine.recognizeRegion) return page;
@@ -49,4 +61,152 @@ export async function addStampLines(engine: OcrEngine, page: OcrPage): Promise<O
   // a stamp is one or two words on a row of its own: group the sparse words by row
   const marks = fresh.filter((l) => marksInLine(l.text) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
   return marks.length ? withLines(page, [...page.lines, ...marks]) : page;
+}
+
+/**
+ * The title and the printed name of the signature block, read again on their own where the seal
+ * and the handwriting broke them: a band around the row (or where the row must be), keeping only
+ * near-black ink (the seal is red in colour scans and mid-grey in grey ones), enlarged ×2. A row is
+ * replaced only when its re-read passes the check the first read failed (a known title; a
+ * Vietnamese full name).
+ */
+export async function rereadSignerName(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
+  if (!engine.recognizeRegion) return page;
+  const segs = pageSegments(page);
+  const unit = lineUnit(segs);
+  const lay = signatureLayout(segs, page.width, unit);
+  const heads = [...lay.auth, ...lay.title];
+  const band = (y0: number, y1: number, row: Segment[] = []): BBox => {
+    const half = Math.max(page.width * 0.2, ...row.map((s) => Math.max(lay.centre - s.bbox.x0, s.bbox.x1 - lay.centre) + unit));
+    return { x0: Math.max(page.width * 0.42, lay.centre - half), x1: Math.min(page.width, lay.centre + half), y0, y1 };
+  };
+  const top = (row: Segment[]): number => Math.min(...row.map((s) => s.bbox.y0));
+  const bottom = (row: Segment[]): number => Math.max(...row.map((s) => s.bbox.y1));
+
+  // the title: under the authority lines, at line spacing
+  let titleJob: Promise<{ region: BBox; words: OcrWord[] } | null> = Promise.resolve(null);
+  if (!(lay.title.length && isKnownTitle(rowText(lay.title)))) {
+    const region = lay.title.length ? band(top(lay.title) - unit * 0.4, bottom(lay.title) + unit * 0.4, lay.title)
+      : lay.auth.length ? band(bottom(lay.auth) + unit * 0.05, bottom(lay.auth) + unit * 1.6) : null;
+    if (region) titleJob = inkReread(engine, page, region, [lay.title.flatMap((s) => s.words)], (t) => isKnownTitle(t), () => true).then((words) => (words ? { region, words } : null));
+  }
+  // the name: the lowest mixed-case row, else the lowest band of ink under the title
+  let nameJob: Promise<{ region: BBox; words: OcrWord[] } | null> = Promise.resolve(null);
+  if (!(lay.nameRow.length && readName(rowText(lay.nameRow)).valid)) {
+    nameJob = (async () => {
+      let region: BBox | null = null;
+      if (lay.nameRow.length) region = band(top(lay.nameRow) - unit * 0.6, bottom(lay.nameRow) + unit * 0.6, lay.nameRow);
+      else if (heads.length) {
+        const b = await lowestInkBand(page, band(bottom(heads) + unit, bottom(heads) + unit * 12), unit);
+        if (b) region = band(b.y0, b.y1);
+      }
+      if (!region) return null;
+      const r = region;
+      const words = await inkReread(engine, page, r, [lay.nameRow.flatMap((s) => s.words)], (t) => readName(t).valid, (w) => /^\p{Lu}/u.test(w) && isNameSyllable(w));
+      return words ? { region: r, words } : null;
+    })();
+  }
+  let out = page;
+  for (const job of await Promise.all([titleJob, nameJob])) if (job) out = replaceBand(out, job.region, job.words);
+  return out;
+}
+
+const isKnownTitle = (t: string): boolean => {
+  const c = fold(cleanTitle(t));
+  return TITLES.some((x) => fold(x) === c);
+};
+
+/**
+ * Reads a band at two ink levels (the darker cut drops a grey seal ring crossing the text, the
+ * lighter keeps thin accents) until `accept` takes the text; then a syllable read with other
+ * accents elsewhere (`others`, the first read) and more confidently wins when `known` allows it.
+ */
+async function inkReread(engine: OcrEngine, page: OcrPage, region: BBox, others: OcrWord[][],
+  accept: (text: string) => boolean, known: (word: string) => boolean): Promise<OcrWord[] | null> {
+  const reads = [...others];
+  let best: OcrWord[] | null = null;
+  for (const level of [0.42, 0.3]) {
+    const words = (await readInkOnly(engine, page, region, level)).flatMap((l) => l.words)
+      .map((w) => ({ ...w, text: w.text.replace(/[^\p{L}.-]/gu, '') })).filter((w) => /\p{L}/u.test(w.text));
+    reads.push(words);
+    const text = words.map((w) => w.text).join(' ');
+    if (accept(text)) { best = words; break; }
+  }
+  if (!best) return null;
+  const voted = best.map((w) => {
+    const alts = reads.flat().filter((o) => o !== w && fold(o.text) === fold(w.text) && o.text !== w.text && known(o.text));
+    const top = alts.sort((a, b) => b.confidence - a.confidence)[0];
+    return top && top.confidence > w.confidence ? { ...w, text: top.text, confidence: top.confidence } : w;
+  });
+  return accept(voted.map((w) => w.text).join(' ')) ? voted : best;
+}
+
+/** The page with the words inside `region` replaced by `words` (one line). */
+function replaceBand(page: OcrPage, region: BBox, words: OcrWord[]): OcrPage {
+  const keep = page.lines.map((l) => ({ ...l, words: l.words.filter((w) => !inside(w.bbox, region)) })).filter((l) => l.words.length);
+  const line: OcrLine = { text: words.map((w) => w.text).join(' '), confidence: words.reduce((a, w) => a + w.confidence, 0) / words.length, bbox: {
+    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
+    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)) }, words };
+  return withLines(page, [...keep.map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') })), line]);
+}
+
+/** Grey levels of a crop where only near-black ink is dark: colour ink (red seal, blue pen) and mid-grey go white. */
+async function inkOnly(page: OcrPage, r: BBox, level = 0.42): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(page.imagePath, { limitInputPixels: 100_000_000 })
+    .extract({ left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const n = info.width * info.height; const ch = info.channels;
+  const v = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) {
+    let m = data[i * ch]!;
+    for (let k = 1; k < ch; k++) m = Math.max(m, data[i * ch + k]!); // dark only if every channel is dark
+    v[i] = m;
+  }
+  const sorted = Uint8Array.from(v).sort();
+  const ink = sorted[Math.floor(n * 0.01)]!; const paper = sorted[Math.floor(n * 0.5)]!;
+  const thr = ink + (paper - ink) * level;
+  for (let i = 0; i < n; i++) v[i] = v[i]! < thr ? Math.round(Math.max(0, v[i]! - ink) * 127 / Math.max(1, thr - ink)) : 255;
+  return { data: v, width: info.width, height: info.height };
+}
+
+/** OCR of the ink-only, ×2 crop, in page coordinates. */
+async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number): Promise<OcrLine[]> {
+  const r = { x0: Math.floor(region.x0), y0: Math.floor(region.y0), x1: Math.ceil(region.x1), y1: Math.ceil(region.y1) };
+  if (r.x1 - r.x0 < 16 || r.y1 - r.y0 < 8) return [];
+  const img = await inkOnly(page, r, level);
+  const dir = await mkdtemp(join(tmpdir(), 'sohoa-name-'));
+  const file = join(dir, 'name.png');
+  try {
+    const pad = 20;
+    await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
+      .resize({ width: img.width * 2, height: img.height * 2, kernel: 'cubic' })
+      .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 255, g: 255, b: 255 } })
+      .png().toFile(file);
+    const W = img.width * 2 + pad * 2; const H = img.height * 2 + pad * 2;
+    const crop: OcrPage = { ...page, imagePath: file, width: W, height: H, dpi: page.dpi * 2, lines: [], text: '' };
+    const lines = await engine.recognizeRegion!(crop, { x0: 0, y0: 0, x1: W, y1: H });
+    const back = (b: BBox): BBox => ({ x0: r.x0 + (b.x0 - pad) / 2, y0: r.y0 + (b.y0 - pad) / 2, x1: r.x0 + (b.x1 - pad) / 2, y1: r.y0 + (b.y1 - pad) / 2 });
+    return lines.filter((l) => l.text.trim()).map((l) => ({ ...l, bbox: back(l.bbox), words: l.words.map((w) => ({ ...w, bbox: back(w.bbox) })) }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The lowest band of rows with ink in a region, about one text line high, or null. */
+async function lowestInkBand(page: OcrPage, region: BBox, unit: number): Promise<{ y0: number; y1: number } | null> {
+  const r = { x0: Math.max(0, Math.floor(region.x0)), y0: Math.max(0, Math.floor(region.y0)), x1: Math.min(page.width, Math.ceil(region.x1)), y1: Math.min(page.height, Math.ceil(region.y1)) };
+  if (r.x1 - r.x0 < 16 || r.y1 - r.y0 < 16) return null;
+  const img = await inkOnly(page, r);
+  const rows: boolean[] = [];
+  for (let y = 0; y < img.height; y++) {
+    let dark = 0;
+    for (let x = 0; x < img.width; x++) if (img.data[y * img.width + x]! < 128) dark++;
+    rows.push(dark >= 3);
+  }
+  let y = img.height - 1;
+  while (y >= 0 && !rows[y]) y--;
+  if (y < 0) return null;
+  const bottom = y;
+  while (y >= 0 && (rows[y] || rows[y - 1] || rows[y - 2])) y--;
+  const top = Math.max(y, bottom - Math.round(unit * 1.6));
+  return { y0: r.y0 + top - unit * 0.5, y1: r.y0 + bottom + unit * 0.5 };
 }

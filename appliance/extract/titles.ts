@@ -18,14 +18,14 @@ const words = new Lexicon([...TITLES, 'ỦY BAN NHÂN DÂN HỘI ĐỒNG HÀNH C
 /** Removes OCR debris (stray marks from the signature and seal) and repairs known words. */
 export function cleanTitle(raw: string): string {
   return raw.normalize('NFC').replace(/[^\p{L}\s-]/gu, ' ').split(/\s+/)
-    .map((w) => (words.has(w) ? w : words.uniqueRepair(w) ?? (w.length > 2 || w === '-' ? w : '')))
+    .map((w) => (words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? (w.length > 2 || w === '-' ? w : '')))
     .filter(Boolean).join(' ').replace(/\s+-\s+|-/g, ' - ').replace(/\s+/g, ' ').trim();
 }
 
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
 export function cleanAuthority(raw: string): string {
   return raw.replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
-    .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? w)).join(' ').trim();
+    .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? w)).join(' ').trim();
 }
 
 /** What the authority line implies about the title, or null. */

@@ -1,4 +1,4 @@
-import { fold } from './vn-text.js';
+import { fold, levenshtein } from './vn-text.js';
 
 // Vietnamese tone marks may sit on either vowel of "oa/oe/uy" ("hoà" / "hòa", "UỶ" / "ỦY"): both
 // are correct print. toneKey() ignores where the mark sits but not which mark it is.
@@ -29,6 +29,22 @@ export class Lexicon {
   }
 
   has(word: string): boolean { return this.keys.has(toneKey(word)); }
+
+  /**
+   * The only known word one letter away from `word` (diacritics aside; at least 4 letters), or
+   * null: "GLAM" → "GIÁM". For small closed lexicons (titles) where a near miss is unambiguous.
+   */
+  nearRepair(word: string): string | null {
+    const f = fold(word);
+    if (f.length < 4) return null;
+    let found: string | null = null;
+    for (const [k, spellings] of this.byFold) {
+      if (Math.abs(k.length - f.length) > 1 || levenshtein(k, f) > 1) continue;
+      if (found || spellings.length !== 1) return null;
+      found = spellings[0]!;
+    }
+    return found;
+  }
 
   /** The only known spelling with the same letters (diacritics aside), or null when none or several. */
   uniqueRepair(word: string): string | null {

@@ -1,0 +1,76 @@
+import type { BBox } from '../ocr/ocr.js';
+import { cx, cy, type Segment } from './layout.js';
+import { fold } from './vn-text.js';
+import { AUTHORITY_RE } from './patterns.js';
+
+// The signature block of the last page (NĐ30 App. I): bottom right, centred lines — the authority
+// ("TM./KT./TL. …"), the title (capitals), the signature and round seal, then the printed name.
+// Seal and handwriting drawn over the block leave OCR debris between the lines; the name is the
+// lowest mixed-case row of the block, wherever it sits relative to a (possibly lost) title.
+
+export interface SignatureLayout {
+  /** Index of the "Nơi nhận" line, or -1. */
+  recvIdx: number;
+  /** Top of the block: the body ends here. */
+  bodyEnd: number;
+  auth: Segment[];
+  title: Segment[];
+  /** Segments of the lowest mixed-case row (the printed name, possibly broken), or []. */
+  nameRow: Segment[];
+  /** Horizontal centre of the block (its lines are centred on it). */
+  centre: number;
+}
+
+const h = (b: BBox): number => b.y1 - b.y0;
+
+/** Seal text, signature strokes and specks read as letters: not a line of the block. */
+export function isDebris(s: Segment, unit: number): boolean {
+  const letters = (s.text.match(/\p{L}/gu) ?? []).length;
+  if (h(s.bbox) < unit * 0.55 || h(s.bbox) > unit * 2.2) return true;
+  if (letters === 0) return true;
+  return s.conf < 0.35;
+}
+
+/** A line printed in capitals, allowing a stray lower-case letter from a seal or signature stroke. */
+export function capsLike(text: string): boolean {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  return letters.length > 0 && letters.filter((l) => l === l.toLocaleUpperCase('vi')).length >= letters.length * 0.75;
+}
+
+/** Joins the segments of one row left to right. */
+export const rowText = (row: Segment[]): string => [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.text).join(' ');
+
+export function signatureLayout(segs: Segment[], width: number, unit: number): SignatureLayout {
+  const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  const bodyEnd = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 - unit
+    : Math.max(...segs.filter((s) => /\.\/\.$|\/\.$/.test(s.text.trim())).map((s) => s.bbox.y1), 0);
+  const right = segs.filter((s) => s.bbox.y0 >= bodyEnd && s.bbox.x0 > width * 0.4 && !isDebris(s, unit));
+  // rows of the block, top to bottom
+  const rows: Segment[][] = [];
+  for (const s of [...right].sort((a, b) => cy(a.bbox) - cy(b.bbox))) {
+    const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);
+    if (row) row.push(s); else rows.push([s]);
+  }
+  const auth: Segment[] = []; const title: Segment[] = [];
+  let nameRow: Segment[] = [];
+  let headBottom = -Infinity; // bottom of the last authority/title row
+  for (const row of rows) {
+    const text = rowText(row);
+    const top = Math.min(...row.map((s) => s.bbox.y0));
+    if (capsLike(text)) {
+      // the authority and title lines follow each other at line spacing; caps further down are
+      // seal text or debris
+      if (auth.length + title.length && top - headBottom > unit * 1.0) continue;
+      const sorted = [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0);
+      if (AUTHORITY_RE.test(fold(text)) && !title.length) auth.push(...sorted); else title.push(...sorted);
+      headBottom = Math.max(...row.map((s) => s.bbox.y1));
+      nameRow = [];
+    } else if (auth.length || title.length || /^\p{Lu}/u.test(text.replace(/^[^\p{L}]+/u, ''))) {
+      nameRow = row; // the lowest mixed-case row wins
+    }
+  }
+  const heads = [...auth, ...title];
+  const centre = heads.length ? heads.reduce((a, s) => a + cx(s.bbox), 0) / heads.length
+    : nameRow.length ? (Math.min(...nameRow.map((s) => s.bbox.x0)) + Math.max(...nameRow.map((s) => s.bbox.x1))) / 2 : width * 0.72;
+  return { recvIdx, bodyEnd, auth, title, nameRow, centre };
+}
