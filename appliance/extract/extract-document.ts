@@ -5,7 +5,7 @@ import { buildPage } from '../ocr/ocr-page.js';
 import { planBands, ownLines, type Band } from '../ocr/bands.js';
 import { extractFields, type ExtractOptions } from './extract-fields.js';
 import type { ExtractionResult } from './fields.js';
-import { addStampLines, rereadRegion, signatureRegion, stampRegion } from './reread.js';
+import { addStampLines, rereadSignature, stampRegion } from './reread.js';
 import { fold } from './vn-text.js';
 
 // One document end to end: its files (page images or PDFs) → OCR → targeted re-reads of stamps
@@ -78,7 +78,7 @@ export function extractProgressive(engine: OcrEngine, images: string[], workDir:
       : roleLines(firstI, 'header').then(async (lines) => (await addStampLines(stampEngine, bandPage(firstI, lines))).lines);
     const signatureBand = lastI === undefined ? null : roleLines(lastI, 'signature');
     const signatureFinal = lastI === undefined ? null
-      : signatureBand!.then(async (lines) => { const page = bandPage(lastI, lines); return (await rereadRegion(engine, page, signatureRegion(page))).lines; });
+      : signatureBand!.then(async (lines) => (await rereadSignature(engine, bandPage(lastI, lines))).lines);
     /** Lines of page i: the field bands after their re-reads, the body bands when `withBody`. */
     const pageLines = async (i: number, withBody: boolean): Promise<OcrLine[][]> => Promise.all(plans[i]!.map((b, k) =>
       b.role === 'header' ? headerFinal! : b.role === 'signature' ? signatureFinal! : withBody ? bodyLines[i]![k]! : Promise.resolve([])));
