@@ -8,6 +8,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   selftest: { summary: "technician's check: scan, OCR, extract, sign, deliver on the configured parts", load: async () => (await import('./selftest.js')).default },
   sign: { summary: 'sign a PDF with the agency token', load: async () => (await import('./sign.js')).default },
   verify: { summary: 'verify the signatures of a PDF', load: async () => (await import('./verify.js')).default },
+  backup: { summary: 'back up the register, the upload queue and the signed PDFs into one verified archive', load: async () => (await import('./backup.js')).default },
+  restore: { summary: 'restore a backup (verified against its manifest) into the data folder', load: async () => (await import('./restore.js')).default },
 };
 
 const usage = `sohoa — the Sohoa appliance's command line

@@ -69,6 +69,12 @@ export interface Config {
     officeHours: { start: string; end: string; days: number[] };
   };
   outbox: { minDelayMs: number; maxDelayMs: number };
+  backup: {
+    /** Where `sohoa backup` writes (an external disk or a mounted share); default `<dataDir>/backup`. */
+    dir: string;
+    /** How many daily backups to keep. */
+    keep: number;
+  };
 }
 
 export function embeddedDefaults(): Config {
@@ -111,6 +117,7 @@ export function embeddedDefaults(): Config {
     extract: { agenciesPath: '' },
     register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] } },
     outbox: { minDelayMs: 1000, maxDelayMs: 5 * 60_000 },
+    backup: { dir: resolve(dataDir, 'backup'), keep: 30 },
   };
 }
 
@@ -141,6 +148,7 @@ function fromEnv(env: NodeJS.ProcessEnv): DeepPartial<Config> {
     scanner: { device: str(env.SOHOA_SCANNER_DEVICE), saneConfigDir: str(env.SOHOA_SANE_CONFIG_DIR) },
     token: { module: str(env.SOHOA_TOKEN_MODULE), label: str(env.SOHOA_TOKEN_LABEL), serial: str(env.SOHOA_TOKEN_SERIAL) },
     ocr: { workers: num(env.SOHOA_OCR_WORKERS) },
+    backup: { dir: str(env.SOHOA_BACKUP_DIR) },
   } as DeepPartial<Config>;
 }
 
@@ -177,5 +185,6 @@ export function defaultsFor(dataDir: string): Config {
       chainPath: resolve(dataDir, 'dev-token', 'chain.pem'),
       trustPath: resolve(dataDir, 'dev-token', 'ca.pem'),
     },
+    backup: { dir: resolve(dataDir, 'backup') },
   });
 }
