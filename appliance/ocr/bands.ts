@@ -54,7 +54,12 @@ export function planBands(page: Pick<OcrPage, 'height'> & { rows: TextRow[] }, o
     top = Math.min(1, gapAfter(rows, HEADER_SHARE, rowH * 2));
     cuts.push({ role: 'header', y0: 0, y1: top });
   }
-  if (o.signature && top < 1) {
+  if (o.signature && !o.header) {
+    // the last page of a longer document: read whole with the fields (measured on the dev corpus:
+    // a signature band alone on a page without its header lost the authority line once in 5)
+    cuts.push({ role: 'signature', y0: 0, y1: 1 });
+    bottom = 0;
+  } else if (o.signature && top < 1) {
     // from the bottom up to the last full-width body row, plus a few body rows above it: the "./."
     // that ends the body, and enough body-size words that the extractor's line unit (median word
     // height) is the page's, not that of the small "Nơi nhận" list

@@ -46,6 +46,8 @@ describe('bands of an upright page', () => {
     for (const b of bands) { expect(b.readY0).toBeLessThanOrEqual(b.y0); expect(b.readY1).toBeGreaterThanOrEqual(b.y1); }
     // a middle page: one body band
     expect(planBands(prep, { header: false, signature: false }).map((b) => [b.role, b.y0, b.y1])).toEqual([['body', 0, prep.height]]);
+    // the last page of a longer document: read whole, with the fields
+    expect(planBands(prep, { header: false, signature: true }).map((b) => [b.role, b.y0, b.y1])).toEqual([['signature', 0, prep.height]]);
   });
 });
 
