@@ -57,18 +57,36 @@ export class NativeTesseractEngine implements OcrEngine {
     const r = clampRegion(page, region);
     if (!r) return [];
     const psm = o.layout === 'page' ? '3' : '11';
-    const tsv = await this.limiter.run(async () => {
-      // the crop goes to tesseract's stdin as an uncompressed PGM: no PNG to encode, no temp file
-      const { data, info } = await sharp(page.imagePath, { limitInputPixels: MAX_PIXELS })
-        .extract({ left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 })
-        .greyscale().raw().toBuffer({ resolveWithObject: true });
-      const pgm = Buffer.concat([Buffer.from(`P5\n${info.width} ${info.height}\n255\n`, 'latin1'), data]);
-      return runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm);
+    const img = await this.grey(page.imagePath);
+    const tsv = await this.limiter.run(() => {
+      // the crop goes to tesseract's stdin as an uncompressed PGM, cut from the page decoded once:
+      // no PNG to encode or decode again, no temp file
+      const w = r.x1 - r.x0; const h = r.y1 - r.y0;
+      const pgm = Buffer.allocUnsafe(w * h + 32);
+      const head = pgm.write(`P5\n${w} ${h}\n255\n`, 'latin1');
+      for (let y = 0; y < h; y++) img.data.copy(pgm, head + y * w, (r.y0 + y) * img.width + r.x0, (r.y0 + y) * img.width + r.x1);
+      return runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm.subarray(0, head + w * h));
     }, o.priority ?? 0);
     return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
   }
 
+  /** The last few page images decoded to grey, shared by the bands and re-reads of a page. */
+  private readonly decoded = new Map<string, Promise<{ data: Buffer; width: number; height: number }>>();
+
+  private grey(path: string): Promise<{ data: Buffer; width: number; height: number }> {
+    let d = this.decoded.get(path);
+    if (!d) {
+      d = sharp(path, { limitInputPixels: MAX_PIXELS }).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true })
+        .then(({ data, info }) => { if (info.channels !== 1) throw new Error(`${path}: ${info.channels} channels after greyscale`); return { data, width: info.width, height: info.height }; });
+      d.catch(() => this.decoded.delete(path));
+      this.decoded.set(path, d);
+      while (this.decoded.size > 3) this.decoded.delete(this.decoded.keys().next().value!);
+    }
+    return d;
+  }
+
   async close(): Promise<void> {
+    this.decoded.clear();
     if (this.scratch) await rm(this.scratch, { recursive: true, force: true });
     this.scratch = null;
   }

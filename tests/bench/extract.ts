@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createOcrEngine, type EngineKind } from '../../appliance/ocr/create-engine.js';
-import { extractDocumentProgressive } from '../../appliance/extract/extract-document.js';
+import { extractDocumentProgressive, refinePages } from '../../appliance/extract/extract-document.js';
+import { extractFields } from '../../appliance/extract/extract-fields.js';
 import { DEV_CORPUS } from '../../appliance/config/paths.js';
 import { RssSampler, argValue } from './rss-sampler.js';
 
@@ -14,7 +15,9 @@ import { RssSampler, argValue } from './rss-sampler.js';
 // Figures: p50/p95 of the time to fields, the same for the whole text (`full`), how many documents
 // had their fields before their body was read, and peak RSS of this process plus its child
 // processes (native tesseract), sampled from /proc every 50 ms (rss-sampler.ts).
-//   node dist/tests/bench/index.js extract [--corpus=DIR] [--docs=N] [--engine=auto|native|tesseract.js]
+// --compare also times, right after each document, the whole-page path (every page OCR'd whole,
+// then the re-reads, then the fields: how it was done before), so both see the same machine load.
+//   node dist/tests/bench/index.js extract [--corpus=DIR] [--docs=N] [--engine=auto|native|tesseract.js] [--compare]
 
 export async function run(args: string[]): Promise<void> {
   const corpus = argValue(args, 'corpus') ?? DEV_CORPUS;
@@ -29,7 +32,7 @@ export async function run(args: string[]): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'sohoa-bench-extract-'));
   const load0 = loadavg()[0]!;
   const rss = new RssSampler(); rss.start();
-  const toFields: number[] = []; const toFull: number[] = [];
+  const toFields: number[] = []; const toFull: number[] = []; const whole: number[] = [];
   let early = 0;
   try {
     // warm-up: worker start / model load is paid once at service start, not per document
@@ -44,6 +47,12 @@ export async function run(args: string[]): Promise<void> {
       if (!fullAt) early++;
       await full;
       toFields.push((fieldsAt - t0) / 1000); toFull.push((fullAt - t0) / 1000);
+      if (args.includes('--compare')) {
+        const t1 = performance.now();
+        const pages = await Promise.all(files.map((f) => engine.recognize(join(corpus, d, f), { workDir: work })));
+        extractFields(await refinePages(engine, pages));
+        whole.push((performance.now() - t1) / 1000);
+      }
     }
   } finally {
     await engine.close();
@@ -58,6 +67,7 @@ export async function run(args: string[]): Promise<void> {
     bench: 'extract', engine: engine.constructor.name, corpus, documents: toFields.length,
     p50: q(toFields, 0.5), p95: q(toFields, 0.95), max: q(toFields, 1),
     fullTextP50: q(toFull, 0.5), fullTextP95: q(toFull, 0.95), fieldsBeforeBody: early,
+    ...(whole.length ? { wholePageP50: q(whole, 0.5), wholePageP95: q(whole, 0.95) } : {}),
     peakRssMb: peak, peakRssIncludes: 'node + child processes', loadAvg1m: [Math.round(load0 * 100) / 100, Math.round(loadavg()[0]! * 100) / 100],
     target_p50: 2.0, unit: 's from page image on disk to fields, one-page documents; MB',
   }) + '\n');
