@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fold } from './vn-text.js';
+import { fold, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
+import { repairPlaceInAgency } from './places.js';
 
 // Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
 // provisioned list with identifiers (OrganId). Used to split the header into parent + issuer,
@@ -62,9 +63,36 @@ export class AgencyDirectory {
       else names[names.length - 1] += ' ' + l;
     }
     if (!names.length) return { parent: null, issuer: null };
-    const issuer = names[names.length - 1]!;
-    const parent = names.length > 1 ? names.slice(0, -1).join(' ') : null;
+    // the place after TỈNH/HUYỆN/THÀNH PHỐ… snaps to a known place name, letter for letter
+    const places = this.entries.map((e) => /(?:tỉnh|huyện|quận|thị xã|thành phố)\s+(.+)$/iu.exec(e.name)?.[1]).filter((x): x is string => !!x);
+    const fixed = names.map((n) => this.snapToEntry(repairPlaceInAgency(n, places).line));
+    const issuer = fixed[fixed.length - 1]!;
+    const parent = fixed.length > 1 ? fixed.slice(0, -1).join(' ') : null;
     return { parent, issuer };
+  }
+
+  /**
+   * An agency name one letter away from a known one, in one word, is that name ("CHI CỤC AN TOÀN
+   * VI SINH THỰC PHẨM" → "… VỆ SINH …"): the known name must cover the whole line, or all of it
+   * but a trailing place ("… TỈNH LÀO CAI"), and have at least four words.
+   */
+  snapToEntry(line: string): string {
+    const words = line.split(' ');
+    for (const e of this.entries) {
+      const ew = e.name.split(/\s+/);
+      // the head word (Bộ/Sở/Cục…) and place names tell agencies apart: never snapped
+      if (ew.length < 4 || ew.length > words.length || /\s(tỉnh|huyện|quận|thị xã|thành phố)\s/iu.test(e.name)) continue;
+      const rest = fold(words.slice(ew.length).join(' '));
+      if (rest && !/^(TINH|HUYEN|QUAN|THI XA|THANH PHO|TP)\b/.test(rest)) continue;
+      let diff = -1; let ok = true;
+      for (let i = 0; i < ew.length && ok; i++) {
+        if (fold(words[i]!) === fold(ew[i]!)) continue;
+        if (diff >= 0 || i === 0 || fold(ew[i]!).length < 2 || levenshtein(fold(words[i]!), fold(ew[i]!)) > 1) ok = false;
+        else diff = i;
+      }
+      if (ok && diff >= 0) return [...words.slice(0, diff), matchCase(ew[diff]!, words[diff]!), ...words.slice(diff + 1)].join(' ');
+    }
+    return line;
   }
 
   /** The place of the date line, repaired against province names ("Đà Năng" → "Đà Nẵng"). */

@@ -5,6 +5,7 @@ import { fold, isCaps, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { readName } from './names.js';
+import { repairText } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
 import { cleanAuthority, resolveTitle } from './titles.js';
 
@@ -75,6 +76,9 @@ function marks(p: Page1, headerBottom: number, f: DocumentFields, c: Conf): void
   c.confidentiality = conf; c.urgency = urg;
 }
 
+/** How the body of a document usually begins, at the start of a line (after at most one speck word). */
+const BODY_OPENER = /^(\S{1,4}\s+)?(Căn cứ|Kính gửi|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở|Được sự|Tiếp theo|Thừa lệnh)\s/u;
+
 function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | undefined, f: DocumentFields, c: Conf): void {
   const { segs, width, unit } = p;
   const below = segs.filter((s) => s.bbox.y0 > headerBottom - unit * 0.5);
@@ -92,10 +96,13 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       const gap = s.bbox.y0 - prev.bbox.y1;
       if (gap > unit * 0.9 || isCaps(s.text) || !centred(s) && lines.length > 0) break;
       if (/^(Căn cứ|Kính gửi)/iu.test(s.text)) break;
+      // the body's first line, maybe behind a speck read as a word ("dung Thực hiện …")
+      if (lines.length && BODY_OPENER.test(s.text)) break;
       lines.push(s); prev = s;
     }
-    f.summary = lines.length ? clean(lines) : null;
-    c.summary = lines.length ? segConf(lines) : 0;
+    const r = repairText(clean(lines));
+    f.summary = lines.length ? r.text : null;
+    c.summary = lines.length ? (r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines)) : 0;
     return;
   }
   // công văn: no type name; "V/v ..." under the number, in the left column
@@ -111,8 +118,9 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       if (s.bbox.y0 - prev.bbox.y1 > unit * 1.2 || marksInLine(s.text) || s.bbox.x1 > width * 0.6) break;
       lines.push(s); prev = s;
     }
-    f.summary = repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, ''));
-    c.summary = segConf(lines);
+    const r = repairText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, '')));
+    f.summary = r.text;
+    c.summary = r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines);
   } else {
     c.summary = 0;
   }
@@ -162,6 +170,8 @@ export function repairRecipient(raw: string): string {
     .replace(/\(\s*b\s*\/\s*[cC€]\s*\)/giu, '(b/c)');
   // the archive line always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
   t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
+  // items start with a capital (NĐ30 App. I); diacritics by word pairs ("Cống TTĐT" → "Cổng TTĐT")
+  t = repairText(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi'))).text;
   return t;
 }
 

@@ -33,7 +33,7 @@ Trúc Tuất Tuyến Tý Út Vịnh Xô Xương Yêm Ngãi Diên Đệ Hường 
 Hoà Loát Khâm Khổng Lũy Nghinh Phiên Phòng Quỳ Sắc Tặng Thỏa Thuyết Toán Tuyển Vẻ Vọng Vấn
 Đình Thế Viết Tất Khắc Sĩ Hoành Huấn Hiến Hoạch Khiết Lạng Lăng Liệu Mừng Ngư Nhạc Phấn Quyến Sính Thạc
 Thỉnh Thuyên Tiềm Toại Trạch Trọng Tuần Tùy Vận Vĩ Xứng Chiêu Chúc Cung Dạ Di Diện Đa Đán Đạo Đề Điển
-Đoái Giới Hiểu Hiệt Hợi Hưu Kế Khởi Kiểm Lạng Lãng Lên Lễ Lý Miện Mơ Mùi Nết Ngợi Nhiệm Nhựt Ổn Phán
+Đoái Giới Hiệt Hợi Hưu Kế Khởi Kiểm Lạng Lãng Lên Lễ Lý Miện Mơ Mùi Nết Ngợi Nhiệm Nhựt Ổn Phán
 Quản Quyện Sắc Tâm Tầm Thảnh Thẩm Thiệp Thiếp Thuật Tiếp Tông Trân Trí Triển Trữ Tuy Từng Uẩn Ước Vàng`;
 
 const surnames = new Lexicon(SURNAMES);

@@ -1,0 +1,111 @@
+import { fold } from './vn-text.js';
+import { matchCase } from './tone.js';
+import { SEED_PAIRS, SEED_WORDS } from './seed-lexicon.js';
+
+// A small word-pair model of administrative Vietnamese for diacritic repair in running text
+// (trích yếu, recipients). OCR swaps marks within a letter family (ă/â/a, ô/ơ/o, ư/u, đ/d, the five
+// tones): "lăng phí", "nắm 2017", "Sửa đối". Every such misread is itself a Vietnamese syllable, so
+// a word list cannot tell; its neighbours can. A word is replaced by a same-letters spelling only
+// when the printed one has no support from its neighbours and the other has clear support.
+// Counts: the regulation texts in shared/seeds (seed-lexicon.ts, generated) plus the phrases below,
+// general administrative vocabulary.
+
+const ADMIN_PHRASES = `
+phòng, chống tham nhũng, lãng phí; thực hành tiết kiệm, chống lãng phí; phòng chống tham nhũng
+sửa đổi, bổ sung một số điều; sửa đổi bổ sung; bãi bỏ; thay thế; ban hành quy chế; ban hành quy định
+ban hành kế hoạch; phê duyệt kế hoạch; phê duyệt đề án; phê duyệt dự án; phê duyệt dự toán; phê duyệt quyết toán
+kế hoạch năm <n>; trong năm <n>; năm <n>; giai đoạn <n>; đến năm <n>; tầm nhìn đến năm <n>; quý i năm <n>
+triển khai thực hiện; tổ chức thực hiện; hướng dẫn thực hiện; kết quả thực hiện; tình hình thực hiện
+tăng cường công tác; đẩy mạnh công tác; nâng cao hiệu quả; nâng cao chất lượng; chấn chỉnh
+cải cách hành chính; cải cách thủ tục hành chính; kiểm soát thủ tục hành chính; thủ tục hành chính
+cơ chế một cửa, một cửa liên thông; thực hiện cơ chế một cửa; bộ phận một cửa; trung tâm phục vụ hành chính công
+dịch vụ công trực tuyến; chuyển đổi số; chính quyền điện tử; chính quyền số; ứng dụng công nghệ thông tin
+quản lý văn bản và điều hành; hồ sơ, tài liệu điện tử; văn bản điện tử; chữ ký số; lưu trữ hồ sơ; công tác văn thư, lưu trữ
+an toàn vệ sinh thực phẩm; an toàn thực phẩm; vệ sinh môi trường; bảo vệ môi trường; tài nguyên và môi trường
+phòng, chống dịch bệnh; phòng chống dịch; y tế dự phòng; khám bệnh, chữa bệnh; bảo hiểm y tế; bảo hiểm xã hội
+phòng cháy, chữa cháy; phòng, chống thiên tai; tìm kiếm cứu nạn; an toàn giao thông; trật tự an toàn giao thông
+quốc phòng, an ninh; an ninh trật tự; trật tự, an toàn xã hội; phòng, chống tội phạm; ma túy
+xây dựng nông thôn mới; giảm nghèo bền vững; giải quyết việc làm; đào tạo nghề; an sinh xã hội
+quản lý đất đai; giải phóng mặt bằng; bồi thường, hỗ trợ, tái định cư; cấp giấy chứng nhận quyền sử dụng đất
+đầu tư công; đầu tư xây dựng; dự toán ngân sách nhà nước; ngân sách nhà nước; quyết toán ngân sách; thu, chi ngân sách
+thi đua, khen thưởng; công tác thi đua khen thưởng; tặng bằng khen; tặng giấy khen; danh hiệu
+công tác cán bộ; tuyển dụng công chức; tuyển dụng viên chức; kỳ thi tuyển công chức; tổ chức kỳ thi; thi tuyển; xét tuyển
+bổ nhiệm, bổ nhiệm lại; điều động; luân chuyển; nghỉ hưu; đào tạo, bồi dưỡng cán bộ, công chức, viên chức
+kết luận của lãnh đạo; kết luận của chủ tịch; ý kiến chỉ đạo; tại cuộc họp; tại hội nghị; cuộc họp về; họp bàn về
+tổng kết công tác năm; sơ kết; báo cáo kết quả; báo cáo tình hình; đánh giá kết quả; phương hướng, nhiệm vụ
+góp ý dự thảo; lấy ý kiến góp ý; tham gia ý kiến; dự thảo quy chế; dự thảo quyết định; dự thảo nghị quyết
+kiểm tra, rà soát; rà soát văn bản quy phạm pháp luật; văn bản quy phạm pháp luật; phổ biến, giáo dục pháp luật
+tiếp công dân; giải quyết khiếu nại, tố cáo; đơn thư khiếu nại; thanh tra, kiểm tra
+giáo dục và đào tạo; năm học; kỳ thi tốt nghiệp; học sinh; giáo viên
+văn hóa, thể thao và du lịch; lễ hội; di tích; gia đình văn hóa; khu dân cư
+nông nghiệp và phát triển nông thôn; trồng trọt; chăn nuôi; thủy sản; lâm nghiệp; phòng chống dịch bệnh gia súc
+công thương; thương mại; xuất khẩu; thị trường; khuyến công; giá cả
+giao thông vận tải; xây dựng; quy hoạch; quy hoạch chung; quy hoạch chi tiết; đô thị
+lao động, thương binh và xã hội; người có công; trẻ em; bình đẳng giới
+khoa học và công nghệ; thông tin và truyền thông; nội vụ; tư pháp; tài chính; kế hoạch và đầu tư
+các cơ quan, đơn vị; các sở, ban, ngành; ủy ban nhân dân các huyện, thành phố; trên địa bàn tỉnh; trên địa bàn huyện
+cơ quan nhà nước; cơ quan hành chính nhà nước; cán bộ, công chức, viên chức; người lao động; doanh nghiệp
+về việc; về việc triển khai; về việc tổ chức; về việc thực hiện; về việc ban hành; về việc phê duyệt; về việc đề nghị
+đề nghị; đăng ký; cung cấp thông tin; báo cáo số liệu; thống kê; tổng hợp; gửi báo cáo
+như trên; như điều <n>; lưu: vt; cổng thông tin điện tử; cổng ttđt; trang thông tin điện tử; trang ttđt; công báo tỉnh
+lãnh đạo đơn vị; các phòng chuyên môn; các phòng, ban chuyên môn; các đơn vị trực thuộc; chủ tịch, các phó chủ tịch
+`;
+
+const words = new Map<string, number>();
+const pairs = new Map<string, number>();
+const byFold = new Map<string, string[]>();
+
+function addWord(w: string, n: number): void {
+  words.set(w, (words.get(w) ?? 0) + n);
+  const f = fold(w);
+  const list = byFold.get(f) ?? [];
+  if (!list.includes(w)) byFold.set(f, [...list, w]);
+}
+
+for (const e of SEED_WORDS.split(' ')) { const i = e.lastIndexOf(':'); addWord(e.slice(0, i), Number(e.slice(i + 1))); }
+for (const e of SEED_PAIRS.split('|')) { const i = e.lastIndexOf(':'); pairs.set(e.slice(0, i), Number(e.slice(i + 1))); }
+for (const run of ADMIN_PHRASES.toLocaleLowerCase('vi').split(/[\n;,:]+/)) {
+  const toks = run.split(/\s+/).filter(Boolean);
+  toks.forEach((t, i) => {
+    if (t !== '<n>') addWord(t, 3);
+    if (i) { const k = `${toks[i - 1]} ${t}`; pairs.set(k, (pairs.get(k) ?? 0) + 3); }
+  });
+}
+
+const key = (t: string): string => (/^\d/.test(t) ? '<n>' : t.toLocaleLowerCase('vi'));
+const pair = (a: string | null, b: string | null): number => (a && b ? pairs.get(`${a} ${b}`) ?? 0 : 0);
+
+/** True when the word (any case) is in the model's vocabulary. */
+export const knownWord = (w: string): boolean => words.has(w.toLocaleLowerCase('vi'));
+
+/**
+ * Repairs diacritics of running text by word pairs. Returns the text and how many words changed.
+ * Punctuation between two words cuts the pair; numbers count as one word "<n>".
+ */
+export function repairText(text: string): { text: string; changed: number } {
+  const parts = text.split(/(\s+)/);
+  // word cores and whether punctuation separates a word from its neighbours
+  const toks = parts.map((p) => {
+    const m = /^([^\p{L}\d]*)([\p{L}\d]+(?:[-/][\p{L}\d]+)*)([^\p{L}\d]*)$/u.exec(p);
+    return m ? { lead: m[1]!, core: m[2]!, tail: m[3]! } : null;
+  });
+  let changed = 0;
+  const idx = toks.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
+  idx.forEach((i, k) => {
+    const t = toks[i]!;
+    if (!/^\p{L}+$/u.test(t.core)) return;
+    const prevI = idx[k - 1]; const nextI = idx[k + 1];
+    const prev = prevI !== undefined && !toks[prevI]!.tail && !t.lead ? key(toks[prevI]!.core) : null;
+    const next = nextI !== undefined && !t.tail && !toks[nextI]!.lead ? key(toks[nextI]!.core) : null;
+    const w = key(t.core);
+    const support = (x: string): number => pair(prev, x) + pair(x, next);
+    if (support(w) > 0) return;
+    const alts = (byFold.get(fold(w)) ?? []).filter((c) => c !== w).map((c) => ({ c, s: support(c) })).sort((a, b) => b.s - a.s);
+    const best = alts[0];
+    if (!best || best.s < 2 || (alts[1] && alts[1].s === best.s)) return;
+    toks[i] = { ...t, core: matchCase(best.c, t.core) };
+    changed++;
+  });
+  const out = parts.map((p, i) => (toks[i] ? toks[i]!.lead + toks[i]!.core + toks[i]!.tail : p)).join('');
+  return { text: out, changed };
+}
