@@ -34,7 +34,7 @@ const CORES = 2;
 const PAGES_PER_VARIANT = 2;
 const ENGINES = ['tesseract.js', 'sohoa-native', 'native', 'ocrmypdf'] as const;
 type EngineName = (typeof ENGINES)[number];
-interface PageJob { path: string; dpi: number; width: number; height: number }
+interface PageJob { path: string; dpi: number; width: number; height: number; variant: string }
 
 async function pool<T>(items: T[], n: number, fn: (x: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -120,13 +120,13 @@ export async function run(args: string[]): Promise<void> {
     const docs = readdirSync(corpus).sort().filter((d) => existsSync(join(corpus, d, 'truth.json')))
       .map((d) => { const t = JSON.parse(readFileSync(join(corpus, d, 'truth.json'), 'utf8')) as { files: string[]; variant?: { name?: string } }; return { d, files: t.files, variant: t.variant?.name ?? 'unknown' }; });
     const perVariant = new Map<string, number>();
-    const pages: PageJob[] = []; const variants = new Set<string>();
+    const pages: PageJob[] = [];
     for (const doc of docs) {
       if (!all && (perVariant.get(doc.variant) ?? 0) >= PAGES_PER_VARIANT) continue;
       for (const f of doc.files) {
         const p = await preparePage(join(corpus, doc.d, f), work);
         if (p.blank) continue;
-        pages.push({ path: p.imagePath, dpi: p.dpi, width: p.width, height: p.height }); variants.add(doc.variant);
+        pages.push({ path: p.imagePath, dpi: p.dpi, width: p.width, height: p.height, variant: doc.variant });
         if (!all) break; // the subset: one page per document
       }
       perVariant.set(doc.variant, (perVariant.get(doc.variant) ?? 0) + 1);
@@ -134,6 +134,7 @@ export async function run(args: string[]): Promise<void> {
     const list = join(work, 'pages.json');
     await writeFile(list, JSON.stringify(pages.slice(0, limit)));
     const n = Math.min(limit, pages.length);
+    const variants = new Set(pages.slice(0, n).map((p) => p.variant));
     process.stderr.write(`bench ocr: ${n} pages (${all ? 'whole corpus' : `subset: ${PAGES_PER_VARIANT} per variant`}), variants ${[...variants].sort().join(', ')}\n`);
     const load0 = loadavg()[0]!;
     const r: Partial<Record<EngineName, { ppm: number; rss: number; seconds: number }>> = {};
