@@ -1,0 +1,149 @@
+import { fold, similarity } from '../extract/vn-text.js';
+import { typeFromLine } from '../extract/patterns.js';
+import type { OcrLine, OcrPage } from '../ocr/ocr.js';
+
+// Splits a scanned stack into documents from what each page shows at its top (NĐ30 App. I): a
+// first page carries the two-column header — the national motto top right, the issuer and
+// "Số: …" top left, the type name centred under it; pages 2+ carry their page number at the top
+// ("2", "- 2 -", "Trang 2") and no header. Blank backs are dropped. Pure: OCR pages in, page
+// indices out, so it is tested on OCR fixtures and re-run on the same pages after a restart.
+//
+// When a page shows neither (OCR missed the number, a page with no header), it starts a document
+// of its own, flagged: the reviewer can merge it with the previous one in one touch, whereas a
+// wrongly joined document could only be fixed by scanning it again.
+
+export interface SplitDocument {
+  /** Indices into the pages given, in order (blank pages never appear). */
+  pages: number[];
+  /** How sure the boundaries of this document are, 0..1 (the weakest of its page decisions). */
+  confidence: number;
+  /** Below DOUBTFUL_SPLIT: the review list says "Kiểm tra chỗ tách". */
+  doubtful: boolean;
+  /** True only for the first document when `continuing` was set and its first page continued. */
+  continues: boolean;
+}
+
+export interface StackSplit {
+  documents: SplitDocument[];
+  /** Indices of the blank pages dropped. */
+  blank: number[];
+}
+
+/** What a page's top says about where it belongs. */
+export interface PageEvidence {
+  motto: number;
+  /** "Số: …" at the top left. */
+  number: boolean;
+  /** A type name (QUYẾT ĐỊNH, THÔNG BÁO…) alone on a line of the header band. */
+  typeName: boolean;
+  /** The page number printed at the top, or null. */
+  pageNumber: number | null;
+}
+
+export const DOUBTFUL_SPLIT = 0.6;
+
+/** Where the header of a first page ends, as a fraction of the page height. */
+const HEADER_BAND = 0.3;
+/** Where a page number printed at the top must be, as a fraction of the page height. */
+const TOP_BAND = 0.12;
+
+const MOTTO = [fold('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), fold('Độc lập - Tự do - Hạnh phúc')].map(letters);
+
+function letters(s: string): string {
+  return s.replace(/[^A-Z]/g, '');
+}
+
+/** How much of the national motto a line is (0..1): OCR drops and confuses letters. */
+function mottoScore(line: OcrLine): number {
+  const f = letters(fold(line.text));
+  if (f.length < 8) return 0;
+  return Math.max(...MOTTO.map((m) => {
+    // The motto line may share its OCR line with the issuer column: compare the best window.
+    if (f.length <= m.length) return similarity(f, m) * Math.min(1, f.length / (m.length * 0.6));
+    let best = 0;
+    for (let i = 0; i + m.length <= f.length; i += 2) best = Math.max(best, similarity(f.slice(i, i + m.length), m));
+    return best;
+  }));
+}
+
+const NUMBER_LINE = /^S[ốoóồổộỏõ0]\s*[:;.]/i;
+/** "2", "- 2 -", "– 2 –", "Trang 2", "Trang 2/5", "2/5". */
+const PAGE_NUMBER = /^(?:[-–—_~.]\s*)?(?:trang\s*)?(\d{1,3})(?:\s*\/\s*\d{1,3})?(?:\s*[-–—_~.])?$/i;
+
+export function pageEvidence(page: OcrPage): PageEvidence {
+  const header = page.lines.filter((l) => l.bbox.y0 < page.height * HEADER_BAND);
+  const motto = Math.max(0, ...header.filter((l) => l.bbox.x1 > page.width * 0.5).map(mottoScore));
+  const number = header.some((l) => l.bbox.x0 < page.width * 0.5 && NUMBER_LINE.test(l.text.trim()));
+  const typeName = header.some((l) => typeFromLine(l.text) !== null && !/^c[oô]ng v[aă]n$/i.test(l.text.trim()));
+  let pageNumber: number | null = null;
+  for (const l of header) {
+    if (l.bbox.y1 > page.height * TOP_BAND) continue;
+    const m = PAGE_NUMBER.exec(l.text.trim());
+    if (m && Number(m[1]) >= 2) {
+      pageNumber = Number(m[1]);
+      break;
+    }
+  }
+  return { motto, number, typeName, pageNumber };
+}
+
+/** Whether a page starts a document, and how sure that is. */
+function judge(e: PageEvidence): { starts: boolean; confidence: number } {
+  const motto = e.motto >= 0.75;
+  const header = motto || e.number;
+  if (header && e.pageNumber === null) {
+    if (motto && e.number) return { starts: true, confidence: 0.97 };
+    if (motto) return { starts: true, confidence: 0.9 };
+    // "Số:" without the motto (a motto OCR could not read): a header still, less sure.
+    return { starts: true, confidence: e.typeName ? 0.85 : 0.75 };
+  }
+  if (!header && e.pageNumber !== null) return { starts: false, confidence: e.motto >= 0.5 ? 0.7 : 0.95 };
+  // Both (a header and a number at the top) or neither: start, and let the reviewer look.
+  if (header) return { starts: true, confidence: 0.5 };
+  return { starts: true, confidence: e.typeName ? 0.55 : 0.35 };
+}
+
+/**
+ * Splits `pages` (scan order, blank ones flagged) into documents. `continuing`: the pages follow
+ * a document already under way (Quét tiếp after a jam), so the first one may continue it.
+ */
+export function splitStack(pages: OcrPage[], opts: { continuing?: boolean } = {}): StackSplit {
+  const documents: SplitDocument[] = [];
+  const blank: number[] = [];
+  let current: SplitDocument | null = null;
+  let lastNumber = 1;
+  pages.forEach((page, i) => {
+    if (page.blank) {
+      blank.push(i);
+      return;
+    }
+    const e = pageEvidence(page);
+    const { starts, confidence } = judge(e);
+    if (!current && !(opts.continuing && !starts)) {
+      // The first page of a stack always starts a document; how sure its header is still counts.
+      current = { pages: [i], confidence: starts ? confidence : 0.35, doubtful: false, continues: false };
+      documents.push(current);
+      lastNumber = 1;
+      return;
+    }
+    if (!current || !starts) {
+      // A page number that does not follow on (a page left out, or another document's page 2)
+      // is a doubtful join.
+      const follows = e.pageNumber === null || e.pageNumber === lastNumber + 1;
+      const conf = follows ? confidence : Math.min(confidence, 0.5);
+      if (!current) {
+        current = { pages: [], confidence: conf, doubtful: false, continues: true };
+        documents.push(current);
+      }
+      current.pages.push(i);
+      current.confidence = Math.min(current.confidence, conf);
+      lastNumber = e.pageNumber ?? lastNumber + 1;
+      return;
+    }
+    current = { pages: [i], confidence, doubtful: false, continues: false };
+    documents.push(current);
+    lastNumber = 1;
+  });
+  for (const d of documents) d.doubtful = d.confidence < DOUBTFUL_SPLIT;
+  return { documents, blank };
+}
