@@ -22,6 +22,16 @@ export interface EventMap {
   'scan.failed': { jobId: string; error: ErrorInfo; pagesKept: number };
   'job.extracted': { jobId: string; result: ExtractionResult };
   'job.failed': { jobId: string; error: ErrorInfo };
+  /** A batch scan's progress: pages scanned, documents found, documents whose fields are read. */
+  'batch.progress': {
+    jobId: string;
+    state: 'scanning' | 'extracting' | 'split' | 'failed';
+    pagesScanned: number;
+    found: number;
+    documents: string[];
+    /** Document jobs of the batch whose fields are extracted (review or failed). */
+    extracted: number;
+  };
   'document.changed': {
     docId: string;
     arrivalNumber: number | null;

@@ -18,7 +18,9 @@ import { serveUi } from './static-ui.js';
 //   POST /api/scan                      {source?, mode?, dpi?} → JobView
 //   GET  /api/jobs, /api/jobs/:id       JobView[] / JobView
 //   GET  /api/jobs/:id/pages/:n.jpg     page preview (JPEG)
+//   POST /api/batch                     {source?, mode?, dpi?} → JobView of the batch ("Quét cả tập")
 //   POST /api/jobs/:id/continue         {source?, mode?, dpi?} → JobView ("Quét tiếp")
+//   POST /api/jobs/:id/merge            → JobView of the previous document it joined
 //   POST /api/jobs/:id/discard          → {ok: true}
 //   POST /api/jobs/:id/register         DocumentFields → DocumentView
 //   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF

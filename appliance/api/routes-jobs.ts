@@ -6,8 +6,9 @@ import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
 import { documentFieldsSchema, idParams, pageParams, scanBody } from './schemas.js';
 
-// Scan jobs: start a scan, watch it, preview its pages, scan more into it after a jam ("Quét
-// tiếp"), then discard it or register it.
+// Scan jobs: start a scan (or a batch: a whole stack split into document jobs), watch it, preview
+// its pages, scan more into it after a jam ("Quét tiếp"), merge a wrongly split document with the
+// previous one, then discard it or register it.
 
 type IdReq = { Params: { id: string } };
 
@@ -20,6 +21,18 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
 
   app.post<{ Body: ScanOptions | null }>('/api/scan', { schema: { body: scanBody } }, async (req) => {
     return desk.startScan(req.body ?? {}, actorOf(req));
+  });
+
+  // "Quét cả tập": the whole stack, split into documents that appear as jobs to review.
+  app.post<{ Body: ScanOptions | null }>('/api/batch', { schema: { body: scanBody } }, async (req) => {
+    return desk.startBatch(req.body ?? {}, actorOf(req));
+  });
+
+  // "Gộp với văn bản trước": a wrongly split document back onto the previous one of its batch.
+  app.post<IdReq>('/api/jobs/:id/merge', { schema: { params: idParams } }, async (req) => {
+    const actor = actorOf(req);
+    jobOr404(req.params.id);
+    return desk.mergeJob(req.params.id, actor);
   });
 
   app.post<IdReq & { Body: ScanOptions | null }>('/api/jobs/:id/continue', { schema: { params: idParams, body: scanBody } }, async (req) => {

@@ -29,6 +29,21 @@ export class DeskService implements Desk {
     return this.deps.jobs.startScan(opts, actor);
   }
 
+  startBatch(opts: ScanOptions, actor: Actor): Promise<JobView> {
+    return this.deps.jobs.startScan(opts, actor, 'batch');
+  }
+
+  async mergeJob(jobId: string, actor: Actor): Promise<JobView> {
+    this.requireJob(jobId);
+    const pages = this.deps.jobs.pageCount(jobId);
+    const merged = await this.deps.jobs.merge(jobId);
+    // The audit log has no merge action of its own: a state change of the scan, named and explained.
+    await this.deps.register.recordAudit(actor.name, 'state', null, {
+      jobId, mergedInto: merged.jobId, pages, reason: 'merged with the previous document of the batch',
+    });
+    return merged;
+  }
+
   continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView> {
     this.requireJob(jobId);
     return this.deps.jobs.continueScan(jobId, opts, actor);

@@ -22,15 +22,39 @@ export interface PageView {
   blank: boolean;
 }
 
+/** A batch scan ("Quét cả tập"): the stack so far, and the document jobs it was split into. */
+export interface BatchView {
+  /** Pages scanned over all runs of the batch (blank backs included). */
+  pagesScanned: number;
+  /** Documents found so far: live while scanning, final once split. */
+  found: number;
+  /** The document jobs made from the stack, in stack order. */
+  documents: string[];
+}
+
+/** Where a document job of a batch came from, and how sure its boundaries are. */
+export interface SplitView {
+  batchId: string;
+  /** 0..1, the weakest page decision of the split (see pipeline/split-stack.ts). */
+  confidence: number;
+  /** The review list says "Kiểm tra chỗ tách"; the reviewer may merge it with the previous one. */
+  doubtful: boolean;
+}
+
 export interface JobView {
   jobId: string;
-  state: 'scanning' | 'extracting' | 'review' | 'failed' | 'registered' | 'discarded';
+  /** 'split': a batch whose pages were handed to its document jobs (Quét tiếp still possible). */
+  state: 'scanning' | 'extracting' | 'review' | 'failed' | 'registered' | 'discarded' | 'split';
   startedAt: string;
   pages: PageView[];
   result: ExtractionResult | null;
   error: ErrorInfo | null;
   /** Set once the clerk registered the job. */
   docId: string | null;
+  /** Present on a batch scan. */
+  batch?: BatchView;
+  /** Present on a document job split from a batch. */
+  split?: SplitView;
 }
 
 export interface DocumentView {
@@ -57,7 +81,11 @@ export interface DocumentView {
 
 export interface Desk {
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView>;
-  /** "Quét tiếp": more pages into a job not yet registered (after a jam or an empty feeder). */
+  /** "Quét cả tập": scans the whole stack, then splits it into document jobs to review. */
+  startBatch(opts: ScanOptions, actor: Actor): Promise<JobView>;
+  /** "Gộp với văn bản trước": a wrongly split document goes back onto the previous one of its batch. */
+  mergeJob(jobId: string, actor: Actor): Promise<JobView>;
+  /** "Quét tiếp": more pages into a job not yet registered (after a jam or an empty feeder); for a batch, more of the stack. */
   continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView>;
   listJobs(): JobView[];
   getJob(jobId: string): JobView | undefined;

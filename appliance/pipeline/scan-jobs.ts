@@ -7,13 +7,21 @@ import type { Logger } from '../log.js';
 import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
+import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
 import type { AuditPort, CapturePort, ExtractFn } from './ports.js';
+import { splitStack } from './split-stack.js';
 
 // Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
 // for the clerk to check. A job's state is kept in <jobsDir>/<jobId>.json, so a power cut loses
 // neither the scanned pages nor the clerk's list of documents waiting for review. A jam or an
 // empty feeder keeps the pages so far; "Quét tiếp" scans the rest into the same job, and the
 // fields are extracted again over all its pages. Every scan run is in the audit log by name.
+//
+// A batch ("Quét cả tập") is a job that scans a whole stack the same way, then is split into
+// document jobs (split-stack.ts), each with its own pages (hard links, job-pages.ts) and its own
+// fields. The split is written into the batch's record before any page moves, so a restart
+// finishes the hand-over instead of splitting twice. After a jam the batch keeps its documents
+// and "Quét tiếp" scans the rest of the stack: its first pages may continue the last document.
 
 interface JobRecord {
   view: JobView;
@@ -21,6 +29,21 @@ interface JobRecord {
   pages: { index: number; path: string; blank: boolean }[];
   /** OCR of every page, in page order (blank pages included, flagged blank). */
   ocr: OcrPage[];
+  /** A batch's split, persisted before its pages are handed to the document jobs it names. */
+  plan?: PlannedDocument[];
+}
+
+interface PlannedDocument {
+  jobId: string;
+  /** Indices into the batch's pages/ocr. */
+  pages: number[];
+  confidence: number;
+  doubtful: boolean;
+  /** The pages go onto this existing document (continued after a jam), not into a new one… */
+  continues: boolean;
+  /** …after its first `after` pages (so a restart never appends them twice). */
+  after: number;
+  done?: boolean;
 }
 
 export interface ScanDefaults {
@@ -34,7 +57,7 @@ export class ScanJobs {
   private scanning: string | null = null;
 
   constructor(private readonly deps: {
-    capture: CapturePort;
+    capture: CapturePort & SpoolPort;
     ocr: OcrEngine;
     extract: ExtractFn;
     bus: EventBus;
@@ -50,7 +73,16 @@ export class ScanJobs {
     for (const f of files.filter((n) => n.endsWith('.json'))) {
       const rec = JSON.parse(await readFile(join(this.deps.jobsDir, f), 'utf8')) as JobRecord;
       this.jobs.set(rec.view.jobId, rec);
-      if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
+    }
+    // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
+    for (const rec of [...this.jobs.values()]) {
+      if (rec.view.batch && rec.plan) {
+        this.deps.log.warn({ jobId: rec.view.jobId }, 'batch split interrupted by a restart: finishing it');
+        void this.handOver(rec).catch((err: unknown) => this.batchFailed(rec, err));
+      } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {
+        this.deps.log.warn({ jobId: rec.view.jobId }, 'batch interrupted by a restart: recognising its pages again');
+        void this.splitBatch(rec, rec.pages.map((p) => this.ocrPage(rec, p)));
+      } else if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'job interrupted by a restart: recognising its pages again');
         void this.recognise(rec, rec.pages.map((p) => this.ocrPage(rec, p)));
       }
@@ -81,18 +113,22 @@ export class ScanJobs {
     return this.require(jobId).ocr.filter((p) => !p.blank);
   }
 
-  async startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
+  async startScan(opts: ScanOptions, actor: Actor, kind: 'single' | 'batch' = 'single'): Promise<JobView> {
     this.requireIdle();
+    await this.pruneBatches();
     const jobId = newJobId();
     const rec: JobRecord = {
-      view: { jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null },
+      view: {
+        jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
+        ...(kind === 'batch' ? { batch: { pagesScanned: 0, found: 0, documents: [] } } : {}),
+      },
       pages: [],
       ocr: [],
     };
     this.jobs.set(jobId, rec);
     this.scanning = jobId;
     await this.save(rec);
-    this.deps.log.info({ jobId, actor: actor.name }, 'scan started');
+    this.deps.log.info({ jobId, actor: actor.name, kind }, 'scan started');
     void this.run(rec, { ...this.deps.defaults, ...opts }, actor, []);
     return rec.view;
   }
@@ -105,6 +141,18 @@ export class ScanJobs {
   async continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView> {
     this.requireIdle();
     const rec = this.require(jobId);
+    const batch = rec.view.batch;
+    if (batch && rec.view.state === 'split') {
+      // The rest of the stack: a new run into the batch, split after the documents it already gave.
+      rec.view = { ...rec.view, state: 'scanning', error: null, pages: [] };
+      rec.pages = [];
+      rec.ocr = [];
+      this.scanning = jobId;
+      await this.save(rec);
+      this.deps.log.info({ jobId, actor: actor.name, documents: batch.documents.length }, 'batch continued');
+      void this.run(rec, { ...this.deps.defaults, ...opts }, actor, []);
+      return rec.view;
+    }
     if (rec.view.state !== 'review' && rec.view.state !== 'failed') {
       throw new SohoaError('register.state', 'Chỉ quét tiếp được bản quét đang chờ kiểm tra.', `job ${jobId} is ${rec.view.state}`);
     }
@@ -132,21 +180,74 @@ export class ScanJobs {
     return this.require(jobId).pages.length;
   }
 
+  /** Drops batches that have nothing left to offer (every document filed or discarded, or none found). */
+  private async pruneBatches(): Promise<void> {
+    for (const r of [...this.jobs.values()]) {
+      if (r.view.batch && r.view.state === 'split' && !r.view.batch.documents.some((id) => this.jobs.has(id))) await this.remove(r.view.jobId);
+    }
+  }
+
   /** Deletes the job's page images, OCR and record (discarded by the clerk, filed, or secret). */
   async remove(jobId: string): Promise<void> {
     if (this.scanning === jobId) {
       throw new SohoaError('scanner.busy', 'Không thể huỷ khi đang quét.', `job ${jobId} still scanning`);
     }
+    const batchId = this.jobs.get(jobId)?.view.split?.batchId;
     this.jobs.delete(jobId);
     await this.deps.capture.discard(jobId);
     await rm(this.workDir(jobId), { recursive: true, force: true });
     await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
+    // A batch whose every document is gone (filed or discarded) has nothing left to offer.
+    const batch = batchId ? this.jobs.get(batchId) : undefined;
+    if (batch?.view.state === 'split' && !batch.view.batch!.documents.some((id) => this.jobs.has(id))) await this.remove(batchId!);
+  }
+
+  /**
+   * "Gộp với văn bản trước": the document's pages go after those of the previous document of its
+   * batch, whose fields are extracted again; the document itself is removed.
+   */
+  async merge(jobId: string): Promise<JobView> {
+    const rec = this.require(jobId);
+    const batch = rec.view.split && this.jobs.get(rec.view.split.batchId);
+    const order = batch?.view.batch?.documents ?? [];
+    const prevId = order.slice(0, order.indexOf(jobId)).reverse().find((id) => this.jobs.has(id));
+    const prev = prevId ? this.jobs.get(prevId) : undefined;
+    const open = (r: JobRecord) => r.view.state === 'review' || r.view.state === 'failed';
+    if (!batch || !prev || !open(rec) || !open(prev)) {
+      throw new SohoaError('register.state', 'Chỉ gộp được với văn bản trước trong cùng tập, khi cả hai đang chờ kiểm tra.',
+        `job ${jobId} (${rec.view.state}) has no open previous document (${prev?.view.state ?? 'none'})`);
+    }
+    const kept = rec.pages.map((page, i) => ({ page, ocr: rec.ocr[i]! })).filter((p) => p.ocr && !p.page.blank);
+    const moved = await handOverPages(this.deps.capture, {
+      from: jobId, to: prev.view.jobId, fromWorkDir: this.workDir(jobId), toWorkDir: this.workDir(prev.view.jobId),
+      after: prev.pages.length, pages: kept,
+    });
+    this.appendPages(prev, moved);
+    prev.view.split = { ...prev.view.split!, confidence: 1, doubtful: false };
+    prev.view = { ...prev.view, state: 'extracting', result: null };
+    await this.save(prev);
+    batch.view.batch!.documents = order.filter((id) => id !== jobId);
+    await this.save(batch);
+    await this.remove(jobId);
+    void this.extractAll(batch, [prev]);
+    return prev.view;
+  }
+
+  private appendPages(rec: JobRecord, moved: { pages: JobPage[]; ocr: OcrPage[] }): void {
+    const { jobId } = rec.view;
+    rec.pages.push(...moved.pages);
+    rec.ocr.push(...moved.ocr);
+    rec.view.pages.push(...moved.pages.map((p) => ({ page: p.index, imageUrl: previewUrl(jobId, p.index), blank: p.blank })));
   }
 
   /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
   private async run(rec: JobRecord, opts: ScanDefaults, actor: Actor, pending: Promise<OcrPage>[]): Promise<void> {
     const { jobId } = rec.view;
     const before = rec.pages.length;
+    const batch = rec.view.batch;
+    // A batch counts the documents in the pages read so far, as they are read.
+    const read: (OcrPage | undefined)[] = [];
+    const continuing = !!batch && batch.documents.length > 0;
     let result;
     try {
       result = await this.deps.capture.capture({
@@ -155,7 +256,18 @@ export class ScanJobs {
           const p = { index: page.index, path: page.path, blank: page.blank };
           rec.pages.push(p);
           rec.view.pages.push({ page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
-          pending.push(this.ocrPage(rec, p));
+          const ocr = this.ocrPage(rec, p);
+          pending.push(ocr);
+          if (!batch) return;
+          batch.pagesScanned++;
+          this.progress(rec);
+          const at = rec.pages.length - 1;
+          void ocr.then((o) => {
+            read[at] = o;
+            const prefix = read.slice(0, read.findIndex((x) => !x) === -1 ? read.length : read.findIndex((x) => !x));
+            batch.found = batch.documents.length + splitStack(prefix as OcrPage[], { continuing }).documents.filter((d) => !d.continues).length;
+            this.progress(rec);
+          }, () => undefined);
         },
       });
     } catch (err) {
@@ -170,7 +282,12 @@ export class ScanJobs {
       jobId, pages: rec.pages.length, newPages: rec.pages.length - before,
       ...(before > 0 ? { continued: true } : {}), ...(result.error ? { error: result.error.code } : {}),
     }).catch((err: unknown) => this.deps.log.error({ jobId, err }, 'could not write the scan to the audit log'));
-    if (rec.pages.length === 0) {
+    if (batch && batch.documents.length > 0 && rec.pages.length === 0) {
+      // Quét tiếp found no paper: the batch keeps its documents and says why.
+      rec.view = { ...rec.view, state: 'split', error: result.error };
+      await this.save(rec);
+      this.progress(rec);
+    } else if (rec.pages.length === 0) {
       const error = result.error ?? { code: 'scanner.no-docs' as const, message: 'Không có trang nào được quét. Hãy đặt giấy vào khay nạp rồi bấm Quét.' };
       this.deps.bus.emit('job.failed', { jobId, error });
       // Nothing was scanned: nothing to keep.
@@ -179,7 +296,8 @@ export class ScanJobs {
       // A jam after some pages keeps them: the clerk sees the error and the pages that made it.
       rec.view.error = result.error;
       if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
-      await this.recognise(rec, pending);
+      if (batch) await this.splitBatch(rec, pending);
+      else await this.recognise(rec, pending);
     }
     await audited;
   }
@@ -215,6 +333,112 @@ export class ScanJobs {
       await this.save(rec);
       this.deps.bus.emit('job.failed', { jobId, error });
     }
+  }
+
+  /** The batch's pages are read: split them, persist the split, hand the pages over, extract. */
+  private async splitBatch(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
+    const batch = rec.view.batch!;
+    rec.view = { ...rec.view, state: 'extracting' };
+    await this.save(rec);
+    this.progress(rec);
+    try {
+      rec.ocr = await Promise.all(pending);
+      // After a jam the first pages may continue the last document, if it is still open.
+      const last = batch.documents.length ? this.jobs.get(batch.documents.at(-1)!) : undefined;
+      const carry = last && (last.view.state === 'review' || last.view.state === 'failed') ? last : undefined;
+      const split = splitStack(rec.ocr, { continuing: !!carry });
+      rec.plan = split.documents.map((d) => ({
+        jobId: d.continues ? carry!.view.jobId : newJobId(), pages: d.pages, confidence: d.confidence, doubtful: d.doubtful,
+        continues: d.continues, after: d.continues ? carry!.pages.length : 0,
+      }));
+      batch.found = batch.documents.length + rec.plan.filter((d) => !d.continues).length;
+      await this.save(rec);
+      this.deps.log.info({ jobId: rec.view.jobId, pages: rec.pages.length, documents: rec.plan.length, blank: split.blank.length }, 'batch split');
+      await this.handOver(rec);
+    } catch (err) {
+      await this.batchFailed(rec, err);
+    }
+  }
+
+  /** Gives every planned document its pages (idempotent), empties the batch, then extracts each document. */
+  private async handOver(rec: JobRecord): Promise<void> {
+    const batch = rec.view.batch!;
+    const { jobId } = rec.view;
+    const toExtract: JobRecord[] = [];
+    for (const d of rec.plan ?? []) {
+      const pages = d.pages.map((i) => ({ page: rec.pages[i]!, ocr: rec.ocr[i]! }));
+      const existing = this.jobs.get(d.jobId);
+      // Made (or appended to) before a restart cut the hand-over short: nothing to redo.
+      const made = existing && (!d.continues || existing.pages.length >= d.after + pages.length);
+      if (made && !d.done) {
+        if (!d.continues && !batch.documents.includes(d.jobId)) batch.documents.push(d.jobId);
+        d.done = true;
+        await this.save(rec);
+      }
+      if (!d.done) {
+        const target: JobRecord = existing ?? {
+          view: {
+            jobId: d.jobId, state: 'extracting', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
+            split: { batchId: jobId, confidence: d.confidence, doubtful: d.doubtful },
+          },
+          pages: [], ocr: [],
+        };
+        const moved = await handOverPages(this.deps.capture, {
+          from: jobId, to: d.jobId, fromWorkDir: this.workDir(jobId), toWorkDir: this.workDir(d.jobId), after: d.continues ? d.after : 0, pages,
+        });
+        this.appendPages(target, moved);
+        if (existing) {
+          const conf = Math.min(existing.view.split?.confidence ?? 1, d.confidence);
+          existing.view = { ...existing.view, state: 'extracting', result: null, error: null, split: { batchId: jobId, confidence: conf, doubtful: conf < 0.6 || d.doubtful } };
+        }
+        this.jobs.set(d.jobId, target);
+        await this.save(target);
+        if (!d.continues) batch.documents.push(d.jobId);
+        d.done = true;
+        await this.save(rec);
+        toExtract.push(target);
+      }
+    }
+    // Every page now belongs to a document (or was a blank back): the batch keeps no page.
+    rec.plan = undefined;
+    rec.pages = [];
+    rec.ocr = [];
+    rec.view = { ...rec.view, state: 'split', pages: [] };
+    await this.save(rec);
+    await this.deps.capture.discard(jobId);
+    await rm(this.workDir(jobId), { recursive: true, force: true });
+    this.progress(rec);
+    await this.extractAll(rec, toExtract);
+  }
+
+  /** Extracts the fields of a batch's documents one after the other, in stack order. */
+  private async extractAll(batch: JobRecord, docs: JobRecord[]): Promise<void> {
+    for (const doc of docs) {
+      await this.recognise(doc, doc.ocr.map((p) => Promise.resolve(p)));
+      this.progress(batch);
+    }
+  }
+
+  private async batchFailed(rec: JobRecord, err: unknown): Promise<void> {
+    const error = toErrorInfo(err);
+    this.deps.log.error({ jobId: rec.view.jobId, err: error }, 'batch could not be split');
+    rec.view = { ...rec.view, state: 'failed', error };
+    await this.save(rec);
+    this.progress(rec);
+    this.deps.bus.emit('job.failed', { jobId: rec.view.jobId, error });
+  }
+
+  private progress(rec: JobRecord): void {
+    const b = rec.view.batch;
+    if (!b) return;
+    const state = rec.view.state === 'scanning' || rec.view.state === 'split' || rec.view.state === 'failed' ? rec.view.state : 'extracting';
+    const extracted = b.documents.filter((id) => {
+      const s = this.jobs.get(id)?.view.state;
+      return s !== undefined && s !== 'extracting';
+    }).length;
+    this.deps.bus.emit('batch.progress', {
+      jobId: rec.view.jobId, state, pagesScanned: b.pagesScanned, found: b.found, documents: [...b.documents], extracted,
+    });
   }
 
   private requireIdle(): void {

@@ -8,9 +8,10 @@ import type { OcrLine, OcrPage } from '../ocr/ocr.js';
 // ("2", "- 2 -", "Trang 2") and no header. Blank backs are dropped. Pure: OCR pages in, page
 // indices out, so it is tested on OCR fixtures and re-run on the same pages after a restart.
 //
-// When a page shows neither (OCR missed the number, a page with no header), it starts a document
-// of its own, flagged: the reviewer can merge it with the previous one in one touch, whereas a
-// wrongly joined document could only be fixed by scanning it again.
+// A page showing neither continues the current document, less surely: tesseract reads the motto
+// and "Số:" of real first pages reliably but often drops a lone page number ("2" on its own line),
+// so "no header" is the common look of a page 2+. A page showing both is doubtful, starts a
+// document and is flagged: merging it back is one touch for the reviewer.
 
 export interface SplitDocument {
   /** Indices into the pages given, in order (blank pages never appear). */
@@ -98,9 +99,10 @@ function judge(e: PageEvidence): { starts: boolean; confidence: number } {
     return { starts: true, confidence: e.typeName ? 0.85 : 0.75 };
   }
   if (!header && e.pageNumber !== null) return { starts: false, confidence: e.motto >= 0.5 ? 0.7 : 0.95 };
-  // Both (a header and a number at the top) or neither: start, and let the reviewer look.
+  // Both a header and a number at the top: start, and let the reviewer look.
   if (header) return { starts: true, confidence: 0.5 };
-  return { starts: true, confidence: e.typeName ? 0.55 : 0.35 };
+  // Neither: most likely a page whose number OCR dropped; a type name alone is a weak header.
+  return e.typeName ? { starts: true, confidence: 0.5 } : { starts: false, confidence: 0.65 };
 }
 
 /**

@@ -95,10 +95,18 @@ describe('splitStack', () => {
     expect(split.documents[1]!.doubtful).toBe(false);
   });
 
-  it('gives a page that shows neither a header nor a page number its own flagged document', () => {
+  it('joins a page that shows neither a header nor a page number (OCR dropped the lone number), less surely', () => {
     const bare = buildPage(body);
     const split = splitStack([firstPage('1/BC-UBND'), bare, firstPage('2/TB-UBND', 'THÔNG BÁO')]);
-    expect(split.documents.map((d) => [d.pages, d.doubtful])).toEqual([[[0], false], [[1], true], [[2], false]]);
+    expect(split.documents.map((d) => [d.pages, d.doubtful])).toEqual([[[0, 1], false], [[2], false]]);
+    expect(split.documents[0]!.confidence).toBeLessThan(split.documents[1]!.confidence);
+  });
+
+  it('flags a page with a header and a page number at its top, and one with only a type name', () => {
+    const both = buildPage([{ centre: '- 2 -' }, ...motto, { left: 'Số: 7/BC-UBND' }, ...body]);
+    const typeOnly = buildPage([{ centre: 'QUYẾT ĐỊNH' }, ...body]);
+    const split = splitStack([firstPage('1/BC-UBND'), both, typeOnly]);
+    expect(split.documents.map((d) => [d.pages, d.doubtful])).toEqual([[[0], false], [[1], true], [[2], true]]);
   });
 
   it('flags a join whose page number does not follow on', () => {
