@@ -94,7 +94,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     let prev = t;
     for (const s of below.slice(typeIdx + 1)) {
       const gap = s.bbox.y0 - prev.bbox.y1;
-      if (gap > unit * 0.9 || isCaps(s.text) || !centred(s) && lines.length > 0) break;
+      if (gap > unit * (lines.length ? 0.9 : 1.3) || isCaps(s.text) || !centred(s) && lines.length > 0) break; // the type name is bold and taller: a little more room under it
       if (/^(Căn cứ|Kính gửi)/iu.test(s.text)) break;
       // the body's first line, maybe behind a speck read as a word ("dung Thực hiện …")
       if (lines.length && BODY_OPENER.test(s.text)) break;
