@@ -7,6 +7,7 @@ import { extractFields, type ExtractOptions } from './extract-fields.js';
 import type { ExtractionResult } from './fields.js';
 import { addStampLines, rereadSignature, stampRegion } from './reread.js';
 import { fold } from './vn-text.js';
+import { span } from '../ocr/profile.js';
 
 // One document end to end: its files (page images or PDFs) → OCR → targeted re-reads of stamps
 // and signature → fields. workDir receives rasterised and upright page images.
@@ -53,7 +54,7 @@ export function extractProgressive(engine: OcrEngine, images: string[], workDir:
     return { fields: full.then((f) => f.result), full };
   }
   const read = engine.recognizeRegion.bind(engine);
-  const started = Promise.all(images.map((img) => preparePage(img, workDir))).then((preps) => {
+  const started = Promise.all(images.map((img) => span('prepare', () => preparePage(img, workDir, { deferWrite: engine.readsPreparedGrey === true })))).then((preps) => {
     const kept = preps.map((p, i) => i).filter((i) => !preps[i]!.blank);
     const firstI = kept[0]; const lastI = kept[kept.length - 1];
     const plans = preps.map((p, i) => (p.blank ? [] : planBands(p, { header: i === firstI, signature: i === lastI })));
@@ -75,26 +76,26 @@ export function extractProgressive(engine: OcrEngine, images: string[], workDir:
     const bandPage = (i: number, lines: OcrLine[]): OcrPage => ({ ...skeleton(preps[i]!), lines, text: lines.map((l) => l.text).join('\n') });
     const stampEngine: OcrEngine = { recognize: (f, o) => engine.recognize(f, o), recognizeRegion: () => stampRead, close: async () => {} };
     const headerFinal = firstI === undefined ? null
-      : roleLines(firstI, 'header').then(async (lines) => (await addStampLines(stampEngine, bandPage(firstI, lines))).lines);
+      : roleLines(firstI, 'header').then(async (lines) => (await span('reread.stamp', () => addStampLines(stampEngine, bandPage(firstI, lines)))).lines);
     const signatureBand = lastI === undefined ? null : roleLines(lastI, 'signature');
     const signatureFinal = lastI === undefined ? null
-      : signatureBand!.then(async (lines) => (await rereadSignature(engine, bandPage(lastI, lines))).lines);
+      : signatureBand!.then(async (lines) => (await preps[lastI]!.written, await span('reread.signature', () => rereadSignature(engine, bandPage(lastI, lines)))).lines);
     /** Lines of page i: the field bands after their re-reads, the body bands when `withBody`. */
     const pageLines = async (i: number, withBody: boolean): Promise<OcrLine[][]> => Promise.all(plans[i]!.map((b, k) =>
       b.role === 'header' ? headerFinal! : b.role === 'signature' ? signatureFinal! : withBody ? bodyLines[i]![k]! : Promise.resolve([])));
     // bands top to bottom; inside a band, tesseract's reading order (by position after a re-read)
     const assemble = (i: number, bands: OcrLine[][]): OcrPage => buildPage(preps[i]!, bands.flat());
-    const full = Promise.all(preps.map(async (p, i) => (p.blank ? buildPage(p, []) : assemble(i, await pageLines(i, true)))))
+    const full = Promise.all(preps.map(async (p, i) => (await p.written, p.blank ? buildPage(p, []) : assemble(i, await pageLines(i, true)))))
       .then((pages) => ({ pages }));
     const fieldPages = Promise.all(kept.map(async (i) => assemble(i, await pageLines(i, false))));
     const fields = fieldPages.then(async (pages) => {
       // middle pages of a longer document are not read yet: they count as pages all the same
-      const r = { ...extractFields(pages, opts), pages: kept.length };
+      const r = { ...await span('extractFields', () => extractFields(pages, opts)), pages: kept.length };
       // the bands missed what the fields hang on (no "Số:"/date above, no "Nơi nhận" or "./."
       // below): wait for the whole pages rather than guess
       const sig = (await signatureBand ?? []).map((l) => l.text).join('\n');
       const complete = (r.numberNotation !== null || r.date !== null) && (/NOI NHAN/.test(fold(sig)) || /\.\/\./.test(sig));
-      return complete ? r : extractFields((await full).pages, opts);
+      return complete ? r : span('extractFields.fallbackWholePages', async () => extractFields((await full).pages, opts));
     });
     return {
       fields,

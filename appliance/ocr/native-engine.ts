@@ -6,7 +6,8 @@ import { SohoaError } from '../errors.js';
 import sharp from 'sharp';
 import type { BBox, OcrEngine, OcrLine, OcrPage, RegionOptions } from './ocr.js';
 import { Limiter } from './limiter.js';
-import { preparePage, MAX_PIXELS } from './prepare-page.js';
+import { span, record, now } from './profile.js';
+import { preparePage, preparedGrey, MAX_PIXELS, type Grey } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
 import { buildPage, clampRegion, offsetLines } from './ocr-page.js';
 
@@ -36,6 +37,7 @@ export function runTesseract(args: string[], tessdataDir: string, stdin?: Buffer
 export class NativeTesseractEngine implements OcrEngine {
   private readonly limiter: Limiter;
   private scratch: string | null = null;
+  readonly readsPreparedGrey = true;
 
   constructor(private readonly opts: NativeEngineOptions) {
     this.limiter = new Limiter(opts.processes);
@@ -46,7 +48,7 @@ export class NativeTesseractEngine implements OcrEngine {
     const prep = await preparePage(imagePath, workDir);
     if (prep.blank) return buildPage(prep, []);
     const tsv = await this.limiter.run(() =>
-      runTesseract([prep.imagePath, 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', '3', '--dpi', String(prep.dpi), 'tsv'], this.opts.tessdataDir),
+      span('tesseract.run', () => runTesseract([prep.imagePath, 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', '3', '--dpi', String(prep.dpi), 'tsv'], this.opts.tessdataDir), 'whole page'),
     ).catch((err: unknown) => {
       throw new SohoaError('ocr.engine', 'Bộ nhận dạng chữ gặp lỗi. Hãy thử quét lại trang này.', `${imagePath}: ${(err as Error).message}`, { cause: err });
     });
@@ -57,15 +59,18 @@ export class NativeTesseractEngine implements OcrEngine {
     const r = clampRegion(page, region);
     if (!r) return [];
     const psm = o.layout === 'page' ? '3' : '11';
-    const img = await this.grey(page.imagePath);
+    const img = await span('engine.greyDecode', () => this.grey(page.imagePath));
+    const queued = now();
     const tsv = await this.limiter.run(() => {
+      const started = now();
+      record('tesseract.wait', queued, started, `psm ${psm} h ${r.y1 - r.y0}`);
       // the crop goes to tesseract's stdin as an uncompressed PGM, cut from the page decoded once:
       // no PNG to encode or decode again, no temp file
       const w = r.x1 - r.x0; const h = r.y1 - r.y0;
       const pgm = Buffer.allocUnsafe(w * h + 32);
       const head = pgm.write(`P5\n${w} ${h}\n255\n`, 'latin1');
       for (let y = 0; y < h; y++) img.data.copy(pgm, head + y * w, (r.y0 + y) * img.width + r.x0, (r.y0 + y) * img.width + r.x1);
-      return runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm.subarray(0, head + w * h));
+      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm.subarray(0, head + w * h)), `psm ${psm} ${w}x${h} p${o.priority ?? 0}`);
     }, o.priority ?? 0);
     return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
   }
@@ -73,7 +78,9 @@ export class NativeTesseractEngine implements OcrEngine {
   /** The last few page images decoded to grey, shared by the bands and re-reads of a page. */
   private readonly decoded = new Map<string, Promise<{ data: Buffer; width: number; height: number }>>();
 
-  private grey(path: string): Promise<{ data: Buffer; width: number; height: number }> {
+  private grey(path: string): Promise<Grey> {
+    const prepared = preparedGrey(path); // decoded (turned, despeckled) by preparePage already
+    if (prepared) return prepared;
     let d = this.decoded.get(path);
     if (!d) {
       d = sharp(path, { limitInputPixels: MAX_PIXELS }).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true })

@@ -51,5 +51,10 @@ export interface OcrEngine {
    * signature block the seal drew over). Coordinates in and out: pixels of `page.imagePath`.
    */
   recognizeRegion?(page: OcrPage, region: BBox, opts?: RegionOptions): Promise<OcrLine[]>;
+  /**
+   * True when recognizeRegion cuts its regions from the grey raster preparePage kept for the page
+   * (prepare-page.ts `preparedGrey`), so the upright image file need not exist yet.
+   */
+  readonly readsPreparedGrey?: boolean;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { join, basename, extname } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { analysePage, speckleOf, type PageAnalysis } from './page-analysis.js';
+import { span } from './profile.js';
 
 // Turns one page image on disk into what the recogniser needs: the upright image (written to
 // workDir only when it had to be rotated), its size and resolution, and whether it is blank.
@@ -12,6 +13,9 @@ export const MAX_PIXELS = 100_000_000;
 /** Isolated-ink fraction above which the page is median-filtered before OCR (measured: docs/accuracy.md). */
 export const SPECKLE_THRESHOLD = 0.008;
 
+/** An 8-bit grey raster, one byte per pixel, row by row. */
+export interface Grey { data: Buffer; width: number; height: number }
+
 export interface PreparedPage extends PageAnalysis {
   /** Upright image the recogniser reads and the coordinates refer to. */
   imagePath: string;
@@ -19,6 +23,24 @@ export interface PreparedPage extends PageAnalysis {
   width: number;
   height: number;
   dpi: number;
+  /**
+   * Resolves once `imagePath` exists on disk (at once unless `deferWrite` was asked): the
+   * upright colour image the re-reads and the PDF use. Recognition needs only the grey raster.
+   */
+  written: Promise<void>;
+}
+
+/**
+ * The upright (and, when the page needed it, despeckled) grey rasters of the last few prepared
+ * pages, by image path: the engine cuts its bands from these instead of decoding the image again.
+ */
+const greyCache = new Map<string, Promise<Grey>>();
+export function preparedGrey(imagePath: string): Promise<Grey> | undefined { return greyCache.get(imagePath); }
+function rememberGrey(imagePath: string, g: Promise<Grey>): void {
+  greyCache.delete(imagePath); // the newest preparation of a path wins (work folders reuse names)
+  greyCache.set(imagePath, g);
+  g.catch(() => { if (greyCache.get(imagePath) === g) greyCache.delete(imagePath); });
+  while (greyCache.size > 4) greyCache.delete(greyCache.keys().next().value!);
 }
 
 export function inputError(file: string, why: string, cause?: unknown): SohoaError {
@@ -26,10 +48,25 @@ export function inputError(file: string, why: string, cause?: unknown): SohoaErr
     `unreadable page image ${file}: ${(cause as Error)?.message ?? why}`, { cause });
 }
 
-export async function preparePage(imagePath: string, workDir: string): Promise<PreparedPage> {
+const rawGrey = async (img: sharp.Sharp): Promise<Grey> => {
+  const { data, info } = await img.greyscale().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`${info.channels} channels after greyscale`);
+  return { data, width: info.width, height: info.height };
+};
+const fromGrey = (g: Grey): sharp.Sharp => sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } });
+
+/**
+ * The page decoded once, to grey (colour matters only for the PDF image and the re-reads' red-seal
+ * cue, which read the colour image from disk): orientation and blank detection on a small copy,
+ * the speckle measure on a half-size one, then the upright grey raster (median-filtered only when
+ * the speckle measure asks for it) kept for the engine. The upright colour image is written only
+ * when the page had to be turned or despeckled; with `deferWrite` that write runs alongside the
+ * recognition and `written` tells when it is done.
+ */
+export async function preparePage(imagePath: string, workDir: string, o: { deferWrite?: boolean } = {}): Promise<PreparedPage> {
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(imagePath, { limitInputPixels: MAX_PIXELS }).metadata();
+    meta = await span('prepare.metadata', () => sharp(imagePath, { limitInputPixels: MAX_PIXELS }).metadata());
   } catch (err) {
     throw inputError(imagePath, 'tệp hỏng hoặc không phải ảnh', err);
   }
@@ -40,37 +77,51 @@ export async function preparePage(imagePath: string, workDir: string): Promise<P
   const shortSide = Math.min(w, h);
   const dpi = meta.density && meta.density > 100 ? Math.round(meta.density) : Math.round(shortSide / 8.27);
 
-  // a ~1200 px raster for orientation and blank detection, and a half-size nearest-neighbour one
-  // on which single-pixel specks survive to be counted
-  let half: { data: Buffer; info: sharp.OutputInfo };
-  let small: { data: Buffer; info: sharp.OutputInfo };
+  // one decode; from it a ~1200 px raster for orientation and blank detection, and a half-size
+  // nearest-neighbour one on which single-pixel specks survive to be counted
+  let full: Grey; let half: Grey; let small: Grey;
   try {
-    half = await sharp(imagePath, { limitInputPixels: MAX_PIXELS }).greyscale()
-      .resize({ width: Math.max(1, Math.round(w / 2)), kernel: 'nearest' }).raw().toBuffer({ resolveWithObject: true });
-    small = await sharp(imagePath, { limitInputPixels: MAX_PIXELS }).greyscale()
-      .resize({ width: w >= h ? 1200 : undefined, height: h > w ? 1200 : undefined, fit: 'inside', kernel: 'linear' })
-      .raw().toBuffer({ resolveWithObject: true });
+    full = await span('prepare.decode', () => rawGrey(sharp(imagePath, { limitInputPixels: MAX_PIXELS }).removeAlpha()));
+    [half, small] = await span('prepare.downscale', () => Promise.all([
+      rawGrey(fromGrey(full).resize({ width: Math.max(1, Math.round(w / 2)), kernel: 'nearest' })),
+      rawGrey(fromGrey(full).resize({ width: w >= h ? 1200 : undefined, height: h > w ? 1200 : undefined, fit: 'inside', kernel: 'linear' })),
+    ]));
   } catch (err) {
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
-  const analysis = analysePage({ data: small.data, width: small.info.width, height: small.info.height });
-  const speckle = speckleOf({ data: half.data, width: half.info.width, height: half.info.height });
+  const analysis = await span('prepare.analysis', () => analysePage(small));
+  const speckle = await span('prepare.speckle', () => speckleOf(half));
   analysis.speckle = speckle;
   const despeckle = speckle > SPECKLE_THRESHOLD;
+  const [uw, uh] = analysis.rotation % 180 ? [h, w] : [w, h];
+
+  // the grey raster the engine reads: turned upright, despeckled in grey when needed (dust specks
+  // read as accents and dots otherwise)
+  const upright = (): Promise<Grey> => {
+    if (analysis.rotation === 0 && !despeckle) return Promise.resolve(full);
+    let img = fromGrey(full).rotate(analysis.rotation);
+    if (despeckle) img = img.median(3);
+    return span('prepare.uprightGrey', () => rawGrey(img), `rot ${analysis.rotation}${despeckle ? ' +median' : ''}`);
+  };
 
   const ext = extname(imagePath).toLowerCase();
   const tesseractReadable = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].includes(ext);
   if (analysis.rotation === 0 && tesseractReadable && !despeckle) {
-    return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi };
+    rememberGrey(imagePath, upright());
+    return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
   }
   const out = join(workDir, `${basename(imagePath, ext)}-upright.png`);
-  try {
-    let img = sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation);
-    if (despeckle) img = img.median(3); // dust specks read as accents and dots otherwise
+  const grey = upright();
+  rememberGrey(out, grey);
+  // the colour image on disk (re-reads, PDF): from the source for a colour page, else the grey
+  // raster already made; written beside the recognition when the caller can wait for it later
+  const colour = (meta.channels ?? 1) >= 3;
+  const write = span('prepare.uprightWrite', async () => {
+    let img = colour ? sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation) : fromGrey(await grey);
+    if (colour && despeckle) img = img.median(3);
     await img.withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toFile(out);
-  } catch (err) {
-    throw inputError(imagePath, 'không xoay được ảnh', err);
-  }
-  const [uw, uh] = analysis.rotation % 180 ? [h, w] : [w, h];
-  return { ...analysis, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi };
+  }, colour ? 'colour' : 'grey').catch((err: unknown) => { throw inputError(imagePath, 'không xoay được ảnh', err); });
+  if (!o.deferWrite) await write;
+  else write.catch(() => {}); // surfaced through `written`
+  return { ...analysis, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi, written: write };
 }
