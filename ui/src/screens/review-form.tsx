@@ -13,6 +13,16 @@ export function isDoubtful(result: ExtractionResult, key: FieldKey): boolean {
   return (result.flagged ?? []).includes(key) || (result.confidence?.[key] ?? 1) < DOUBT;
 }
 
+/** The form's starting values: what the extractor read. */
+export function fieldsOf(r: ExtractionResult): DocumentFields {
+  return {
+    issuerParent: r.issuerParent, issuer: r.issuer, numberNotation: r.numberNotation, number: r.number,
+    place: r.place, date: r.date, type: r.type, summary: r.summary, authority: r.authority,
+    signerTitle: r.signerTitle, signer: r.signer, recipients: [...r.recipients],
+    confidentiality: r.confidentiality, urgency: r.urgency, pages: r.pages,
+  };
+}
+
 export function anyDoubtful(result: ExtractionResult): boolean {
   return (result.flagged ?? []).length > 0 || Object.values(result.confidence ?? {}).some((c) => c < DOUBT);
 }

@@ -2,18 +2,27 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
-import type { DocumentFields, DocumentView, ErrorInfo, ExtractionResult, JobView, PageView } from '../types.js';
+import type { DocumentFields, DocumentView, ErrorInfo, JobView, PageView } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { StateBadge } from '../components/state-badge.js';
-import { ReviewForm, anyDoubtful, isDateValid } from './review-form.js';
+import { ReviewForm, anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
+import { BatchScreen } from './batch.js';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields → Đăng ký. One job at a
 // time on screen: the clerk finishes (registers or discards) before the next scan. What is shown
 // comes from the API; events only say when to look again. A scan cut short by the paper (jam,
 // empty tray, open cover) keeps its pages: the screen says what happened after which page and
-// offers "Quét tiếp", which scans the rest into the same job.
+// offers "Quét tiếp", which scans the rest into the same job. "Quét cả tập" hands the screen to
+// the batch view (batch.tsx) until the stack's documents are all reviewed.
 
 const ACTIVE: JobView['state'][] = ['scanning', 'extracting', 'review', 'failed'];
+
+/** The batch the desk is busy with (scanning, or documents of it still to review), if any. */
+function activeBatch(jobs: JobView[]): string | null {
+  const open = new Set(jobs.filter((j) => j.split && ACTIVE.includes(j.state)).map((j) => j.split!.batchId));
+  const b = jobs.find((j) => j.batch && (j.state === 'scanning' || j.state === 'extracting' || open.has(j.jobId)));
+  return b?.jobId ?? null;
+}
 
 /** A paper problem that ended a scan with pages kept: shown in its own panel, not as a passing banner. */
 const isPaperStop = (e: ErrorInfo | null, pagesKept: number) => !!e && pagesKept > 0 && e.code.startsWith('scanner.');
@@ -27,10 +36,13 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const [busy, setBusy] = useState(false);
   const [discardArmed, setDiscardArmed] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [batchId, setBatchId] = useState<string | null>(null);
 
   // A job's error (jam with pages kept, OCR failure…) is shown once, not again after each refresh.
   const errorShownFor = useRef<string | null>(null);
   const show = useCallback((j: JobView) => {
+    // A batch and its documents belong to the batch view.
+    if (j.batch || j.split) return;
     setJob(j);
     if (j.state === 'review' && j.result) setFields((f) => f ?? fieldsOf(j.result!));
     if (j.error && !isPaperStop(j.error, j.pages.length) && errorShownFor.current !== j.jobId) {
@@ -52,7 +64,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const resume = useCallback(async () => {
     try {
       const jobs = await api.get<JobView[]>('/api/jobs');
-      const active = jobs.find((j) => ACTIVE.includes(j.state));
+      const b = activeBatch(jobs);
+      if (b) setBatchId(b);
+      const active = jobs.find((j) => ACTIVE.includes(j.state) && !j.batch && !j.split);
       if (active) show(active);
       else setJob((j) => (j && ACTIVE.includes(j.state) ? null : j));
     } catch (err) {
@@ -65,6 +79,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   useEvents((e) => {
     if (!('jobId' in e.data)) return;
     const { jobId } = e.data;
+    // A batch started elsewhere (another screen): show it when this screen is idle.
+    if (e.event === 'batch.progress' && !batchId && !job) setBatchId(jobId);
+    if (batchId) return;
     if (e.event === 'scan.started' && (starting || !job)) {
       void refresh(jobId);
       return;
@@ -157,6 +174,23 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     }
   };
 
+  const startBatch = async () => {
+    if (!user) return onNeedUser();
+    setError(null);
+    setStarting(true);
+    try {
+      const b = await api.post<JobView>('/api/batch', {});
+      setOutcome(null);
+      setJob(null);
+      setFields(null);
+      setBatchId(b.jobId);
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setStarting(false);
+    }
+  };
+
   const confirmSecret = async () => {
     if (!outcome) return;
     setBusy(true);
@@ -193,10 +227,15 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     <button class={`btn ${paperStop ? 'btn-primary' : ''} btn-continue`} data-testid="continue" disabled={busy} onClick={continueScan}>{S.scan.continue}</button>
   );
 
+  if (batchId) {
+    return <BatchScreen key={batchId} batchId={batchId} user={user} onNeedUser={onNeedUser} onBatch={setBatchId} onDone={() => setBatchId(null)} />;
+  }
+
   return (
     <div class="scan-screen">
       <aside class="scan-side">
         <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
+        <button class="btn btn-batch" data-testid="batch" disabled={!canScan || busy} onClick={startBatch}>{S.batch.start}</button>
         <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
         {job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
         <div class="thumbs" data-testid="thumbs">
@@ -244,7 +283,10 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
             </div>
           </>
         ) : (
-          <p class="lead placeholder">{working ? progressText(starting, job, null) : S.scan.startHint}</p>
+          <div class="placeholder">
+            <p class="lead">{working ? progressText(starting, job, null) : S.scan.startHint}</p>
+            {!working && <p class="hint">{S.batch.startHint}</p>}
+          </div>
         )}
       </div>
     </div>
@@ -287,13 +329,4 @@ function progressText(starting: boolean, job: JobView | null, outcome: DocumentV
     case 'failed': return S.scan.failed;
     default: return '';
   }
-}
-
-function fieldsOf(r: ExtractionResult): DocumentFields {
-  return {
-    issuerParent: r.issuerParent, issuer: r.issuer, numberNotation: r.numberNotation, number: r.number,
-    place: r.place, date: r.date, type: r.type, summary: r.summary, authority: r.authority,
-    signerTitle: r.signerTitle, signer: r.signer, recipients: [...r.recipients],
-    confidentiality: r.confidentiality, urgency: r.urgency, pages: r.pages,
-  };
 }

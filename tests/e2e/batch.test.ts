@@ -1,0 +1,154 @@
+// End to end: "Quét cả tập" on the touchscreen of the REAL appliance (eSCL simulator through
+// sane-airscan, tesseract, extraction, register, SoftHSM development token, embedded receiver),
+// driven by headless Chromium at 1280×800 and 1024×600. Screenshots go to
+// os.tmpdir()/sohoa-e2e-batch-*.png for a person to look at.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startAppliance } from '../../appliance/app.js';
+import { defaultsFor, type Config } from '../../appliance/config/config.js';
+import { projectPath } from '../../appliance/config/paths.js';
+import { silentLogger } from '../../appliance/log.js';
+
+const shot = (name: string) => join(tmpdir(), `sohoa-e2e-batch-${name}.png`);
+const PAGES = projectPath('provisioning', 'demo-pages');
+const STACK = [
+  ...[1, 2, 3, 4, 5, 6].map((n) => join(PAGES, 'doc-029', `page-${n}.png`)),
+  join(PAGES, 'doc-004', 'page-1.png'),
+  join(PAGES, 'doc-012', 'page-1.jpg'),
+];
+
+let dir: string;
+let appliance: { url: string; scannerSimulatorUrl?: string; stop(): Promise<void> } | undefined;
+let browser: BrowserContext | undefined;
+let page: Page;
+
+const sim = (path: string, body: unknown) => fetch(`${appliance!.scannerSimulatorUrl}/control/${path}`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+
+beforeAll(async () => {
+  if (!existsSync(projectPath('dist', 'ui', 'index.html'))) {
+    throw new Error('the UI is not built: run "npm run build" first (npm test does it in pretest)');
+  }
+  dir = await mkdtemp(join(tmpdir(), 'sohoa-e2e-batch-'));
+  const base = defaultsFor(dir);
+  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name]);
+  const config: Config = {
+    ...base,
+    http: { host: '127.0.0.1', port: 0 },
+    scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, port: 0 } },
+    central: { ...base.central, url: 'http://127.0.0.1:0' },
+    ocr: { ...base.ocr, workers: 1 },
+    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
+  };
+  appliance = await startAppliance(config, { log: silentLogger() });
+  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await appliance?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('Quét cả tập on the touchscreen', () => {
+  it('counts pages and documents while the stack scans, then lists the documents to review', async () => {
+    await page.goto(appliance!.url);
+    await page.fill('input[name=new-user]', 'Phạm Văn Minh');
+    await page.getByRole('button', { name: 'Thêm' }).click();
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Phạm Văn Minh');
+
+    expect((await sim('feeder', { files: STACK })).status).toBe(200);
+    const batchButton = page.getByTestId('batch');
+    await page.screenshot({ path: shot('0-start-1280x800') });
+    expect(await batchButton.textContent()).toBe('Quét cả tập');
+    expect((await batchButton.boundingBox())!.height).toBeGreaterThanOrEqual(56);
+    // Record every progress line the user sees: counts, never a silent spinner.
+    await batchButton.click();
+    await expect.poll(() => page.getByTestId('batch-progress').isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { __progress: string[] }).__progress = []);
+      const el = document.querySelector('[data-testid=batch-progress]')!;
+      const note = () => { const t = el.textContent ?? ''; if (t && seen.at(-1) !== t) seen.push(t); };
+      note();
+      new MutationObserver(note).observe(el, { childList: true, subtree: true, characterData: true });
+    });
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), { timeout: 60_000 }).toMatch(/^Đã quét [1-9]\d* trang — tìm thấy \d+ văn bản$/);
+    await page.screenshot({ path: shot('1-scanning-1280x800') });
+
+    const items = page.locator('[data-testid=batch-list] .batch-item');
+    await expect.poll(() => page.getByTestId('batch-progress').textContent(), { timeout: 300_000 }).toBe('3 văn bản chờ kiểm tra');
+    expect(await items.count()).toBe(3);
+    expect(await items.locator('.batch-notation').allTextContents()).toEqual(['111/BC-UBND', '658/CCATVSTP', '130/TB-STP']);
+    expect(await items.locator('.batch-meta').first().textContent()).toMatch(/^3 trang/);
+    const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+    // Pages counted one by one up to the whole stack, then the documents' fields read one by one.
+    const counted = progress.map((t) => /^Đã quét (\d+) trang — tìm thấy (\d+) văn bản$/.exec(t)).filter((m) => m).map((m) => Number(m![1]));
+    expect(counted.length, progress.join(' | ')).toBeGreaterThan(2);
+    expect(counted.at(-1), progress.join(' | ')).toBe(8);
+    expect(progress, progress.join(' | ')).toContain('Đang đọc thông tin: 2/3 văn bản');
+    // The first document is open for review, its three pages shown above the form.
+    await expect.poll(() => page.locator('input[name=numberNotation]').inputValue(), { timeout: 20_000 }).toBe('111/BC-UBND');
+    expect(await page.locator('.strip-page').count()).toBe(3);
+    expect(await page.getByTestId('merge').count()).toBe(0);
+    await page.screenshot({ path: shot('2-list-1280x800') });
+  }, 400_000);
+
+  it('registers one, merges and discards at 1024×600; each time the next document is selected', async () => {
+    await page.setViewportSize({ width: 1024, height: 600 });
+    const items = page.locator('[data-testid=batch-list] .batch-item');
+    await page.screenshot({ path: shot('3-review-1024x600') });
+    for (const id of ['register']) {
+      const box = await page.getByTestId(id).boundingBox();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(600);
+      expect(box!.height).toBeGreaterThanOrEqual(56);
+    }
+
+    await page.getByTestId('register').click();
+    await expect.poll(() => page.getByTestId('batch-registered').textContent(), { timeout: 60_000 }).toMatch(/^Đã đăng ký 111\/BC-UBND — số đến 1\.$/);
+    await expect.poll(() => items.count()).toBe(2);
+    await expect.poll(() => page.locator('input[name=numberNotation]').inputValue()).toBe('658/CCATVSTP');
+    expect(await page.locator('.batch-item-on .batch-notation').textContent()).toBe('658/CCATVSTP');
+    await page.screenshot({ path: shot('4-next-1024x600') });
+
+    // The notice was wrongly split off (say the clerk decides): merged onto the công văn.
+    await items.nth(1).click();
+    await expect.poll(() => page.locator('input[name=numberNotation]').inputValue()).toBe('130/TB-STP');
+    const merge = page.getByTestId('merge');
+    expect(await merge.textContent()).toBe('Gộp với văn bản trước');
+    const box = await merge.boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(56);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(600);
+    await page.screenshot({ path: shot('5-merge-1024x600') });
+    await merge.click();
+    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => items.first().locator('.batch-meta').textContent(), { timeout: 120_000 }).toMatch(/^2 trang/);
+    await expect.poll(() => page.locator('.strip-page').count(), { timeout: 120_000 }).toBe(2);
+
+    // Discard takes two touches; then the list is empty and the way on is offered.
+    await page.getByRole('button', { name: 'Huỷ bản quét' }).click();
+    await page.getByRole('button', { name: 'Chạm lần nữa để huỷ' }).click();
+    await expect.poll(() => items.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('batch-progress').textContent()).toBe('Đã xong cả tập.');
+    expect(await page.getByTestId('batch-registered').count()).toBe(0);
+    expect(await page.getByTestId('batch-again').isVisible()).toBe(true);
+    await page.screenshot({ path: shot('6-done-1024x600') });
+    await page.getByRole('button', { name: 'Quét từng văn bản' }).click();
+    await expect.poll(() => page.getByTestId('scan').isEnabled()).toBe(true);
+  }, 400_000);
+});

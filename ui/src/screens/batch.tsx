@@ -1,0 +1,260 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, errorInfo } from '../api.js';
+import { useEvents, useReconnect } from '../events.js';
+import { S } from '../strings.js';
+import type { DocumentFields, DocumentView, ErrorInfo, ExtractionResult, JobView } from '../types.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { ReviewForm, anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
+
+// "Quét cả tập": the walk-up user drops a stack and walks away; the screen counts pages and
+// documents as they come, then lists the documents found (số/ký hiệu, trích yếu, pages, what to
+// check). Tapping one opens the usual review form; Đăng ký moves on to the next one. A document
+// the splitter doubts says "Kiểm tra chỗ tách" and can be merged with the previous one. All of it
+// is read from the API (GET /api/jobs); events only say when to look again.
+
+const OPEN: JobView['state'][] = ['extracting', 'review', 'failed'];
+const isPaperStop = (e: ErrorInfo | null) => !!e && e.code.startsWith('scanner.');
+
+interface Props {
+  batchId: string;
+  user: string | null;
+  onNeedUser: () => void;
+  /** Back to one-document scanning. */
+  onDone: () => void;
+  /** A new batch was started from this screen. */
+  onBatch: (batchId: string) => void;
+}
+
+export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Props) {
+  const [batch, setBatch] = useState<JobView | null>(null);
+  const [docs, setDocs] = useState<JobView[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [fields, setFields] = useState<DocumentFields | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [discardArmed, setDiscardArmed] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [done, setDone] = useState<DocumentView | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      const all = await api.get<JobView[]>('/api/jobs');
+      const b = all.find((j) => j.jobId === batchId) ?? null;
+      setBatch(b);
+      const byId = new Map(all.map((j) => [j.jobId, j]));
+      const order = b?.batch?.documents ?? [];
+      setDocs(order.map((id) => byId.get(id)).filter((j): j is JobView => !!j && OPEN.includes(j.state)));
+    } catch (err) {
+      setError(errorInfo(err));
+    }
+  }, [batchId]);
+  useEffect(() => void reload(), [reload]);
+  useReconnect(reload);
+
+  useEvents((e) => {
+    if (e.event === 'batch.progress' && e.data.jobId === batchId) {
+      // Counts at once; the list itself is reloaded from the API.
+      const { pagesScanned, found, documents } = e.data;
+      setBatch((b) => (b?.batch ? { ...b, batch: { pagesScanned, found, documents } } : b));
+      void reload();
+    } else if ((e.event === 'job.extracted' || e.event === 'job.failed') && (e.data.jobId === batchId || docs.some((d) => d.jobId === e.data.jobId))) {
+      void reload();
+    } else if (e.event === 'scan.failed' && e.data.jobId === batchId) {
+      void reload();
+    }
+  });
+
+  // Keep a document selected while there is one to review: the next one after each registration.
+  const current = docs.find((d) => d.jobId === selected) ?? null;
+  useEffect(() => {
+    if (current || busy) return;
+    const next = docs.find((d) => d.state === 'review') ?? docs.find((d) => d.state === 'failed');
+    if (next) select(next);
+  }, [docs, current, busy]);
+
+  // The form is filled once per document, and again when its fields were re-read (after a merge).
+  const filledFrom = useRef<ExtractionResult | null>(null);
+  useEffect(() => {
+    if (current?.state === 'review' && current.result && filledFrom.current !== current.result) {
+      filledFrom.current = current.result;
+      setFields(fieldsOf(current.result));
+    }
+  }, [current]);
+
+  function select(d: JobView) {
+    setSelected(d.jobId);
+    setDiscardArmed(false);
+    filledFrom.current = null;
+    setFields(d.result ? fieldsOf(d.result) : null);
+    if (d.result) filledFrom.current = d.result;
+  }
+
+  const command = async (fn: () => Promise<void>) => {
+    if (!user) return onNeedUser();
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const register = () => command(async () => {
+    if (!current || !fields) return;
+    if (!isDateValid(fields.date)) {
+      setError({ code: 'request.invalid', message: S.review.dateInvalid });
+      return;
+    }
+    setDone(await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(current.jobId)}/register`, fields));
+    setSelected(null);
+    await reload();
+  });
+
+  const discard = () => {
+    if (!discardArmed) {
+      // Two touches: a stray touch must not throw away a scanned document.
+      setDiscardArmed(true);
+      setTimeout(() => setDiscardArmed(false), 4000);
+      return;
+    }
+    setDiscardArmed(false);
+    void command(async () => {
+      if (!current) return;
+      await api.post(`/api/jobs/${encodeURIComponent(current.jobId)}/discard`);
+      setDone(null);
+      setSelected(null);
+      await reload();
+    });
+  };
+
+  const merge = () => command(async () => {
+    if (!current) return;
+    const into = await api.post<JobView>(`/api/jobs/${encodeURIComponent(current.jobId)}/merge`);
+    setDone(null);
+    setSelected(into.jobId);
+    await reload();
+  });
+
+  const confirmSecret = () => command(async () => {
+    if (!done) return;
+    setDone(await api.post<DocumentView>(`/api/documents/${encodeURIComponent(done.docId)}/confirm-secret`));
+  });
+
+  const startBatch = () => command(async () => {
+    setDone(null);
+    onBatch((await api.post<JobView>('/api/batch', {})).jobId);
+  });
+
+  const continueBatch = () => command(async () => {
+    setBatch(await api.post<JobView>(`/api/jobs/${encodeURIComponent(batchId)}/continue`, {}));
+  });
+
+  const info = batch?.batch ?? { pagesScanned: 0, found: 0, documents: [] };
+  const working = !batch || batch.state === 'scanning' || batch.state === 'extracting';
+  const reading = docs.filter((d) => d.state === 'extracting').length;
+  const waiting = docs.filter((d) => d.state !== 'extracting').length;
+  const stop = batch?.state === 'split' && isPaperStop(batch.error) ? batch.error : null;
+  const secretPending = done?.state === 'held-secret';
+  const status = !batch || (batch.state === 'scanning' && info.pagesScanned === 0) ? S.batch.starting
+    : batch.state === 'scanning' ? S.batch.progress(info.pagesScanned, info.found)
+    : working || reading ? S.batch.reading(info.documents.length - reading, info.found)
+    : waiting ? S.batch.waiting(waiting)
+    : info.documents.length ? S.batch.allDone : S.batch.noneFound;
+  const first = docs[0]?.jobId;
+
+  return (
+    <div class="scan-screen batch-screen">
+      <aside class="scan-side">
+        <p class="progress batch-progress" role="status" data-testid="batch-progress">{status}</p>
+        <ul class="batch-list" data-testid="batch-list">
+          {docs.map((d) => (
+            <li key={d.jobId}>
+              <button class={`batch-item ${d.jobId === selected ? 'batch-item-on' : ''}`} data-job={d.jobId}
+                disabled={busy || d.state === 'extracting' || secretPending} onClick={() => { setDone(null); select(d); }}>
+                <strong class="batch-notation">{d.state === 'extracting' ? S.batch.reading1 : d.result?.numberNotation ?? S.batch.noNotation}</strong>
+                {d.result?.summary && <span class="batch-summary">{d.result.summary}</span>}
+                <span class="batch-meta">
+                  {S.batch.pages(d.pages.filter((p) => !p.blank).length)}
+                  {d.split?.doubtful && <em class="batch-flag" data-flag="split">⚠ {S.batch.splitDoubt}</em>}
+                  {d.result && anyDoubtful(d.result) && <em class="batch-flag" data-flag="fields">⚠ {S.batch.fieldDoubt}</em>}
+                  {d.state === 'failed' && <em class="batch-flag" data-flag="failed">⚠ {S.batch.failed}</em>}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {!working && docs.length === 0 && !secretPending && (
+          <div class="batch-end">
+            <button class="btn btn-primary" data-testid="batch-again" disabled={busy} onClick={startBatch}>{S.batch.start}</button>
+            <button class="btn" disabled={busy} onClick={onDone}>{S.batch.single}</button>
+          </div>
+        )}
+      </aside>
+
+      <div class="scan-main">
+        <ErrorBanner error={error} onDismiss={() => setError(null)} />
+        {stop && (
+          <div class="banner banner-warn banner-stop" role="alert" data-testid="scan-stopped" data-code={stop.code}>
+            <span class="banner-text"><strong>{S.scan.interrupted(stop, info.pagesScanned)}</strong> {S.scan.pagesSafe}</span>
+            <button class="btn btn-primary btn-continue" data-testid="continue" disabled={busy} onClick={continueBatch}>{S.scan.continue}</button>
+          </div>
+        )}
+        {done && (
+          secretPending ? (
+            <div class="outcome outcome-secret" data-testid="secret">
+              <h1>{S.outcome.secretTitle}</h1>
+              <p class="lead">{done.message ?? S.outcome.secretBody}</p>
+              <button class="btn btn-primary btn-wide" disabled={busy} onClick={confirmSecret}>{S.outcome.secretConfirm}</button>
+            </div>
+          ) : (
+            <p class="banner banner-ok" role="status" data-testid="batch-registered">{S.batch.registered(done.arrivalNumber, done.fields.numberNotation)}</p>
+          )
+        )}
+        {secretPending ? null : current?.state === 'review' && current.result && fields ? (
+          <>
+            <div class="review-scroll">
+              <div class="review-head">
+                <h1>{S.review.title}</h1>
+                {anyDoubtful(current.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
+              </div>
+              {current.split?.doubtful && <p class="banner banner-warn" data-testid="split-hint">{S.batch.splitHint}</p>}
+              <div class="page-strip">
+                {current.pages.filter((p) => !p.blank).map((p) => (
+                  <figure class="strip-page" key={p.page}>
+                    <img src={p.imageUrl} alt={S.scan.page(p.page)} loading="lazy" />
+                  </figure>
+                ))}
+              </div>
+              {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
+              <ReviewForm result={current.result} fields={fields} onChange={setFields} disabled={busy} />
+            </div>
+            <div class="actions">
+              <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
+              {current.jobId !== first && (
+                <button class="btn btn-merge" data-testid="merge" disabled={busy} onClick={merge}>{S.batch.merge}</button>
+              )}
+              <button class="btn btn-primary btn-register" data-testid="register" disabled={busy} onClick={register}>
+                {busy ? S.review.registering : S.review.register}
+              </button>
+            </div>
+          </>
+        ) : current?.state === 'failed' ? (
+          <>
+            <p class="lead placeholder">{S.batch.failed}</p>
+            <div class="actions">
+              <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
+              {current.jobId !== first && <button class="btn btn-merge" data-testid="merge" disabled={busy} onClick={merge}>{S.batch.merge}</button>}
+            </div>
+          </>
+        ) : (
+          <div class="placeholder batch-wait" data-testid="batch-wait">
+            <p class="batch-big">{status}</p>
+            {(working || docs.length > 0) && <p class="lead">{working ? S.batch.walkAway : S.batch.choose}</p>}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
