@@ -106,19 +106,23 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
 
   const ext = extname(imagePath).toLowerCase();
   const tesseractReadable = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].includes(ext);
-  if (analysis.rotation === 0 && tesseractReadable && !despeckle) {
+  // a page that needs no turning keeps its own file: despeckling is for the recogniser (the
+  // grey raster); the re-reads' ink-only cut and the PDF take the scan as it is
+  if (analysis.rotation === 0 && tesseractReadable && (!despeckle || o.deferWrite)) {
     rememberGrey(imagePath, upright());
     return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
   }
   const out = join(workDir, `${basename(imagePath, ext)}-upright.png`);
   const grey = upright();
   rememberGrey(out, grey);
-  // the colour image on disk (re-reads, PDF): from the source for a colour page, else the grey
-  // raster already made; written beside the recognition when the caller can wait for it later
+  // the image on disk (re-reads, PDF): turned from the colour source for a colour page, else the
+  // grey raster already made; written beside the recognition when the caller can wait for it
   const colour = (meta.channels ?? 1) >= 3;
+  // (a colour page turned only when the recogniser reads the grey raster: the median filter is
+  // for the recogniser; without deferWrite the recogniser reads this file, so it gets it too)
   const write = span('prepare.uprightWrite', async () => {
     let img = colour ? sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation) : fromGrey(await grey);
-    if (colour && despeckle) img = img.median(3);
+    if (colour && despeckle && !o.deferWrite) img = img.median(3);
     await img.withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toFile(out);
   }, colour ? 'colour' : 'grey').catch((err: unknown) => { throw inputError(imagePath, 'không xoay được ảnh', err); });
   if (!o.deferWrite) await write;
