@@ -1,5 +1,6 @@
 import { open, rename, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 /**
  * Writes a file so that a power cut leaves either the old or the new content, never a torn one:
@@ -8,7 +9,8 @@ import { dirname } from 'node:path';
 export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  // Unique per call: two writes of the same file in the same millisecond must not share a temp file.
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   const fh = await open(tmp, 'w');
   try {
     await fh.writeFile(data);
