@@ -7,6 +7,7 @@ import { AgencyDirectory } from './agency-directory.js';
 import { readName } from './names.js';
 import { repairText } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
+import { documentCodes, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle } from './titles.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
@@ -145,19 +146,23 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   }
   if (recvIdx < 0) { c.recipients = 0.2; return; }
   const head = segs[recvIdx]!;
-  const items: string[] = []; const used: Segment[] = [];
+  const items: string[] = [];
   const inline = head.text.replace(/^\S+\s+\S+?[:;.]?\s*/, '').trim(); // "Nơi nhận: - Như trên;" on one line
   if (inline.startsWith('-')) items.push(inline);
-  for (const s of segs.filter((x) => x.bbox.y0 > head.bbox.y0 + unit * 0.5 && x.bbox.x1 < width * 0.5)) {
-    const t = s.text.trim();
+  // rows of the column, words left to right (a word tesseract read apart sits in its place)
+  const rows = recipientRows(segs, head, width, unit);
+  for (const r of rows) {
+    const t = r.text.trim();
     if (/^[-–—•~+*]/.test(t) || items.length === 0) items.push(t);
     else items[items.length - 1] += ' ' + t; // a long item wraps onto the next line
-    used.push(s);
   }
+  const codes = documentCodes(f.numberNotation);
+  let sure = true;
   f.recipients = items
-    .map(repairRecipient)
+    .map((t) => { const r = repairArchive(repairRecipient(t), codes); sure &&= r.sure; return r.item; })
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
-  c.recipients = used.length ? segConf(used) : 0.2;
+  const conf = rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2;
+  c.recipients = sure ? conf : Math.min(conf, 0.5);
 }
 
 /** One "Nơi nhận" item without its dash and end punctuation, OCR debris removed. */
@@ -171,7 +176,7 @@ export function repairRecipient(raw: string): string {
   // the archive line always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
   t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
   // items start with a capital (NĐ30 App. I); diacritics by word pairs ("Cống TTĐT" → "Cổng TTĐT")
-  t = repairText(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi'))).text;
+  t = repairText(repairInitials(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi')))).text;
   return t;
 }
 

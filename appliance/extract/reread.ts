@@ -3,12 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { lineUnit, pageSegments, type Segment } from './layout.js';
+import { cy, lineUnit, pageSegments, type Segment } from './layout.js';
 import { cleanTitle, TITLES } from './titles.js';
 import { isNameSyllable, readName } from './names.js';
 import { rowText, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
 import { marksInLine } from './patterns.js';
+import { recipientRows, rowLooksRight } from './recipients.js';
 
 // A second, targeted OCR pass where full-page layout analysis loses text: boxed stamps beside the
 // number (read as a picture) and the signature block (seal and handwriting drawn over the title
@@ -51,7 +52,9 @@ export async function rereadRegion(engine: OcrEngine, page: OcrPage, region: BBo
 
 /** The signature block re-read: sparse text where the full page found none, then the printed name on its own. */
 export async function rereadSignature(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
-  return rereadSignerName(engine, await rereadRegion(engine, page, signatureRegion(page)));
+  const read = await rereadRegion(engine, page, signatureRegion(page));
+  const [named, listed] = await Promise.all([rereadSignerName(engine, read), rereadRecipients(engine, read)]);
+  return mergeRecipients(named, read, listed);
 }
 
 /** The page plus any stamp words a sparse-text read of the header finds. */
@@ -169,7 +172,7 @@ async function inkOnly(page: OcrPage, r: BBox, level = 0.42): Promise<{ data: Bu
 }
 
 /** OCR of the ink-only, ×2 crop, in page coordinates. */
-async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number): Promise<OcrLine[]> {
+async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number, layout: 'sparse' | 'page' = 'sparse'): Promise<OcrLine[]> {
   const r = { x0: Math.floor(region.x0), y0: Math.floor(region.y0), x1: Math.ceil(region.x1), y1: Math.ceil(region.y1) };
   if (r.x1 - r.x0 < 16 || r.y1 - r.y0 < 8) return [];
   const img = await inkOnly(page, r, level);
@@ -183,7 +186,7 @@ async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level
       .png().toFile(file);
     const W = img.width * 2 + pad * 2; const H = img.height * 2 + pad * 2;
     const crop: OcrPage = { ...page, imagePath: file, width: W, height: H, dpi: page.dpi * 2, lines: [], text: '' };
-    const lines = await engine.recognizeRegion!(crop, { x0: 0, y0: 0, x1: W, y1: H });
+    const lines = await engine.recognizeRegion!(crop, { x0: 0, y0: 0, x1: W, y1: H }, { layout });
     const back = (b: BBox): BBox => ({ x0: r.x0 + (b.x0 - pad) / 2, y0: r.y0 + (b.y0 - pad) / 2, x1: r.x0 + (b.x1 - pad) / 2, y1: r.y0 + (b.y1 - pad) / 2 });
     return lines.filter((l) => l.text.trim()).map((l) => ({ ...l, bbox: back(l.bbox), words: l.words.map((w) => ({ ...w, bbox: back(w.bbox) })) }));
   } finally {
@@ -209,4 +212,88 @@ async function lowestInkBand(page: OcrPage, region: BBox, unit: number): Promise
   while (y >= 0 && (rows[y] || rows[y - 1] || rows[y - 2])) y--;
   const top = Math.max(y, bottom - Math.round(unit * 1.6));
   return { y0: r.y0 + top - unit * 0.5, y1: r.y0 + bottom + unit * 0.5 };
+}
+
+/** The "Nơi nhận" column: left of the signature block, from under the "Nơi nhận" line to below its last item. */
+export function recipientsRegion(page: OcrPage, segs = pageSegments(page), unit = lineUnit(segs)): BBox | null {
+  const lay = signatureLayout(segs, page.width, unit);
+  if (lay.recvIdx < 0) return null;
+  const head = segs[lay.recvIdx]!;
+  const block = [...lay.auth, ...lay.title, ...lay.nameRow];
+  const blockLeft = block.length ? Math.min(...block.map((s) => s.bbox.x0)) : page.width * 0.5;
+  const right = Math.min(blockLeft - unit * 0.4, page.width * 0.55);
+  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && s.bbox.x1 < page.width * 0.5);
+  const x0 = Math.max(0, Math.min(head.bbox.x0, ...col.map((s) => s.bbox.x0)) - unit * 0.6);
+  const y1 = Math.min(page.height, Math.max(head.bbox.y1, ...col.map((s) => s.bbox.y1)) + unit * 0.8);
+  if (right - x0 < unit * 4) return null;
+  return { x0, y0: head.bbox.y1 + unit * 0.1, x1: right, y1 };
+}
+
+/** The "Nơi nhận" column read again on its own, ink only, ×2 (one column: the signature block beside it no longer disturbs the layout analysis). */
+export async function readRecipientsColumn(engine: OcrEngine, page: OcrPage, layout: 'sparse' | 'page' = 'page', level = 0.42): Promise<OcrLine[]> {
+  if (!engine.recognizeRegion) return [];
+  const region = recipientsRegion(page);
+  return region ? readInkOnly(engine, page, region, level, layout) : [];
+}
+
+const rowOk = (r: { text: string; conf: number }, first: boolean): boolean => r.conf >= 0.6 && rowLooksRight(r.text, { first });
+
+/**
+ * The rows of "Nơi nhận" that do not read as items (the signature block beside the first lines
+ * upsets tesseract's layout analysis: a first item lost or garbled; a misread archive code) read
+ * again from the column alone, ink only, ×2, at two ink levels and both segmentations; a row is
+ * replaced only by a re-read row at its height that passes the check.
+ */
+export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
+  if (!engine.recognizeRegion) return page;
+  const segs = pageSegments(page);
+  const unit = lineUnit(segs);
+  const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  if (recvIdx < 0) return page;
+  const rows = recipientRows(segs, segs[recvIdx]!, page.width, unit);
+  let bad = rows.filter((r, i) => !rowOk(r, i === 0));
+  if (!bad.length) return page;
+  const region = recipientsRegion(page, segs, unit);
+  if (!region) return page;
+  let out = page;
+  for (const [layout, level] of [['page', 0.6], ['sparse', 0.6], ['page', 0.42]] as const) {
+    const lines = await readInkOnly(engine, page, region, level, layout);
+    // each re-read line belongs to the row of the first read nearest to it in height
+    const rowMid = (r: { y0: number; y1: number }): number => (r.y0 + r.y1) / 2;
+    const owner = (l: OcrLine): (typeof rows)[number] | undefined => [...rows].sort((a, b) =>
+      Math.abs(rowMid(a) - cy(l.bbox)) - Math.abs(rowMid(b) - cy(l.bbox)))[0];
+    const still: typeof bad = [];
+    for (const r of bad) {
+      const words = lines.filter((l) => owner(l) === r && Math.abs(cy(l.bbox) - rowMid(r)) < unit)
+        .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
+      const cand = words.length ? { text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100 } : null;
+      if (cand && rowOk(cand, r === rows[0])) {
+        out = replaceWords(out, new Set(r.words), words);
+      } else still.push(r);
+    }
+    bad = still;
+    if (!bad.length) break;
+  }
+  return out;
+}
+
+/** `named` (the signature re-read) with the "Nơi nhận" rows that `listed` replaced in `base`. */
+function mergeRecipients(named: OcrPage, base: OcrPage, listed: OcrPage): OcrPage {
+  if (listed === base) return named;
+  const baseWords = new Set(base.lines.flatMap((l) => l.words));
+  const gone = new Set(base.lines.flatMap((l) => l.words).filter((w) => !listed.lines.some((l) => l.words.includes(w))));
+  const added = listed.lines.filter((l) => !l.words.some((w) => baseWords.has(w)));
+  const keep = named.lines.map((l) => ({ ...l, words: l.words.filter((w) => !gone.has(w)) })).filter((l) => l.words.length)
+    .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
+  return withLines(named, [...keep, ...added]);
+}
+
+/** The page with the words `gone` (by identity) replaced by `words` (one line). */
+function replaceWords(page: OcrPage, gone: Set<OcrWord>, words: OcrWord[]): OcrPage {
+  const keep = page.lines.map((l) => ({ ...l, words: l.words.filter((w) => !gone.has(w)) })).filter((l) => l.words.length)
+    .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
+  const line: OcrLine = { text: words.map((w) => w.text).join(' '), confidence: words.reduce((a, w) => a + w.confidence, 0) / words.length, bbox: {
+    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
+    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)) }, words };
+  return withLines(page, [...keep, line]);
 }

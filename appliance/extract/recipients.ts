@@ -1,0 +1,113 @@
+import type { OcrWord } from '../ocr/ocr.js';
+import { cy, type Segment } from './layout.js';
+import { knownWord, repairText } from './vn-words.js';
+
+// Checks and repairs for the items of "Nơi nhận" (NĐ30 App. I): "- Như trên;", "- UBND các
+// huyện, thành phố;", "- Lưu: VT, VP." Each item is a name of a body in ordinary words or
+// capitalised abbreviations; the archive line lists the archive office (VT) and the drafting
+// unit's code, an upper-case abbreviation.
+
+/** Common unit codes of the "Lưu:" line (văn thư, văn phòng, phòng/ban of a UBND or a Sở). */
+export const OFFICE_CODES = new Set([
+  'VT', 'VP', 'TH', 'NC', 'KT', 'KTN', 'KGVX', 'XD', 'NV', 'CV', 'TCHC', 'HCTH', 'HCTC', 'HCTP', 'TCCB', 'TCKH',
+  'KH', 'KHTC', 'TC', 'TCCV', 'VX', 'NN', 'NNMT', 'TNMT', 'GT', 'GTXD', 'CN', 'KTTH', 'QLĐT', 'ĐT', 'TTr', 'PC',
+  'TTHC', 'KSTT', 'HC', 'QT', 'NCPC', 'TKBT', 'VHXH', 'KTTC', 'KHĐT', 'QLCL', 'QLDA', 'TĐKT', 'CCHC', 'BTCD',
+  'HĐND', 'UBND', 'LĐTBXH', 'GDĐT', 'YT', 'TP', 'NV1', 'NV2', 'NV3', 'QLNN', 'ANQP', 'ĐN', 'TTTT',
+]);
+
+/** Letters OCR confuses in serif capitals at list size: printed letter → misreads. */
+const CONFUSED: Record<string, string[]> = { P: ['E', 'F', 'R'], C: ['G'], T: ['I', 'F', 'L', 'Y'], H: ['U', 'N'], D: ['O'], V: ['Y'] };
+
+/** Letters that open no syllable of a unit name: a code holding one was misread. */
+const UNLIKELY = /[EFIJWZ]/;
+
+/** The unit codes a document itself uses: the parts of its notation after the number ("…/QĐ-UBND", "…/UBND-VP"). */
+export function documentCodes(notation: string | null): string[] {
+  if (!notation) return [];
+  return notation.split('/').slice(1).flatMap((p) => p.split('-')).map((p) => p.trim()).filter((p) => /^\p{Lu}[\p{Lu}\d]{1,7}$/u.test(p));
+}
+
+/**
+ * A code of the "Lưu:" line checked against the known codes: `ok` when known or plausible,
+ * `code` repaired when one confused letter away from exactly one known code, else `ok: false`.
+ */
+export function checkCode(code: string, docCodes: string[] = []): { code: string; ok: boolean; repaired: boolean } {
+  const known = new Set([...OFFICE_CODES, ...docCodes]);
+  if (known.has(code)) return { code, ok: true, repaired: false };
+  const cands = new Set<string>();
+  for (let i = 0; i < code.length; i++) {
+    for (const [printed, misreads] of Object.entries(CONFUSED)) {
+      if (!misreads.includes(code[i]!)) continue;
+      const c = code.slice(0, i) + printed + code.slice(i + 1);
+      if (known.has(c)) cands.add(c);
+    }
+  }
+  if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };
+  // unknown: plausible only when every letter can open a syllable and the shape is a code's
+  return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && /^\p{Lu}{2,6}\d?$/u.test(code), repaired: false };
+}
+
+/** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
+export function archiveCodes(item: string): string[] | null {
+  const m = /^Lưu\s*:\s*(.*)$/u.exec(item);
+  return m ? m[1]!.split(/[\s,]+/).filter(Boolean) : null;
+}
+
+/** The item with its "Lưu:" codes repaired against the known codes; `sure` false when a code stays doubtful. */
+export function repairArchive(item: string, docCodes: string[] = []): { item: string; sure: boolean } {
+  const codes = archiveCodes(item);
+  if (!codes) return { item, sure: true };
+  if (!codes.length || !codes.every((c) => ABBREVIATION.test(c))) return { item, sure: false };
+  const checked = codes.map((c) => checkCode(c, docCodes));
+  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c) => c.ok) };
+}
+
+const ABBREVIATION = /^\p{Lu}[\p{Lu}\d]{1,7}$/u;
+
+/**
+ * Word-initial misreads a lexicon can settle: a capital T read as I or l ("Irang" → "Trang"), a
+ * stroke read as I before a capital ("INhư" → "Như"). Only when the printed form is no word and
+ * the repaired one is.
+ */
+export function repairInitials(text: string): string {
+  return text.replace(/(^|[\s(])([Il|])(\p{L}+)/gu, (m, pre: string, first: string, rest: string) => {
+    if (knownWord(first + rest)) return m;
+    if (/^\p{Ll}/u.test(rest) && knownWord('T' + rest)) return `${pre}T${rest}`;
+    if (/^\p{Lu}/u.test(rest) && (knownWord(rest) || ABBREVIATION.test(rest))) return pre + rest;
+    return m;
+  });
+}
+
+/**
+ * Whether one printed row of the list reads as a well-formed item (or the wrapped end of one):
+ * a dash, then words of the lexicon or capital abbreviations, "(b/c)", numbers; no debris.
+ */
+export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
+  const t = repairText(repairInitials(text.trim().replace(/^([-–—])['"`‘’“”]+\s*/u, '$1 '))).text;
+  const dashed = /^[-–—]\s+\S/.test(t);
+  if (opts.first && !dashed) return false;
+  if (!dashed && !/^\p{Ll}/u.test(t)) return false; // a wrapped line goes on in lower case
+  const body = t.replace(/^[-–—]\s+/, '').replace(/[;.,]$/, '');
+  if (/[^\p{L}\d\s,;.:()/&-]/u.test(body) || /\s[.,;:]|[,;:]\S|[.]{2}/u.test(body)) return false;
+  const codes = archiveCodes(body.replace(/;/g, ','));
+  // the first code is always VT (văn thư); its second letter is often misread and repaired later
+  if (codes) return codes.length > 0 && codes.every((c, i) => (i === 0 && /^V\S$/u.test(c)) || (ABBREVIATION.test(c) && checkCode(c).ok && !checkCode(c).repaired));
+  const words = body.replace(/\(\s*(để\s+)?b\s*\/\s*c\s*\)/giu, ' ').split(/[\s,;()]+/).filter(Boolean);
+  return words.length > 0 && words.every((w) => /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1));
+}
+
+/** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */
+export function recipientRows(segs: Segment[], head: Segment, width: number, unit: number): Array<{ words: OcrWord[]; text: string; conf: number; y0: number; y1: number }> {
+  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && s.bbox.x1 < width * 0.5);
+  const rows: Segment[][] = [];
+  for (const s of col) {
+    const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);
+    if (row) row.push(s); else rows.push([s]);
+  }
+  return rows.map((r) => {
+    const words = r.flatMap((s) => s.words).sort((a, b) => a.bbox.x0 - b.bbox.x0);
+    return { words, text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100,
+      y0: Math.min(...words.map((w) => w.bbox.y0)), y1: Math.max(...words.map((w) => w.bbox.y1)) };
+  }).sort((a, b) => a.y0 - b.y0);
+}
+

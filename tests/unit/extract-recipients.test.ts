@@ -1,0 +1,133 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { checkCode, documentCodes, repairArchive, repairInitials, rowLooksRight } from '../../appliance/extract/recipients.js';
+import { extractFields } from '../../appliance/extract/extract-fields.js';
+import { recipientsRegion, rereadRecipients } from '../../appliance/extract/reread.js';
+import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
+import type { BBox, OcrEngine, OcrLine, OcrPage } from '../../appliance/ocr/ocr.js';
+
+const head: Row[] = [
+  { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+  { left: 'TỈNH LÀO CAI', right: 'Độc lập - Tự do - Hạnh phúc' },
+  { left: 'Số: 1234/UBND-VP', right: 'Lào Cai, ngày 29 tháng 12 năm 2017', gap: 40 },
+  { left: 'V/v triển khai phần mềm' },
+  { full: 'Đề nghị các cơ quan, đơn vị thực hiện./.', gap: 60 },
+];
+const sign = (recipients: Row[]): Row[] => [
+  ...head,
+  { left: 'Nơi nhận:', right: 'KT. CHỦ TỊCH', gap: 40 },
+  ...recipients,
+  { right: 'Nguyễn Văn Bình', gap: 200 },
+];
+
+describe('archive codes (Lưu:)', () => {
+  it('repairs one confused letter against the known unit codes, never guesses between two', () => {
+    expect(checkCode('VE')).toEqual({ code: 'VP', ok: true, repaired: true });
+    expect(checkCode('HCTE')).toEqual({ code: 'HCTP', ok: true, repaired: true });
+    expect(checkCode('HGTH')).toEqual({ code: 'HCTH', ok: true, repaired: true });
+    expect(checkCode('KGVX').ok).toBe(true);
+    // unknown but shaped like a code: kept as printed
+    expect(checkCode('XDKTVB')).toEqual({ code: 'XDKTVB', ok: true, repaired: false });
+    // a letter no unit name opens with, nothing to repair it to: doubtful
+    expect(checkCode('QXF').ok).toBe(false);
+  });
+  it('knows the codes of the document itself', () => {
+    expect(documentCodes('48/2017/QĐ-UBND')).toEqual(['QĐ', 'UBND']);
+    expect(documentCodes('57/SNV-TCBC')).toEqual(['SNV', 'TCBC']);
+    expect(checkCode('TCBG', documentCodes('57/SNV-TCBC'))).toMatchObject({ code: 'TCBC', repaired: true });
+  });
+  it('rewrites the archive item and says when it stays doubtful', () => {
+    expect(repairArchive('Lưu: VT, VE')).toEqual({ item: 'Lưu: VT, VP', sure: true });
+    expect(repairArchive('Như trên')).toEqual({ item: 'Như trên', sure: true });
+    expect(repairArchive('Lưu: VT, QXF').sure).toBe(false);
+    expect(repairArchive('Lưu: VT, phòng KT')).toEqual({ item: 'Lưu: VT, phòng KT', sure: false });
+  });
+});
+
+describe('recipient row check', () => {
+  it('accepts items of the usual grammar', () => {
+    for (const t of ['- Như trên;', '- Như Điều 3;', '- UBND các huyện, thành phố;', '- Cổng TTĐT tỉnh;', '- Giám đốc Sở (b/c);',
+      '- Lưu: VT, VP.', '- Lưu: VI; KGVX.', "-'TT Tỉnh ủy, TT HĐND tỉnh;", '- Như tren;']) expect(rowLooksRight(t, { first: true })).toBe(true);
+    expect(rowLooksRight('thành phố;', { first: false })).toBe(true); // a wrapped item
+  });
+  it('rejects debris, garbled words, a missing dash on the first row and misread codes', () => {
+    for (const t of ['"`"...', '-', '.', '-Nhưưên,', '- Giám đốc _ (b/C);', '- Lưu: VI; VE.', '- T Tỉnh ủy, TT HĐND tỉnh;', 'Như trên;'])
+      expect(rowLooksRight(t, { first: true })).toBe(false);
+  });
+  it('repairs word-initial misreads only to words of the lexicon', () => {
+    expect(repairInitials('Irang TTĐT đơn vị')).toBe('Trang TTĐT đơn vị');
+    expect(repairInitials('INhư trên')).toBe('Như trên');
+    expect(repairInitials('Ixyz lđ')).toBe('Ixyz lđ');
+  });
+});
+
+describe('recipients in extractFields', () => {
+  it('puts a word tesseract read apart back in its place in the row', () => {
+    const page = buildPage(sign([{ left: '- Như trên;' }, { left: '- Giám đốc (b/c);' }, { left: '- Lưu: VT, VP.' }]));
+    const line = page.lines.find((l) => l.text === '- Giám đốc (b/c);')!;
+    const last = line.words[line.words.length - 1]!;
+    const x = last.bbox.x0;
+    last.bbox = { ...last.bbox, x0: x + 80, x1: last.bbox.x1 + 80 };
+    page.lines.push({ text: 'Sở', confidence: 95, bbox: { ...last.bbox, x0: x, x1: x + 66 }, words: [{ text: 'Sở', confidence: 95, bbox: { ...last.bbox, x0: x, x1: x + 66 } }] });
+    expect(extractFields([page]).recipients).toEqual(['Như trên', 'Giám đốc Sở (b/c)', 'Lưu: VT, VP']);
+  });
+  it('repairs an archive code by the known codes and flags one it cannot settle', () => {
+    const ok = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, VE.' }]))]);
+    expect(ok.recipients).toEqual(['Như trên', 'Lưu: VT, VP']);
+    expect(ok.flagged).not.toContain('recipients');
+    const doubt = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, QXF.' }]))]);
+    expect(doubt.recipients).toEqual(['Như trên', 'Lưu: VT, QXF']);
+    expect(doubt.flagged).toContain('recipients');
+  });
+});
+
+describe('rereadRecipients', () => {
+  /** An engine whose region read returns `rows` (page coordinates) as the ×2 ink-only crop of `region` would show them. */
+  const fakeEngine = (region: BBox, rows: Array<{ text: string; y0: number; y1: number; x0: number }>, calls: string[]): OcrEngine => ({
+    recognize: async () => { throw new Error('not used'); },
+    close: async () => {},
+    recognizeRegion: async (_p: OcrPage, _r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
+      calls.push(o?.layout ?? 'sparse');
+      const crop = (x: number, y: number): [number, number] => [(x - Math.floor(region.x0)) * 2 + 20, (y - Math.floor(region.y0)) * 2 + 20];
+      return rows.map((r) => {
+        let x = r.x0;
+        const words = r.text.split(' ').map((t) => {
+          const [x0, y0] = crop(x, r.y0); const [x1, y1] = crop(x + t.length * 22, r.y1); x += t.length * 22 + 22;
+          return { text: t, confidence: 93, bbox: { x0, y0, x1, y1 } };
+        });
+        return { text: r.text, confidence: 93, words, bbox: { x0: words[0]!.bbox.x0, y0: words[0]!.bbox.y0, x1: words[words.length - 1]!.bbox.x1, y1: words[0]!.bbox.y1 } };
+      });
+    },
+  });
+
+  it('replaces a garbled first item by the column read alone, and leaves good rows alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
+    try {
+      const page = buildPage(sign([{ left: '"`"...', conf: 5 }, { left: '- Các phòng chuyên môn;' }, { left: '- Lưu: VT, VE.', conf: 60 }]));
+      page.imagePath = join(dir, 'page.png');
+      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      const region = recipientsRegion(page)!;
+      expect(region.x1).toBeLessThan(1668); // left of the signature block (KT. CHỦ TỊCH starts at 1668)
+      const rows = page.lines.filter((l) => l.bbox.x1 < page.width / 2 && l.bbox.y0 > region.y0);
+      const at = (i: number): { y0: number; y1: number; x0: number } => ({ y0: rows[i]!.bbox.y0, y1: rows[i]!.bbox.y1, x0: 500 });
+      const calls: string[] = [];
+      const out = await rereadRecipients(fakeEngine(region, [
+        { text: '- Như trên;', ...at(0) }, { text: '- Các phòng chuyền môn;', ...at(1) }, { text: '- Lưu: VT, VP.', ...at(2) },
+      ], calls), page);
+      expect(calls).toEqual(['page']);
+      const r = extractFields([out]);
+      // the good row keeps its first read ("chuyên", not the re-read "chuyền")
+      expect(r.recipients).toEqual(['Như trên', 'Các phòng chuyên môn', 'Lưu: VT, VP']);
+      // nothing to re-read on a clean list
+      const clean = buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, VP.' }]));
+      const none: string[] = [];
+      expect(await rereadRecipients(fakeEngine(region, [], none), clean)).toBe(clean);
+      expect(none).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
