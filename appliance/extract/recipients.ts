@@ -1,6 +1,12 @@
 import type { OcrWord } from '../ocr/ocr.js';
 import { cy, type Segment } from './layout.js';
 import { knownWord, repairText } from './vn-words.js';
+import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
+import { isNameSyllable } from './names.js';
+
+/** Capitalised syllables of place names (UBND huyện Mường Khương) and personal names (Đ/c Nguyễn Văn An). */
+const PLACE_SYLLABLES = new Set([...PROVINCE_NAMES, ...DISTRICT_NAMES].flatMap((p) => p.split(/[\s-]+/)).filter(Boolean));
+const properWord = (w: string): boolean => /^\p{Lu}/u.test(w) && (PLACE_SYLLABLES.has(w) || isNameSyllable(w));
 
 // Checks and repairs for the items of "Nơi nhận" (NĐ30 App. I): "- Như trên;", "- UBND các
 // huyện, thành phố;", "- Lưu: VT, VP." Each item is a name of a body in ordinary words or
@@ -44,7 +50,7 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   }
   if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };
   // unknown: plausible only when every letter can open a syllable and the shape is a code's
-  return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && /^\p{Lu}{2,6}\d?$/u.test(code), repaired: false };
+  return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && ABBREVIATION.test(code), repaired: false };
 }
 
 /** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
@@ -62,7 +68,7 @@ export function repairArchive(item: string, docCodes: string[] = []): { item: st
   return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c) => c.ok) };
 }
 
-const ABBREVIATION = /^\p{Lu}[\p{Lu}\d]{1,7}$/u;
+const ABBREVIATION = /^\p{Lu}(?:[\p{Lu}\d]{1,7}|[\p{Lu}\d]{0,6}\p{Ll})$/u; // VP, KGVX, NV1, TTr
 
 /**
  * Word-initial misreads a lexicon can settle: a capital T read as I or l ("Irang" → "Trang"), a
@@ -93,7 +99,7 @@ export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
   // the first code is always VT (văn thư); its second letter is often misread and repaired later
   if (codes) return codes.length > 0 && codes.every((c, i) => (i === 0 && /^V\S$/u.test(c)) || (ABBREVIATION.test(c) && checkCode(c).ok && !checkCode(c).repaired));
   const words = body.replace(/\(\s*(để\s+)?b\s*\/\s*c\s*\)/giu, ' ').split(/[\s,;()]+/).filter(Boolean);
-  return words.length > 0 && words.every((w) => /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1));
+  return words.length > 0 && words.every((w) => /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1) || properWord(w));
 }
 
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */

@@ -131,3 +131,12 @@ describe('rereadRecipients', () => {
     }
   });
 });
+
+describe('recipient rows with proper names and mixed-case codes', () => {
+  it('accepts place and person syllables and codes such as TTr', () => {
+    expect(rowLooksRight('- UBND huyện Mường Khương;', { first: true })).toBe(true);
+    expect(rowLooksRight('- Lưu: VT, TTr.', { first: true })).toBe(true);
+    expect(checkCode('TTr')).toEqual({ code: 'TTr', ok: true, repaired: false });
+    expect(rowLooksRight('- UBND huyện Xqwz;', { first: true })).toBe(false);
+  });
+});
