@@ -36,11 +36,21 @@ export interface PreparedPage extends PageAnalysis {
  */
 const greyCache = new Map<string, Promise<Grey>>();
 export function preparedGrey(imagePath: string): Promise<Grey> | undefined { return greyCache.get(imagePath); }
-function rememberGrey(imagePath: string, g: Promise<Grey>): void {
+/** Paths whose cached grey raster holds exactly the pixels of the (grey) file on disk. */
+const sameAsFile = new Set<string>();
+/**
+ * The cached grey raster of `imagePath` when it is the file's own pixels (a grey page, not
+ * median-filtered): the PDF encodes it instead of decoding the file again.
+ */
+export function fileGrey(imagePath: string): Promise<Grey> | undefined {
+  return sameAsFile.has(imagePath) ? greyCache.get(imagePath) : undefined;
+}
+function rememberGrey(imagePath: string, g: Promise<Grey>, isFile = false): void {
   greyCache.delete(imagePath); // the newest preparation of a path wins (work folders reuse names)
   greyCache.set(imagePath, g);
-  g.catch(() => { if (greyCache.get(imagePath) === g) greyCache.delete(imagePath); });
-  while (greyCache.size > 4) greyCache.delete(greyCache.keys().next().value!);
+  if (isFile) sameAsFile.add(imagePath); else sameAsFile.delete(imagePath);
+  g.catch(() => { if (greyCache.get(imagePath) === g) { greyCache.delete(imagePath); sameAsFile.delete(imagePath); } });
+  while (greyCache.size > 4) { const k = greyCache.keys().next().value!; greyCache.delete(k); sameAsFile.delete(k); }
 }
 
 export function inputError(file: string, why: string, cause?: unknown): SohoaError {
@@ -105,16 +115,19 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   };
 
   const ext = extname(imagePath).toLowerCase();
+  // a single-channel 8-bit source: its grey raster is the file's pixels (and a turned one is
+  // written from the raster), so the PDF can take the raster as it is
+  const greySource = meta.channels === 1 && (meta.depth === undefined || meta.depth === 'uchar') && full.data.length === w * h;
   const tesseractReadable = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].includes(ext);
   // a page that needs no turning keeps its own file: despeckling is for the recogniser (the
   // grey raster); the re-reads' ink-only cut and the PDF take the scan as it is
   if (analysis.rotation === 0 && tesseractReadable && (!despeckle || o.deferWrite)) {
-    rememberGrey(imagePath, upright());
+    rememberGrey(imagePath, upright(), greySource && !despeckle);
     return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
   }
   const out = join(workDir, `${basename(imagePath, ext)}-upright.png`);
   const grey = upright();
-  rememberGrey(out, grey);
+  rememberGrey(out, grey, greySource);
   // the image on disk (re-reads, PDF): turned from the colour source for a colour page, else the
   // grey raster already made; written beside the recognition when the caller can wait for it
   const colour = (meta.channels ?? 1) >= 3;

@@ -5,6 +5,7 @@ import { embedVietnameseFont } from './fonts.js';
 import { pageJpeg } from './page-image.js';
 import { declarePdfA } from './pdfa.js';
 import { textLayerOps } from './text-layer.js';
+import { span } from '../ocr/profile.js';
 
 // The searchable PDF of a registered document: every kept page image at 100 % scale with the OCR
 // text invisibly over it, declared PDF/A-2b. Kept under the attachment size limit (Tuyên Quang
@@ -39,9 +40,9 @@ const QUALITIES = [80, 65, 50, 35, 25];
 
 async function build(pages: PdfPageInput[], meta: PdfMeta, quality: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const font = await embedVietnameseFont(doc);
+  const font = await span('pdf.font', () => embedVietnameseFont(doc));
   for (const p of pages) {
-    const img = await pageJpeg(p.imagePath, quality);
+    const img = await span('pdf.image', () => pageJpeg(p.imagePath, quality));
     // The OCR coordinates refer to the image as given; scale them if the image differs.
     const dpi = p.dpi > 0 ? p.dpi : 200;
     const w = (img.width * 72) / dpi;
@@ -51,12 +52,12 @@ async function build(pages: PdfPageInput[], meta: PdfMeta, quality: number): Pro
     const sx = p.width > 0 ? img.width / p.width : 1;
     const lines = sx === 1 ? p.lines : p.lines.map((l) => scaleLine(l, sx));
     page.node.setFontDictionary(PDFName.of('FText'), font.ref);
-    const ops = textLayerOps(lines, font, 'FText', dpi, h);
+    const ops = await span('pdf.text', () => textLayerOps(lines, font, 'FText', dpi, h));
     page.node.addContentStream(doc.context.register(doc.context.flateStream(ops)));
   }
   declarePdfA(doc, { ...meta, created: meta.created ?? new Date(), producer: 'Sohoa' });
   // Classic cross-reference table: the signature is added later as an incremental update of it.
-  return doc.save({ useObjectStreams: false });
+  return span('pdf.save', () => doc.save({ useObjectStreams: false }));
 }
 
 function scaleLine(l: OcrLine, k: number): OcrLine {

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -54,6 +54,7 @@ function ocrmypdf(img: string, out: string, dpi: number): Promise<void> {
 async function child(name: EngineName, pages: PageJob[], work: string): Promise<void> {
   let fn: (p: PageJob, i: number) => Promise<void>;
   let done = async (): Promise<void> => {};
+  let width = CORES;
   if (name === 'tesseract.js') {
     const langPath = existsSync(join(DEBIAN_TESSDATA, 'vie.traineddata')) ? DEBIAN_TESSDATA : NPM_VIE;
     const workers = await Promise.all(Array.from({ length: CORES }, () =>
@@ -70,6 +71,9 @@ async function child(name: EngineName, pages: PageJob[], work: string): Promise<
     done = async () => { await Promise.all(workers.map((w) => w.terminate())); };
   } else if (name === 'sohoa-native') {
     const engine = new NativeTesseractEngine({ tessdataDir: DEBIAN_TESSDATA, processes: CORES });
+    // still CORES tesseract processes (the engine's limiter), but one page more in flight, so the
+    // preparation and PDF of one page overlap the OCR of the next instead of leaving a core idle
+    width = CORES + 1;
     fn = async (p, i) => {
       const page = await engine.recognize(p.path, { workDir: work });
       await writeFile(join(work, `sohoa-${i}.pdf`), await buildSearchablePdf([page], { title: 'sohoa' }));
@@ -81,7 +85,7 @@ async function child(name: EngineName, pages: PageJob[], work: string): Promise<
     fn = (p, i) => ocrmypdf(p.path, join(work, `omp-${i}.pdf`), p.dpi);
   }
   const t0 = performance.now();
-  await pool(pages, CORES, fn);
+  await pool(pages, width, fn);
   const seconds = (performance.now() - t0) / 1000;
   await done();
   process.stdout.write(JSON.stringify({ seconds }) + '\n');
@@ -124,7 +128,11 @@ export async function run(args: string[]): Promise<void> {
     for (const doc of docs) {
       if (!all && (perVariant.get(doc.variant) ?? 0) >= PAGES_PER_VARIANT) continue;
       for (const f of doc.files) {
-        const p = await preparePage(join(corpus, doc.d, f), work);
+        // each document's upright pages in a folder of their own: the pages of different
+        // documents share file names (page-1.png), and one upright file would overwrite another
+        const docWork = join(work, doc.d);
+        await mkdir(docWork, { recursive: true });
+        const p = await preparePage(join(corpus, doc.d, f), docWork);
         if (p.blank) continue;
         pages.push({ path: p.imagePath, dpi: p.dpi, width: p.width, height: p.height, variant: doc.variant });
         if (!all) break; // the subset: one page per document
