@@ -30,3 +30,22 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, what: stri
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+export type Api = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+
+/** The API as the touchscreen uses it: JSON over HTTP as a named clerk. `base` is read per call (restarts). */
+export function apiAs(clerk: string, base: () => string): Api {
+  const headers = { 'X-Sohoa-User': encodeURIComponent(clerk), 'content-type': 'application/json' };
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(new URL(path, base()), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+}
+
+/** The eSCL simulator's control API: what a person does at the scanner (load paper, a jam, an empty tray). */
+export function scannerControl(url: () => string | undefined): (path: string, body?: unknown) => Promise<void> {
+  return async (path, body = {}) => {
+    const res = await fetch(`${url()}/control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 200) throw new Error(`simulator ${path}: HTTP ${res.status} ${await res.text()}`);
+  };
+}

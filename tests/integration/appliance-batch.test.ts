@@ -11,7 +11,7 @@ import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
 import type { AuditRecord } from '../../appliance/register/audit-log.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { eventually, testConfig } from '../helpers/appliance.js';
+import { apiAs, eventually, scannerControl, testConfig } from '../helpers/appliance.js';
 
 // "Quét cả tập" on real parts: the eSCL simulator's feeder holds three real documents in a row (a
 // 3-page report with blank backs, a one-page công văn, a one-page thông báo), scanned through SANE
@@ -19,7 +19,6 @@ import { eventually, testConfig } from '../helpers/appliance.js';
 // merged and restarted through the HTTP API as the touchscreen does.
 
 const CLERK = 'Lê Thị Hoa';
-const USER = { 'X-Sohoa-User': encodeURIComponent(CLERK), 'content-type': 'application/json' };
 const PAGES = projectPath('provisioning', 'demo-pages');
 const STACK = [
   ...['page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6'].map((p) => join(PAGES, 'doc-029', `${p}.png`)),
@@ -33,15 +32,8 @@ let config: Config;
 let app: RunningAppliance;
 const progress: EventMap['batch.progress'][] = [];
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, app.url), { method, headers: USER, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function scanner(path: string, body: unknown = {}): Promise<void> {
-  const res = await fetch(`${app.scannerSimulatorUrl}/control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, `simulator ${path}`).toBe(200);
-}
+const api = apiAs(CLERK, () => app.url);
+const scanner = scannerControl(() => app.scannerSimulatorUrl);
 
 const jobs = async () => (await api<JobView[]>('GET', '/api/jobs')).body;
 

@@ -8,20 +8,16 @@ import type { Config } from '../../appliance/config/config.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { eventually, testConfig } from '../helpers/appliance.js';
+import { apiAs, eventually, testConfig } from '../helpers/appliance.js';
 
 // The whole desk on real parts: the eSCL simulator through SANE airscan, tesseract, SoftHSM, the
 // reference receiver over loopback — driven through the HTTP API as the touchscreen does.
 
-const USER = { 'X-Sohoa-User': encodeURIComponent('Nguyễn Thị Lan'), 'content-type': 'application/json' };
 let token: DevToken;
 let config: Config;
 let app: RunningAppliance;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, app.url), { method, headers: USER, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const api = apiAs('Nguyễn Thị Lan', () => app.url);
 
 async function scanToReview(): Promise<JobView> {
   const started = await api<JobView>('POST', '/api/scan', {});

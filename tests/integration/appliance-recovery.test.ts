@@ -11,7 +11,7 @@ import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
 import type { AuditRecord } from '../../appliance/register/audit-log.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { eventually, testConfig } from '../helpers/appliance.js';
+import { apiAs, eventually, scannerControl, testConfig } from '../helpers/appliance.js';
 
 // What a clerk with a pile of documents meets when things go wrong, on real parts: the eSCL
 // simulator (jam, empty feeder) through SANE airscan, tesseract, a SoftHSM token this file owns
@@ -19,7 +19,6 @@ import { eventually, testConfig } from '../helpers/appliance.js';
 // a timestamp service that does not answer. Driven through the HTTP API as the touchscreen does.
 
 const CLERK = 'Trần Văn Bình';
-const USER = { 'X-Sohoa-User': encodeURIComponent(CLERK), 'content-type': 'application/json' };
 const PAGES = projectPath('provisioning', 'demo-pages');
 /** Small enough that any scanned document is refused with 413: a misconfigured central system. */
 const TINY_LIMIT = 16 * 1024;
@@ -31,16 +30,8 @@ let app: RunningAppliance;
 let central: CentralServer;
 let centralPort = 0;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, app.url), { method, headers: USER, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-/** The simulator's control API: what a person does at the scanner (load paper, a jam, an empty tray). */
-async function scanner(path: string, body: unknown = {}): Promise<void> {
-  const res = await fetch(`${app.scannerSimulatorUrl}/control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, `simulator ${path}`).toBe(200);
-}
+const api = apiAs(CLERK, () => app.url);
+const scanner = scannerControl(() => app.scannerSimulatorUrl);
 
 const jobState = (jobId: string, state: JobView['state'], pages?: number) => eventually(async () => {
   const j = (await api<JobView>('GET', `/api/jobs/${jobId}`)).body;
