@@ -3,17 +3,15 @@
 // driven by headless Chromium at 1280×800 and 1024×600. Screenshots go to
 // os.tmpdir()/sohoa-e2e-batch-*.png for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startAppliance } from '../../appliance/app.js';
-import { defaultsFor, type Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
+import { provisionedDefaults } from '../helpers/appliance.js';
 
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-batch-${name}.png`);
 const PAGES = projectPath('provisioning', 'demo-pages');
@@ -37,16 +35,7 @@ beforeAll(async () => {
     throw new Error('the UI is not built: run "npm run build" first (npm test does it in pretest)');
   }
   dir = await mkdtemp(join(tmpdir(), 'sohoa-e2e-batch-'));
-  const base = defaultsFor(dir);
-  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name]);
-  const config: Config = {
-    ...base,
-    http: { host: '127.0.0.1', port: 0 },
-    scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, port: 0 } },
-    central: { ...base.central, url: 'http://127.0.0.1:0' },
-    ocr: { ...base.ocr, workers: 1 },
-    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
-  };
+  const config = await provisionedDefaults(dir);
   appliance = await startAppliance(config, { log: silentLogger() });
   browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: '/usr/bin/chromium',

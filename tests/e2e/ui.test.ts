@@ -3,18 +3,16 @@
 // token, signed PDF, edXML, outbox, embedded central receiver), on a temp data folder and port 0.
 // Screenshots go to os.tmpdir()/sohoa-e2e-*.png for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startAppliance } from '../../appliance/app.js';
-import { defaultsFor, type Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { provisionedDefaults } from '../helpers/appliance.js';
 
 const DEV_PIN = '123456'; // the development token's PIN (provisioning/dev-token.sh), not a real one
 const WRONG_PIN = '975318';
@@ -32,16 +30,7 @@ beforeAll(async () => {
     throw new Error('the UI is not built: run "npm run build" first (npm test does it in pretest)');
   }
   dir = await mkdtemp(join(tmpdir(), 'sohoa-e2e-'));
-  const base = defaultsFor(dir);
-  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name]);
-  const config: Config = {
-    ...base,
-    http: { host: '127.0.0.1', port: 0 },
-    scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, port: 0 } },
-    central: { ...base.central, url: 'http://127.0.0.1:0' },
-    ocr: { ...base.ocr, workers: 1 },
-    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
-  };
+  const config = await provisionedDefaults(dir);
   // The appliance's whole log is kept, to check that no PIN typed on the pad ever reaches it.
   const sink = new Writable({ write(chunk, _enc, cb) { logText += String(chunk); cb(); } });
   appliance = await startAppliance(config, { log: pino({ level: 'debug' }, sink) });
@@ -156,8 +145,11 @@ describe('touchscreen UI on the real appliance', () => {
     await expect.poll(() => page.getByTestId('secret').textContent()).toContain('Đã xoá bản quét');
     expect((await fetch(new URL(jobPreview!, appliance!.url))).status).toBe(404);
 
+    // Once confirmed, the register keeps only its line (state discarded, nothing to send): the
+    // status list of documents going out no longer shows it, whatever it showed a moment before.
     await page.locator('[data-tab=status]').click();
-    await expect.poll(() => page.locator('[data-state=held-secret]').textContent(), { timeout: 20_000 }).toBe('Giữ lại — tài liệu mật');
+    await expect.poll(() => page.locator('.doc-table tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-state=held-secret], [data-state=discarded]').count(), { timeout: 20_000 }).toBe(0);
     await page.screenshot({ path: shot('8-status-1024x600') });
   }, 300_000);
 

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { defaultsFor, type Config } from '../../appliance/config/config.js';
+import { projectPath } from '../../appliance/config/paths.js';
 import type { DevToken } from './dev-token.js';
 
 /** The embedded defaults moved to a temp folder, every port ephemeral, signing on the given dev token. */
@@ -47,5 +50,22 @@ export function scannerControl(url: () => string | undefined): (path: string, bo
   return async (path, body = {}) => {
     const res = await fetch(`${url()}/control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`simulator ${path}: HTTP ${res.status} ${await res.text()}`);
+  };
+}
+
+/**
+ * The embedded defaults in `dir`, with the development token made there by the very script a
+ * technician runs (provisioning/dev-token.sh); every port ephemeral. For tests of the whole product.
+ */
+export async function provisionedDefaults(dir: string): Promise<Config> {
+  const base = defaultsFor(dir);
+  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name]);
+  return {
+    ...base,
+    http: { host: '127.0.0.1', port: 0 },
+    scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, port: 0 } },
+    central: { ...base.central, url: 'http://127.0.0.1:0' },
+    ocr: { ...base.ocr, workers: 1 },
+    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
   };
 }
