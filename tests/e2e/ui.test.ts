@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchTouchscreen } from '../helpers/chromium.js';
 import { startAppliance } from '../../appliance/app.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { Writable } from 'node:stream';
@@ -35,16 +36,7 @@ beforeAll(async () => {
   const sink = new Writable({ write(chunk, _enc, cb) { logText += String(chunk); cb(); } });
   appliance = await startAppliance(config, { log: pino({ level: 'debug' }, sink) });
 
-  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  ({ browser, page } = await launchTouchscreen(dir));
   page.on('request', (r) => { if (r.url().endsWith('/api/token/unlock')) unlockRequests.push(r.method()); });
 });
 

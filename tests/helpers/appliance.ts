@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultsFor, type Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
+import type { DocumentFields } from '../../appliance/extract/fields.js';
+import type { JobView } from '../../appliance/pipeline/desk.js';
+import type { AuditRecord } from '../../appliance/register/audit-log.js';
 import type { DevToken } from './dev-token.js';
 
 /** The embedded defaults moved to a temp folder, every port ephemeral, signing on the given dev token. */
@@ -68,4 +71,16 @@ export async function provisionedDefaults(dir: string): Promise<Config> {
     ocr: { ...base.ocr, workers: 1 },
     outbox: { minDelayMs: 200, maxDelayMs: 2000 },
   };
+}
+
+/** The fields a clerk confirms: what extraction proposed, without its confidence, text and flags. */
+export function fieldsOf(job: JobView): DocumentFields {
+  const { confidence: _c, text: _t, flagged: _f, issuerId: _i, ...fields } = job.result!;
+  return fields;
+}
+
+/** Every line of the register's audit log. */
+export async function auditLog(dataDir: string): Promise<AuditRecord[]> {
+  const text = await readFile(join(dataDir, 'register', 'audit.jsonl'), 'utf8');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
 }

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +8,8 @@ import { projectPath } from '../../appliance/config/paths.js';
 import type { EventMap } from '../../appliance/events.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
-import type { AuditRecord } from '../../appliance/register/audit-log.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { apiAs, eventually, scannerControl, testConfig } from '../helpers/appliance.js';
+import { apiAs, auditLog, eventually, fieldsOf, scannerControl, testConfig } from '../helpers/appliance.js';
 
 // "Quét cả tập" on real parts: the eSCL simulator's feeder holds three real documents in a row (a
 // 3-page report with blank backs, a one-page công văn, a one-page thông báo), scanned through SANE
@@ -46,15 +44,7 @@ const documentsOf = (batchId: string, count: number) => eventually(async () => {
   return docs.length === count && docs.every((d) => d && (d.state === 'review' || d.state === 'failed')) ? docs as JobView[] : undefined;
 }, `batch ${batchId} to give ${count} documents to review`, 300_000);
 
-function fieldsOf(job: JobView) {
-  const { confidence: _c, text: _t, flagged: _f, issuerId: _i, ...fields } = job.result!;
-  return fields;
-}
-
-async function audit(): Promise<AuditRecord[]> {
-  const text = await readFile(join(config.dataDir, 'register', 'audit.jsonl'), 'utf8');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
-}
+const audit = () => auditLog(config.dataDir);
 
 const spoolPages = (jobId: string) => readdirSync(join(config.dataDir, 'spool', jobId)).filter((f) => /^page-\d+\.\w+$/.test(f) && !f.includes('preview')).sort();
 

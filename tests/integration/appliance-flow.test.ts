@@ -8,7 +8,7 @@ import type { Config } from '../../appliance/config/config.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { apiAs, eventually, testConfig } from '../helpers/appliance.js';
+import { apiAs, eventually, fieldsOf, testConfig } from '../helpers/appliance.js';
 
 // The whole desk on real parts: the eSCL simulator through SANE airscan, tesseract, SoftHSM, the
 // reference receiver over loopback — driven through the HTTP API as the touchscreen does.
@@ -27,11 +27,6 @@ async function scanToReview(): Promise<JobView> {
     if (j.state === 'failed') throw new Error(`scan failed: ${JSON.stringify(j.error)}`);
     return j.state === 'review' ? j : undefined;
   }, 'the scanned job to reach review');
-}
-
-function fieldsOf(job: JobView) {
-  const { confidence: _c, text: _t, flagged: _f, issuerId: _i, ...fields } = job.result!;
-  return fields;
 }
 
 const docState = (docId: string, state: string) => eventually(async () => {

@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +8,8 @@ import type { Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
-import type { AuditRecord } from '../../appliance/register/audit-log.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { apiAs, eventually, scannerControl, testConfig } from '../helpers/appliance.js';
+import { apiAs, auditLog, eventually, fieldsOf, scannerControl, testConfig } from '../helpers/appliance.js';
 
 // What a clerk with a pile of documents meets when things go wrong, on real parts: the eSCL
 // simulator (jam, empty feeder) through SANE airscan, tesseract, a SoftHSM token this file owns
@@ -50,15 +48,7 @@ async function scanToReview(doc: string): Promise<JobView> {
   return jobState(started.body.jobId, 'review');
 }
 
-function fieldsOf(job: JobView) {
-  const { confidence: _c, text: _t, flagged: _f, issuerId: _i, ...fields } = job.result!;
-  return fields;
-}
-
-async function audit(): Promise<AuditRecord[]> {
-  const text = await readFile(join(config.dataDir, 'register', 'audit.jsonl'), 'utf8');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
-}
+const audit = () => auditLog(config.dataDir);
 
 async function startCentral(bodyLimit?: number): Promise<void> {
   central = createCentralServer({ dataDir: join(dir, 'central'), tokens: [config.central.deviceToken], bodyLimit });

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium, headless, with a fresh profile under `dir`, as a 1280×800 Vietnamese
+ * touchscreen. The flags keep it off the (closed) network: background services would only fail.
+ */
+export async function launchTouchscreen(dir: string): Promise<{ browser: BrowserContext; page: Page }> {
+  const browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
+}
