@@ -127,7 +127,7 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   }
   const out = join(workDir, `${basename(imagePath, ext)}-upright.png`);
   const grey = upright();
-  rememberGrey(out, grey, greySource);
+  rememberGrey(out, grey);
   // the image on disk (re-reads, PDF): turned from the colour source for a colour page, else the
   // grey raster already made; written beside the recognition when the caller can wait for it
   const colour = (meta.channels ?? 1) >= 3;
@@ -138,6 +138,9 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
     if (colour && despeckle && !o.deferWrite) img = img.median(3);
     await img.withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toFile(out);
   }, colour ? 'colour' : 'grey').catch((err: unknown) => { throw inputError(imagePath, 'không xoay được ảnh', err); });
+  // the raster is the file's pixels only once the file is complete: a reader that starts earlier
+  // (tesseract on a 300-dpi page) finds no file or half of one
+  if (greySource) void write.then(() => { if (greyCache.get(out) === grey) sameAsFile.add(out); }, () => {});
   if (!o.deferWrite) await write;
   else write.catch(() => {}); // surfaced through `written`
   return { ...analysis, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi, written: write };

@@ -43,6 +43,16 @@ describe('native tesseract engine', () => {
     expect(num.bbox.y0).toBeLessThan(page.height * 0.2);
   });
 
+  it('reads a turned 300-dpi grey page only once its upright file is complete', async () => {
+    // (corpus doc-017) a 300-dpi page takes long enough to write that tesseract, started on the
+    // upright file before the write ended, failed with "Error during processing"
+    for (let i = 0; i < 3; i++) {
+      const page = await engine.recognize(join(pages, 'rotated-180-to-trinh-300dpi.png'), { workDir: await mkdtemp(join(dir, 'job-')) });
+      expect(page.rotation).toBe(180);
+      expect(page.text).toContain('478/TTr-SGDĐT');
+    }
+  });
+
   it('detects a blank back side without running OCR', async () => {
     const blank = join(dir, 'blank.png');
     await writeBlankPage(blank);
