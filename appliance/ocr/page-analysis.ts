@@ -31,32 +31,39 @@ export interface TextRow {
 /** Ink threshold: well below the paper level, so faint bleed-through and texture stay paper. */
 function inkThreshold(r: GreyRaster): number {
   const hist = new Uint32Array(256);
-  for (const v of r.data) hist[v]!++;
+  const d = r.data;
+  for (let i = 0; i < d.length; i++) hist[d[i]!]!++;
+  return thresholdOf(hist, d.length);
+}
+
+function thresholdOf(hist: Uint32Array, pixels: number): number {
   // paper = the brightest dense level (median of the upper half of pixels)
   let acc = 0; let paper = 255;
-  const half = r.data.length / 2;
+  const half = pixels / 2;
   for (let v = 0; v < 256; v++) { acc += hist[v]!; if (acc >= half) { paper = v; break; } }
   // darkest 0.1 % level = ink, when there is any
   acc = 0; let ink = 0;
-  const tail = r.data.length * 0.001;
+  const tail = pixels * 0.001;
   for (let v = 0; v < 256; v++) { acc += hist[v]!; if (acc >= tail) { ink = v; break; } }
   // faint marks (less than 35 % of the paper level below it) never count as ink
   return Math.min(ink + (paper - ink) * 0.5, paper * 0.65);
 }
 
-function binarize(r: GreyRaster): Uint8Array {
+/** 1 for ink, 0 for paper, and how many ink pixels. */
+function binarize(r: GreyRaster): { b: Uint8Array; ink: number } {
   const t = inkThreshold(r);
-  const out = new Uint8Array(r.data.length);
-  for (let i = 0; i < r.data.length; i++) out[i] = r.data[i]! < t ? 1 : 0;
-  return out;
+  const d = r.data;
+  const b = new Uint8Array(d.length);
+  let ink = 0;
+  for (let i = 0; i < d.length; i++) if (d[i]! < t) { b[i] = 1; ink++; }
+  return { b, ink };
 }
 
 function isolatedInk(b: Uint8Array, w: number, h: number): number {
   let n = 0;
   for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      if (b[i] && !b[i - 1] && !b[i + 1] && !b[i - w] && !b[i + w] && !b[i - w - 1] && !b[i - w + 1] && !b[i + w - 1] && !b[i + w + 1]) n++;
+    for (let i = y * w + 1, end = y * w + w - 1; i < end; i++) {
+      if (b[i] && !(b[i - 1]! | b[i + 1]! | b[i - w]! | b[i + w]! | b[i - w - 1]! | b[i - w + 1]! | b[i + w - 1]! | b[i + w + 1]!)) n++;
     }
   }
   return n;
@@ -65,8 +72,19 @@ function isolatedInk(b: Uint8Array, w: number, h: number): number {
 /** Rotates a binary raster 90° clockwise. */
 function rotate90(b: Uint8Array, w: number, h: number): Uint8Array {
   const out = new Uint8Array(b.length); // new size h × w
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + (h - 1 - y)] = b[y * w + x]!;
+  for (let y = 0; y < h; y++) for (let x = 0, i = y * w; x < w; x++, i++) out[x * h + (h - 1 - y)] = b[i]!;
   return out;
+}
+
+/** Rotates a binary raster by `rotation` clockwise in one pass; returns it with its new size. */
+function rotateBy(b: Uint8Array, w: number, h: number, rotation: PageAnalysis['rotation']): { u: Uint8Array; uw: number; uh: number } {
+  if (rotation === 0) return { u: b, uw: w, uh: h };
+  if (rotation === 90) return { u: rotate90(b, w, h), uw: h, uh: w };
+  const out = new Uint8Array(b.length);
+  if (rotation === 180) { for (let i = 0, n = b.length; i < n; i++) out[n - 1 - i] = b[i]!; return { u: out, uw: w, uh: h }; }
+  // 270: (x, y) goes to (y, w - 1 - x) on the h-wide raster
+  for (let y = 0; y < h; y++) for (let x = 0, i = y * w; x < w; x++, i++) out[(w - 1 - x) * h + y] = b[i]!;
+  return { u: out, uw: h, uh: w };
 }
 
 /** Row ink counts of the columns [x0, x1): narrow strips keep skewed lines separable. */
@@ -89,20 +107,35 @@ function lineness(p: Float64Array): number {
   return tot ? s / tot : 0;
 }
 
+/**
+ * The ink pixels' coordinates: the skew search below walks these instead of the whole raster
+ * (ink is a few per cent of a page, and the search makes 26 passes).
+ */
+interface InkPoints { xs: Int32Array; ys: Int32Array; w: number; h: number }
+function inkPoints(b: Uint8Array, w: number, h: number, count: number): InkPoints {
+  const xs = new Int32Array(count); const ys = new Int32Array(count);
+  let k = 0;
+  for (let y = 0; y < h; y++) for (let x = 0, i = y * w; x < w; x++, i++) if (b[i]) { xs[k] = x; ys[k++] = y; }
+  return { xs, ys, w, h };
+}
+/** The same points on the raster turned 90° clockwise (as `rotate90`). */
+const turned = (p: InkPoints): InkPoints => ({ xs: p.ys.map((y) => p.h - 1 - y), ys: p.xs, w: p.h, h: p.w });
+
 /** Row profile along lines of slope `slope` (a skewed scan's text lines are not quite level). */
-function shearedProfile(b: Uint8Array, w: number, h: number, slope: number): Float64Array {
-  const pad = Math.ceil(Math.abs(slope) * w);
-  const p = new Float64Array(h + 2 * pad);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) if (b[y * w + x]) p[y + pad - Math.round(x * slope)]!++;
-  }
+function shearedProfile(pts: InkPoints, slope: number): Float64Array {
+  const pad = Math.ceil(Math.abs(slope) * pts.w);
+  const p = new Float64Array(pts.h + 2 * pad);
+  const shift = new Int32Array(pts.w); // row shift of each column, worked out once
+  for (let x = 0; x < pts.w; x++) shift[x] = pad - Math.round(x * slope);
+  const { xs, ys } = pts;
+  for (let k = 0; k < xs.length; k++) p[ys[k]! + shift[xs[k]!]!]!++;
   return p;
 }
 
 /** Lineness at the best of the small skews a feeder produces (±3.5°). */
-function bestLineness(b: Uint8Array, w: number, h: number): number {
+function bestLineness(pts: InkPoints): number {
   let best = 0;
-  for (let s = -0.06; s <= 0.0601; s += 0.01) best = Math.max(best, lineness(shearedProfile(b, w, h, s)));
+  for (let s = -0.06; s <= 0.0601; s += 0.01) best = Math.max(best, lineness(shearedProfile(pts, s)));
   return best;
 }
 
@@ -136,25 +169,36 @@ function uprightScore(b: Uint8Array, w: number, h: number): { score: number; lin
   return { score: den ? num / den : 0, lines };
 }
 
-/** Only the speckle measure of analysePage (no orientation work): for the half-size raster. */
-export function speckleOf(r: GreyRaster): number {
-  const b = binarize(r);
-  let ink = 0; for (const v of b) ink += v;
-  return isolatedInk(b, r.width, r.height) / Math.max(1, ink);
+/**
+ * Fraction of ink pixels with no ink neighbour (the `speckle` of PageAnalysis), measured on every
+ * other pixel of every other row of the full raster: at half size single-pixel noise specks stay
+ * single pixels while the strokes of letters stay connected.
+ */
+export function speckleAtHalf(r: GreyRaster): number {
+  const w = r.width >> 1; const h = r.height >> 1;
+  const hist = new Uint32Array(256);
+  const half = new Uint8Array(w * h);
+  const d = r.data;
+  for (let y = 0, k = 0; y < h; y++) {
+    for (let j = 2 * y * r.width, end = j + 2 * w; j < end; j += 2, k++) { const v = d[j]!; half[k] = v; hist[v]!++; }
+  }
+  const t = thresholdOf(hist, half.length);
+  let ink = 0;
+  for (let i = 0; i < half.length; i++) { if (half[i]! < t) { half[i] = 1; ink++; } else half[i] = 0; }
+  return isolatedInk(half, w, h) / Math.max(1, ink);
 }
 
-export function analysePage(r: GreyRaster): PageAnalysis {
-  const b = binarize(r);
-  let ink = 0; for (const v of b) ink += v;
+/** Blank or not, and which way is up, from a small raster. */
+export function analysePage(r: GreyRaster): Omit<PageAnalysis, 'speckle'> {
+  const { b, ink } = binarize(r);
   const inkRatio = ink / b.length;
-  const speckle = isolatedInk(b, r.width, r.height) / Math.max(1, ink);
-  if (inkRatio < 0.0015) return { blank: true, inkRatio, speckle, rotation: 0, rotationConfidence: 0, rows: [] };
+  if (inkRatio < 0.0015) return { blank: true, inkRatio, rotation: 0, rotationConfidence: 0, rows: [] };
 
-  const horiz = bestLineness(b, r.width, r.height);
-  const rb = rotate90(b, r.width, r.height);
-  const vert = bestLineness(rb, r.height, r.width);
+  const pts = inkPoints(b, r.width, r.height, ink);
+  const horiz = bestLineness(pts);
+  const vert = bestLineness(turned(pts));
   const sideways = vert > horiz;
-  const u = sideways ? uprightScore(rb, r.height, r.width) : uprightScore(b, r.width, r.height);
+  const u = sideways ? uprightScore(rotate90(b, r.width, r.height), r.height, r.width) : uprightScore(b, r.width, r.height);
   const axisMargin = Math.abs(horiz - vert) / Math.max(horiz, vert);
   let rotation: PageAnalysis['rotation'];
   if (sideways) rotation = u.score >= 0 ? 90 : 270;
@@ -162,13 +206,12 @@ export function analysePage(r: GreyRaster): PageAnalysis {
   // few lines or a weak lean: not much evidence
   const lineWeight = Math.min(1, u.lines / 100);
   const rotationConfidence = Math.min(1, axisMargin * 2) * Math.min(1, Math.abs(u.score) * 2) * lineWeight;
-  return { blank: false, inkRatio, speckle, rotation, rotationConfidence, rows: textRows(b, r.width, r.height, rotation) };
+  return { blank: false, inkRatio, rotation, rotationConfidence, rows: textRows(b, r.width, r.height, rotation) };
 }
 
 /** Rows of ink of the page once turned upright by `rotation` (clockwise). */
 export function textRows(b: Uint8Array, w: number, h: number, rotation: PageAnalysis['rotation']): TextRow[] {
-  let u = b; let uw = w; let uh = h;
-  for (let k = 0; k < rotation / 90; k++) { u = rotate90(u, uw, uh); [uw, uh] = [uh, uw]; }
+  const { u, uw, uh } = rotateBy(b, w, h, rotation);
   const xl = Math.floor(uw * 0.4); const xr = Math.ceil(uw * 0.6);
   const rows: TextRow[] = [];
   let cur: { y0: number; y1: number; l: number; m: number; r: number } | null = null;

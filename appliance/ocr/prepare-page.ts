@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { join, basename, extname } from 'node:path';
 import { SohoaError } from '../errors.js';
-import { analysePage, speckleOf, type PageAnalysis } from './page-analysis.js';
+import { analysePage, speckleAtHalf, type PageAnalysis } from './page-analysis.js';
 import { span } from './profile.js';
 
 // Turns one page image on disk into what the recogniser needs: the upright image (written to
@@ -68,7 +68,7 @@ const fromGrey = (g: Grey): sharp.Sharp => sharp(g.data, { raw: { width: g.width
 /**
  * The page decoded once, to grey (colour matters only for the PDF image and the re-reads' red-seal
  * cue, which read the colour image from disk): orientation and blank detection on a small copy,
- * the speckle measure on a half-size one, then the upright grey raster (median-filtered only when
+ * the speckle measure on every other pixel, then the upright grey raster (median-filtered only when
  * the speckle measure asks for it) kept for the engine. The upright colour image is written only
  * when the page had to be turned or despeckled; with `deferWrite` that write runs alongside the
  * recognition and `written` tells when it is done.
@@ -87,21 +87,17 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   const shortSide = Math.min(w, h);
   const dpi = meta.density && meta.density > 100 ? Math.round(meta.density) : Math.round(shortSide / 8.27);
 
-  // one decode; from it a ~1200 px raster for orientation and blank detection, and a half-size
-  // nearest-neighbour one on which single-pixel specks survive to be counted
-  let full: Grey; let half: Grey; let small: Grey;
+  // one decode; from it a ~1200 px raster for orientation and blank detection
+  let full: Grey; let small: Grey;
   try {
     full = await span('prepare.decode', () => rawGrey(sharp(imagePath, { limitInputPixels: MAX_PIXELS }).removeAlpha()));
-    [half, small] = await span('prepare.downscale', () => Promise.all([
-      rawGrey(fromGrey(full).resize({ width: Math.max(1, Math.round(w / 2)), kernel: 'nearest' })),
-      rawGrey(fromGrey(full).resize({ width: w >= h ? 1200 : undefined, height: h > w ? 1200 : undefined, fit: 'inside', kernel: 'linear' })),
-    ]));
+    small = await span('prepare.downscale', () =>
+      rawGrey(fromGrey(full).resize({ width: w >= h ? 1200 : undefined, height: h > w ? 1200 : undefined, fit: 'inside', kernel: 'linear' })));
   } catch (err) {
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
-  const analysis = await span('prepare.analysis', () => analysePage(small));
-  const speckle = await span('prepare.speckle', () => speckleOf(half));
-  analysis.speckle = speckle;
+  const speckle = await span('prepare.speckle', () => speckleAtHalf(full));
+  const analysis: PageAnalysis = { ...await span('prepare.analysis', () => analysePage(small)), speckle };
   const despeckle = speckle > SPECKLE_THRESHOLD;
   const [uw, uh] = analysis.rotation % 180 ? [h, w] : [w, h];
 
