@@ -1,8 +1,9 @@
-import { PDFDocument, PDFName } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, PDFName, concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState, type PDFRef } from 'pdf-lib';
 import { SohoaError } from '../errors.js';
 import type { OcrLine } from '../ocr/ocr.js';
-import { embedVietnameseFont } from './fonts.js';
-import { pageJpeg } from './page-image.js';
+import { embedTextFont } from './text-font.js';
+import { pageImage, type PageImage } from './page-image.js';
 import { declarePdfA } from './pdfa.js';
 import { textLayerOps } from './text-layer.js';
 import { span } from '../ocr/profile.js';
@@ -40,24 +41,38 @@ const QUALITIES = [80, 65, 50, 35, 25];
 
 async function build(pages: PdfPageInput[], meta: PdfMeta, quality: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const font = await span('pdf.font', () => embedVietnameseFont(doc));
+  const font = embedTextFont(doc);
   for (const p of pages) {
-    const img = await span('pdf.image', () => pageJpeg(p.imagePath, quality));
+    // the scan's own file at the first quality, re-encoded harder on the later tries
+    const img = await span('pdf.image', () => pageImage(p.imagePath, quality, { keep: quality === QUALITIES[0] }), p.imagePath);
     // The OCR coordinates refer to the image as given; scale them if the image differs.
     const dpi = p.dpi > 0 ? p.dpi : 200;
     const w = (img.width * 72) / dpi;
     const h = (img.height * 72) / dpi;
     const page = doc.addPage([w, h]);
-    page.drawImage(await doc.embedJpg(img.jpeg), { x: 0, y: 0, width: w, height: h });
+    const name = page.node.newXObject('Im', imageXObject(doc, img));
+    page.pushOperators(pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState());
     const sx = p.width > 0 ? img.width / p.width : 1;
     const lines = sx === 1 ? p.lines : p.lines.map((l) => scaleLine(l, sx));
-    page.node.setFontDictionary(PDFName.of('FText'), font.ref);
-    const ops = await span('pdf.text', () => textLayerOps(lines, font, 'FText', dpi, h));
-    page.node.addContentStream(doc.context.register(doc.context.flateStream(ops)));
+    page.node.setFontDictionary(PDFName.of('FText'), font);
+    const ops = await span('pdf.text', () => textLayerOps(lines, 'FText', dpi, h));
+    page.node.addContentStream(doc.context.register(doc.context.stream(deflateSync(ops), { Filter: 'FlateDecode' })));
   }
   declarePdfA(doc, { ...meta, created: meta.created ?? new Date(), producer: 'Sohoa' });
   // Classic cross-reference table: the signature is added later as an incremental update of it.
   return span('pdf.save', () => doc.save({ useObjectStreams: false }));
+}
+
+/** The image XObject of a page, its data as given (DCT or Flate with PNG predictors). */
+function imageXObject(doc: PDFDocument, img: PageImage): PDFRef {
+  const { colours } = img;
+  return doc.context.register(doc.context.stream(img.bytes, {
+    Type: 'XObject', Subtype: 'Image', Width: img.width, Height: img.height, BitsPerComponent: 8,
+    ColorSpace: colours === 1 ? 'DeviceGray' : 'DeviceRGB',
+    ...(img.kind === 'jpeg'
+      ? { Filter: 'DCTDecode' }
+      : { Filter: 'FlateDecode', DecodeParms: { Predictor: 15, Colors: colours, BitsPerComponent: 8, Columns: img.width } }),
+  }));
 }
 
 function scaleLine(l: OcrLine, k: number): OcrLine {

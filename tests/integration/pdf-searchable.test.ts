@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { buildSearchablePdf, type PdfPageInput } from '../../appliance/pdf/searchable-pdf.js';
 import { SohoaError } from '../../appliance/errors.js';
 import { ocrLines } from '../fixtures/sign/ocr-lines.js';
@@ -63,17 +64,52 @@ describe('buildSearchablePdf', () => {
     expect(info).toMatch(/Producer:\s+Sohoa/);
     expect(xmp).toContain('<pdf:Producer>Sohoa</pdf:Producer>');
     const fonts = (await run('pdffonts', [file])).stdout;
-    // embedded, with a ToUnicode map (pdf-lib subsets the glyphs but does not tag the name)
-    expect(fonts).toMatch(/DejaVuSans\S*\s+CID TrueType\s+Identity-H\s+yes\s+(yes|no)\s+yes/);
+    // the invisible text's glyphless font: embedded, with a ToUnicode map
+    expect(fonts).toMatch(/GlyphLessFont\s+CID TrueType\s+Identity-H\s+yes\s+no\s+yes/);
+    // and poppler renders the pages without a word about the font or the images
+    const { stderr } = await run('pdftoppm', ['-r', '30', '-png', file, join(work, 'render')]);
+    expect(stderr).toBe('');
   });
 
   it('recompresses rather than fail when over the size limit, and refuses when it cannot fit', async () => {
-    const limit = Math.round((pdf.length / 2) * 0.9);
-    const small = await buildSearchablePdf([page], { title: 't' }, { maxBytes: limit });
+    // a high-quality scan: too large to keep as it is, re-encoded at a lower quality until it fits
+    const hq = join(work, 'hq.jpg');
+    await sharp(PAGE).jpeg({ quality: 98 }).toFile(hq);
+    const asScanned = await buildSearchablePdf([{ ...page, imagePath: hq }], { title: 't' }, { maxBytes: 10_000_000 });
+    const limit = Math.round(asScanned.length * 0.6);
+    const small = await buildSearchablePdf([{ ...page, imagePath: hq }], { title: 't' }, { maxBytes: limit });
     expect(small.length).toBeLessThanOrEqual(limit);
     const err = await buildSearchablePdf([page], { title: 't' }, { maxBytes: 10_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SohoaError);
     expect((err as SohoaError).vi).toMatch(/tách văn bản/);
+  });
+
+  it('keeps a compact scan as it is: the JPEG bytes, or the PNG pixels losslessly', async () => {
+    // the colour JPEG: the PDF carries the file's own bytes (pdfimages -j writes the DCT stream out)
+    await run('pdfimages', ['-f', '1', '-l', '1', '-j', file, join(work, 'kept')]);
+    expect(Buffer.compare(await readFile(join(work, 'kept-000.jpg')), await readFile(PAGE))).toBe(0);
+    // a grey PNG scan: Flate with PNG predictors, every pixel the same
+    const grey = join(import.meta.dirname, '../fixtures/extract/pages/clean-thong-bao.png');
+    const out = join(work, 'grey.pdf');
+    await writeFile(out, await buildSearchablePdf([{ imagePath: grey, width: 2479, height: 3508, dpi: 300, lines: [] }], { title: 't' }));
+    const row = (await run('pdfimages', ['-list', out])).stdout.split('\n')[2]!.trim().split(/\s+/);
+    expect(row.slice(3, 9)).toEqual(['2479', '3508', 'gray', '1', '8', 'image']);
+    await run('pdfimages', ['-png', out, join(work, 'grey-out')]);
+    const [a, b] = await Promise.all([grey, join(work, 'grey-out-000.png')].map((f) => sharp(f).raw().toBuffer()));
+    expect(Buffer.compare(a!, b!)).toBe(0);
+  });
+
+  it('re-encodes a noisy PNG, and a JPEG that asks to be turned, as upright JPEGs', async () => {
+    const noisy = join(work, 'noisy.png');
+    const px = Buffer.alloc(1653 * 2339); let x = 2463534242; // xorshift: grain no PNG filter predicts
+    for (let i = 0; i < px.length; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; px[i] = 128 + ((x >>> 0) % 96); }
+    await sharp(px, { raw: { width: 1653, height: 2339, channels: 1 } }).png().toFile(noisy);
+    const turned = join(work, 'turned.jpg');
+    await sharp(PAGE).rotate(90).withMetadata({ orientation: 8 }).jpeg().toFile(turned); // stored sideways, EXIF turns it back
+    const out = join(work, 'reencoded.pdf');
+    await writeFile(out, await buildSearchablePdf([noisy, turned].map((imagePath) => ({ imagePath, width: 1653, height: 2339, dpi: 200, lines: [] })), { title: 't' }));
+    const rows = (await run('pdfimages', ['-list', out])).stdout.split('\n').slice(2, 4).map((r) => r.trim().split(/\s+/));
+    expect(rows.map((r) => [r[3], r[4], r[8]])).toEqual([['1653', '2339', 'jpeg'], ['1653', '2339', 'jpeg']]);
   });
 
   it('reports a corrupt page image clearly', async () => {
