@@ -43,9 +43,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-# Build when any source is newer than the last build.
+# Build (and type-check the tests) when any source or test is newer than the last build.
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find appliance drivers provisioning ui tests/bench package.json tsconfig.json -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find appliance drivers provisioning ui tests package.json tsconfig.json -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
   say "building"
   npm run build --silent
   mkdir -p dist && touch "$stamp"

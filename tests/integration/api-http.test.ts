@@ -43,6 +43,8 @@ class ScriptedDesk implements Desk {
   }
 
   async startScan(opts: ScanOptions, actor: Actor) { this.maybeFail('startScan', actor, opts); return this.job; }
+  async startBatch(opts: ScanOptions, actor: Actor) { this.maybeFail('startBatch', actor, opts); return this.job; }
+  async mergeJob(id: string, actor: Actor) { this.maybeFail('mergeJob', actor, id); return this.job; }
   async continueScan(id: string, opts: ScanOptions, actor: Actor) { this.maybeFail('continueScan', actor, { id, opts }); return { ...this.job, state: 'scanning' as const }; }
   listJobs() { return [this.job]; }
   getJob(id: string) { return id === this.job.jobId ? this.job : undefined; }

@@ -102,7 +102,7 @@ describe('sohoa backup / restore', () => {
     await outbox.stop();
 
     // What must never be in a backup: scans in progress (a secret one among them) and the dev token.
-    for (const [path, text] of [['spool/job-1/page-1.png', 'MẬT page'], ['jobs/job-1.json', '{"secret":true}'], ['dev-token/ca.key', 'PRIVATE KEY'], ['dev-token/softhsm2.conf', 'pin']]) {
+    for (const [path, text] of [['spool/job-1/page-1.png', 'MẬT page'], ['jobs/job-1.json', '{"secret":true}'], ['dev-token/ca.key', 'PRIVATE KEY'], ['dev-token/softhsm2.conf', 'pin']] as const) {
       await mkdir(join(data, path, '..'), { recursive: true });
       await writeFile(join(data, path), text);
     }
@@ -293,7 +293,7 @@ describe('sohoa backup / restore', () => {
     ]);
     expect(removed).toEqual([[], [], [], ['sohoa-backup-2024-03-01_12-00-00.tar.gz'], ['sohoa-backup-2024-03-02_12-00-00.tar.gz']]);
     expect(await readFile(join(to, 'notes.txt'), 'utf8')).toBe('technician notes');
-    expect((await createBackup({ dataDir: data, dir: to, keep: 0 }).catch((e: SohoaError) => e)).message).toMatch(/keep must be an integer/);
+    expect((await createBackup({ dataDir: data, dir: to, keep: 0 }).then(() => null, (e: SohoaError) => e))?.message).toMatch(/keep must be an integer/);
   });
 
   it('a missing backup folder (disk not plugged in) is an error, and nothing is created', async () => {
