@@ -104,7 +104,10 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     await signer.start().catch((err: unknown) => log.error({ err }, 'signing is not ready'));
     const filing = new FilingQueue({
       register, jobs, outbox, log: log.child({ part: 'filing' }), documentsDir: dir('documents'),
-      filing: createFiling({ agency: config.agency, central: config.central, signer }),
+      filing: createFiling({
+        agency: config.agency, central: config.central, signer,
+        issuerId: (f) => (f.issuer ? directory.lookup(f.issuer, f.issuerParent)?.id ?? null : null),
+      }),
     });
     filing.start();
     stops.push(() => filing.stop());

@@ -9,7 +9,7 @@ import type { ScannedPage } from '../../drivers/scanner/scanner.js';
 import { Pkcs11Token } from '../../drivers/token/pkcs11-token.js';
 import { createCentralServer } from '../central/server.js';
 import { loadConfig, type Config } from '../config/config.js';
-import { buildNewDocumentPackage, documentIdFor } from '../edxml/index.js';
+import { buildNewDocumentPackage } from '../edxml/index.js';
 import { toErrorInfo } from '../errors.js';
 import { extractFields } from '../extract/extract-fields.js';
 import type { ExtractionResult } from '../extract/fields.js';
@@ -123,10 +123,9 @@ async function deliverCheck(cfg: Config, signedPdf: Uint8Array | undefined, fiel
   const central = createCentralServer({ dataDir: dir, tokens: [cfg.central.deviceToken] });
   try {
     const { url } = await central.start(0);
-    const documentId = documentIdFor(cfg.agency.id, fields.date, `${fields.numberNotation}`);
-    const xml = buildNewDocumentPackage({
+    const { documentId, xml } = buildNewDocumentPackage({
       from: { id: cfg.agency.id, name: cfg.agency.name }, to: [{ id: cfg.central.toId, name: cfg.central.toName }],
-      fields, attachment: { fileName: 'selftest.pdf', pdf: signedPdf }, documentId,
+      fields, attachment: { fileName: 'selftest.pdf', pdf: signedPdf },
     });
     const out = await deliver({ ...target, centralUrl: url }, documentId, xml, AbortSignal.timeout(15_000));
     if (out.kind !== 'delivered') throw new Error(`the reference receiver did not accept the package: ${JSON.stringify(out)}`);

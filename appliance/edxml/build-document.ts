@@ -1,6 +1,6 @@
 import { SohoaError } from '../errors.js';
 import type { DocumentFields } from '../extract/fields.js';
-import { documentIdFor, edxmlDate, edxmlTimestamp, isOrganId, priorityOf, safeAttachmentName } from './format.js';
+import { documentIdFor, edxmlDate, edxmlTimestamp, isOrganId, priorityOf, safeAttachmentName, type Priority } from './format.js';
 import type { Organ } from './types.js';
 import { buildEdxml, text } from './xml.js';
 
@@ -34,8 +34,11 @@ function documentTypeCode(numberNotation: string): '1' | '2' {
   return /^[^/]+\/\d{4}\/[^/]+$/.test(numberNotation) ? '2' : '1';
 }
 
+/** A package ready for the outbox: the XML, the DocumentId the central system files it under, its priority. */
+export interface NewDocumentPackage { documentId: string; xml: string; priority: Priority }
+
 /** Builds a QCVN 102:2016 "new document" package carrying one signed PDF inline (base64). */
-export function buildNewDocumentPackage(input: NewDocumentInput): string {
+export function buildNewDocumentPackage(input: NewDocumentInput): NewDocumentPackage {
   const { from, to, fields, attachment } = input;
   if (!isOrganId(from.id)) throw new SohoaError('request.invalid', 'Mã định danh cơ quan gửi không hợp lệ. Hãy báo kỹ thuật viên.', `bad sender OrganId: ${from.id}`);
   for (const o of to) if (!isOrganId(o.id)) throw new SohoaError('request.invalid', 'Mã định danh cơ quan nhận không hợp lệ. Hãy báo kỹ thuật viên.', `bad recipient OrganId: ${o.id}`);
@@ -101,5 +104,5 @@ export function buildNewDocumentPackage(input: NewDocumentInput): string {
       }],
     },
   };
-  return buildEdxml(envelope, attachments);
+  return { documentId, xml: buildEdxml(envelope, attachments), priority: priorityOf(fields.urgency) };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
-import { buildNewDocumentPackage, documentIdFor, priorityOf } from '../edxml/index.js';
+import { buildNewDocumentPackage } from '../edxml/index.js';
+import type { DocumentFields } from '../extract/fields.js';
 import { SohoaError } from '../errors.js';
 import type { OcrPage } from '../ocr/ocr.js';
 import { attachmentFileName } from '../pdf/attachment-name.js';
@@ -16,6 +17,8 @@ export interface FilingDeps {
   central: Pick<Config['central'], 'toId' | 'toName'>;
   /** Signs with the token and verifies the result before it is returned. */
   signer: Pick<AgencySigner, 'sign'>;
+  /** The issuer's OrganId from the agency directory, when it knows the confirmed issuer. */
+  issuerId?: (fields: DocumentFields) => string | null;
 }
 
 export function createFiling(deps: FilingDeps): FilingPort {
@@ -47,16 +50,15 @@ export function createFiling(deps: FilingDeps): FilingPort {
       if (!f.numberNotation || !f.date) {
         throw new SohoaError('request.invalid', 'Thiếu số, ký hiệu hoặc ngày ban hành: hãy bổ sung rồi đăng ký lại.', `document ${doc.docId} lacks numberNotation/date`);
       }
-      const documentId = documentIdFor(deps.agency.id, f.date, f.numberNotation);
-      const xml = buildNewDocumentPackage({
+      // the DocumentId names the issuer's OrganId when the directory knows the confirmed issuer
+      // (else this agency's): two issuers' "01/TB" of one day stay two documents centrally
+      return buildNewDocumentPackage({
         from: { id: deps.agency.id, name: deps.agency.name },
         to: [{ id: deps.central.toId, name: deps.central.toName }],
-        fields: f,
+        fields: { ...f, issuerId: deps.issuerId?.(f) ?? null },
         arrival: { date: doc.arrivalDate },
         attachment: { fileName: attachmentFileName(f.numberNotation, f.date), pdf },
-        documentId,
       });
-      return { documentId, xml, priority: priorityOf(f.urgency) };
     },
   };
 }

@@ -90,7 +90,7 @@ describe('sohoa backup / restore', () => {
       const xml = buildNewDocumentPackage({
         from: { id: '000.00.00.H99', name: 'VĂN PHÒNG UBND TỈNH' }, to: [{ id: '000.00.00.H00', name: 'TRUNG TÂM' }],
         fields: { ...doc(n), numberNotation }, attachment: { fileName: `vb${n}.pdf`, pdf: new Uint8Array(pdf) },
-      });
+      }).xml;
       if (n === 2) await central.stop(); // the second one waits in the queue: central is down
       await outbox.enqueue(docId, `000.00.00.H99,2024/03/01,${numberNotation}`, xml);
       await reg.setState(docId, 'queued');

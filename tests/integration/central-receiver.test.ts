@@ -16,7 +16,7 @@ function pkg(numberNotation: string, summary = 'Về việc kiểm thử') {
     to: [{ id: 'H37.02.02', name: 'TRUNG TÂM' }],
     fields: { ...emptyFields(), numberNotation, date: '2024-03-05', summary, place: 'Lào Cai', pages: 1 },
     attachment: { fileName: 'cong-van.pdf', pdf },
-  });
+  }).xml;
 }
 const idOf = (numberNotation: string) => `000.00.00.H99,2024/03/05,${numberNotation}`;
 

@@ -21,7 +21,7 @@ function pkg(n: number, extra = '') {
     from: FROM, to: [{ id: '000.00.00.H00', name: 'TRUNG TÂM' }],
     fields: { ...emptyFields(), numberNotation, date: '2024-03-05', summary: `Văn bản ${n} ${extra}`, pages: 1 },
     attachment: { fileName: `vb${n}.pdf`, pdf: new Uint8Array(Buffer.from(`%PDF-1.7 document ${n}\n%%EOF`)) },
-  });
+  }).xml;
   return { docId: `2024-${String(n).padStart(6, '0')}`, documentId: `${FROM.id},2024/03/05,${numberNotation}`, xml };
 }
 

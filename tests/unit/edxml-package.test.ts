@@ -66,7 +66,7 @@ describe('buildNewDocumentPackage', () => {
   const to = [{ id: '000.00.00.H41', name: 'Hệ thống "trung tâm" & <tỉnh>' }];
 
   it('round-trips through the parser with escaping, priority, DocumentId and the attachment bytes', () => {
-    const xml = buildNewDocumentPackage({ from, to, fields: fields(), attachment: { fileName: 'Quyết định 48.pdf', pdf }, arrival: { date: '2018-01-02T07:30:00+07:00' } });
+    const xml = buildNewDocumentPackage({ from, to, fields: fields(), attachment: { fileName: 'Quyết định 48.pdf', pdf }, arrival: { date: '2018-01-02T07:30:00+07:00' } }).xml;
     expect(xml).toContain('xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016"');
     expect(xml).toContain('&amp; hồ sơ &lt;điện tử&gt;');
     const r = parsePackage(xml);
@@ -91,7 +91,7 @@ describe('buildNewDocumentPackage', () => {
     const xml = buildNewDocumentPackage({
       from, to, attachment: { fileName: 'a.pdf', pdf },
       fields: { ...fields({ numberNotation: '1234/UBND-VP', number: null, type: 'Công văn', urgency: null, summary: 'V\u0007iệc A' }), issuerId: '000.00.00.H41' },
-    });
+    }).xml;
     const p = parsePackage(xml).value!;
     expect(p.documentId).toBe('000.00.00.H41,2017/12/29,1234/UBND-VP');
     expect(p.code).toEqual({ number: '1234', notation: 'UBND-VP' });
@@ -109,7 +109,7 @@ describe('buildNewDocumentPackage', () => {
 });
 
 describe('parsePackage on malformed input', () => {
-  const good = () => buildNewDocumentPackage({ from: { id: '000.00.00.H99', name: 'A' }, to: [{ id: '000.00.00.H00', name: 'B' }], fields: fields(), attachment: { fileName: 'a.pdf', pdf } });
+  const good = () => buildNewDocumentPackage({ from: { id: '000.00.00.H99', name: 'A' }, to: [{ id: '000.00.00.H00', name: 'B' }], fields: fields(), attachment: { fileName: 'a.pdf', pdf } }).xml;
 
   it.each([
     ['not XML', '<edXML><oops></edXML>', /not well-formed XML/],
