@@ -9,7 +9,7 @@ import { createCentralServer } from './central/server.js';
 import type { Config } from './config/config.js';
 import { EventBus } from './events.js';
 import { AgencyDirectory } from './extract/agency-directory.js';
-import { refinePages } from './extract/extract-document.js';
+import { extractProgressive, refinePages } from './extract/extract-document.js';
 import { extractFields } from './extract/extract-fields.js';
 import { createLogger, type Logger } from './log.js';
 import { createOcrEngine } from './ocr/create-engine.js';
@@ -90,7 +90,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
       extract: async (pages) => {
         const refined = await refinePages(ocr, pages);
         return { result: extractFields(refined, { directory }), pages: refined };
-      }, log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'),
+      },
+      readFieldsFirst: (image, workDir) => extractProgressive(ocr, [image], workDir, { directory }),
+      log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'),
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
     });
     await jobs.start();

@@ -148,7 +148,7 @@ export class FilingQueue {
     } else {
       if (!jobId) throw new SohoaError('register.state', 'Văn bản không còn bản quét để ký. Hãy quét lại.', `document ${docId} has no scan job`);
       doc = await register.setState(docId, 'signing', { actor: SYSTEM, message: null });
-      const pdf = await filing.buildPdf(jobs.keptPages(jobId), doc);
+      const pdf = await filing.buildPdf(await jobs.keptPages(jobId), doc);
       const res = await filing.sign(pdf, doc);
       signed = res.pdf;
       // Written whole before anything points at it: no half-written PDF ever reaches the queue.

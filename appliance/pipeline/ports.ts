@@ -15,6 +15,15 @@ export type OutboxPort = Pick<Outbox, 'enqueue' | 'get' | 'kick'>;
 /** Fields from the OCR of the kept pages; may re-read parts of them, returning the refined pages. */
 export type ExtractFn = (pages: OcrPage[]) => Promise<{ result: ExtractionResult; pages: OcrPage[] }>;
 
+/**
+ * A one-page document read fields first: `fields` once the header and signature bands (and their
+ * re-reads) are read, `full` once the whole page is (its OCR, for the PDF's text layer).
+ */
+export type ReadFieldsFirstFn = (image: string, workDir: string) => {
+  fields: Promise<ExtractionResult>;
+  full: Promise<{ pages: OcrPage[] }>;
+};
+
 /** Turns a registered document's pages into a signed PDF and its edXML package. */
 export interface FilingPort {
   /** Searchable PDF of the kept pages. */

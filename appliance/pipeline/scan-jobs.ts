@@ -8,7 +8,7 @@ import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
 import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
-import type { AuditPort, CapturePort, ExtractFn } from './ports.js';
+import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './ports.js';
 import { splitStack } from './split-stack.js';
 
 // Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
@@ -16,6 +16,8 @@ import { splitStack } from './split-stack.js';
 // neither the scanned pages nor the clerk's list of documents waiting for review. A jam or an
 // empty feeder keeps the pages so far; "Quét tiếp" scans the rest into the same job, and the
 // fields are extracted again over all its pages. Every scan run is in the audit log by name.
+// A job of a single page is read fields first (the clerk's wait: header and signature bands on
+// both OCR processes, the body after); with a second page, every page is read whole as it lands.
 //
 // A batch ("Quét cả tập") is a job that scans a whole stack the same way, then is split into
 // document jobs (split-stack.ts), each with its own pages (hard links, job-pages.ts) and its own
@@ -55,11 +57,14 @@ export interface ScanDefaults {
 export class ScanJobs {
   private readonly jobs = new Map<string, JobRecord>();
   private scanning: string | null = null;
+  /** Jobs whose fields are out but whose page is still being read whole (for the PDF's text). */
+  private readonly reading = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: {
     capture: CapturePort & SpoolPort;
     ocr: OcrEngine;
     extract: ExtractFn;
+    readFieldsFirst: ReadFieldsFirstFn;
     bus: EventBus;
     log: Logger;
     audit: AuditPort;
@@ -109,8 +114,21 @@ export class ScanJobs {
   }
 
   /** The OCR of the pages that make the document (blank pages dropped), in order. */
-  keptPages(jobId: string): OcrPage[] {
-    return this.require(jobId).ocr.filter((p) => !p.blank);
+  async keptPages(jobId: string): Promise<OcrPage[]> {
+    return (await this.wholeOcr(this.require(jobId))).filter((p) => !p.blank);
+  }
+
+  /**
+   * Every page's OCR: waits for a page still being read after its fields came out; reads the
+   * pages again when a restart cut that read short.
+   */
+  private async wholeOcr(rec: JobRecord): Promise<OcrPage[]> {
+    await this.reading.get(rec.view.jobId)?.catch(() => undefined);
+    if (rec.ocr.length !== rec.pages.length) {
+      rec.ocr = await Promise.all(rec.pages.map((p) => this.ocrPage(rec, p)));
+      await this.save(rec);
+    }
+    return rec.ocr;
   }
 
   async startScan(opts: ScanOptions, actor: Actor, kind: 'single' | 'batch' = 'single'): Promise<JobView> {
@@ -157,6 +175,7 @@ export class ScanJobs {
       throw new SohoaError('register.state', 'Chỉ quét tiếp được bản quét đang chờ kiểm tra.', `job ${jobId} is ${rec.view.state}`);
     }
     // Pages already recognised keep their OCR; after an OCR failure they are read again.
+    await this.reading.get(jobId)?.catch(() => undefined);
     const kept = rec.ocr.length === rec.pages.length
       ? rec.ocr.map((p) => Promise.resolve(p))
       : rec.pages.map((p) => this.ocrPage(rec, p));
@@ -248,6 +267,8 @@ export class ScanJobs {
     // A batch counts the documents in the pages read so far, as they are read.
     const read: (OcrPage | undefined)[] = [];
     const continuing = !!batch && batch.documents.length > 0;
+    // the first page of a new single job waits: alone, it is read fields first at the end
+    const firstPage = !batch && before === 0 ? deferred<OcrPage>() : null;
     let result;
     try {
       result = await this.deps.capture.capture({
@@ -256,6 +277,8 @@ export class ScanJobs {
           const p = { index: page.index, path: page.path, blank: page.blank };
           rec.pages.push(p);
           rec.view.pages.push({ page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
+          if (firstPage && rec.pages.length === 1) { pending.push(firstPage.promise); return; }
+          firstPage?.start(() => this.ocrPage(rec, rec.pages[0]!)); // a second page: read the first whole too
           const ocr = this.ocrPage(rec, p);
           pending.push(ocr);
           if (!batch) return;
@@ -296,8 +319,13 @@ export class ScanJobs {
       // A jam after some pages keeps them: the clerk sees the error and the pages that made it.
       rec.view.error = result.error;
       if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
+      const only = rec.pages.length === 1 ? rec.pages[0]! : undefined;
       if (batch) await this.splitBatch(rec, pending);
-      else await this.recognise(rec, pending);
+      else if (firstPage && !firstPage.started && only && !only.blank) await this.recogniseFieldsFirst(rec, only);
+      else {
+        firstPage?.start(() => this.ocrPage(rec, rec.pages[0]!));
+        await this.recognise(rec, pending);
+      }
     }
     await audited;
   }
@@ -332,6 +360,44 @@ export class ScanJobs {
       rec.view = { ...rec.view, state: 'failed', error };
       await this.save(rec);
       this.deps.bus.emit('job.failed', { jobId, error });
+    }
+  }
+
+  /**
+   * A one-page job: the fields as soon as the bands that carry them are read (review), the whole
+   * page's OCR a moment later (kept for the PDF; registration waits for it if it must).
+   */
+  private async recogniseFieldsFirst(rec: JobRecord, page: { path: string }): Promise<void> {
+    const { jobId } = rec.view;
+    rec.view = { ...rec.view, state: 'extracting' };
+    await this.save(rec);
+    let reviewed!: () => void;
+    const reviewSaved = new Promise<void>((resolve) => { reviewed = resolve; });
+    try {
+      const workDir = this.workDir(jobId);
+      await mkdir(workDir, { recursive: true });
+      const read = this.deps.readFieldsFirst(page.path, workDir);
+      // saved after the review state, so the record on disk never goes back to having no OCR
+      const whole = read.full.then(async ({ pages }) => {
+        await reviewSaved;
+        if (this.jobs.get(jobId) !== rec) return; // discarded meanwhile: nothing to keep
+        rec.ocr = pages;
+        await this.save(rec);
+      });
+      this.reading.set(jobId, whole);
+      void whole.catch((err: unknown) => this.deps.log.warn({ jobId, err }, 'page not read whole: read again when needed'))
+        .finally(() => { if (this.reading.get(jobId) === whole) this.reading.delete(jobId); });
+      const result = await read.fields;
+      rec.view = { ...rec.view, state: 'review', result };
+      await this.save(rec);
+      this.deps.bus.emit('job.extracted', { jobId, result });
+    } catch (err) {
+      const error = toErrorInfo(err);
+      rec.view = { ...rec.view, state: 'failed', error };
+      await this.save(rec);
+      this.deps.bus.emit('job.failed', { jobId, error });
+    } finally {
+      reviewed();
     }
   }
 
@@ -456,4 +522,15 @@ export class ScanJobs {
   private save(rec: JobRecord): Promise<void> {
     return atomicWrite(join(this.deps.jobsDir, `${rec.view.jobId}.json`), JSON.stringify(rec));
   }
+}
+
+/** A promise whose work starts later, once, when asked (or never). */
+function deferred<T>(): { promise: Promise<T>; started: boolean; start(work: () => Promise<T>): void } {
+  let settle!: (p: Promise<T>) => void;
+  const promise = new Promise<T>((resolve) => { settle = resolve; });
+  const d = {
+    promise, started: false,
+    start(work: () => Promise<T>): void { if (d.started) return; d.started = true; settle(work()); },
+  };
+  return d;
 }

@@ -12,12 +12,14 @@ import { profileStart, profileStop, type Span } from '../../appliance/ocr/profil
 // The clerk's wait: page images on disk → fields, for every one-page document of the dev corpus,
 // one document at a time (the next starts once the previous one's body is read too, so each is
 // timed on an otherwise idle engine), engine started once (a warm-up document first, not timed).
-// Fields come from extractDocumentProgressive: header and signature bands first, body after.
+// Fields come from extractDocumentProgressive: header and signature bands first, body after —
+// the path the desk takes for a one-page scan job (pipeline/scan-jobs.ts recogniseFieldsFirst).
 // Figures: p50/p95 of the time to fields, the same for the whole text (`full`), how many documents
 // had their fields before their body was read, and peak RSS of this process plus its child
 // processes (native tesseract), sampled from /proc every 50 ms (rss-sampler.ts).
 // --compare also times, right after each document, the whole-page path (every page OCR'd whole,
-// then the re-reads, then the fields: how it was done before), so both see the same machine load.
+// then the re-reads, then the fields: the desk's path for a job of several pages), so both see the
+// same machine load.
 // --profile prints, per document, one JSON line {"bench":"extract-profile",...}: the time of each
 // stage (ms; decode, orientation analysis, speckle measure, upright image write, each tesseract
 // call with its wait for a process, re-reads, extraction) and when it ended relative to the

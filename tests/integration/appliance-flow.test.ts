@@ -74,6 +74,9 @@ describe('the desk end to end', () => {
   it('delivers a signed, searchable PDF that pdfsig reports valid and trusted', async () => {
     const job = await scanToReview();
     expect(job.result?.numberNotation).toBeTruthy();
+    // a one-page document: its fields come from the header and signature bands, and it is
+    // registered the moment they show, while its body may still be being read
+    expect(job.pages).toHaveLength(1);
     const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
     expect(reg.body.arrivalNumber).toBe(2);
     await docState(reg.body.docId, 'delivered');
@@ -92,6 +95,12 @@ describe('the desk end to end', () => {
     expect(sig).toMatch(/ETSI\.CAdES\.detached/);
     const text = execFileSync('pdftotext', [mine!, '-'], { encoding: 'utf8' });
     expect(text).toContain('Số:');
+    // the text layer is the whole page's, body included (the middle of the page, between the
+    // header band and the signature block), not only what the fields were read from
+    const bbox = execFileSync('pdftotext', ['-bbox', mine!, '-'], { encoding: 'utf8' });
+    const pageH = Number(/<page width="[\d.]+" height="([\d.]+)"/.exec(bbox)![1]);
+    const middle = [...bbox.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)"/g)].filter((m) => Number(m[1]) / pageH > 0.45 && Number(m[1]) / pageH < 0.6);
+    expect(middle.length).toBeGreaterThan(20);
     // Filed documents leave no scan spool behind.
     expect(existsSync(join(config.dataDir, 'spool', job.jobId))).toBe(false);
   });
