@@ -121,18 +121,21 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
     rememberGrey(imagePath, upright(), greySource && !despeckle);
     return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
   }
-  const out = join(workDir, `${basename(imagePath, ext)}-upright.png`);
+  // the image on disk (re-reads, PDF): turned from the colour source for a colour page, as a
+  // JPEG the PDF then takes as it is (a colour PNG took ~3x longer to write, and the PDF encoded
+  // it again); else the grey raster already made, as a PNG; written beside the recognition when
+  // the caller can wait for it
+  const colour = (meta.channels ?? 1) >= 3;
+  const out = join(workDir, `${basename(imagePath, ext)}-upright.${colour ? 'jpg' : 'png'}`);
   const grey = upright();
   rememberGrey(out, grey);
-  // the image on disk (re-reads, PDF): turned from the colour source for a colour page, else the
-  // grey raster already made; written beside the recognition when the caller can wait for it
-  const colour = (meta.channels ?? 1) >= 3;
   // (a colour page turned only when the recogniser reads the grey raster: the median filter is
   // for the recogniser; without deferWrite the recogniser reads this file, so it gets it too)
   const write = span('prepare.uprightWrite', async () => {
     let img = colour ? sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation) : fromGrey(await grey);
     if (colour && despeckle && !o.deferWrite) img = img.median(3);
-    await img.withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toFile(out);
+    img = img.withMetadata({ density: dpi, orientation: 1 }); // the pixels as written are upright
+    await (colour ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 1 })).toFile(out);
   }, colour ? 'colour' : 'grey').catch((err: unknown) => { throw inputError(imagePath, 'không xoay được ảnh', err); });
   // the raster is the file's pixels only once the file is complete: a reader that starts earlier
   // (tesseract on a 300-dpi page) finds no file or half of one

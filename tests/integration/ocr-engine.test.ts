@@ -1,4 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,10 @@ import { TesseractJsEngine } from '../../appliance/ocr/tesseract-js-engine.js';
 import { createOcrEngine, DEBIAN_TESSDATA, NPM_VIE } from '../../appliance/ocr/create-engine.js';
 import { fold } from '../../appliance/extract/vn-text.js';
 import { SohoaError } from '../../appliance/errors.js';
+import { buildSearchablePdf } from '../../appliance/pdf/searchable-pdf.js';
 import { writeBlankPage, writeHugePng, writeTruncatedPng } from '../fixtures/extract/bad-images.js';
+
+const run = promisify(execFile);
 
 // Real tesseract (native CLI and tesseract.js) on two corpus pages; bad inputs give ocr.input.
 const pages = join(import.meta.dirname, '../fixtures/extract/pages');
@@ -51,6 +56,19 @@ describe('native tesseract engine', () => {
       expect(page.rotation).toBe(180);
       expect(page.text).toContain('478/TTr-SGDĐT');
     }
+  });
+
+  it('turns a colour page into an upright JPEG that the PDF then carries as it is', async () => {
+    const turned = join(dir, 'colour-upside-down.jpg');
+    await sharp(join(import.meta.dirname, '../fixtures/sign/page-color-200dpi.jpg')).rotate(180).jpeg({ quality: 88 }).toFile(turned);
+    const page = await engine.recognize(turned, { workDir: await mkdtemp(join(dir, 'job-')) });
+    expect(page.rotation).toBe(180);
+    expect(page.imagePath).toMatch(/-upright\.jpg$/);
+    expect(page.text).toContain('208/GM-STP');
+    const pdf = join(dir, 'colour.pdf');
+    await writeFile(pdf, await buildSearchablePdf([{ ...page, lines: page.lines }], { title: 't' }));
+    await run('pdfimages', ['-j', pdf, join(dir, 'colour-img')]);
+    expect(Buffer.compare(await readFile(join(dir, 'colour-img-000.jpg')), await readFile(page.imagePath))).toBe(0);
   });
 
   it('detects a blank back side without running OCR', async () => {
