@@ -4,6 +4,7 @@ import { newJobId, previewUrl } from '../capture/capture.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
+import type { ExtractionResult } from '../extract/fields.js';
 import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
@@ -342,16 +343,13 @@ export class ScanJobs {
     return page.blank ? { ...ocr, blank: true } : ocr;
   }
 
-  private async recognise(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
+  /** extracting → review with the fields `work` gives (saved, announced), or → failed with its error. */
+  private async extractInto(rec: JobRecord, work: () => Promise<ExtractionResult>): Promise<void> {
     const { jobId } = rec.view;
     rec.view = { ...rec.view, state: 'extracting' };
     await this.save(rec);
     try {
-      const all = await Promise.all(pending);
-      const { result, pages } = await this.deps.extract(all.filter((p) => !p.blank));
-      // The refined OCR (re-read stamps and signature block) is what the PDF's text layer uses.
-      let k = 0;
-      rec.ocr = all.map((p) => (p.blank ? p : pages[k++]!));
+      const result = await work();
       rec.view = { ...rec.view, state: 'review', result };
       await this.save(rec);
       this.deps.bus.emit('job.extracted', { jobId, result });
@@ -363,39 +361,42 @@ export class ScanJobs {
     }
   }
 
+  private recognise(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
+    return this.extractInto(rec, async () => {
+      const all = await Promise.all(pending);
+      const { result, pages } = await this.deps.extract(all.filter((p) => !p.blank));
+      // The refined OCR (re-read stamps and signature block) is what the PDF's text layer uses.
+      let k = 0;
+      rec.ocr = all.map((p) => (p.blank ? p : pages[k++]!));
+      return result;
+    });
+  }
+
   /**
    * A one-page job: the fields as soon as the bands that carry them are read (review), the whole
    * page's OCR a moment later (kept for the PDF; registration waits for it if it must).
    */
   private async recogniseFieldsFirst(rec: JobRecord, page: { path: string }): Promise<void> {
     const { jobId } = rec.view;
-    rec.view = { ...rec.view, state: 'extracting' };
-    await this.save(rec);
     let reviewed!: () => void;
     const reviewSaved = new Promise<void>((resolve) => { reviewed = resolve; });
     try {
-      const workDir = this.workDir(jobId);
-      await mkdir(workDir, { recursive: true });
-      const read = this.deps.readFieldsFirst(page.path, workDir);
-      // saved after the review state, so the record on disk never goes back to having no OCR
-      const whole = read.full.then(async ({ pages }) => {
-        await reviewSaved;
-        if (this.jobs.get(jobId) !== rec) return; // discarded meanwhile: nothing to keep
-        rec.ocr = pages;
-        await this.save(rec);
+      await this.extractInto(rec, async () => {
+        const workDir = this.workDir(jobId);
+        await mkdir(workDir, { recursive: true });
+        const read = this.deps.readFieldsFirst(page.path, workDir);
+        // saved after the review state, so the record on disk never goes back to having no OCR
+        const whole = read.full.then(async ({ pages }) => {
+          await reviewSaved;
+          if (this.jobs.get(jobId) !== rec) return; // discarded meanwhile: nothing to keep
+          rec.ocr = pages;
+          await this.save(rec);
+        });
+        this.reading.set(jobId, whole);
+        void whole.catch((err: unknown) => this.deps.log.warn({ jobId, err }, 'page not read whole: read again when needed'))
+          .finally(() => { if (this.reading.get(jobId) === whole) this.reading.delete(jobId); });
+        return read.fields;
       });
-      this.reading.set(jobId, whole);
-      void whole.catch((err: unknown) => this.deps.log.warn({ jobId, err }, 'page not read whole: read again when needed'))
-        .finally(() => { if (this.reading.get(jobId) === whole) this.reading.delete(jobId); });
-      const result = await read.fields;
-      rec.view = { ...rec.view, state: 'review', result };
-      await this.save(rec);
-      this.deps.bus.emit('job.extracted', { jobId, result });
-    } catch (err) {
-      const error = toErrorInfo(err);
-      rec.view = { ...rec.view, state: 'failed', error };
-      await this.save(rec);
-      this.deps.bus.emit('job.failed', { jobId, error });
     } finally {
       reviewed();
     }
