@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   extract: () => import('./extract.js'),
   ocr: () => import('./ocr.js'),
   sign: () => import('./sign.js'),
+  accuracy: () => import('./accuracy.js'),
 };
 
 const args = process.argv.slice(2);
