@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'register.duplicate' | 'register.not-found' | 'register.secret' | 'register.state'
   | 'outbox.rejected' | 'outbox.transport'
   | 'storage.full' | 'storage.io'
+  | 'account.invalid' | 'account.exists' | 'account.not-found'
+  | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked'
   | 'request.invalid' | 'internal';
 
 export interface ErrorInfo {

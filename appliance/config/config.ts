@@ -7,6 +7,11 @@ import { projectPath } from './paths.js';
 // central receiver) so that `npm start` works with no hardware and no network.
 
 export interface Config {
+  /**
+   * Not a setting: the configuration file these settings came from, '' on the embedded defaults
+   * (then, and only then, a fresh data folder gets the demo account).
+   */
+  configFile: string;
   /** Where every stage keeps its state; each stage owns one sub-folder. */
   dataDir: string;
   http: { host: string; port: number };
@@ -69,6 +74,10 @@ export interface Config {
     officeHours: { start: string; end: string; days: number[] };
   };
   outbox: { minDelayMs: number; maxDelayMs: number };
+  accounts: {
+    /** A desk session ends after this many minutes without a command (the screen returns to login). */
+    sessionIdleMinutes: number;
+  };
   backup: {
     /** Where `sohoa backup` writes (an external disk or a mounted share); default `<dataDir>/backup`. */
     dir: string;
@@ -80,6 +89,7 @@ export interface Config {
 export function embeddedDefaults(): Config {
   const dataDir = projectPath('var');
   return {
+    configFile: '',
     dataDir,
     http: { host: '127.0.0.1', port: 8080 },
     agency: {
@@ -117,6 +127,7 @@ export function embeddedDefaults(): Config {
     extract: { agenciesPath: '' },
     register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] } },
     outbox: { minDelayMs: 1000, maxDelayMs: 5 * 60_000 },
+    accounts: { sessionIdleMinutes: 15 },
     backup: { dir: resolve(dataDir, 'backup'), keep: 30 },
   };
 }
@@ -170,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const over = merge(fileCfg ?? {}, fromEnv(env));
   const dataDir = over.dataDir ? resolve(over.dataDir) : undefined;
   const base = dataDir ? defaultsFor(dataDir) : embeddedDefaults();
-  return merge(base, { ...over, dataDir: dataDir ?? base.dataDir });
+  return merge(base, { ...over, dataDir: dataDir ?? base.dataDir, configFile: file ? resolve(file) : '' });
 }
 
 /** The embedded defaults with every derived path moved under another data folder. */

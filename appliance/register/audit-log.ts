@@ -8,7 +8,9 @@ export type AuditAction =
   | 'scanned' | 'corrected' | 'registered' | 'held' | 'signed' | 'sent' | 'delivered' | 'rejected'
   | 'failed' | 'discarded' | 'deleted' | 'state' | 'token-login' | 'token-logout'
   /** The clerk sent a failed document back through signing/delivery, or asked for delivery now. */
-  | 'retried';
+  | 'retried'
+  /** Desk sessions (appliance/accounts): a login, a wrong PIN or locked name, a logout or idle end. */
+  | 'login' | 'login-failed' | 'logout';
 
 export interface AuditRecord {
   at: string;
