@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startScanner } from '../drivers/scanner/start-scanner.js';
+import { AccountService } from './accounts/account-service.js';
+import { ensureAccounts } from './accounts/demo-account.js';
+import { UserStore } from './accounts/user-store.js';
 import { Pkcs11Token } from '../drivers/token/pkcs11-token.js';
 import { createHttpServer } from './api/server.js';
 import type { HealthItem } from './api/plugin.js';
@@ -114,8 +117,16 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     filing.start();
     stops.push(() => filing.stop());
 
+    // Who may act: people from users.json (the technician's `sohoa users`), the demo clerk on the
+    // embedded defaults only; every login, wrong PIN and logout goes to the register's audit log.
+    const users = new UserStore(config.dataDir);
+    await ensureAccounts(users, { embedded: !config.configFile, log: log.child({ part: 'accounts' }) });
+    const accounts = new AccountService({ store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000 });
+    accounts.start();
+    stops.push(async () => accounts.stop());
+
     const desk = new DeskService({ jobs, register, filing, outbox, token });
-    const http = createHttpServer({ desk, bus, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
+    const http = createHttpServer({ desk, bus, accounts, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
     await http.listen({ port: config.http.port, host: config.http.host });
     stops.push(() => http.close());
     const addr = http.server.address() as AddressInfo;

@@ -1,8 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountsPort } from '../accounts/types.js';
 import type { EventBus, EventName, EventMap } from '../events.js';
 import type { Desk } from '../pipeline/desk.js';
+import { cookieToken } from './session-auth.js';
 
-// `GET /api/events`: every EventBus event goes to every connected screen as `{event, data}`.
+// `GET /api/events`: EventBus events go to the connected screens as `{event, data}`. Anyone gets
+// the token state (the idle screen's pill); jobs and documents only go to a connection opened with
+// a session cookie that is still live when the event happens (the UI reconnects after a login).
 // A new connection first gets the current token state, so a screen that (re)connects is never
 // left guessing. Dead connections are found by ping and dropped.
 
@@ -23,13 +27,20 @@ interface WebSocket {
   on(event: 'pong' | 'close' | 'error', fn: () => void): void;
 }
 
-export function eventsRelay(app: FastifyInstance, bus: EventBus, desk: Desk): void {
+const PUBLIC: ReadonlySet<EventName> = new Set(['token.changed']);
+
+export function eventsRelay(app: FastifyInstance, bus: EventBus, desk: Desk, accounts: AccountsPort): void {
   const clients = new Set<WebSocket>();
   const alive = new WeakSet<WebSocket>();
+  const tokens = new WeakMap<WebSocket, string>();
 
   const unsubscribe = bus.onAny((event, data) => {
     const text = JSON.stringify({ event, data } satisfies EventMessage);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      const token = tokens.get(ws);
+      if (PUBLIC.has(event) || (token && accounts.isLive(token))) ws.send(text);
+    }
   });
 
   const timer = setInterval(() => {
@@ -51,7 +62,9 @@ export function eventsRelay(app: FastifyInstance, bus: EventBus, desk: Desk): vo
     clients.clear();
   });
 
-  app.get('/api/events', { websocket: true }, (socket: WebSocket) => {
+  app.get('/api/events', { websocket: true, config: { access: 'open' } }, (socket: WebSocket, req: FastifyRequest) => {
+    const token = cookieToken(req);
+    if (token) tokens.set(socket, token);
     clients.add(socket);
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
+import type { AccountsPort } from '../accounts/types.js';
 import type { EventBus } from '../events.js';
 import type { Desk } from '../pipeline/desk.js';
 import { projectPath } from '../config/paths.js';
@@ -9,12 +10,17 @@ import { jobRoutes } from './routes-jobs.js';
 import { documentRoutes } from './routes-documents.js';
 import { tokenRoutes } from './routes-token.js';
 import { eventsRelay } from './events-relay.js';
+import { sessionAuth } from './session-auth.js';
+import { sessionRoutes } from './routes-session.js';
 import { serveUi } from './static-ui.js';
 
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
 //
-//   GET  /api/status                    version, token state, optional health
+//   GET  /api/status                    version, token state, optional health (open)
+//   GET  /api/users                     the login picker's names (open)
+//   POST /api/session                   {name, pin} → {token, name, role, expiresAt} (open)
+//   GET  /api/session; POST /api/session/refresh; DELETE /api/session   who am I / still here / logout
 //   POST /api/scan                      {source?, mode?, dpi?} → JobView
 //   GET  /api/jobs, /api/jobs/:id       JobView[] / JobView
 //   GET  /api/jobs/:id/pages/:n.jpg     page preview (JPEG)
@@ -27,9 +33,11 @@ import { serveUi } from './static-ui.js';
 //   POST /api/documents/:id/confirm-secret → DocumentView
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
-//   GET  /api/token; POST /api/token/unlock {pin}, /api/token/lock → TokenState
-//   GET  /api/events                    WebSocket: {event, data} for every EventBus event
-// Commands (POST) need `X-Sohoa-User` (percent-encoded name). Errors: {error: ErrorInfo}.
+//   GET  /api/token (open); POST /api/token/unlock {pin}, /api/token/lock → TokenState
+//   GET  /api/events                    WebSocket: {event, data}; jobs/documents only with a live session
+// Every other GET needs a session (Bearer or the session cookie); every POST/DELETE but the login
+// needs `Authorization: Bearer <token>`, and its actor is the session's person (session-auth.ts).
+// Errors: {error: ErrorInfo}; 401 session.required / session.expired when not logged in.
 
 export interface HealthItem {
   ok: boolean;
@@ -40,6 +48,8 @@ export interface HealthItem {
 export interface ApiOptions {
   desk: Desk;
   bus: EventBus;
+  /** Who may act: logins, sessions (appliance/accounts). */
+  accounts: AccountsPort;
   /** Folder of the built UI; default `dist/ui` of the project. */
   uiDir?: string;
   /** Optional device/central health for `GET /api/status` (e.g. scanner, central). */
@@ -49,19 +59,21 @@ export interface ApiOptions {
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise<void> {
-  const { desk, bus } = opts;
+  const { desk, bus, accounts } = opts;
   app.setErrorHandler((err, req, reply) => replyWithError(err, req, reply));
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  sessionAuth(app, accounts);
 
-  app.get('/api/status', async () => ({
+  app.get('/api/status', { config: { access: 'open' } }, async () => ({
     version: VERSION,
     time: new Date().toISOString(),
     token: desk.tokenState(),
     health: opts.health ? await opts.health() : {},
   }));
+  sessionRoutes(app, accounts);
   jobRoutes(app, desk);
   documentRoutes(app, desk);
   tokenRoutes(app, desk);
-  eventsRelay(app, bus, desk);
+  eventsRelay(app, bus, desk, accounts);
   await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));
 }

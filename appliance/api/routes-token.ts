@@ -7,7 +7,8 @@ import { pinBody } from './schemas.js';
 // the desk: it is never logged, echoed back or kept here.
 
 export function tokenRoutes(app: FastifyInstance, desk: Desk): void {
-  app.get('/api/token', async () => desk.tokenState());
+  // Open: the idle screen's token pill (present, unlocked, locked) says nothing about documents.
+  app.get('/api/token', { config: { access: 'open' } }, async () => desk.tokenState());
 
   app.post<{ Body: { pin: string } }>('/api/token/unlock', { schema: { body: pinBody } }, async (req) => {
     const actor = actorOf(req);

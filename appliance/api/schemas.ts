@@ -55,3 +55,14 @@ export const pinBody = {
   required: ['pin'],
   properties: { pin: { type: 'string', minLength: 4, maxLength: 32 } },
 } as const;
+
+/** Login: a name from the picker and the person's 4–8 digit PIN. */
+export const loginBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'pin'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    pin: { type: 'string', pattern: '^[0-9]{4,8}$' },
+  },
+} as const;

@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { UserStore } from '../../appliance/accounts/user-store.js';
 import { defaultsFor, type Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import type { DocumentFields } from '../../appliance/extract/fields.js';
@@ -37,15 +38,57 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, what: stri
   }
 }
 
-export type Api = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+export type Api = (<T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>) & {
+  /** A GET of something that is not JSON (page preview, signed PDF), in the same session. */
+  raw(path: string): Promise<Response>;
+};
 
-/** The API as the touchscreen uses it: JSON over HTTP as a named clerk. `base` is read per call (restarts). */
-export function apiAs(clerk: string, base: () => string): Api {
-  const headers = { 'X-Sohoa-User': encodeURIComponent(clerk), 'content-type': 'application/json' };
-  return async <T>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(new URL(path, base()), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+/** The PIN the test helpers give the people they create (not a real one). */
+export const TEST_PIN = '480715';
+
+/** Adds a person to `<dataDir>/users.json` as the technician's CLI does, unless already there. */
+export async function ensureUser(dataDir: string, name: string, pin = TEST_PIN, role: 'clerk' | 'technician' = 'clerk'): Promise<void> {
+  const store = new UserStore(dataDir);
+  if (!(await store.find(name))) await store.add(name, role, pin);
+}
+
+/** Logs in over HTTP; the session token, or throws with the appliance's answer. */
+export async function login(base: string, name: string, pin = TEST_PIN): Promise<string> {
+  const res = await fetch(new URL('/api/session', base), {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, pin }),
+  });
+  const body = await res.json() as { token?: string };
+  if (res.status !== 200 || !body.token) throw new Error(`login of ${name}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return body.token;
+}
+
+/**
+ * The API as the touchscreen uses it: JSON over HTTP in a logged-in session of a named clerk,
+ * created in the data folder on first use. `base` and `dataDir` are read per call (restarts); a
+ * session lost with a restart is opened again.
+ */
+export function apiAs(clerk: string, base: () => string, dataDir: () => string): Api {
+  let token: string | null = null;
+  const send = (method: string, path: string, body: unknown) => fetch(new URL(path, base()), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    if (!token) {
+      await ensureUser(dataDir(), clerk);
+      token = await login(base(), clerk);
+    }
+    const res = await send(method, path, body);
+    if (res.status !== 401) return res;
+    token = await login(base(), clerk);
+    return send(method, path, body);
+  };
+  const api = async <T>(method: string, path: string, body?: unknown) => {
+    const res = await call(method, path, body);
     return { status: res.status, body: (await res.json()) as T };
   };
+  return Object.assign(api, { raw: (path: string) => call('GET', path) });
 }
 
 /** The eSCL simulator's control API: what a person does at the scanner (load paper, a jam, an empty tray). */

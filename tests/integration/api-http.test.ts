@@ -1,5 +1,5 @@
-// Tests the HTTP/WebSocket layer ONLY (routing, validation, actor header, error mapping, PIN never
-// logged, event relay, UI serving) over real HTTP on loopback. The Desk below is a small scripted
+// Tests the HTTP/WebSocket layer ONLY (routing, validation, sessions and the actor, error mapping,
+// PINs never logged, event relay, UI serving) over real HTTP on loopback. The Desk below is a small scripted
 // stand-in written for this test, because what is under test is how the API talks to *a* Desk; the
 // real pipeline has its own tests and the end-to-end test (tests/e2e/ui.test.ts) drives both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,10 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { request, WebSocket } from 'undici';
 import type { FastifyInstance } from 'fastify';
+import { AccountService } from '../../appliance/accounts/account-service.js';
+import { UserStore } from '../../appliance/accounts/user-store.js';
 import { createHttpServer } from '../../appliance/api/server.js';
+import { Register } from '../../appliance/register/register.js';
 import { EventBus, type TokenState } from '../../appliance/events.js';
 import { SohoaError } from '../../appliance/errors.js';
 import { emptyFields, type DocumentFields } from '../../appliance/extract/fields.js';
@@ -19,6 +22,10 @@ import type { Actor, Desk, DocumentView, JobView, ScanOptions } from '../../appl
 
 const GOOD_PIN = '739184';
 const WRONG_PIN = '402615';
+const CLERK = 'Nguyễn Thị Lan';
+const CLERK_PIN = '918273';
+const OTHER = 'Trần Văn Bình';
+const OTHER_PIN = '564738';
 
 /** Records the calls it gets; `failNext` makes the next call throw what a real stage would. */
 class ScriptedDesk implements Desk {
@@ -88,11 +95,15 @@ let dir: string;
 let app: FastifyInstance;
 let base: string;
 let logText = '';
+let register: Register;
 const desk = new ScriptedDesk();
 const bus = new EventBus();
-const USER = { 'x-sohoa-user': encodeURIComponent('Nguyễn Thị Lan') };
+/** Moves the accounts' clock forward (idle expiry, lockout) without waiting. */
+let skewMs = 0;
+/** The clerk's session, opened in beforeAll; every command and read of the tests carries it. */
+const AUTH: Record<string, string> = {};
 
-async function call(method: 'GET' | 'POST', path: string, opts: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}) {
+async function call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}) {
   const headers: Record<string, string> = { ...opts.headers };
   let body: string | undefined;
   if (opts.raw !== undefined) { body = opts.raw; headers['content-type'] = 'application/json'; }
@@ -103,6 +114,8 @@ async function call(method: 'GET' | 'POST', path: string, opts: { headers?: Reco
   return { status: res.statusCode, type, data };
 }
 
+const login = (name: string, pin: string) => call('POST', '/api/session', { body: { name, pin } });
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sohoa-api-'));
   desk.previewPath = join(dir, 'p1.jpg');
@@ -110,12 +123,20 @@ beforeAll(async () => {
   await mkdir(join(dir, 'ui'));
   await writeFile(join(dir, 'ui', 'index.html'), '<!doctype html><title>Sohoa UI</title>');
   const sink = new Writable({ write(chunk, _enc, cb) { logText += chunk.toString(); cb(); } });
-  app = createHttpServer({ desk, bus, uiDir: join(dir, 'ui'), logger: pino({ level: 'trace' }, sink) });
+  const store = new UserStore(join(dir, 'data'));
+  await store.add(CLERK, 'clerk', CLERK_PIN);
+  await store.add(OTHER, 'clerk', OTHER_PIN);
+  register = new Register({ dir: join(dir, 'data', 'register'), officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] }, bus });
+  await register.start();
+  const accounts = new AccountService({ store, audit: register, idleMs: 15 * 60_000, now: () => Date.now() + skewMs });
+  app = createHttpServer({ desk, bus, accounts, uiDir: join(dir, 'ui'), logger: pino({ level: 'trace' }, sink) });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
+  AUTH.authorization = `Bearer ${(await login(CLERK, CLERK_PIN)).data.token}`;
 });
 
 afterAll(async () => {
   await app?.close();
+  await register?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -127,31 +148,152 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     expect(r.data.token.present).toBe(true);
   });
 
-  it('refuses a command without a user, in Vietnamese, and does not reach the desk', async () => {
+  it('refuses commands without a session, with a forged one or a cookie only: 401 in Vietnamese, the desk is not reached', async () => {
     const before = desk.calls.length;
-    const r = await call('POST', '/api/scan', { body: {} });
-    expect(r.status).toBe(400);
-    expect(r.data.error.code).toBe('request.invalid');
-    expect(r.data.error.message).toMatch(/người dùng/i);
+    const cookie = `sohoa_session=${AUTH.authorization!.slice('Bearer '.length)}`;
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'session.required'],
+      [{ 'x-sohoa-user': encodeURIComponent(CLERK) }, 'session.required'],
+      [{ authorization: 'Bearer ' + 'A'.repeat(43) }, 'session.expired'],
+      [{ authorization: 'Basic bnV5ZW46MTIzNA==' }, 'session.required'],
+      // The cookie serves previews and PDFs; alone it commands nothing (no other page acts through the browser).
+      [{ cookie }, 'session.required'],
+    ];
+    for (const [headers, code] of cases) {
+      for (const [method, path] of [['POST', '/api/scan'], ['POST', '/api/token/lock'], ['POST', '/api/jobs/job-1/discard']] as const) {
+        const r = await call(method, path, { headers, body: path === '/api/scan' ? {} : undefined });
+        expect(r.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+        expect(r.data.error.code).toBe(code);
+        expect(r.data.error.message).toMatch(/đăng nhập/);
+      }
+    }
     expect(desk.calls.length).toBe(before);
   });
 
-  it('passes the percent-encoded Vietnamese user name to the desk as the actor', async () => {
-    const r = await call('POST', '/api/scan', { headers: USER, body: { source: 'adf' } });
+  it('takes the actor from the session, never from what the client says', async () => {
+    const other = (await login(OTHER, OTHER_PIN)).data.token as string;
+    const r = await call('POST', '/api/scan', {
+      headers: { authorization: `Bearer ${other}`, 'x-sohoa-user': encodeURIComponent(CLERK) }, body: { source: 'adf' },
+    });
     expect(r.status).toBe(200);
     expect(r.data.jobId).toBe('job-1');
-    expect(desk.calls.at(-1)).toMatchObject({ method: 'startScan', actor: { name: 'Nguyễn Thị Lan' }, arg: { source: 'adf' } });
+    expect(desk.calls.at(-1)).toMatchObject({ method: 'startScan', actor: { name: OTHER }, arg: { source: 'adf' } });
+    const mine = await call('POST', '/api/jobs/job-1/continue', { headers: { ...AUTH, 'x-sohoa-user': encodeURIComponent(OTHER) }, body: {} });
+    expect(mine.status).toBe(200);
+    expect(desk.calls.at(-1)).toMatchObject({ method: 'continueScan', actor: { name: CLERK } });
+    expect((await call('DELETE', '/api/session', { headers: { authorization: `Bearer ${other}` } })).status).toBe(200);
+  });
+
+  it('logs in by name and PIN; wrong PINs say so in Vietnamese and lock the name after 5, unknown names alike', async () => {
+    const ok = await login(CLERK, CLERK_PIN);
+    expect(ok.status).toBe(200);
+    expect(ok.data).toMatchObject({ name: CLERK, role: 'clerk' });
+    expect(ok.data.token).toMatch(/^[\w-]{43}$/);
+    expect(Date.parse(ok.data.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+    const me = await call('GET', '/api/session', { headers: { authorization: `Bearer ${ok.data.token}` } });
+    expect(me.data).toEqual({ name: CLERK, role: 'clerk', expiresAt: ok.data.expiresAt });
+
+    const answers: string[][] = [];
+    for (const name of [OTHER, 'Không Có Ai']) {
+      const seen: string[] = [];
+      for (let i = 1; i <= 6; i++) {
+        const r = await login(name, '000000');
+        seen.push(`${r.status} ${r.data.error.code} ${r.data.error.message}`);
+      }
+      answers.push(seen);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]![0]).toMatch(/^401 session\.pin-incorrect Mã PIN không đúng\. Còn 4 lần thử/);
+    expect(answers[0]![4]).toMatch(/^423 session\.locked .*thử lại sau 5 phút/);
+    expect(answers[0]![5]).toMatch(/^423 session\.locked .*thử lại sau 5 phút/);
+    // Locked: the right PIN does not open it either, until the time is up.
+    expect((await login(OTHER, OTHER_PIN)).status).toBe(423);
+    skewMs += 5 * 60_000;
+    expect((await login(OTHER, OTHER_PIN)).status).toBe(200);
+    // The clerk's own session lives on meanwhile (commands extend it).
+    skewMs -= 5 * 60_000;
+
+    const audit = (await register.auditTrail()).filter((a) => a.actor === OTHER);
+    expect(audit.filter((a) => a.action === 'login-failed').map((a) => a.detail)).toEqual([
+      { reason: 'pin' }, { reason: 'pin' }, { reason: 'pin' }, { reason: 'pin' }, { reason: 'pin', locked: true },
+      { reason: 'locked' }, { reason: 'locked' },
+    ]);
+    expect(audit.at(-1)).toMatchObject({ action: 'login', detail: { role: 'clerk' } });
+  });
+
+  it('rejects malformed logins with 400 request.invalid', async () => {
+    for (const body of [{ name: CLERK }, { pin: CLERK_PIN }, { name: CLERK, pin: '12a4' },
+      { name: CLERK, pin: '123' }, { name: '', pin: CLERK_PIN }]) {
+      const r = await call('POST', '/api/session', { body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.data.error.code).toBe('request.invalid');
+    }
+    expect((await call('POST', '/api/session', { raw: '{"name": ' })).status).toBe(400);
+    // What the client says of itself beyond name and PIN is dropped: the role is the account's.
+    const claims = await call('POST', '/api/session', { body: { name: CLERK, pin: CLERK_PIN, role: 'technician' } });
+    expect(claims.data.role).toBe('clerk');
+  });
+
+  it('ends a session after the idle time and at logout; both are 401 afterwards and in the audit log', async () => {
+    const t = (await login(CLERK, CLERK_PIN)).data.token as string;
+    const auth = { authorization: `Bearer ${t}` };
+    skewMs += 14 * 60_000;
+    expect((await call('POST', '/api/token/lock', { headers: auth })).status).toBe(200);   // a command: idle time restarts
+    skewMs += 14 * 60_000;
+    expect((await call('GET', '/api/documents', { headers: auth })).status).toBe(200);     // a read: it does not
+    skewMs += 60_000 + 1000;
+    const expired = await call('POST', '/api/scan', { headers: auth, body: {} });
+    expect(expired.status).toBe(401);
+    expect(expired.data.error).toMatchObject({ code: 'session.expired' });
+    expect(expired.data.error.message).toMatch(/hết hạn.*đăng nhập lại/);
+    expect((await call('GET', '/api/jobs', { headers: auth })).status).toBe(401);
+    skewMs -= 29 * 60_000 + 1000;
+
+    const u = (await login(CLERK, CLERK_PIN)).data.token as string;
+    const out = await call('DELETE', '/api/session', { headers: { authorization: `Bearer ${u}` } });
+    expect(out.status).toBe(200);
+    expect(out.data).toEqual({ ok: true });
+    expect((await call('POST', '/api/scan', { headers: { authorization: `Bearer ${u}` }, body: {} })).status).toBe(401);
+    expect((await call('DELETE', '/api/session', { headers: { authorization: `Bearer ${u}` } })).status).toBe(401);
+    const mine = (await register.auditTrail()).filter((a) => a.actor === CLERK && ['login', 'logout'].includes(a.action));
+    expect(mine.at(-1)).toMatchObject({ action: 'logout', detail: { reason: 'user' } });
+  });
+
+  it('keeps documents, jobs and previews behind a session (Bearer or cookie); status, token and names stay open', async () => {
+    for (const path of ['/api/documents', '/api/documents/doc-1', '/api/documents/doc-1/pdf', '/api/jobs', '/api/jobs/job-1', '/api/jobs/job-1/pages/1.jpg', '/api/session']) {
+      const r = await call('GET', path);
+      expect(r.status, path).toBe(401);
+      expect(r.data.error.code).toBe('session.required');
+    }
+    const token = AUTH.authorization!.slice('Bearer '.length);
+    expect((await call('GET', '/api/jobs/job-1/pages/1.jpg', { headers: { cookie: `sohoa_session=${token}` } })).status).toBe(200);
+    expect((await call('GET', '/api/jobs', { headers: { cookie: `other=1; sohoa_session=${token}` } })).status).toBe(200);
+    expect((await call('GET', '/api/jobs', { headers: { cookie: 'sohoa_session=forged' } })).status).toBe(401);
+    for (const path of ['/api/status', '/api/token']) expect((await call('GET', path)).status, path).toBe(200);
+    const names = await call('GET', '/api/users');
+    expect(names.data).toEqual([CLERK, OTHER]);
+    expect(JSON.stringify(names.data)).not.toMatch(/scrypt|pinHash|role/);
+  });
+
+  it('sets an HttpOnly SameSite cookie at login and clears it at logout; answers are never cached', async () => {
+    const res = await request(base + '/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: CLERK, pin: CLERK_PIN }) });
+    const { token } = await res.body.json() as { token: string };
+    expect(res.headers['set-cookie']).toBe(`sohoa_session=${token}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const out = await request(base + '/api/session', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    await out.body.dump();
+    expect(out.headers['set-cookie']).toMatch(/^sohoa_session=; Path=\/; Max-Age=0/);
   });
 
   it('rejects malformed requests with 400 request.invalid', async () => {
     const cases = [
-      call('POST', '/api/scan', { headers: USER, body: { source: 'fax' } }),
-      call('POST', '/api/jobs/job-1/register', { headers: USER, body: { ...fields, date: '29/12/2017' } }),
-      call('POST', '/api/jobs/job-1/register', { headers: USER, body: { issuer: 'x' } }),
-      call('POST', '/api/jobs/job-1/register', { headers: USER, body: { ...fields, urgency: 'Gấp lắm' } }),
-      call('POST', '/api/jobs/job-1/register', { headers: USER, raw: '{"issuer": ' }),
-      call('POST', '/api/token/unlock', { headers: USER, body: { pin: 12 } }),
-      call('GET', '/api/jobs/job-1/pages/0.jpg'),
+      call('POST', '/api/scan', { headers: AUTH, body: { source: 'fax' } }),
+      call('POST', '/api/jobs/job-1/register', { headers: AUTH, body: { ...fields, date: '29/12/2017' } }),
+      call('POST', '/api/jobs/job-1/register', { headers: AUTH, body: { issuer: 'x' } }),
+      call('POST', '/api/jobs/job-1/register', { headers: AUTH, body: { ...fields, urgency: 'Gấp lắm' } }),
+      call('POST', '/api/jobs/job-1/register', { headers: AUTH, raw: '{"issuer": ' }),
+      call('POST', '/api/token/unlock', { headers: AUTH, body: { pin: 12 } }),
+      call('GET', '/api/jobs/job-1/pages/0.jpg', { headers: AUTH }),
     ];
     for (const r of await Promise.all(cases)) {
       expect(r.status).toBe(400);
@@ -163,7 +305,7 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
 
   it('registers with NFC-normalized fields', async () => {
     const decomposed = 'Quyết định'.normalize('NFD');
-    const r = await call('POST', '/api/jobs/job-1/register', { headers: USER, body: { ...fields, type: decomposed } });
+    const r = await call('POST', '/api/jobs/job-1/register', { headers: AUTH, body: { ...fields, type: decomposed } });
     expect(r.status).toBe(200);
     expect(r.data.arrivalNumber).toBe(1);
     expect((desk.calls.at(-1)!.arg as DocumentFields).type).toBe('Quyết định'.normalize('NFC'));
@@ -180,60 +322,60 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     ];
     for (const [err, status, code] of expectations) {
       desk.failNext = err;
-      const r = await call('POST', '/api/scan', { headers: USER, body: {} });
+      const r = await call('POST', '/api/scan', { headers: AUTH, body: {} });
       expect(r.status).toBe(status);
       expect(r.data.error.code).toBe(code);
       expect(r.data.error.message).toMatch(/[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i);
     }
     desk.failNext = new SohoaError('register.duplicate', 'Văn bản này đã được đăng ký.');
-    const dup = await call('POST', '/api/jobs/job-1/register', { headers: USER, body: fields });
+    const dup = await call('POST', '/api/jobs/job-1/register', { headers: AUTH, body: fields });
     expect(dup.status).toBe(409);
   });
 
   it('routes Quét tiếp, retry and send-now to the desk with the actor; unknown ids are 404 and never reach it', async () => {
-    const cont = await call('POST', '/api/jobs/job-1/continue', { headers: USER, body: { dpi: 300 } });
+    const cont = await call('POST', '/api/jobs/job-1/continue', { headers: AUTH, body: { dpi: 300 } });
     expect(cont.status).toBe(200);
     expect(cont.data.state).toBe('scanning');
     expect(desk.calls.at(-1)).toMatchObject({ method: 'continueScan', actor: { name: 'Nguyễn Thị Lan' }, arg: { id: 'job-1', opts: { dpi: 300 } } });
-    expect((await call('POST', '/api/jobs/job-1/continue', { headers: USER, body: { dpi: 5 } })).status).toBe(400);
-    expect((await call('POST', '/api/jobs/job-1/continue', { body: {} })).status).toBe(400);
+    expect((await call('POST', '/api/jobs/job-1/continue', { headers: AUTH, body: { dpi: 5 } })).status).toBe(400);
+    expect((await call('POST', '/api/jobs/job-1/continue', { body: {} })).status).toBe(401);
 
-    const retry = await call('POST', '/api/documents/doc-1/retry', { headers: USER });
+    const retry = await call('POST', '/api/documents/doc-1/retry', { headers: AUTH });
     expect(retry.status).toBe(200);
     expect(retry.data.state).toBe('signed');
     expect(desk.calls.at(-1)).toMatchObject({ method: 'retryDocument', actor: { name: 'Nguyễn Thị Lan' }, arg: 'doc-1' });
-    const now = await call('POST', '/api/documents/doc-1/send-now', { headers: USER });
+    const now = await call('POST', '/api/documents/doc-1/send-now', { headers: AUTH });
     expect(now.data.state).toBe('queued');
     expect(desk.calls.at(-1)).toMatchObject({ method: 'sendNow', arg: 'doc-1' });
 
     desk.failNext = new SohoaError('register.state', 'Chỉ thử lại được văn bản đang báo lỗi.', 'document doc-1 is delivered');
-    const refused = await call('POST', '/api/documents/doc-1/retry', { headers: USER });
+    const refused = await call('POST', '/api/documents/doc-1/retry', { headers: AUTH });
     expect(refused.status).toBe(409);
     expect(refused.data.error.message).toBe('Chỉ thử lại được văn bản đang báo lỗi.');
 
     const before = desk.calls.length;
-    expect((await call('POST', '/api/jobs/nope/continue', { headers: USER, body: {} })).status).toBe(404);
-    expect((await call('POST', '/api/documents/nope/retry', { headers: USER })).status).toBe(404);
-    expect((await call('POST', '/api/documents/nope/send-now', { headers: USER })).status).toBe(404);
+    expect((await call('POST', '/api/jobs/nope/continue', { headers: AUTH, body: {} })).status).toBe(404);
+    expect((await call('POST', '/api/documents/nope/retry', { headers: AUTH })).status).toBe(404);
+    expect((await call('POST', '/api/documents/nope/send-now', { headers: AUTH })).status).toBe(404);
     expect(desk.calls.length).toBe(before);
   });
 
   it('answers 404 for unknown jobs, documents and API paths', async () => {
-    expect((await call('GET', '/api/jobs/nope')).status).toBe(404);
-    expect((await call('POST', '/api/jobs/nope/discard', { headers: USER })).status).toBe(404);
-    expect((await call('GET', '/api/documents/nope')).status).toBe(404);
-    expect((await call('GET', '/api/documents/nope/pdf')).status).toBe(404);
+    expect((await call('GET', '/api/jobs/nope', { headers: AUTH })).status).toBe(404);
+    expect((await call('POST', '/api/jobs/nope/discard', { headers: AUTH })).status).toBe(404);
+    expect((await call('GET', '/api/documents/nope', { headers: AUTH })).status).toBe(404);
+    expect((await call('GET', '/api/documents/nope/pdf', { headers: AUTH })).status).toBe(404);
     const r = await call('GET', '/api/nothing-here');
     expect(r.status).toBe(404);
     expect(r.data.error.code).toBe('register.not-found');
   });
 
   it('serves page previews as JPEG', async () => {
-    const r = await call('GET', '/api/jobs/job-1/pages/1.jpg');
+    const r = await call('GET', '/api/jobs/job-1/pages/1.jpg', { headers: AUTH });
     expect(r.status).toBe(200);
     expect(r.type).toBe('image/jpeg');
     expect(Buffer.from(r.data as ArrayBuffer).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect((await call('GET', '/api/jobs/job-1/pages/2.jpg')).status).toBe(404);
+    expect((await call('GET', '/api/jobs/job-1/pages/2.jpg', { headers: AUTH })).status).toBe(404);
   });
 
   it('serves the UI with a single-page-app fallback', async () => {
@@ -247,43 +389,56 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
   });
 
   it('unlocks the token without the PIN ever reaching the log', async () => {
-    const wrong = await call('POST', '/api/token/unlock', { headers: USER, body: { pin: WRONG_PIN } });
+    const wrong = await call('POST', '/api/token/unlock', { headers: AUTH, body: { pin: WRONG_PIN } });
     expect(wrong.status).toBe(403);
     expect(wrong.data.error.code).toBe('token.pin-incorrect');
-    const tooLong = await call('POST', '/api/token/unlock', { headers: USER, body: { pin: GOOD_PIN.repeat(8) } });
+    const tooLong = await call('POST', '/api/token/unlock', { headers: AUTH, body: { pin: GOOD_PIN.repeat(8) } });
     expect(tooLong.status).toBe(400);
-    const ok = await call('POST', '/api/token/unlock', { headers: USER, body: { pin: GOOD_PIN } });
+    const ok = await call('POST', '/api/token/unlock', { headers: AUTH, body: { pin: GOOD_PIN } });
     expect(ok.status).toBe(200);
     expect(ok.data.loggedIn).toBe(true);
     expect(JSON.stringify(ok.data)).not.toContain(GOOD_PIN);
-    expect((await call('POST', '/api/token/lock', { headers: USER })).data.loggedIn).toBe(false);
+    expect((await call('POST', '/api/token/lock', { headers: AUTH })).data.loggedIn).toBe(false);
     // The log did record these requests (so this assertion can fail), but never the PIN.
     expect(logText).toContain('/api/token/unlock');
     expect(logText).toContain('token.pin-incorrect');
     expect(logText).not.toContain(GOOD_PIN);
     expect(logText).not.toContain(WRONG_PIN);
+    // Nor the PINs of the logins (all earlier tests), nor a session token.
+    expect(logText).toContain('/api/session');
+    expect(logText).not.toContain(CLERK_PIN);
+    expect(logText).not.toContain(OTHER_PIN);
+    expect(logText).not.toContain(AUTH.authorization!.slice('Bearer '.length));
   });
 
-  it('relays EventBus events to every WebSocket client', async () => {
-    const open = () => new Promise<{ ws: WebSocket; msgs: any[] }>((resolve, reject) => {
-      const ws = new WebSocket(base.replace('http', 'ws') + '/api/events');
+  it('relays EventBus events to every WebSocket client with a session; without one, only the token state', async () => {
+    const cookie = `sohoa_session=${AUTH.authorization!.slice('Bearer '.length)}`;
+    const open = (headers: Record<string, string> = { cookie }) => new Promise<{ ws: WebSocket; msgs: any[] }>((resolve, reject) => {
+      const ws = new WebSocket(base.replace('http', 'ws') + '/api/events', { headers });
       const msgs: any[] = [];
       ws.addEventListener('message', (e) => msgs.push(JSON.parse(String(e.data))));
       ws.addEventListener('open', () => resolve({ ws, msgs }));
       ws.addEventListener('error', reject);
     });
-    const [a, b] = await Promise.all([open(), open()]);
+    const [a, b, idle] = await Promise.all([open(), open(), open({})]);
     const until = async (msgs: any[], n: number) => {
       for (let i = 0; i < 200 && msgs.length < n; i++) await new Promise((r) => setTimeout(r, 10));
     };
     await until(a.msgs, 1);
+    await until(idle.msgs, 1);
     expect(a.msgs[0]).toMatchObject({ event: 'token.changed', data: { present: true } });
+    expect(idle.msgs[0]).toMatchObject({ event: 'token.changed', data: { present: true } });
     bus.emit('scan.page', { jobId: 'job-1', page: 2, imageUrl: '/api/jobs/job-1/pages/2.jpg', blank: true });
-    await until(a.msgs, 2);
-    await until(b.msgs, 2);
+    bus.emit('token.changed', desk.tokenState());
+    await until(a.msgs, 3);
+    await until(b.msgs, 3);
+    await until(idle.msgs, 2);
     for (const c of [a, b]) {
       expect(c.msgs[1]).toEqual({ event: 'scan.page', data: { jobId: 'job-1', page: 2, imageUrl: '/api/jobs/job-1/pages/2.jpg', blank: true } });
+      expect(c.msgs[2]).toMatchObject({ event: 'token.changed' });
       c.ws.close();
     }
+    expect(idle.msgs.map((m) => m.event)).toEqual(['token.changed', 'token.changed']);
+    idle.ws.close();
   });
 });

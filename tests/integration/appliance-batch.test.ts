@@ -30,7 +30,7 @@ let config: Config;
 let app: RunningAppliance;
 const progress: EventMap['batch.progress'][] = [];
 
-const api = apiAs(CLERK, () => app.url);
+const api = apiAs(CLERK, () => app.url, () => config.dataDir);
 const scanner = scannerControl(() => app.scannerSimulatorUrl);
 
 const jobs = async () => (await api<JobView[]>('GET', '/api/jobs')).body;
@@ -80,7 +80,7 @@ describe('Quét cả tập: a stack in, a list of documents to review out', () =
     expect(docs.every((d) => d.split?.batchId === batchId && d.split.confidence > 0 && !d.split.doubtful)).toBe(true);
     // Each document owns its page files and previews.
     expect(spoolPages(docs[0]!.jobId)).toEqual(['page-1.tiff', 'page-2.tiff', 'page-3.tiff']);
-    expect((await fetch(new URL(docs[0]!.pages[2]!.imageUrl, app.url))).status).toBe(200);
+    expect((await api.raw(docs[0]!.pages[2]!.imageUrl)).status).toBe(200);
     // The batch kept no page of its own.
     expect(existsSync(join(config.dataDir, 'spool', batchId))).toBe(false);
 
@@ -100,7 +100,7 @@ describe('Quét cả tập: a stack in, a list of documents to review out', () =
     expect((await api('POST', `/api/jobs/${docs[2]!.jobId}/discard`, {})).status).toBe(200);
     expect(existsSync(join(config.dataDir, 'spool', docs[2]!.jobId))).toBe(false);
     expect(spoolPages(docs[0]!.jobId)).toHaveLength(3);
-    expect((await fetch(new URL(docs[0]!.pages[0]!.imageUrl, app.url))).status).toBe(200);
+    expect((await api.raw(docs[0]!.pages[0]!.imageUrl)).status).toBe(200);
     // Merging needs an open previous document: the first one has none.
     const refused = await api<{ error: { code: string; message: string } }>('POST', `/api/jobs/${docs[0]!.jobId}/merge`, {});
     expect(refused.status).toBe(409);

@@ -17,7 +17,7 @@ let token: DevToken;
 let config: Config;
 let app: RunningAppliance;
 
-const api = apiAs('Nguyễn Thị Lan', () => app.url);
+const api = apiAs('Nguyễn Thị Lan', () => app.url, () => config.dataDir);
 
 async function scanToReview(): Promise<JobView> {
   const started = await api<JobView>('POST', '/api/scan', {});
@@ -81,7 +81,7 @@ describe('the desk end to end', () => {
     expect(reg.body.arrivalNumber).toBe(2);
     await docState(reg.body.docId, 'delivered');
 
-    const pdfRes = await fetch(new URL(`/api/documents/${reg.body.docId}/pdf`, app.url));
+    const pdfRes = await api.raw(`/api/documents/${reg.body.docId}/pdf`);
     expect(pdfRes.status).toBe(200);
     // The receiver's copy: the attachment it decoded from the edXML package.
     const docsDir = join(config.dataDir, 'central', 'documents');

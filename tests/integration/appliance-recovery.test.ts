@@ -28,7 +28,7 @@ let app: RunningAppliance;
 let central: CentralServer;
 let centralPort = 0;
 
-const api = apiAs(CLERK, () => app.url);
+const api = apiAs(CLERK, () => app.url, () => config.dataDir);
 const scanner = scannerControl(() => app.scannerSimulatorUrl);
 
 const jobState = (jobId: string, state: JobView['state'], pages?: number) => eventually(async () => {
@@ -99,7 +99,7 @@ describe('a paper jam and an empty feeder', () => {
     expect(keptAfter).toBeGreaterThan(keptBefore);
     expect(whole.result?.pages).toBe(keptAfter);
     expect(whole.result!.text).toHaveLength(keptAfter);
-    expect((await fetch(new URL(whole.pages[5]!.imageUrl, app.url))).status).toBe(200);
+    expect((await api.raw(whole.pages[5]!.imageUrl)).status).toBe(200);
 
     // Quét tiếp on an empty feeder: said plainly, nothing of the job is lost.
     await scanner('empty');
