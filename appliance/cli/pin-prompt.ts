@@ -1,10 +1,11 @@
-// The PIN of the agency token, typed by a person on the terminal: never echoed, stored or logged.
+// A PIN (the agency token's, a desk account's) typed by a person on the terminal: never echoed,
+// stored or logged.
 
-/** Reads the PIN on the terminal without echo. */
-export async function promptPin(): Promise<string> {
+/** Reads a PIN on the terminal without echo; `envName` is the variable scripts use instead. */
+export async function promptPin(question = 'Mã PIN của thiết bị ký số: ', envName = 'SOHOA_TOKEN_PIN'): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) throw new Error('no PIN: set SOHOA_TOKEN_PIN or run on a terminal');
-  process.stderr.write('Mã PIN của thiết bị ký số: ');
+  if (!stdin.isTTY) throw new Error(`no PIN: set ${envName} or run on a terminal`);
+  process.stderr.write(question);
   stdin.setRawMode(true);
   stdin.resume();
   return new Promise((resolve, reject) => {
