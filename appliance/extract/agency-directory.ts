@@ -28,7 +28,8 @@ export class AgencyDirectory {
   private readonly byName = new Map<string, AgencyEntry>();
 
   constructor(private readonly entries: AgencyEntry[]) {
-    const phrases = [...entries.map((e) => e.name), ...PROVINCES.map((p) => `Tỉnh ${p} Thành phố ${p} UBND`)];
+    // administrative level words of every tier (NĐ30 App. I: tỉnh, huyện, xã and their peers)
+    const phrases = [...entries.map((e) => e.name), ...PROVINCES.map((p) => `Tỉnh ${p} Thành phố ${p} UBND`), 'Huyện Quận Thị xã Xã Phường Thị trấn'];
     this.words = new Lexicon(phrases.flatMap((p) => p.split(/[\s,]+/)).filter((w) => /\p{L}/u.test(w)).map((w) => w.toLocaleUpperCase('vi')));
     for (const e of entries) this.byName.set(fold([e.parent, e.name].filter(Boolean).join(' ')), e);
     for (const e of entries) if (!this.byName.has(fold(e.name))) this.byName.set(fold(e.name), e);
@@ -48,7 +49,13 @@ export class AgencyDirectory {
 
   /** Repairs the words of an agency line printed in capitals against the directory's vocabulary. */
   repairCaps(line: string): string {
-    return line.split(' ').map((w) => {
+    // "THỊ TRẬN" is the level "THỊ TRẤN" (trận is a word of "Mặt trận", not of a level)
+    const words = line.replace(/(^|\s)(TH[IỊÍÌỈĨ])\s+(TR[AÂĂẬẤẦẨẪẠẮẰẲẴẶÁÀẢÃ]N)(?=\s|$)/gu, (m, pre: string, a: string, b: string) => `${pre}${a} ${matchCase('trấn', b)}`).split(' ');
+    let place = false;
+    return words.map((w, i) => {
+      // after a level word comes a place name: the place lists settle it, not the agency words
+      if (place) return w;
+      if (i > 0 && /^(TỈNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|TRẤN|PHỐ)$/u.test(w) && fold(words[i + 1] ?? '') !== 'HOI') place = true;
       if (!/\p{L}/u.test(w) || this.words.has(w)) return w;
       const fix = this.words.uniqueRepair(w);
       return fix ? matchCase(fix, w) : w;
@@ -59,8 +66,13 @@ export class AgencyDirectory {
   splitHeader(lines: string[]): { parent: string | null; issuer: string | null } {
     const names: string[] = [];
     for (const l of lines.map((x) => this.repairCaps(x.trim())).filter(Boolean)) {
-      if (!names.length || startsAgency(l)) names.push(l);
-      else names[names.length - 1] += ' ' + l;
+      const prev = names[names.length - 1];
+      // a wrapped name goes on: a line of one word ("TRƯỜNG" under "… TÀI NGUYÊN VÀ MÔI"), a line
+      // after a joining word or dash, or one completing a known name ("… VÀ PHÁT" / "TRIỂN …")
+      const goesOn = prev !== undefined && (!startsAgency(l) || l.split(/\s+/).length < 2
+        || /(\sV[AÀ]|[-–,])$/u.test(prev) || this.byName.has(fold(`${prev} ${l}`)));
+      if (goesOn) names[names.length - 1] += ' ' + l;
+      else names.push(l);
     }
     if (!names.length) return { parent: null, issuer: null };
     // the place after TỈNH/HUYỆN/THÀNH PHỐ… snaps to a known place name, letter for letter
@@ -78,6 +90,10 @@ export class AgencyDirectory {
    */
   snapToEntry(line: string): string {
     const words = line.split(' ');
+    // letters of a known name, diacritics lost or confused ("VAN PHONG"): that name's spelling,
+    // word by word where the tone differs (both "ỦY" and "UỶ" are right print)
+    const exact = this.entries.find((e) => fold(e.name) === fold(line) && e.name.split(/\s+/).length === words.length);
+    if (exact) return exact.name.split(/\s+/).map((w, i) => (toneKey(w) === toneKey(words[i]!) ? words[i]! : matchCase(w, words[i]!))).join(' ');
     for (const e of this.entries) {
       const ew = e.name.split(/\s+/);
       // the head word (Bộ/Sở/Cục…) and place names tell agencies apart: never snapped

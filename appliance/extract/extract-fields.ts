@@ -1,6 +1,6 @@
 import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
-import { pageSegments, lineUnit, cx, type Segment } from './layout.js';
+import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
@@ -26,6 +26,12 @@ const segConf = (segs: Segment[]): number => (segs.length ? Math.min(...segs.map
 const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).join(' '));
 
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
+
+/** Marks no agency name holds ("MÔI__", "PHÁT ˆ", a lone "_"): underline and seal debris in the header. */
+export function capsDebrisOut(line: string): string {
+  return line.split(' ').map((w) => w.replace(/^[_^ˆ~`'"|°•*]+|[_^ˆ~`'"|°•*]+$/gu, ''))
+    .filter((w) => /[\p{L}\d]/u.test(w) || /^[-–&]$/.test(w)).join(' ').trim();
+}
 
 function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory, today: Date): { headerBottom: number; numberSeg?: Segment } {
   const { segs, width, unit } = p;
@@ -53,7 +59,14 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   const motto = segs.some((s) => /CONG HOA XA HOI|DOC LAP - TU DO/.test(fold(s.text)));
   const limitY = numberSeg?.bbox.y0 ?? segs[dateIdx]?.bbox.y0 ?? (motto ? Infinity : -Infinity);
   const agencyLines = segs.filter((s) => isLeft(s) && s.bbox.y1 <= limitY + unit * 0.3 && s.bbox.y0 < limitY && isCaps(s.text) && !marksInLine(s.text));
-  const { parent, issuer } = dir.splitHeader(agencyLines.map((s) => repairGlyphs(s.text)));
+  // pieces of one printed line (a skewed scan splits "ĐỒNG THÁP"): one row, left to right
+  const rows: Segment[][] = [];
+  for (const s of agencyLines) {
+    const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);
+    if (row) row.push(s); else rows.push([s]);
+  }
+  const rowLines = rows.map((r) => r.sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.text).join(' '));
+  const { parent, issuer } = dir.splitHeader(rowLines.map((t) => capsDebrisOut(repairGlyphs(t))).filter(Boolean));
   f.issuerParent = parent; f.issuer = issuer;
   c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? Math.min(0.95, p.quality) : 0.3;
   c.issuer = issuer ? segConf(agencyLines) : 0;
@@ -190,7 +203,7 @@ export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): Extr
   f.pages = kept.length; c.pages = kept.length ? 0.99 : 0;
   if (kept.length) {
     const first = kept[0]!;
-    const segs = pageSegments(first);
+    const segs = splitColumns(pageSegments(first), first.width, first.height, fold);
     const quality = segs.reduce((a, x) => a + x.conf, 0) / Math.max(1, segs.length);
     const p1 = { segs, width: first.width, unit: lineUnit(segs), quality };
     const { headerBottom, numberSeg } = headerFields(p1, f, c, dir, opts.today ?? new Date());

@@ -15,8 +15,14 @@ export interface Segment {
 export const cx = (b: BBox): number => (b.x0 + b.x1) / 2;
 export const cy = (b: BBox): number => (b.y0 + b.y1) / 2;
 const height = (b: BBox): number => b.y1 - b.y0;
+/** Share of the smaller box covered by the other. */
+function overlapShare(a: BBox, b: BBox): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0); const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / Math.max(1, Math.min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0)));
+}
 
-function segmentOf(words: OcrWord[]): Segment {
+export function segmentOf(words: OcrWord[]): Segment {
   const bbox = {
     x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
     x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)),
@@ -32,7 +38,9 @@ function median(xs: number[]): number {
 
 /** Segments of a page, top to bottom then left to right. */
 export function pageSegments(page: OcrPage): Segment[] {
-  const words = page.lines.flatMap((l) => l.words).filter((w) => w.text.trim());
+  const all = page.lines.flatMap((l) => l.words).filter((w) => w.text.trim());
+  // a band read twice (a re-read merged over the first read) gives the same word twice
+  const words = all.filter((w, i) => !all.some((o, j) => j < i && o.text === w.text && overlapShare(o.bbox, w.bbox) > 0.8));
   if (!words.length) return [];
   const h = median(words.map((w) => height(w.bbox))) || 1;
   // rows: words whose vertical centres are within ~half a line of the row's running centre
@@ -60,4 +68,31 @@ export function pageSegments(page: OcrPage): Segment[] {
 /** Median word height of a page: the unit for gaps and tolerances. */
 export function lineUnit(segs: Segment[]): number {
   return median(segs.flatMap((s) => s.words.map((w) => height(w.bbox)))) || 1;
+}
+
+/**
+ * The two header columns read as one segment when the gap between them is narrow ("UBND TỈNH BẮC
+ * CỘNG HÒA XÃ HỘI …", "Số: 12/TB-UBND Hà Nội, ngày …"): split before the national title or motto
+ * ("CỘNG HÒA", "Độc lập"), and after the notation token of a "Số:" line when the rest is long
+ * enough to be another column's text and starts right of the page centre.
+ */
+export function splitColumns(segs: Segment[], width: number, height: number, fold: (s: string) => string): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segs) {
+    const ws = s.words;
+    if (s.bbox.y0 > height * 0.25) { out.push(s); continue; } // the header only
+    let cut = -1;
+    for (let i = 1; i < ws.length && cut < 0; i++) {
+      const two = fold(`${ws[i]!.text} ${ws[i + 1]?.text ?? ''}`);
+      if (/^(CONG HOA|DOC LAP)\b/.test(two) && ws[i]!.bbox.x0 > width * 0.4) cut = i;
+    }
+    if (cut < 0 && /^S[OỐÔ0]\s*[:;.]?$/u.test(fold(ws[0]?.text ?? '')) && ws.length > 3) {
+      // "Số:" + notation (one token, or a few joined by / or -) then the other column
+      const i = ws.findIndex((w, k) => k >= 2 && w.bbox.x0 > width * 0.45 && w.bbox.x0 - ws[k - 1]!.bbox.x1 > (w.bbox.y1 - w.bbox.y0) * 0.6);
+      if (i > 0) cut = i;
+    }
+    if (cut > 0) out.push(segmentOf(ws.slice(0, cut)), segmentOf(ws.slice(cut)));
+    else out.push(s);
+  }
+  return out;
 }

@@ -58,6 +58,11 @@ export function readName(raw: string): NameRead {
     conf = Math.min(conf, 0.5);
     return w;
   });
+  // the first syllable is a family name: one with the same letters wins over another reading ("Đỉnh" → "Đinh")
+  if (words.length >= 2 && !surnames.has(words[0]!)) {
+    const fam = surnames.uniqueRepair(words[0]!);
+    if (fam) { words[0] = fam; conf = Math.min(conf, 0.75); }
+  }
   const name = words.map((w) => matchCase(w, 'Xx')).join(' ');
   const shape = words.length >= 2 && words.length <= 5 && tokens.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w));
   const valid = shape && known === words.length && surnames.has(words[0]!);

@@ -105,4 +105,4 @@ export function marksInLine(line: string): { confidentiality?: Confidentiality; 
 }
 
 /** Signing-authority prefixes (NĐ30 art. 13). */
-export const AUTHORITY_RE = /^(TM|KT|TL|TUQ|Q)\s*[.,]\s*/;
+export const AUTHORITY_RE = /^(?:(TM|KT|TL|TUQ)\s*[.,]?\s+(?=[A-Z])|(TM|KT|TL|TUQ|Q)\s*[.,]\s*)/; // the dot may be lost: "KT CHỦ TỊCH"

@@ -42,7 +42,11 @@ export const rowText = (row: Segment[]): string => [...row].sort((a, b) => a.bbo
 
 export function signatureLayout(segs: Segment[], width: number, unit: number): SignatureLayout {
   const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
-  const bodyEnd = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 - unit
+  // the block's first line (bigger type, top-aligned with "Nơi nhận:") may start a little above
+  // it; it never reaches up into the body's last line (which starts at the left margin)
+  const recvTop = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 : 0;
+  const lastBody = Math.max(-Infinity, ...segs.filter((s, i) => i !== recvIdx && s.bbox.x0 < width * 0.3 && s.bbox.y1 <= recvTop + unit * 0.2).map((s) => s.bbox.y1));
+  const bodyEnd = recvIdx >= 0 ? Math.max(recvTop - unit * 1.6, lastBody - unit * 0.3)
     : Math.max(...segs.filter((s) => /\.\/\.$|\/\.$/.test(s.text.trim())).map((s) => s.bbox.y1), 0);
   const right = segs.filter((s) => s.bbox.y0 >= bodyEnd && s.bbox.x0 > width * 0.4 && !isDebris(s, unit));
   // rows of the block, top to bottom
@@ -62,12 +66,19 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
       // seal text or debris
       if (auth.length + title.length && top - headBottom > unit * 1.0) continue;
       const sorted = [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0);
-      if (AUTHORITY_RE.test(fold(text)) && !title.length) auth.push(...sorted); else title.push(...sorted);
+      if (AUTHORITY_RE.test(fold(text).replace(/^[^A-Z]+/, '')) && !title.length) auth.push(...sorted); else title.push(...sorted);
       headBottom = Math.max(...row.map((s) => s.bbox.y1));
       nameRow = [];
     } else if (auth.length || title.length || /^\p{Lu}/u.test(text.replace(/^[^\p{L}]+/u, ''))) {
       nameRow = row; // the lowest mixed-case row wins
     }
+  }
+  // "Q. GIÁM ĐỐC" with no title under it is the acting head's title, not an authority line
+  const lastAuth = auth.length ? rowText(auth.filter((s) => Math.abs(cy(s.bbox) - cy(auth[auth.length - 1]!.bbox)) < unit * 0.5)) : '';
+  if (!title.length && /^Q\s*[.,]/.test(fold(lastAuth))) {
+    const row = auth.filter((s) => Math.abs(cy(s.bbox) - cy(auth[auth.length - 1]!.bbox)) < unit * 0.5);
+    auth.splice(auth.length - row.length, row.length);
+    title.push(...row);
   }
   const heads = [...auth, ...title];
   const centre = heads.length ? heads.reduce((a, s) => a + cx(s.bbox), 0) / heads.length

@@ -1,5 +1,7 @@
 import { fold, similarity } from './vn-text.js';
-import { Lexicon } from './tone.js';
+import { Lexicon, toneKey } from './tone.js';
+
+const toneKeyEq = (a: string, b: string): boolean => a.split(' ').map(toneKey).join(' ') === b.split(' ').map(toneKey).join(' ');
 
 // Signer titles (NĐ30: the position under the authority line). OCR of this line often suffers
 // from the seal and the signature drawn over it; the title is then snapped to a known title or
@@ -24,7 +26,7 @@ export function cleanTitle(raw: string): string {
 
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
 export function cleanAuthority(raw: string): string {
-  return raw.replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
+  return raw.replace(/^[^\p{L}]+/u, '').replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
     .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? w)).join(' ').trim();
 }
 
@@ -36,17 +38,26 @@ export function titleFromAuthority(authority: string | null): string | null {
   const m = /^(TM|KT|TL|TUQ|Q)\s*\.\s*(.+)$/.exec(last);
   if (!m) return null;
   const what = m[2]!.trim();
-  if (m[1] === 'KT') return `PHÓ ${what}`;
+  // the deputy of a minister is a vice-minister (Thứ trưởng), of every other head a "Phó …"
+  if (m[1] === 'KT') return fold(what) === 'BO TRUONG' ? 'THỨ TRƯỞNG' : `PHÓ ${what}`;
   if (m[1] === 'TM') return BODY_HEAD.find(([re]) => re.test(fold(what)))?.[1] ?? null;
   return null; // TL./TUQ.: a subordinate signs, any title
 }
 
+/** "Q." (quyền: acting head) opens a title line of its own ("Q. GIÁM ĐỐC"), not an authority line. */
+export const ACTING_RE = /^Q\s*[.,]\s*/;
+
 /** Best title from the OCR'd line and the authority; confidence from their agreement. */
 export function resolveTitle(ocr: string | null, ocrConf: number, authority: string | null): { title: string | null; conf: number } {
+  if (ocr && ACTING_RE.test(ocr.trim())) {
+    const head = resolveTitle(ocr.trim().replace(ACTING_RE, ''), ocrConf, null);
+    return { title: head.title ? `Q. ${head.title}` : null, conf: head.conf };
+  }
   const implied = titleFromAuthority(authority);
   const cleaned = ocr ? cleanTitle(ocr) : '';
   const known = cleaned ? TITLES.map((t) => ({ t, s: similarity(fold(t), fold(cleaned)) })).sort((a, b) => b.s - a.s)[0] : undefined;
-  if (implied && cleaned && fold(cleaned) === fold(implied)) return { title: cleaned, conf: Math.max(ocrConf, 0.97) };
+  // same letters as the implied title: its spelling ("THƯ TRƯỞNG" under "KT. BỘ TRƯỞNG" is THỨ TRƯỞNG)
+  if (implied && cleaned && fold(cleaned) === fold(implied)) return { title: toneKeyEq(cleaned, implied) ? cleaned : implied, conf: Math.max(ocrConf, 0.97) };
   // a damaged line sharing a word with the implied title is that title
   const shares = implied && cleaned && fold(implied).split(' ').some((w) => w.length >= 3 && fold(cleaned).split(' ').some((c) => c.length >= 3 && similarity(c, w) >= 0.6));
   if (implied && (!cleaned || shares || (known && known.t === implied && known.s >= 0.6))) return { title: implied, conf: cleaned ? 0.9 : 0.8 };

@@ -1,0 +1,165 @@
+import { describe, it, expect } from 'vitest';
+import { extractFields, capsDebrisOut } from '../../appliance/extract/extract-fields.js';
+import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
+import { resolveTitle, titleFromAuthority } from '../../appliance/extract/titles.js';
+import { readName } from '../../appliance/extract/names.js';
+import { pageSegments } from '../../appliance/extract/layout.js';
+import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
+import type { OcrPage } from '../../appliance/ocr/ocr.js';
+
+// Cases found on unseen-like documents (tests/fixtures/unseen): other agencies, layouts a little
+// off the dev corpus's, OCR slips the extractor did not expect.
+
+const motto = { right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' };
+const motto2 = { right: 'Độc lập - Tự do - Hạnh phúc' };
+const today = new Date('2026-11-22');
+
+/** A one-page document: header rows, a body line, then the given signature rows. */
+function doc(header: Row[], signature: Row[]): OcrPage {
+  return buildPage([
+    ...header,
+    { centre: 'THÔNG BÁO', gap: 40 },
+    { centre: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' },
+    { full: 'Sở Xây dựng thông báo để các cơ quan, đơn vị biết, thực hiện./.', gap: 60 },
+    ...signature,
+  ]);
+}
+const header: Row[] = [
+  { left: 'UBND TỈNH GIA LAI', ...motto },
+  { left: 'SỞ XÂY DỰNG', ...motto2 },
+  { left: 'Số: 57/TB-SXD', right: 'Gia Lai, ngày 03 tháng 3 năm 2021', gap: 40 },
+];
+
+/** Moves the words of the line whose text is `text` by dx, dy. */
+function shift(page: OcrPage, text: string, dx: number, dy: number): OcrPage {
+  const lines = page.lines.map((l) => (l.text !== text ? l : {
+    ...l, bbox: { x0: l.bbox.x0 + dx, x1: l.bbox.x1 + dx, y0: l.bbox.y0 + dy, y1: l.bbox.y1 + dy },
+    words: l.words.map((w) => ({ ...w, bbox: { x0: w.bbox.x0 + dx, x1: w.bbox.x1 + dx, y0: w.bbox.y0 + dy, y1: w.bbox.y1 + dy } })),
+  }));
+  return { ...page, lines };
+}
+
+describe('signature block beyond the dev corpus', () => {
+  it('a minister’s deputy is a vice-minister (KT. BỘ TRƯỞNG → THỨ TRƯỞNG), with its spelling restored', () => {
+    expect(titleFromAuthority('KT. BỘ TRƯỞNG')).toBe('THỨ TRƯỞNG');
+    expect(resolveTitle('THƯ TRƯỞNG', 0.9, 'KT. BỘ TRƯỞNG').title).toBe('THỨ TRƯỞNG');
+    expect(titleFromAuthority('KT. TỔNG CỤC TRƯỞNG')).toBe('PHÓ TỔNG CỤC TRƯỞNG');
+  });
+
+  it('an acting head’s "Q." line with no title under it is the title', () => {
+    const r = extractFields([doc(header, [
+      { left: 'Nơi nhận:', right: 'Q. GIÁM ĐỐC', gap: 40 },
+      { left: '- Lưu: VT, VP.' },
+      { right: 'Âu Thị Gấm', gap: 200 },
+    ])], { today });
+    expect(r).toMatchObject({ authority: null, signerTitle: 'Q. GIÁM ĐỐC', signer: 'Âu Thị Gấm' });
+    const r2 = extractFields([doc(header, [
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Lưu: VT, VP.', right: 'Q. CHỦ TỊCH' },
+      { right: 'Khúc Văn Sáng', gap: 200 },
+    ])], { today });
+    expect(r2).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH', signer: 'Khúc Văn Sáng' });
+  });
+
+  it('an authority line whose dot was lost or behind a speck is still one ("KT CHỦ TỊCH", "“_ KT.CHÁNH THANH TRA")', () => {
+    const r = extractFields([doc(header, [
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'KT CHỦ TỊCH' },
+      { left: '- Lưu: VT, KT.', right: 'PHO CHU TỊCH' },
+      { right: 'Trương Tuấn Khôi', gap: 200 },
+    ])], { today });
+    expect(r).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH', signerTitle: 'PHÓ CHỦ TỊCH' });
+    const r2 = extractFields([doc(header, [
+      { left: 'Nơi nhận:', right: '“_ KT.CHÁNH THANH TRA', gap: 40 },
+      { left: '- Lưu: VT, TCCB.', right: 'PHÓ CHÁNH THANH TRA' },
+      { right: 'Nguyễn Thanh Nga', gap: 200 },
+    ])], { today });
+    expect(r2).toMatchObject({ authority: 'KT. CHÁNH THANH TRA', signerTitle: 'PHÓ CHÁNH THANH TRA' });
+  });
+
+  it('the block’s first line may sit a little above "Nơi nhận:" (bigger type, top-aligned)', () => {
+    const page = shift(doc(header, [
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Lưu: VT, VP.', right: 'CHỦ TỊCH' },
+      { right: 'Lã Văn Hùng', gap: 200 },
+    ]), 'TM. ỦY BAN NHÂN DÂN', 0, -60);
+    expect(extractFields([page], { today })).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'CHỦ TỊCH' });
+  });
+
+  it('a band read twice gives each word once', () => {
+    const page = doc(header, [
+      { left: 'Nơi nhận:', right: 'GIÁM ĐỐC', gap: 40 },
+      { left: '- Lưu: VT, VP.' },
+      { right: 'Hồ Tuấn Phát', gap: 200 },
+    ]);
+    const twice = { ...page, lines: [...page.lines, ...page.lines.filter((l) => l.text === 'GIÁM ĐỐC' || l.text === 'Hồ Tuấn Phát')] };
+    expect(pageSegments(twice).filter((s) => s.text === 'Hồ Tuấn Phát')).toHaveLength(1);
+    expect(extractFields([twice], { today })).toMatchObject({ signerTitle: 'GIÁM ĐỐC', signer: 'Hồ Tuấn Phát' });
+  });
+
+  it('the first syllable of a name is a family name: same letters, the surname wins', () => {
+    expect(readName('Đỉnh Hữu Tiến').name).toBe('Đinh Hữu Tiến');
+    expect(readName('Đinh Hữu Tiến').valid).toBe(true);
+  });
+});
+
+describe('header beyond the dev corpus', () => {
+  it('splits a parent line run into the national title ("… TỈNH BẮC CỘNG HÒA …") and a "Số:" run into the date line', () => {
+    const base = buildPage([
+      { full: 'UỶ BAN NHÂN DÂN TỈNH BẮC' },
+      { left: 'NINH', ...motto2 },
+      { left: 'VĂN PHÒNG' },
+      { left: 'Số: 1320/BC-VPUBND', gap: 40 },
+      { centre: 'BÁO CÁO', gap: 40 },
+      { centre: 'Kết quả tổ chức Đại hội Thể dục thể thao năm 2016' },
+      { full: 'Trên đây là báo cáo của Văn phòng./.', gap: 60 },
+    ]);
+    // the national title and the date line printed right after the left column's text, in one run
+    const join = (p: OcrPage, lineText: string, extra: string): OcrPage => {
+      const lines = p.lines.map((l) => {
+        if (l.text !== lineText) return l;
+        let x = 1320; const words = [...l.words];
+        for (const t of extra.split(' ')) { words.push({ text: t, confidence: 95, bbox: { x0: x, y0: l.bbox.y0, x1: x + t.length * 22, y1: l.bbox.y1 } }); x += (t.length + 1) * 22; }
+        return { ...l, text: `${l.text} ${extra}`, words, bbox: { ...l.bbox, x1: x } };
+      });
+      return { ...p, lines };
+    };
+    let page = join(base, 'UỶ BAN NHÂN DÂN TỈNH BẮC', 'CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    page = shift(page, 'Số: 1320/BC-VPUBND', 0, 0);
+    page = join(page, 'Số: 1320/BC-VPUBND', 'Bắc Ninh, ngày 10 tháng 7 năm 2016');
+    const r = extractFields([page], { today });
+    expect(r).toMatchObject({ issuerParent: 'UỶ BAN NHÂN DÂN TỈNH BẮC NINH', issuer: 'VĂN PHÒNG', numberNotation: '1320/BC-VPUBND', place: 'Bắc Ninh', date: '2016-07-10' });
+  });
+
+  it('joins wrapped agency names: a one-word line, a line completing a known name; restores known names’ letters', () => {
+    const dir = AgencyDirectory.builtIn();
+    expect(dir.splitHeader(['UBND THỊ XÃ BỈM SƠN', 'PHÒNG TÀI NGUYÊN VÀ MÔI', 'TRƯỜNG']))
+      .toEqual({ parent: 'UBND THỊ XÃ BỈM SƠN', issuer: 'PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG' });
+    expect(dir.splitHeader(['ỦY BAN NHÂN DÂN TỈNH SƠN LA', 'VAN PHONG'])).toEqual({ parent: 'ỦY BAN NHÂN DÂN TỈNH SƠN LA', issuer: 'VĂN PHÒNG' });
+    expect(dir.splitHeader(['UỶ BAN NHÂN DÂN', 'THỊ TRẬN NAM ĐÀN']).issuer).toBe('UỶ BAN NHÂN DÂN THỊ TRẤN NAM ĐÀN');
+  });
+
+  it('drops underline and seal debris from agency lines, keeps the dash of a name', () => {
+    expect(capsDebrisOut('BỘ TÀI NGUYÊN VÀ MÔI__ TRƯỜNG')).toBe('BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG');
+    expect(capsDebrisOut('BỘ GIÁO DỤC VÀ ĐÀO TẠO _')).toBe('BỘ GIÁO DỤC VÀ ĐÀO TẠO');
+    expect(capsDebrisOut('SỞ LAO ĐỘNG - THƯƠNG BINH')).toBe('SỞ LAO ĐỘNG - THƯƠNG BINH');
+  });
+
+  it('joins the pieces of one skewed agency line left to right', () => {
+    const page = shift(buildPage([
+      { left: 'UBND TỈNH ĐỒNG THÁP', ...motto },
+      { left: 'SỞ CÔNG THƯƠNG', ...motto2 },
+      { left: 'Số: 1235/KH-SCT', right: 'Đồng Tháp, ngày 05 tháng 5 năm 2022', gap: 40 },
+      { centre: 'KẾ HOẠCH', gap: 40 },
+      { centre: 'Kiểm tra an toàn thực phẩm năm 2022' },
+      { full: 'Yêu cầu các cơ quan, đơn vị triển khai thực hiện./.', gap: 60 },
+    ]), 'UBND TỈNH ĐỒNG THÁP', 0, 0);
+    // "THÁP" read a little higher than "ĐỒNG", as a segment of its own
+    const lines = page.lines.flatMap((l) => {
+      if (l.text !== 'UBND TỈNH ĐỒNG THÁP') return [l];
+      const a = l.words.slice(0, 3); const b = l.words.slice(3).map((w) => ({ ...w, bbox: { ...w.bbox, x0: w.bbox.x0 + 10, x1: w.bbox.x1 + 10, y0: w.bbox.y0 - 18, y1: w.bbox.y1 - 18 } }));
+      return [{ ...l, words: a, text: 'UBND TỈNH ĐỒNG' }, { ...l, words: b, text: 'THÁP', bbox: b[0]!.bbox }];
+    });
+    expect(extractFields([{ ...page, lines }], { today }).issuerParent).toBe('UBND TỈNH ĐỒNG THÁP');
+  });
+});
