@@ -102,9 +102,19 @@ export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
   return words.length > 0 && words.every((w) => /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1) || properWord(w));
 }
 
+/**
+ * A segment of the "Nơi nhận" column: it starts near the column's left edge (or, wrapped or
+ * indented, left of the page middle) and ends before the signature block's lines, which start
+ * right of ~55 % of the page; a long item ("- Ban Quản lý dự án đầu tư xây dựng huyện;") may
+ * reach past the middle.
+ */
+export function inRecipientsColumn(s: Segment, head: Segment, width: number): boolean {
+  return s.bbox.x0 < Math.max(head.bbox.x0 + width * 0.05, width * 0.35) && s.bbox.x1 < width * 0.58;
+}
+
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */
 export function recipientRows(segs: Segment[], head: Segment, width: number, unit: number): Array<{ words: OcrWord[]; text: string; conf: number; y0: number; y1: number }> {
-  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && s.bbox.x1 < width * 0.5);
+  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, width));
   const rows: Segment[][] = [];
   for (const s of col) {
     const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);

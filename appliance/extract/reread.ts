@@ -6,10 +6,10 @@ import sharp from 'sharp';
 import { cy, lineUnit, pageSegments, type Segment } from './layout.js';
 import { cleanTitle, TITLES } from './titles.js';
 import { isNameSyllable, readName } from './names.js';
-import { rowText, signatureLayout } from './signature.js';
+import { recipientsHeadIndex, rowText, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
 import { marksInLine } from './patterns.js';
-import { recipientRows, rowLooksRight } from './recipients.js';
+import { inRecipientsColumn, recipientRows, rowLooksRight } from './recipients.js';
 
 // A second, targeted OCR pass where full-page layout analysis loses text: boxed stamps beside the
 // number (read as a picture) and the signature block (seal and handwriting drawn over the title
@@ -222,7 +222,7 @@ export function recipientsRegion(page: OcrPage, segs = pageSegments(page), unit 
   const block = [...lay.auth, ...lay.title, ...lay.nameRow];
   const blockLeft = block.length ? Math.min(...block.map((s) => s.bbox.x0)) : page.width * 0.5;
   const right = Math.min(blockLeft - unit * 0.4, page.width * 0.55);
-  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && s.bbox.x1 < page.width * 0.5);
+  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, page.width));
   const x0 = Math.max(0, Math.min(head.bbox.x0, ...col.map((s) => s.bbox.x0)) - unit * 0.6);
   const y1 = Math.min(page.height, Math.max(head.bbox.y1, ...col.map((s) => s.bbox.y1)) + unit * 0.8);
   if (right - x0 < unit * 4) return null;
@@ -248,7 +248,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
   if (!engine.recognizeRegion) return page;
   const segs = pageSegments(page);
   const unit = lineUnit(segs);
-  const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  const recvIdx = recipientsHeadIndex(segs, page.width, unit);
   if (recvIdx < 0) return page;
   const rows = recipientRows(segs, segs[recvIdx]!, page.width, unit);
   let bad = rows.filter((r, i) => !rowOk(r, i === 0));

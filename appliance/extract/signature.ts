@@ -40,8 +40,30 @@ export function capsLike(text: string): boolean {
 /** Joins the segments of one row left to right. */
 export const rowText = (row: Segment[]): string => [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.text).join(' ');
 
+/**
+ * Index of the "Nơi nhận:" line. Printed bold italic and small, it is sometimes the one line OCR
+ * garbles ("Nai trai"); then the list itself shows where it is: the short line at the left margin
+ * just above a run of dash items in the lower half of the page that ends with "- Lưu:".
+ */
+export function recipientsHeadIndex(segs: Segment[], width: number, unit: number): number {
+  const named = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  if (named >= 0) return named;
+  // the list ends with the archive line; the body with "./." above it
+  const archive = segs.findIndex((s) => s.bbox.x0 < width * 0.3 && /^[-–—]?\s*LUU\s*[:;.]/.test(fold(s.text)));
+  if (archive < 0) return -1;
+  const a = segs[archive]!;
+  let end = -1;
+  segs.forEach((s, i) => { if (i < archive && s.bbox.y1 < a.bbox.y0 && /\.\s*\/\s*\.?$/.test(s.text.trim())) end = i; });
+  if (end < 0) return -1;
+  const below = segs.map((s, i) => ({ s, i })).filter(({ s, i }) => i > end && i < archive && s.bbox.x0 < width * 0.3 && s.bbox.y0 > segs[end]!.bbox.y1 - unit * 0.3)
+    .sort((x, y) => x.s.bbox.y0 - y.s.bbox.y0);
+  const head = below[0];
+  if (!head || /^[-–—]/.test(head.s.text.trim()) || head.s.text.trim().split(/\s+/).length > 3 || a.bbox.y0 - head.s.bbox.y0 > unit * 30) return -1;
+  return head.i;
+}
+
 export function signatureLayout(segs: Segment[], width: number, unit: number): SignatureLayout {
-  const recvIdx = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  const recvIdx = recipientsHeadIndex(segs, width, unit);
   // the block's first line (bigger type, top-aligned with "Nơi nhận:") may start a little above
   // it; it never reaches up into the body's last line (which starts at the left margin)
   const recvTop = recvIdx >= 0 ? segs[recvIdx]!.bbox.y0 : 0;

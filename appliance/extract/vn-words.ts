@@ -47,6 +47,32 @@ các cơ quan, đơn vị; các sở, ban, ngành; ủy ban nhân dân các huy�
 cơ quan nhà nước; cơ quan hành chính nhà nước; cán bộ, công chức, viên chức; người lao động; doanh nghiệp
 về việc; về việc triển khai; về việc tổ chức; về việc thực hiện; về việc ban hành; về việc phê duyệt; về việc đề nghị
 đề nghị; đăng ký; cung cấp thông tin; báo cáo số liệu; thống kê; tổng hợp; gửi báo cáo
+bộ máy nhà nước và hệ thống chính trị (tên cơ quan, tổ chức thường gặp ở "Kính gửi", "Nơi nhận")
+thường trực tỉnh ủy; thường trực huyện ủy; văn phòng tỉnh ủy; ban tuyên giáo; ban dân vận; ban tổ chức; ban nội chính; ủy ban kiểm tra
+đảng ủy khối; đảng ủy các xã; ban thường vụ; ủy ban mặt trận tổ quốc việt nam; mặt trận tổ quốc; các tổ chức chính trị - xã hội
+hội liên hiệp phụ nữ; hội nông dân; hội cựu chiến binh; liên đoàn lao động; đoàn thanh niên cộng sản hồ chí minh; tỉnh đoàn; huyện đoàn
+hội chữ thập đỏ; liên minh hợp tác xã; liên hiệp các hội khoa học và kỹ thuật; hội người cao tuổi; hội khuyến học; hội luật gia
+đoàn đại biểu quốc hội; thường trực hội đồng nhân dân; ban kinh tế - ngân sách; ban văn hóa - xã hội; ban pháp chế; ban dân tộc
+bộ chỉ huy quân sự; ban chỉ huy quân sự; bộ chỉ huy bộ đội biên phòng; công an tỉnh; công an huyện; viện kiểm sát nhân dân; tòa án nhân dân
+kho bạc nhà nước; cục thuế; chi cục thuế khu vực; cục thống kê; cục hải quan; ngân hàng nhà nước chi nhánh; ngân hàng chính sách xã hội
+đài phát thanh và truyền hình; trung tâm văn hóa - thể thao và truyền thông; báo; tạp chí; cổng thông tin điện tử; trung tâm thông tin - công báo
+bệnh viện đa khoa; trung tâm y tế; trung tâm kiểm soát bệnh tật; trạm y tế; y tế dự phòng; dân số - kế hoạch hóa gia đình
+trường chính trị; trường trung học phổ thông; trường trung học cơ sở; trường tiểu học; trường mầm non; trung tâm giáo dục nghề nghiệp
+ban quản lý dự án đầu tư xây dựng; ban quản lý rừng phòng hộ; vườn quốc gia; hạt kiểm lâm; chi cục kiểm lâm; quỹ đầu tư phát triển
+công ty điện lực; điện lực; công ty cổ phần; doanh nghiệp nhà nước; hợp tác xã; tổ hợp tác
+lĩnh vực và nghiệp vụ thường gặp trong trích yếu
+văn hóa truyền thống; nghề truyền thống; làng nghề truyền thống; chợ truyền thống; truyền thống cách mạng; lễ hội truyền thống
+chi trả trợ cấp; chi trả chế độ; chi trả tiền bồi thường; chi thường xuyên; chi đầu tư phát triển; dự phòng ngân sách
+kết cấu hạ tầng; hạ tầng kỹ thuật; hạ tầng giao thông; hạ tầng số; kinh tế và hạ tầng; quản lý đô thị
+bản đồ địa chính; bản đồ hiện trạng sử dụng đất; kiểm kê đất đai; đo đạc; địa giới hành chính; giá đất; bảng giá đất
+hộ tịch; quốc tịch; chứng thực; đăng ký khai sinh; căn cước công dân; cư trú; hộ gia đình; hộ nghèo; hộ cận nghèo
+tổng điều tra dân số và nhà ở; điều tra; thống kê; nhà ở; nhà ở xã hội; tái định cư; giải phóng mặt bằng
+phòng, chống thiên tai; ứng phó với biến đổi khí hậu; hạn hán; xâm nhập mặn; mưa lũ; sạt lở; đê điều; thủy lợi; hồ, đập
+trồng rừng; bảo vệ và phát triển rừng; phòng cháy, chữa cháy rừng; chăn nuôi; thú y; dịch bệnh; tiêm phòng; bảo vệ thực vật
+tiêm chủng; tiêm chủng mở rộng; sốt xuất huyết; khám sức khỏe; chăm sóc sức khỏe nhân dân; người cao tuổi; người khuyết tật
+nhập ngũ; tuyển quân; dân quân tự vệ; quân sự địa phương; giáo dục quốc phòng và an ninh
+xúc tiến thương mại; xúc tiến đầu tư; khuyến nông; khuyến công; sản phẩm ocop; du lịch cộng đồng; di tích lịch sử - văn hóa; di sản văn hóa
+thể dục thể thao; đại hội thể dục thể thao; gia đình văn hóa; nếp sống văn minh; bạo lực gia đình; bình đẳng giới; trẻ em
 như trên; như điều <n>; lưu: vt; cổng thông tin điện tử; cổng ttđt; trang thông tin điện tử; trang ttđt; công báo tỉnh
 lãnh đạo đơn vị; các phòng chuyên môn; các phòng, ban chuyên môn; các đơn vị trực thuộc; chủ tịch, các phó chủ tịch
 `;

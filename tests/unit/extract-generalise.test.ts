@@ -6,6 +6,7 @@ import { readName } from '../../appliance/extract/names.js';
 import { pageSegments } from '../../appliance/extract/layout.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import type { OcrPage } from '../../appliance/ocr/ocr.js';
+import { repairText } from '../../appliance/extract/vn-words.js';
 
 // Cases found on unseen-like documents (tests/fixtures/unseen): other agencies, layouts a little
 // off the dev corpus's, OCR slips the extractor did not expect.
@@ -161,5 +162,36 @@ describe('header beyond the dev corpus', () => {
       return [{ ...l, words: a, text: 'UBND TỈNH ĐỒNG' }, { ...l, words: b, text: 'THÁP', bbox: b[0]!.bbox }];
     });
     expect(extractFields([{ ...page, lines }], { today }).issuerParent).toBe('UBND TỈNH ĐỒNG THÁP');
+  });
+});
+
+describe('"Nơi nhận" beyond the dev corpus', () => {
+  it('finds the list when its bold italic head is garbled, from the body end ("./.") and the "Lưu:" line', () => {
+    const r = extractFields([doc(header, [
+      { left: 'Nai trai', right: 'KT. GIÁM ĐỐC', gap: 40, conf: 40 },
+      { left: '- Hội Nông dân huyện (b/c);', right: 'PHÓ GIÁM ĐỐC' },
+      { left: '- Chi cục Thuế khu vực Tam Điệp;' },
+      { left: '- Lưu: VT, VN.' },
+      { right: 'Trương Trung Phụng', gap: 200 },
+    ])], { today });
+    expect(r).toMatchObject({ authority: 'KT. GIÁM ĐỐC', signerTitle: 'PHÓ GIÁM ĐỐC', recipients: ['Hội Nông dân huyện (b/c)', 'Chi cục Thuế khu vực Tam Điệp', 'Lưu: VT, VN'] });
+  });
+
+  it('keeps a long item reaching past the page middle', () => {
+    const page = doc(header, [
+      { left: 'Nơi nhận:', right: 'GIÁM ĐỐC', gap: 40 },
+      { full: '- Ban Quản lý dự án đầu tư xây dựng huyện;' },
+      { left: '- Lưu: VT.' },
+      { right: 'Mạc Thị Thêu', gap: 200 },
+    ]);
+    const item = page.lines.find((l) => l.text.startsWith('- Ban Quản lý'))!;
+    expect(item.bbox.x1).toBeGreaterThan(page.width * 0.5);
+    expect(extractFields([page], { today }).recipients).toEqual(['Ban Quản lý dự án đầu tư xây dựng huyện', 'Lưu: VT']);
+  });
+
+  it('names of bodies and common administrative compounds are vocabulary: no "repair" away from them', () => {
+    expect(repairText('Hội Chữ thập đỏ tỉnh').text).toBe('Hội Chữ thập đỏ tỉnh');
+    expect(repairText('phát triển chợ truyền thống năm 2021').text).toBe('phát triển chợ truyền thống năm 2021');
+    expect(repairText('Ban Tuyền giáo Tỉnh ủy').text).toBe('Ban Tuyên giáo Tỉnh ủy');
   });
 });
