@@ -13,6 +13,8 @@ import { startAppliance } from '../../appliance/app.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
 import { provisionedDefaults } from '../helpers/appliance.js';
+import { loginOnPad } from '../helpers/chromium.js';
+import { DEMO_ACCOUNT } from '../../appliance/accounts/demo-account.js';
 
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-batch-${name}.png`);
 const PAGES = projectPath('provisioning', 'demo-pages');
@@ -49,10 +51,11 @@ afterAll(async () => {
 
 describe('Quét cả tập on the touchscreen', () => {
   it('counts pages and documents while the stack scans, then lists the documents to review', async () => {
+    // A fresh data folder on the embedded defaults: the demo clerk is the one account (README).
     await page.goto(appliance!.url);
-    await page.fill('input[name=new-user]', 'Phạm Văn Minh');
-    await page.getByRole('button', { name: 'Thêm' }).click();
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Phạm Văn Minh');
+    await expect.poll(() => page.locator('.login-screen .btn-user').allTextContents()).toEqual([DEMO_ACCOUNT.name]);
+    await loginOnPad(page, DEMO_ACCOUNT.name, DEMO_ACCOUNT.pin);
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Văn thư thử nghiệm');
 
     expect((await sim('feeder', { files: STACK })).status).toBe(200);
     const batchButton = page.getByTestId('batch');

@@ -7,3 +7,5 @@ declare class MutationObserver {
   constructor(callback: () => void);
   observe(target: unknown, options: { childList?: boolean; subtree?: boolean; characterData?: boolean }): void;
 }
+declare const sessionStorage: { getItem(key: string): string | null };
+interface HTMLImageElement { readonly complete: boolean; readonly naturalWidth: number }

@@ -8,18 +8,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchTouchscreen } from '../helpers/chromium.js';
+import { launchTouchscreen, loginOnPad } from '../helpers/chromium.js';
 import { startAppliance } from '../../appliance/app.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { provisionedDefaults } from '../helpers/appliance.js';
+import { auditLog, ensureUser, provisionedDefaults, TEST_PIN } from '../helpers/appliance.js';
 
 const DEV_PIN = '123456'; // the development token's PIN (provisioning/dev-token.sh), not a real one
 const WRONG_PIN = '975318';
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-${name}.png`);
 
+const CLERK = 'Nguyễn Thị Lan';
+
 let dir: string;
+let dataDir: string;
 let appliance: { url: string; scannerSimulatorUrl?: string; stop(): Promise<void> } | undefined;
 let browser: BrowserContext | undefined;
 let page: Page;
@@ -32,6 +35,10 @@ beforeAll(async () => {
   }
   dir = await mkdtemp(join(tmpdir(), 'sohoa-e2e-'));
   const config = await provisionedDefaults(dir);
+  dataDir = config.dataDir;
+  // Two people, as the technician adds them (sohoa users add): the picker lists both.
+  await ensureUser(dataDir, CLERK);
+  await ensureUser(dataDir, 'Phạm Văn Minh', '246810');
   // The appliance's whole log is kept, to check that no PIN typed on the pad ever reaches it.
   const sink = new Writable({ write(chunk, _enc, cb) { logText += String(chunk); cb(); } });
   appliance = await startAppliance(config, { log: pino({ level: 'debug' }, sink) });
@@ -47,15 +54,27 @@ afterAll(async () => {
 });
 
 describe('touchscreen UI on the real appliance', () => {
-  it('asks for a user first, then remembers the chosen name', async () => {
+  it('asks for a login first: a name from the list, the PIN on the pad; a wrong PIN is refused in Vietnamese; a reload keeps the login', async () => {
     await page.goto(appliance!.url);
-    await expect.poll(() => page.locator('input[name=new-user]').isVisible()).toBe(true);
-    await page.screenshot({ path: shot('0-user') });
-    await page.fill('input[name=new-user]', 'Nguyễn Thị Lan');
-    await page.getByRole('button', { name: 'Thêm' }).click();
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Nguyễn Thị Lan');
+    const names = page.locator('.login-screen .btn-user');
+    await expect.poll(() => names.allTextContents()).toEqual([CLERK, 'Phạm Văn Minh']);
+    expect(await page.locator('[data-tab]').count()).toBe(0);
+    for (const b of [...(await names.all()), ...(await page.locator('.login-screen .pin-key').all())]) {
+      expect((await b.boundingBox())!.height).toBeGreaterThanOrEqual(56);
+    }
+    await page.screenshot({ path: shot('0-login') });
+    await loginOnPad(page, CLERK, WRONG_PIN);
+    await expect.poll(() => page.locator('[data-code="session.pin-incorrect"]').textContent(), { timeout: 20_000 })
+      .toMatch(/^Mã PIN không đúng\. Còn 4 lần thử/);
+    expect(await page.getByTestId('login-pin').textContent()).toBe('Mã PIN');
+    await page.screenshot({ path: shot('0-login-wrong-pin') });
+    await loginOnPad(page, CLERK, TEST_PIN);
+    await expect.poll(() => page.getByTestId('current-user').textContent(), { timeout: 20_000 }).toBe(CLERK);
+    expect(await page.locator('[data-tab]').count()).toBe(4);
     await page.reload();
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('Nguyễn Thị Lan');
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toBe(CLERK);
+    expect(logText).toContain('/api/session');
+    expect(logText).not.toContain(TEST_PIN);
   });
 
   it('unlocks the token with the PIN pad; a wrong PIN is shown and never re-sent', async () => {
@@ -91,6 +110,8 @@ describe('touchscreen UI on the real appliance', () => {
     });
     await page.getByTestId('scan').click();
     await expect.poll(() => page.locator('.thumb img').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    // The preview really loads: the <img> carries the session cookie (no Authorization header there).
+    await expect.poll(() => page.locator('.thumb img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: shot('2-scanning') });
 
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
@@ -135,7 +156,7 @@ describe('touchscreen UI on the real appliance', () => {
     await page.screenshot({ path: shot('7-secret') });
     await page.getByRole('button', { name: 'Đã hiểu — xoá bản quét' }).click();
     await expect.poll(() => page.getByTestId('secret').textContent()).toContain('Đã xoá bản quét');
-    expect((await fetch(new URL(jobPreview!, appliance!.url))).status).toBe(404);
+    expect((await page.request.get(new URL(jobPreview!, appliance!.url).href)).status()).toBe(404);
 
     // Once confirmed, the register keeps only its line (state discarded, nothing to send): the
     // status list of documents going out no longer shows it, whatever it showed a moment before.
@@ -187,4 +208,26 @@ describe('touchscreen UI on the real appliance', () => {
     await page.setViewportSize({ width: 1024, height: 600 });
     await page.screenshot({ path: shot('13-status-1024x600') });
   }, 300_000);
+
+  it('Đăng xuất goes back to the login; the old session commands nothing; the audit log names who did what', async () => {
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('sohoa.session') ?? '{}') as { token?: string }).token);
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const logout = page.getByTestId('logout');
+    expect((await logout.boundingBox())!.height).toBeGreaterThanOrEqual(56);
+    await logout.click();
+    await expect.poll(() => page.locator('.login-screen .btn-user').count()).toBe(2);
+    expect(await page.getByTestId('current-user').count()).toBe(0);
+    expect(await page.locator('[data-tab]').count()).toBe(0);
+    await page.screenshot({ path: shot('14-logged-out') });
+    const after = await fetch(new URL('/api/scan', appliance!.url), {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}',
+    });
+    expect(after.status).toBe(401);
+    const lines = await auditLog(dataDir);
+    const mine = lines.filter((l) => l.actor === CLERK).map((l) => l.action);
+    expect(mine).toEqual(expect.arrayContaining(['login-failed', 'login', 'scanned', 'registered', 'token-login', 'logout']));
+    expect(mine.at(-1)).toBe('logout');
+    // The other person listed never logged in: nothing is in their name.
+    expect(lines.filter((l) => l.actor === 'Phạm Văn Minh')).toEqual([]);
+  });
 });

@@ -17,3 +17,10 @@ export async function launchTouchscreen(dir: string): Promise<{ browser: Browser
   });
   return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
 }
+
+/** Logs in on the touchscreen's login screen: touches the name, types the PIN on the pad, touches "Đăng nhập". */
+export async function loginOnPad(page: Page, name: string, pin: string): Promise<void> {
+  await page.locator('.login-screen .btn-user', { hasText: new RegExp(`^${name}$`) }).click();
+  for (const d of pin) await page.locator('.login-screen .pin-key', { hasText: new RegExp(`^${d}$`) }).click();
+  await page.getByTestId('login-pin-submit').click();
+}

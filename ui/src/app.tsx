@@ -1,24 +1,49 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { EventStream, EventsContext } from './events.js';
 import { api } from './api.js';
 import { S } from './strings.js';
-import { currentUser } from './user.js';
+import { currentSession, onSessionChange, type EndReason, type Session } from './session.js';
+import { useSessionKeeper } from './session-keeper.js';
 import type { TokenState } from './types.js';
 import { ScanScreen } from './screens/scan.js';
 import { StatusScreen } from './screens/status.js';
 import { TokenScreen } from './screens/token.js';
-import { UserScreen } from './screens/user.js';
+import { LogoutButton, UserScreen } from './screens/user.js';
 import { TouchKeyboard } from './components/touch-keyboard.js';
 
 // The shell: a top bar of big tabs and status pills, and the four screens. Screens stay mounted
-// (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab.
+// (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab,
+// and while the screen is back at the login after a logout or the idle time: the next login finds
+// everything as it was. Before the first login only the login is there.
 
 type Screen = 'scan' | 'status' | 'token' | 'user';
 
 export function App() {
   const stream = useMemo(() => new EventStream(), []);
-  const [user, setUser] = useState<string | null>(currentUser());
-  const [screen, setScreen] = useState<Screen>(currentUser() ? 'scan' : 'user');
+  const [session, setSessionState] = useState<Session | null>(currentSession());
+  const [ended, setEnded] = useState<EndReason | null>(null);
+  const [everIn, setEverIn] = useState(!!currentSession());
+  const [screen, setScreen] = useState<Screen>(currentSession() ? 'scan' : 'user');
+  const user = session?.name ?? null;
+  const currentToken = useRef<string | null>(currentSession()?.token ?? null);
+  useSessionKeeper(session);
+
+  useEffect(() => onSessionChange((s, why) => {
+    const wasIn = currentToken.current;
+    currentToken.current = s?.token ?? null;
+    setSessionState(s);
+    if (!s) {
+      setEnded(why ?? 'logout');
+      setScreen('user');
+    } else if (s.token !== wasIn) {
+      setEnded(null);
+      setEverIn(true);
+      setScreen((sc) => (sc === 'user' ? 'scan' : sc));
+      // The event stream carries jobs and documents only for a live session: reconnect with this
+      // one (the screens reload on reconnect, so they show what happened meanwhile).
+      stream.restart();
+    }
+  }), [stream]);
   // Optimistic until the first connection attempt fails: no warning flash while the page loads.
   const [online, setOnline] = useState(true);
   const [token, setToken] = useState<TokenState | null>(null);
@@ -46,27 +71,32 @@ export function App() {
   return (
     <EventsContext.Provider value={stream}>
       <header class="topbar">
-        <nav class="tabs">
-          {tab('scan', S.nav.scan)}
-          {tab('status', S.nav.status)}
-          {tab('token', S.nav.token)}
-          {tab('user', S.nav.user)}
-        </nav>
+        {session ? (
+          <nav class="tabs">
+            {tab('scan', S.nav.scan)}
+            {tab('status', S.nav.status)}
+            {tab('token', S.nav.token)}
+            {tab('user', S.nav.user)}
+          </nav>
+        ) : <div class="tabs app-name">{S.appName}</div>}
         <div class="pills">
-          <button class={`pill ${tokenPillClass(token)}`} onClick={() => setScreen('token')}>{tokenPillText(token)}</button>
-          <button class={`pill ${user ? 'pill-ok' : 'pill-warn'}`} data-testid="current-user" onClick={() => setScreen('user')}>
-            {user ?? S.user.none}
-          </button>
+          <button class={`pill ${tokenPillClass(token)}`} disabled={!session} onClick={() => setScreen('token')}>{tokenPillText(token)}</button>
+          {session && (
+            <button class="pill pill-ok" data-testid="current-user" onClick={() => setScreen('user')}>{user}</button>
+          )}
+          {session && <LogoutButton />}
         </div>
       </header>
       {!online && <div class="banner banner-warn" role="status">{S.connection.offline}</div>}
       <main>
-        <section hidden={screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>
-        <section hidden={screen !== 'status'}><StatusScreen /></section>
-        <section hidden={screen !== 'token'}><TokenScreen token={token} onToken={setToken} /></section>
-        <section hidden={screen !== 'user'}>
-          <UserScreen user={user} onChoose={(n) => { setUser(n); if (n) setScreen('scan'); }} />
-        </section>
+        {everIn && (
+          <>
+            <section hidden={!session || screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>
+            <section hidden={!session || screen !== 'status'}><StatusScreen /></section>
+            <section hidden={!session || screen !== 'token'}><TokenScreen token={token} onToken={setToken} /></section>
+          </>
+        )}
+        <section hidden={!!session && screen !== 'user'}><UserScreen session={session} ended={ended} /></section>
       </main>
       <TouchKeyboard />
     </EventsContext.Provider>

@@ -27,6 +27,19 @@ export class EventStream {
     this.ws?.close();
   }
 
+  /** A new connection now (e.g. with a new session cookie); listeners see it come online. */
+  restart(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const old = this.ws;
+    if (old) {
+      old.onclose = null;
+      old.close();
+    }
+    this.retry = 0;
+    this.open();
+  }
+
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

@@ -3,14 +3,12 @@ import { api, errorInfo } from '../api.js';
 import { S } from '../strings.js';
 import type { ErrorInfo, TokenState } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { PinPad } from '../components/pin-pad.js';
 
-// The PIN pad. The token locks after 3 wrong PINs, so a PIN is sent once, only when the clerk
-// touches "Mở khoá", and is forgotten right after — never re-sent by the UI.
-
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+// The token's PIN pad. The token locks after 3 wrong PINs, so a PIN is sent once, only when the
+// clerk touches "Mở khoá", and is forgotten right after — never re-sent by the UI.
 
 export function TokenScreen({ token, onToken }: { token: TokenState | null; onToken: (t: TokenState) => void }) {
-  const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
@@ -18,13 +16,7 @@ export function TokenScreen({ token, onToken }: { token: TokenState | null; onTo
   const blocked = !!token?.pinLocked;
   const canType = present && !blocked && !busy && !token?.loggedIn;
 
-  const press = (k: string) => {
-    setError(null);
-    setPin((p) => (p.length < 32 ? p + k : p));
-  };
-  const submit = async () => {
-    const typed = pin;
-    setPin('');
+  const submit = async (typed: string) => {
     setBusy(true);
     try {
       onToken(await api.post<TokenState>('/api/token/unlock', { pin: typed }));
@@ -64,18 +56,8 @@ export function TokenScreen({ token, onToken }: { token: TokenState | null; onTo
         {token?.loggedIn && <button class="btn btn-wide" onClick={lock} disabled={busy}>{S.token.lock}</button>}
       </div>
       {!token?.loggedIn && (
-        <div class="pinpad" aria-disabled={!canType}>
-          <div class="pin-display" data-testid="pin-display" aria-label={S.token.pinLabel}>
-            {busy ? S.token.submitting : pin ? '●'.repeat(pin.length) : S.token.pinLabel}
-          </div>
-          <div class="pin-keys">
-            {KEYS.map((k) => <button class="btn pin-key" key={k} disabled={!canType} onClick={() => press(k)}>{k}</button>)}
-            <button class="btn pin-key" disabled={!canType} onClick={() => setPin('')}>{S.token.clear}</button>
-            <button class="btn pin-key" disabled={!canType} onClick={() => press('0')}>0</button>
-            <button class="btn pin-key" disabled={!canType} onClick={() => setPin((p) => p.slice(0, -1))}>{S.token.back}</button>
-          </div>
-          <button class="btn btn-primary btn-wide" disabled={!canType || pin.length < 4} onClick={submit}>{S.token.submit}</button>
-        </div>
+        <PinPad label={S.token.pinLabel} submitLabel={S.token.submit} busyText={S.token.submitting} busy={busy}
+          disabled={!canType} minLength={4} maxLength={32} testId="pin-display" onType={() => setError(null)} onSubmit={submit} />
       )}
     </div>
   );
