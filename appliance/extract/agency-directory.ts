@@ -49,6 +49,8 @@ export class AgencyDirectory {
 
   /** Repairs the words of an agency line printed in capitals against the directory's vocabulary. */
   repairCaps(line: string): string {
+    // a level word read glued to the place ("TỈNHSƠN LA"): one syllable is never longer
+    line = line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2})/gu, '$1$2 ');
     // "THỊ TRẬN" is the level "THỊ TRẤN" (trận is a word of "Mặt trận", not of a level)
     const words = line.replace(/(^|\s)(TH[IỊÍÌỈĨ])\s+(TR[AÂĂẬẤẦẨẪẠẮẰẲẴẶÁÀẢÃ]N)(?=\s|$)/gu, (m, pre: string, a: string, b: string) => `${pre}${a} ${matchCase('trấn', b)}`).split(' ');
     let place = false;

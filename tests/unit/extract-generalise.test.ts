@@ -138,6 +138,7 @@ describe('header beyond the dev corpus', () => {
       .toEqual({ parent: 'UBND THỊ XÃ BỈM SƠN', issuer: 'PHÒNG TÀI NGUYÊN VÀ MÔI TRƯỜNG' });
     expect(dir.splitHeader(['ỦY BAN NHÂN DÂN TỈNH SƠN LA', 'VAN PHONG'])).toEqual({ parent: 'ỦY BAN NHÂN DÂN TỈNH SƠN LA', issuer: 'VĂN PHÒNG' });
     expect(dir.splitHeader(['UỶ BAN NHÂN DÂN', 'THỊ TRẬN NAM ĐÀN']).issuer).toBe('UỶ BAN NHÂN DÂN THỊ TRẤN NAM ĐÀN');
+    expect(dir.splitHeader(['ỦY BAN NHÂN DÂN TỈNHSƠN LA', 'SỞ Y TẾ']).parent).toBe('ỦY BAN NHÂN DÂN TỈNH SƠN LA');
   });
 
   it('drops underline and seal debris from agency lines, keeps the dash of a name', () => {
