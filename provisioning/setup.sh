@@ -15,7 +15,7 @@ APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd        # native OCR engine + Vietnamese and orientation data
   ocrmypdf                           # OCR benchmark comparison only
   chromium                           # UI end-to-end tests
-  fonts-dejavu-core                  # Vietnamese glyphs for the PDF text layer and the seal
+  fonts-dejavu-core                  # Vietnamese glyphs for the visible signature (seal)
   libusb-1.0-0 libudev1              # node-hid / usb runtime libraries
   openssl ca-certificates
 )
@@ -38,9 +38,10 @@ if [ "$node_major" -lt 20 ]; then say "Node.js 20 or newer is needed (found $(no
 export npm_config_nodedir=/usr
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  # `npm install` rather than `npm ci`: npm 11 writes lockfiles without the other platforms'
-  # optional packages (rollup, esbuild), which `npm ci` then refuses; install honours the lock.
-  npm install --no-audit --no-fund --loglevel=error
+  # exactly the lockfile. (Rollup, vite's bundler, is its WebAssembly build — package.json
+  # "overrides": the native one's per-platform optional packages are missing from npm 11's
+  # lockfile and from this registry, and `npm ci` refused the lockfile for them.)
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 # Build (and type-check the tests) when any source or test is newer than the last build.
