@@ -2,7 +2,7 @@ import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
-import { parseDateLine, parseNotation, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
+import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { readName } from './names.js';
 import { repairText } from './vn-words.js';
@@ -47,13 +47,6 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     f.date = d.date;
     c.place = s.conf; c.date = d.valid ? s.conf : s.conf * 0.5;
   }
-  if (numberSeg) {
-    const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''));
-    if (n) {
-      f.numberNotation = n.numberNotation; f.number = n.number;
-      c.numberNotation = n.valid ? numberSeg.conf : numberSeg.conf * 0.5; c.number = c.numberNotation;
-    }
-  }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
   const motto = segs.some((s) => /CONG HOA XA HOI|DOC LAP - TU DO/.test(fold(s.text)));
@@ -70,6 +63,13 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   f.issuerParent = parent; f.issuer = issuer;
   c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? Math.min(0.95, p.quality) : 0.3;
   c.issuer = issuer ? segConf(agencyLines) : 0;
+  if (numberSeg) {
+    const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''), [issuer, parent]);
+    if (n) {
+      f.numberNotation = n.numberNotation; f.number = n.number;
+      c.numberNotation = n.valid ? numberSeg.conf : numberSeg.conf * 0.5; c.number = c.numberNotation;
+    }
+  }
 
   const headerBottom = Math.max(numberSeg?.bbox.y1 ?? 0, segs[dateIdx]?.bbox.y1 ?? 0);
   return { headerBottom, numberSeg };
@@ -98,10 +98,15 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
   const below = segs.filter((s) => s.bbox.y0 > headerBottom - unit * 0.5);
   const centred = (s: Segment): boolean => Math.abs(cx(s.bbox) - width / 2) < width * 0.12;
   const typeIdx = below.findIndex((s, i) => i < 8 && centred(s) && typeFromLine(s.text) && typeFromLine(s.text) !== 'Công văn');
-  const fromNotation = f.numberNotation ? typeFromNotation(f.numberNotation) : null;
+  let fromNotation = f.numberNotation ? typeFromNotation(f.numberNotation) : null;
   if (typeIdx >= 0) {
     const t = below[typeIdx]!;
     f.type = typeFromLine(t.text)!;
+    // a type code misread into no abbreviation ("TIr"), under the printed type name: its abbreviation
+    if (f.numberNotation && !fromNotation) {
+      f.numberNotation = repairTypeCode(f.numberNotation, f.type);
+      fromNotation = typeFromNotation(f.numberNotation);
+    }
     c.type = fromNotation === f.type ? 0.99 : fromNotation ? 0.5 : t.conf;
     // summary: centred lines right under the type name, until a wider gap or a caps line
     const lines: Segment[] = [];

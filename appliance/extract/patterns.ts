@@ -39,18 +39,56 @@ export interface Notation { numberNotation: string; number: string; valid: boole
  * Cleans the text after "Số:": OCR spaces, look-alike letters, a zero read as O; and checks the
  * shape number[/year]/CODE[-UNIT...] (a công văn has no type code: "1234/UBND-VP").
  */
-export function parseNotation(raw: string): Notation | null {
+export function parseNotation(raw: string, agencies: readonly (string | null)[] = []): Notation | null {
   let s = raw.normalize('NFC').replace(/Ð/g, 'Đ').replace(/\s*([/-])\s*/g, '$1').replace(/[.,;:]+$/, '').trim();
   s = s.split(/\s+/)[0] ?? '';
   // the number part is digits only: O/o/D read for 0, l/I for 1
   s = s.replace(/^[\dOoIl]+(?=\/)/, (n) => n.replace(/[Oo]/g, '0').replace(/[Il]/g, '1'));
-  // doubled D-stroke letters ("QĐÐ") come from the bar of Đ read twice
-  s = s.replace(/Đ{2,}/g, 'Đ');
+  // doubled D-stroke letters ("QĐÐ") come from the bar of Đ read twice — unless the issuer's own
+  // initials hold two (Văn phòng Đoàn Đại biểu Quốc hội… → VPĐĐBQH&HĐND)
+  const initials = agencies.filter((a): a is string => !!a).map(agencyInitials);
+  s = s.replace(/[^/-]*Đ{2,}[^/-]*/g, (code) => {
+    const two = code.replace(/Đ{3,}/g, 'ĐĐ');
+    return initials.some((i) => i.includes(two)) ? two : code.replace(/Đ{2,}/g, 'Đ');
+  });
   const m = /^(\d{1,6})((?:\/\d{4})?(?:\/[\p{Lu}\p{Ll}\d&]+(?:-[\p{Lu}\p{Ll}\d&]+)*)?)$/u.exec(s);
   if (!m) return null;
   const year = /\/(\d{4})\//.exec(s)?.[1];
   const yearOk = !year || (Number(year) >= 1945 && Number(year) <= new Date().getFullYear());
   return { numberNotation: s, number: m[1]!, valid: yearOk && m[2]!.length > 1 };
+}
+
+/**
+ * The initials a notation uses for an agency: the first letter of each word, "và" as "&"
+ * ("VĂN PHÒNG ĐOÀN ĐẠI BIỂU QUỐC HỘI VÀ HỘI ĐỒNG NHÂN DÂN" → "VPĐĐBQH&HĐND").
+ */
+export function agencyInitials(name: string): string {
+  return name.normalize('NFC').toUpperCase().split(/[\s,.;()]+/).filter((w) => /^\p{L}/u.test(w))
+    .map((w) => (w === 'VÀ' ? '&' : w[0]!)).join('');
+}
+
+/** Letters a scan confuses in a notation's capitals: the thin strokes, and the round ones. */
+const CONFUSABLE = ['Il1Ttr|!', '0OoĐDQ'];
+const confusable = (a: string, b: string): boolean => a === b || CONFUSABLE.some((g) => g.includes(a) && g.includes(b));
+
+/**
+ * The type code of a notation repaired toward the abbreviation (App. III) of the type name printed
+ * on the page, when the code read is no abbreviation at all and differs from it only by confusable
+ * letters ("1578/TIr-HĐND" under a TỜ TRÌNH → "1578/TTr-HĐND"). Anything else is left as read.
+ */
+export function repairTypeCode(notation: string, type: string | null): string {
+  if (!type || type === 'Công văn') return notation;
+  const abbr = Object.keys(TYPE_ABBREVIATIONS).find((k) => TYPE_ABBREVIATIONS[k] === type);
+  if (!abbr) return notation;
+  const cut = notation.lastIndexOf('/');
+  if (cut < 0) return notation;
+  const tail = notation.slice(cut + 1);
+  const dash = tail.indexOf('-');
+  const code = dash < 0 ? tail : tail.slice(0, dash);
+  if (Object.hasOwn(TYPE_ABBREVIATIONS, code) || dash < 0) return notation;
+  const a = [...abbr]; const c = [...code];
+  if (c.length !== a.length || !c.every((ch, i) => confusable(ch, a[i]!))) return notation;
+  return notation.slice(0, cut + 1) + abbr + tail.slice(dash);
 }
 
 export interface DateLine { place: string; date: string; valid: boolean }
