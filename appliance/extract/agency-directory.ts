@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fold, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
-import { repairPlaceInAgency } from './places.js';
+import { repairDatePlace, repairPlaceInAgency } from './places.js';
+import { repairText } from './vn-words.js';
 
 // Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
 // provisioned list with identifiers (OrganId). Used to split the header into parent + issuer,
@@ -50,18 +51,27 @@ export class AgencyDirectory {
   /** Repairs the words of an agency line printed in capitals against the directory's vocabulary. */
   repairCaps(line: string): string {
     // a level word read glued to the place ("TỈNHSƠN LA"): one syllable is never longer
-    line = line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2})/gu, '$1$2 ');
+    line = line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2})/gu, '$1$2 ')
+      // two-word level words read as one ("THỊXÃ", "THÀNHPHỐ"), and a dot-speck after the name (a comma ends a wrapped line: kept)
+      .replace(/(^|\s)(THỊ)(XÃ|TRẤN)(?=\s|$)/gu, '$1$2 $3').replace(/(^|\s)(THÀNH)(PHỐ)(?=\s|$)/gu, '$1$2 $3')
+      .replace(/\s*\.+$/u, '');
     // "THỊ TRẬN" is the level "THỊ TRẤN" (trận is a word of "Mặt trận", not of a level)
     const words = line.replace(/(^|\s)(TH[IỊÍÌỈĨ])\s+(TR[AÂĂẬẤẦẨẪẠẮẰẲẴẶÁÀẢÃ]N)(?=\s|$)/gu, (m, pre: string, a: string, b: string) => `${pre}${a} ${matchCase('trấn', b)}`).split(' ');
     let place = false;
-    return words.map((w, i) => {
+    const lexical = words.map((w, i) => {
       // after a level word comes a place name: the place lists settle it, not the agency words
       if (place) return w;
       if (i > 0 && /^(TỈNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|TRẤN|PHỐ)$/u.test(w) && fold(words[i + 1] ?? '') !== 'HOI') place = true;
       if (!/\p{L}/u.test(w) || this.words.has(w)) return w;
       const fix = this.words.uniqueRepair(w);
       return fix ? matchCase(fix, w) : w;
-    }).join(' ');
+    });
+    // the name's own words (before the level word) by word pairs of administrative Vietnamese:
+    // both "HÀ" and "HẠ" are words, "KINH TẾ VÀ HẠ TẦNG" is the phrase ("HỘ TỊCH", "Y TẾ DỰ PHÒNG")
+    const level = lexical.findIndex((w, i) => i > 0 && (/^(TINH|HUYEN|QUAN|XA|PHUONG|THI|TP)$/.test(fold(w)) || fold(w) === 'THANH' && fold(lexical[i + 1] ?? '') === 'PHO') && fold(lexical[i + 1] ?? '') !== 'HOI');
+    const head = level < 0 ? lexical : lexical.slice(0, level);
+    const repaired = repairText(head.join(' ')).text.split(' ');
+    return [...(repaired.length === head.length ? repaired : head), ...(level < 0 ? [] : lexical.slice(level))].join(' ');
   }
 
   /** Header lines (left column, top to bottom) → parent agency (or null) and issuer. */
@@ -117,7 +127,7 @@ export class AgencyDirectory {
   repairPlace(place: string): string {
     const p = PROVINCES.find((x) => fold(x) === fold(place));
     if (p && p.split(' ').map(toneKey).join(' ') !== place.split(' ').map(toneKey).join(' ')) return p;
-    return place;
+    return p ? place : repairDatePlace(place);
   }
 
   /** The directory entry for an issuer (with its parent when printed), or null. */

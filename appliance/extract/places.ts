@@ -1,4 +1,4 @@
-import { fold } from './vn-text.js';
+import { fold, levenshtein } from './vn-text.js';
 import { matchCase, toneKey } from './tone.js';
 
 // Place names in agency names ("ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC", "UBND TỈNH LÂM ĐỒNG"): after an
@@ -89,7 +89,25 @@ export function placeByLetters(raw: string, lists: string[][]): string | null {
   const k = compact(raw);
   if (k.length < 3) return null;
   const hits = new Set(lists.flat().filter((p) => compact(p) === k));
-  return hits.size === 1 ? [...hits][0]! : null;
+  if (hits.size) return hits.size === 1 ? [...hits][0]! : null;
+  // no place has these letters: one letter read wrong, lost or doubled ("VÕNG LIÊM", "KONRÃẪY")
+  // in a name long enough that one edit cannot reach two places
+  if (k.length < 6) return null;
+  const near = new Set(lists.flat().filter((p) => Math.abs(compact(p).length - k.length) <= 1 && levenshtein(compact(p), k) === 1));
+  return near.size === 1 ? [...near][0]! : null;
+}
+
+/**
+ * The place of the date line restored to the spelling of the one known place (province or
+ * district-level unit) with its letters ("Kon Rấy" → "Kon Rẫy", "Bim Sơn" → "Bỉm Sơn"); a place
+ * already spelt as a known one, or whose letters two places share, stays as read.
+ */
+export function repairDatePlace(place: string): string {
+  const all = [...PROVINCE_NAMES, ...DISTRICT_NAMES];
+  const key = (s: string): string => s.split(/\s+/).map(toneKey).join(' ');
+  if (all.some((p) => key(p) === key(place))) return place;
+  const hits = new Set(all.filter((p) => fold(p) === fold(place)));
+  return hits.size === 1 ? [...hits][0]! : place;
 }
 
 /**
