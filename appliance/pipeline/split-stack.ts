@@ -10,8 +10,10 @@ import type { OcrLine, OcrPage } from '../ocr/ocr.js';
 //
 // A page showing neither continues the current document, less surely: tesseract reads the motto
 // and "Số:" of real first pages reliably but often drops a lone page number ("2" on its own line),
-// so "no header" is the common look of a page 2+. A page showing both is doubtful, starts a
-// document and is flagged: merging it back is one touch for the reviewer.
+// so "no header" is the common look of a page 2+ — unless the page before it ended its document
+// ("Nơi nhận", the "./." that closes the body) and it is no annex ("PHỤ LỤC"): then it starts a
+// document, flagged. A page showing both is doubtful, starts a document and is flagged: merging
+// it back is one touch for the reviewer, while a wrong join cannot be undone from the screen.
 
 export interface SplitDocument {
   /** Indices into the pages given, in order (blank pages never appear). */
@@ -39,6 +41,10 @@ export interface PageEvidence {
   typeName: boolean;
   /** The page number printed at the top, or null. */
   pageNumber: number | null;
+  /** The page ends a document: "Nơi nhận" or the "./." that closes the body. */
+  ends: boolean;
+  /** "PHỤ LỤC" at its top: an annex, which follows the signed page of its document. */
+  annex: boolean;
 }
 
 export const DOUBTFUL_SPLIT = 0.6;
@@ -85,11 +91,13 @@ export function pageEvidence(page: OcrPage): PageEvidence {
       break;
     }
   }
-  return { motto, number, typeName, pageNumber };
+  const ends = page.lines.some((l) => /\bNOI NHAN\b/.test(fold(l.text)) || /\.\/\.\s*$/.test(l.text.trim()));
+  const annex = header.some((l) => /^PHU LUC\b/.test(fold(l.text.trim())));
+  return { motto, number, typeName, pageNumber, ends, annex };
 }
 
-/** Whether a page starts a document, and how sure that is. */
-function judge(e: PageEvidence): { starts: boolean; confidence: number } {
+/** Whether a page starts a document (after a page that `afterEnd`ed one), and how sure that is. */
+function judge(e: PageEvidence, afterEnd: boolean): { starts: boolean; confidence: number } {
   const motto = e.motto >= 0.75;
   const header = motto || e.number;
   if (header && e.pageNumber === null) {
@@ -101,8 +109,10 @@ function judge(e: PageEvidence): { starts: boolean; confidence: number } {
   if (!header && e.pageNumber !== null) return { starts: false, confidence: e.motto >= 0.5 ? 0.7 : 0.95 };
   // Both a header and a number at the top: start, and let the reviewer look.
   if (header) return { starts: true, confidence: 0.5 };
-  // Neither: most likely a page whose number OCR dropped; a type name alone is a weak header.
-  return e.typeName ? { starts: true, confidence: 0.5 } : { starts: false, confidence: 0.65 };
+  // Neither: most likely a page whose number OCR dropped, unless the document before it ended
+  // (and it is no annex); a type name alone is a weak header.
+  if (e.typeName || (afterEnd && !e.annex)) return { starts: true, confidence: 0.5 };
+  return { starts: false, confidence: 0.65 };
 }
 
 /**
@@ -114,13 +124,15 @@ export function splitStack(pages: OcrPage[], opts: { continuing?: boolean } = {}
   const blank: number[] = [];
   let current: SplitDocument | null = null;
   let lastNumber = 1;
+  let afterEnd = false;
   pages.forEach((page, i) => {
     if (page.blank) {
       blank.push(i);
       return;
     }
     const e = pageEvidence(page);
-    const { starts, confidence } = judge(e);
+    const { starts, confidence } = judge(e, afterEnd);
+    afterEnd = e.ends;
     if (!current && !(opts.continuing && !starts)) {
       // The first page of a stack always starts a document; how sure its header is still counts.
       current = { pages: [i], confidence: starts ? confidence : 0.35, doubtful: false, continues: false };

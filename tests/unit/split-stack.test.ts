@@ -102,6 +102,20 @@ describe('splitStack', () => {
     expect(split.documents[0]!.confidence).toBeLessThan(split.documents[1]!.confidence);
   });
 
+  it('starts a flagged document at a bare page that follows the end of one, but joins an annex to it', () => {
+    const signed = (notation: string): OcrPage => buildPage([
+      ...motto, { left: `Số: ${notation}`, right: 'Hậu Giang, ngày 01 tháng 5 năm 2024', gap: 40 }, ...body,
+      { full: 'Ủy ban nhân dân tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.' },
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 30 }, { left: '- Như trên;', right: 'CHỦ TỊCH' }, { left: '- Lưu: VT.' },
+    ]);
+    const bare = buildPage(body); // a first page whose header OCR lost entirely
+    const annex = buildPage([{ centre: 'PHỤ LỤC' }, { centre: '(Kèm theo Thông báo số 3/TB-UBND)' }, ...body]);
+    expect(pageEvidence(signed('3/TB-UBND'))).toMatchObject({ ends: true, annex: false });
+    expect(pageEvidence(annex)).toMatchObject({ ends: false, annex: true });
+    const split = splitStack([signed('3/TB-UBND'), annex, bare, signed('4/TB-UBND'), bare]);
+    expect(split.documents.map((d) => [d.pages, d.doubtful])).toEqual([[[0, 1, 2], false], [[3], false], [[4], true]]);
+  });
+
   it('flags a page with a header and a page number at its top, and one with only a type name', () => {
     const both = buildPage([{ centre: '- 2 -' }, ...motto, { left: 'Số: 7/BC-UBND' }, ...body]);
     const typeOnly = buildPage([{ centre: 'QUYẾT ĐỊNH' }, ...body]);
