@@ -2,6 +2,7 @@ import type { BBox } from '../ocr/ocr.js';
 import { cx, cy, type Segment } from './layout.js';
 import { fold } from './vn-text.js';
 import { AUTHORITY_RE } from './patterns.js';
+import { TITLES, cleanTitle } from './titles.js';
 
 // The signature block of the last page (NĐ30 App. I): bottom right, centred lines — the authority
 // ("TM./KT./TL. …"), the title (capitals), the signature and round seal, then the printed name.
@@ -97,10 +98,15 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
   }
   // "Q. GIÁM ĐỐC" with no title under it is the acting head's title, not an authority line
   const lastAuth = auth.length ? rowText(auth.filter((s) => Math.abs(cy(s.bbox) - cy(auth[auth.length - 1]!.bbox)) < unit * 0.5)) : '';
-  if (!title.length && /^Q\s*[.,]/.test(fold(lastAuth))) {
+  // nor is it under a TM. line ("TM. ỦY BAN NHÂN DÂN" / "Q. CHỦ TỊCH"): what was taken for a title
+  // under it, unless it reads as a known title, is seal text
+  if (/^Q\s*[.,]/.test(fold(lastAuth))) {
     const row = auth.filter((s) => Math.abs(cy(s.bbox) - cy(auth[auth.length - 1]!.bbox)) < unit * 0.5);
-    auth.splice(auth.length - row.length, row.length);
-    title.push(...row);
+    const known = title.length && TITLES.some((t) => fold(t) === fold(cleanTitle(rowText(title))));
+    if (!title.length || (auth.length > row.length && !known)) {
+      auth.splice(auth.length - row.length, row.length);
+      title.splice(0, title.length, ...row);
+    }
   }
   const heads = [...auth, ...title];
   const centre = heads.length ? heads.reduce((a, s) => a + cx(s.bbox), 0) / heads.length

@@ -1,4 +1,4 @@
-import { fold, similarity } from './vn-text.js';
+import { fold, levenshtein, similarity } from './vn-text.js';
 import { Lexicon, toneKey } from './tone.js';
 
 const toneKeyEq = (a: string, b: string): boolean => a.split(' ').map(toneKey).join(' ') === b.split(' ').map(toneKey).join(' ');
@@ -26,8 +26,22 @@ export function cleanTitle(raw: string): string {
 
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
 export function cleanAuthority(raw: string): string {
-  return raw.replace(/^[^\p{L}]+/u, '').replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
+  const words1 = raw.replace(/^[^\p{L}]+/u, '').replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
     .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? w)).join(' ').trim();
+  // the head named after KT./Q./TL./TUQ. is a title: snapped to it when one letter is off or a
+  // word of it was read twice ("KT. GHỦ TỊCH", "KT. CHỦ TỊCH CHỦ")
+  return words1.replace(/\b(KT|Q|TL|TUQ)\. ((?:(?!\b(?:TM|KT|TL|TUQ|Q)\.).)+)$/u, (m, p: string, what: string) => `${p}. ${snapHead(what.trim())}`);
+}
+
+function snapHead(what: string): string {
+  const f = fold(what);
+  if (TITLES.some((t) => fold(t) === f)) return what;
+  const near = TITLES.filter((t) => fold(t).length >= 6 && Math.abs(fold(t).length - f.length) <= 1 && levenshtein(fold(t), f) === 1);
+  if (near.length === 1) return near[0]!;
+  const ws = what.split(' ');
+  const head = ws.slice(0, -1).join(' ');
+  if (ws.length > 2 && TITLES.includes(head) && ws.slice(0, -1).some((w) => fold(w) === fold(ws[ws.length - 1]!))) return head;
+  return what;
 }
 
 /** What the authority line implies about the title, or null. */

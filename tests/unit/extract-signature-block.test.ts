@@ -1,0 +1,61 @@
+import { describe, it, expect } from 'vitest';
+import { extractFields } from '../../appliance/extract/extract-fields.js';
+import { cleanAuthority } from '../../appliance/extract/titles.js';
+import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
+
+// The signature block on unseen-like scans: a head title one letter off, a word read twice by the
+// re-read, an acting head's "Q." line under "TM." with seal text taken for a title under it.
+
+const today = new Date('2026-11-22');
+const header: Row[] = [
+  { left: 'UBND TỈNH GIA LAI', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+  { left: 'SỞ XÂY DỰNG', right: 'Độc lập - Tự do - Hạnh phúc' },
+  { left: 'Số: 57/TB-SXD', right: 'Gia Lai, ngày 03 tháng 3 năm 2021', gap: 40 },
+];
+const doc = (signature: Row[]) => buildPage([
+  ...header,
+  { centre: 'THÔNG BÁO', gap: 40 },
+  { centre: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' },
+  { full: 'Sở Xây dựng thông báo để các cơ quan, đơn vị biết, thực hiện./.', gap: 60 },
+  ...signature,
+]);
+
+describe('authority head', () => {
+  it('one letter off a known title, or a word of it read twice', () => {
+    expect(cleanAuthority('KT. GHỦ TỊCH')).toBe('KT. CHỦ TỊCH');
+    expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KT. GHỦ TỊCH')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
+    expect(cleanAuthority('KT. CHỦ TỊCH CHỦ')).toBe('KT. CHỦ TỊCH');
+    // a known head, or a TM. body, as read
+    expect(cleanAuthority('KT. GIÁM ĐỐC')).toBe('KT. GIÁM ĐỐC');
+    expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN')).toBe('TM. ỦY BAN NHÂN DÂN');
+    expect(cleanAuthority('TL. BỘ TRƯỞNG')).toBe('TL. BỘ TRƯỞNG');
+  });
+  it('in a page: the title follows the repaired authority', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'KT. GHỦ TỊCH', gap: 40 },
+      { left: '- Lưu: VT, VP.', right: 'PHÓ CHỦ TỊCH' },
+      { right: 'Hứa Thanh Tiến', gap: 200 },
+    ])], { today });
+    expect(r).toMatchObject({ authority: 'KT. CHỦ TỊCH', signerTitle: 'PHÓ CHỦ TỊCH' });
+  });
+});
+
+describe('acting head under TM.', () => {
+  it('"Q. CHỦ TỊCH" under TM. is the title even with seal text read under it', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'Q. CHU TỊCH' },
+      { left: '- Lưu: VT, VP.', right: 'WHẦN' },
+      { right: 'Từ Kim Tâm', gap: 200 },
+    ])], { today });
+    expect(r).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH', signer: 'Từ Kim Tâm' });
+  });
+  it('a known title under a Q. authority stays the title', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'KT. Q. GIÁM ĐỐC', gap: 40 },
+      { left: '- Lưu: VT, VP.', right: 'PHÓ GIÁM ĐỐC' },
+      { right: 'Lê Văn An', gap: 200 },
+    ])], { today });
+    expect(r.signerTitle).toBe('PHÓ GIÁM ĐỐC');
+  });
+});
