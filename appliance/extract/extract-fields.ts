@@ -1,13 +1,13 @@
 import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
-import { fold, isCaps, repairGlyphs } from './vn-text.js';
+import { fold, isCaps, levenshtein, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { readName } from './names.js';
-import { repairText } from './vn-words.js';
+import { repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
-import { documentCodes, recipientRows, repairArchive, repairInitials } from './recipients.js';
+import { documentCodes, properWord, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle } from './titles.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
@@ -195,7 +195,28 @@ export function repairRecipient(raw: string): string {
   t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
   // items start with a capital (NĐ30 App. I); diacritics by word pairs ("Cống TTĐT" → "Cổng TTĐT")
   t = repairText(repairInitials(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi')))).text;
-  return t;
+  return /^Lưu\s*:/u.test(t) ? t : repairItemWords(t);
+}
+
+/**
+ * A recipient item's words checked as an item (NĐ30 App. I): "Như trên" whose second word was
+ * garbled or glued ("Nhưtêp"), "Như Điều : 3", the abbreviation TT (Thường trực) before HĐND/UBND
+ * read with thin-stroke letters ("FI HĐND"), a bracket left open or closed alone, "(/c)" for
+ * "(b/c)", a word read twice by the re-read ("Quân Quân sự sự"), a non-word one letter off the
+ * word its neighbours call for ("Lhương trực").
+ */
+export function repairItemWords(item: string): string {
+  let t = item.replace(/(Điều|Khoản|Mục|Chương)\s*[:;,.]\s*(?=\d)/gu, '$1 ')
+    .replace(/\(\s*b?\s*\/\s*[cC€]\s*\)?(?=\s|$)/gu, '(b/c)')
+    .replace(/(^|\s)(?!TT\s)[TFIl1|]{2}(?=\s+(?:HĐND|UBND)\b)/gu, '$1TT');
+  const letters = fold(t).replace(/[^A-Z]/g, '');
+  if (/^NH[UƯ]/iu.test(t) && t.split(/\s+/).length <= 2 && letters.length >= 5 && levenshtein(letters.slice(3), 'TREN') <= 2) t = 'Như trên';
+  // brackets: a ")" with no "(" before it is a speck; a "(" left open closes at the end
+  let depth = 0;
+  t = [...t].filter((ch) => (ch === '(' ? (depth++, true) : ch === ')' ? (depth > 0 ? (depth--, true) : false) : true)).join('').replace(/\s+\)/g, ')').trim();
+  if (depth > 0) t += ')'.repeat(depth);
+  t = t.split(' ').filter((w, i, ws) => i === 0 || !/\p{L}{2}/u.test(w) || fold(w) !== fold(ws[i - 1]!)).join(' ');
+  return repairUnknown(t, (w) => /^\p{Lu}[\p{Lu}\d]+$/u.test(w) || properWord(w)).text;
 }
 
 export interface ExtractOptions { directory?: AgencyDirectory; today?: Date }

@@ -6,7 +6,7 @@ import { isNameSyllable } from './names.js';
 
 /** Capitalised syllables of place names (UBND huyện Mường Khương) and personal names (Đ/c Nguyễn Văn An). */
 const PLACE_SYLLABLES = new Set([...PROVINCE_NAMES, ...DISTRICT_NAMES].flatMap((p) => p.split(/[\s-]+/)).filter(Boolean));
-const properWord = (w: string): boolean => /^\p{Lu}/u.test(w) && (PLACE_SYLLABLES.has(w) || isNameSyllable(w));
+export const properWord = (w: string): boolean => /^\p{Lu}/u.test(w) && (PLACE_SYLLABLES.has(w) || isNameSyllable(w));
 
 // Checks and repairs for the items of "Nơi nhận" (NĐ30 App. I): "- Như trên;", "- UBND các
 // huyện, thành phố;", "- Lưu: VT, VP." Each item is a name of a body in ordinary words or

@@ -1,4 +1,4 @@
-import { fold } from './vn-text.js';
+import { fold, levenshtein } from './vn-text.js';
 import { matchCase } from './tone.js';
 import { SEED_PAIRS, SEED_WORDS } from './seed-lexicon.js';
 
@@ -134,4 +134,33 @@ export function repairText(text: string): { text: string; changed: number } {
   });
   const out = parts.map((p, i) => (toks[i] ? toks[i]!.lead + toks[i]!.core + toks[i]!.tail : p)).join('');
   return { text: out, changed };
+}
+
+/**
+ * Words that are no word at all ("Lhương trực", "xã ội huyện") replaced by the one vocabulary word
+ * one letter away (diacritics aside) that its neighbours support clearly; `keep` spares words of
+ * another kind (abbreviations, names).
+ */
+export function repairUnknown(text: string, keep: (w: string) => boolean = () => false): { text: string; changed: number } {
+  const parts = text.split(/(\s+)/);
+  const core = (p: string): string | null => /^\p{L}+$/u.test(p) ? p : null;
+  let changed = 0;
+  for (let i = 0; i < parts.length; i += 2) {
+    const w = core(parts[i]!);
+    if (!w || w.length < 2 || knownWord(w) || keep(w)) continue;
+    const prevW = i >= 2 ? core(parts[i - 2]!) : null; const nextW = i + 2 < parts.length ? core(parts[i + 2]!) : null;
+    const prev = prevW ? key(prevW) : null; const next = nextW ? key(nextW) : null;
+    const f = fold(w);
+    const cands: Array<{ c: string; s: number }> = [];
+    for (const [k, spellings] of byFold) {
+      if (Math.abs(k.length - f.length) > 1 || levenshtein(k, f) !== 1) continue;
+      for (const c of spellings) { const sc = pair(prev, c) + pair(c, next); if (sc > 0) cands.push({ c, s: sc }); }
+    }
+    cands.sort((a, b) => b.s - a.s);
+    const best = cands[0];
+    if (!best || best.s < 2 || (cands[1] && cands[1].s === best.s)) continue;
+    parts[i] = matchCase(best.c, w);
+    changed++;
+  }
+  return { text: parts.join(''), changed };
 }

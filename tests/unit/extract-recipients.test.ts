@@ -140,3 +140,28 @@ describe('recipient rows with proper names and mixed-case codes', () => {
     expect(rowLooksRight('- UBND huyện Xqwz;', { first: true })).toBe(false);
   });
 });
+
+describe('recipient items checked as items (unseen-like scans)', () => {
+  it('garbled "Như trên", "Như Điều : 3", TT before HĐND, brackets, (/c)', async () => {
+    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    expect(repairRecipient('- Nhưtêp;')).toBe('Như trên');
+    expect(repairRecipient('- Nhưtrn,')).toBe('Như trên');
+    expect(repairRecipient('- Như Điều : 3;')).toBe('Như Điều 3');
+    expect(repairRecipient('- FT HĐND) tỉnh;')).toBe('TT HĐND tỉnh');
+    expect(repairRecipient('- FI HĐND huyện;')).toBe('TT HĐND huyện');
+    expect(repairRecipient('- Đ/c Nguyễn Hồng Lan Tâm (để thực hiện;')).toBe('Đ/c Nguyễn Hồng Lan Tâm (để thực hiện)');
+    expect(repairRecipient('- Ngân hàng Nhà nước chi nhánh Phú Thọ (/c);')).toBe('Ngân hàng Nhà nước chi nhánh Phú Thọ (b/c)');
+  });
+  it('words read twice, a non-word one letter off the word its neighbours call for', async () => {
+    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    expect(repairRecipient('- Bộ Chỉ huy Quân Quân sự sự tỉnh tình;')).toBe('Bộ Chỉ huy Quân sự tỉnh');
+    expect(repairRecipient('- Lhương trực Huyện ủy;')).toBe('Thường trực Huyện ủy');
+    expect(repairRecipient('- Phòng Giao dịch Ngân hàng Chính sách xã ội huyện;')).toBe('Phòng Giao dịch Ngân hàng Chính sách xã hội huyện');
+  });
+  it('right items, places, abbreviations and the archive line stay as read', async () => {
+    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    for (const t of ['Như trên', 'Như Điều 3', 'TT HĐND tỉnh', 'UBND các huyện, thị xã, thành phố', 'Hạt Kiểm lâm Đak Đoa (b/c)', 'UBND huyện Krông Pắc',
+      'Đ/c Nguyễn Văn An (để thực hiện)', 'Ban Quản lý dự án đầu tư xây dựng tỉnh', 'Lưu: VT, KHTC, Ha(6b)'])
+      expect(repairRecipient(`- ${t};`)).toBe(t);
+  });
+});
