@@ -5,7 +5,7 @@ import { fold, isCaps, levenshtein, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { readName } from './names.js';
-import { repairText, repairUnknown } from './vn-words.js';
+import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
 import { documentCodes, properWord, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle } from './titles.js';
@@ -216,6 +216,12 @@ export function repairItemWords(item: string): string {
   t = [...t].filter((ch) => (ch === '(' ? (depth++, true) : ch === ')' ? (depth > 0 ? (depth--, true) : false) : true)).join('').replace(/\s+\)/g, ')').trim();
   if (depth > 0) t += ')'.repeat(depth);
   t = t.split(' ').filter((w, i, ws) => i === 0 || !/\p{L}{2}/u.test(w) || fold(w) !== fold(ws[i - 1]!)).join(' ');
+  // a word in capitals with a vowel mark inside a mixed-case item is no abbreviation (those carry
+  // at most Đ): "Website SỞ" → "Website Sở"
+  if (/\p{Ll}/u.test(t)) {
+    t = t.split(' ').map((w, i) => (i > 0 && /^\p{Lu}{2,}$/u.test(w) && fold(w) !== w.replace(/Đ/g, 'D') && knownWord(w)
+      ? w[0]! + w.slice(1).toLocaleLowerCase('vi') : w)).join(' ');
+  }
   return repairUnknown(t, (w) => /^\p{Lu}[\p{Lu}\d]+$/u.test(w) || properWord(w)).text;
 }
 

@@ -18,7 +18,7 @@ export const OFFICE_CODES = new Set([
   'VT', 'VP', 'TH', 'NC', 'KT', 'KTN', 'KGVX', 'XD', 'NV', 'CV', 'TCHC', 'HCTH', 'HCTC', 'HCTP', 'TCCB', 'TCKH',
   'KH', 'KHTC', 'TC', 'TCCV', 'VX', 'NN', 'NNMT', 'TNMT', 'GT', 'GTXD', 'CN', 'KTTH', 'QLĐT', 'ĐT', 'TTr', 'PC',
   'TTHC', 'KSTT', 'HC', 'QT', 'NCPC', 'TKBT', 'VHXH', 'KTTC', 'KHĐT', 'QLCL', 'QLDA', 'TĐKT', 'CCHC', 'BTCD',
-  'HĐND', 'UBND', 'LĐTBXH', 'GDĐT', 'YT', 'TP', 'NV1', 'NV2', 'NV3', 'QLNN', 'ANQP', 'ĐN', 'TTTT',
+  'HĐND', 'UBND', 'LĐTBXH', 'GDĐT', 'YT', 'TP', 'NV1', 'NV2', 'NV3', 'QLNN', 'ANQP', 'ĐN', 'TTTT', 'VHTT', 'VHTTDL',
 ]);
 
 /** Letters OCR confuses in serif capitals at list size: printed letter → misreads. */
@@ -46,6 +46,14 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
       if (!misreads.includes(code[i]!)) continue;
       const c = code.slice(0, i) + printed + code.slice(i + 1);
       if (known.has(c)) cands.add(c);
+    }
+  }
+  // a letter read twice, or a neighbour's misread read beside it ("VHTTT", "NYV"): one of them
+  if (!cands.size) {
+    for (let i = 0; i < code.length; i++) {
+      const twin = (j: number): boolean => j >= 0 && j < code.length && (code[j] === code[i] || (CONFUSED[code[j]!] ?? []).includes(code[i]!));
+      const c = code.slice(0, i) + code.slice(i + 1);
+      if ((twin(i - 1) || twin(i + 1)) && known.has(c)) cands.add(c);
     }
   }
   if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };

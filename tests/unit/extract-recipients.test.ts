@@ -165,3 +165,21 @@ describe('recipient items checked as items (unseen-like scans)', () => {
       expect(repairRecipient(`- ${t};`)).toBe(t);
   });
 });
+
+describe('archive codes and capitals (unseen-like scans)', () => {
+  it('a letter read twice or a neighbour misread beside it, toward a known code only', async () => {
+    const { checkCode } = await import('../../appliance/extract/recipients.js');
+    expect(checkCode('VHTTT').code).toBe('VHTT');
+    expect(checkCode('NYV').code).toBe('NV');
+    expect(checkCode('KHTCC', ['KHTC']).code).toBe('KHTC');
+    // no twin letter deleted: an unknown plausible code stays (TCD is not TC)
+    expect(checkCode('TCD')).toMatchObject({ code: 'TCD', repaired: false });
+    expect(checkCode('TTTT')).toMatchObject({ code: 'TTTT', repaired: false });
+  });
+  it('a capital word with a vowel mark in a mixed-case item', async () => {
+    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    expect(repairRecipient('- Website SỞ;')).toBe('Website Sở');
+    expect(repairRecipient('- Cổng TTĐT tỉnh;')).toBe('Cổng TTĐT tỉnh');
+    expect(repairRecipient('- TT HĐND, UBND tỉnh;')).toBe('TT HĐND, UBND tỉnh');
+  });
+});
