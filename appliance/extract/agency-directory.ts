@@ -124,10 +124,22 @@ export class AgencyDirectory {
   }
 
   /** The place of the date line, repaired against province names ("Đà Năng" → "Đà Nẵng"). */
-  repairPlace(place: string): string {
+  repairPlace(place: string, header: readonly (string | null)[] = []): string {
     const p = PROVINCES.find((x) => fold(x) === fold(place));
     if (p && p.split(' ').map(toneKey).join(' ') !== place.split(' ').map(toneKey).join(' ')) return p;
-    return p ? place : repairDatePlace(place);
+    if (p) return place;
+    // the header names the same letters (the issuer's commune, district…): the known place's
+    // spelling when it is one, else the read stays (a ward "KIM ĐÔNG" is not the district Kim Động)
+    const pw = place.split(/\s+/);
+    for (const name of header) {
+      const ws = (name ?? '').split(/\s+/);
+      for (let i = 0; i + pw.length <= ws.length; i++) {
+        if (fold(ws.slice(i, i + pw.length).join(' ')) !== fold(place)) continue;
+        const known = repairDatePlace(place);
+        return fold(known) === fold(place) && ws.slice(i, i + pw.length).every((w, k) => toneKey(w) === toneKey(known.split(' ')[k] ?? '')) ? known : place;
+      }
+    }
+    return repairDatePlace(place);
   }
 
   /** The directory entry for an issuer (with its parent when printed), or null. */

@@ -43,7 +43,7 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   if (dateIdx >= 0) {
     const s = segs[dateIdx]!;
     const d = parseDateLine(s.text, today)!;
-    f.place = dir.repairPlace(d.place);
+    f.place = d.place;
     f.date = d.date;
     c.place = s.conf; c.date = d.valid ? s.conf : s.conf * 0.5;
   }
@@ -63,6 +63,7 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   f.issuerParent = parent; f.issuer = issuer;
   c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? Math.min(0.95, p.quality) : 0.3;
   c.issuer = issuer ? segConf(agencyLines) : 0;
+  if (f.place) f.place = dir.repairPlace(f.place, [issuer, parent]);
   if (numberSeg) {
     const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''), [issuer, parent]);
     if (n) {
@@ -210,7 +211,7 @@ export function repairItemWords(item: string): string {
     .replace(/\(\s*b?\s*\/\s*[cC€]\s*\)?(?=\s|$)/gu, '(b/c)')
     .replace(/(^|\s)(?!TT\s)[TFIl1|]{2}(?=\s+(?:HĐND|UBND)\b)/gu, '$1TT');
   const letters = fold(t).replace(/[^A-Z]/g, '');
-  if (/^NH[UƯ]/iu.test(t) && t.split(/\s+/).length <= 2 && letters.length >= 5 && levenshtein(letters.slice(3), 'TREN') <= 2) t = 'Như trên';
+  if (t.split(/\s+/).length <= 2 && letters.length >= 4 && (/^NH[UƯ]/iu.test(t) && levenshtein(letters.slice(3), 'TREN') <= 2 || levenshtein(letters, 'NHUTREN') <= 2)) t = 'Như trên';
   // brackets: a ")" with no "(" before it is a speck; a "(" left open closes at the end
   let depth = 0;
   t = [...t].filter((ch) => (ch === '(' ? (depth++, true) : ch === ')' ? (depth > 0 ? (depth--, true) : false) : true)).join('').replace(/\s+\)/g, ')').trim();

@@ -146,6 +146,8 @@ describe('recipient items checked as items (unseen-like scans)', () => {
     const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
     expect(repairRecipient('- Nhưtêp;')).toBe('Như trên');
     expect(repairRecipient('- Nhưtrn,')).toBe('Như trên');
+    expect(repairRecipient('- Ư tren;')).toBe('Như trên');
+    expect(repairRecipient('- Thư viện;')).toBe('Thư viện');
     expect(repairRecipient('- Như Điều : 3;')).toBe('Như Điều 3');
     expect(repairRecipient('- FT HĐND) tỉnh;')).toBe('TT HĐND tỉnh');
     expect(repairRecipient('- FI HĐND huyện;')).toBe('TT HĐND huyện');

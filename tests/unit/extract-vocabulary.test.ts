@@ -56,3 +56,12 @@ describe('wrapped names', () => {
     expect(dir.splitHeader(['BỘ TƯ PHÁP', 'CỤC HỘ TỊCH, QUỐC TỊCH,', 'CHỨNG THỰC']).issuer).toBe('CỤC HỘ TỊCH, QUỐC TỊCH, CHỨNG THỰC');
   });
 });
+
+describe('date-line place and the header', () => {
+  it('the header naming a known place settles the spelling; naming an unknown one keeps the read', () => {
+    expect(dir.repairPlace('Kon Rấy', ['PHÒNG NỘI VỤ', 'UBND HUYỆN KON RẪY'])).toBe('Kon Rẫy');
+    // a ward the lists do not know, with a district's letters: as read, as the header prints it
+    expect(dir.repairPlace('Kim Đông', ['ỦY BAN NHÂN DÂN PHƯỜNG KIM ĐÔNG', null])).toBe('Kim Đông');
+    expect(dir.repairPlace('Kim Đông', [])).toBe('Kim Động');
+  });
+});
