@@ -152,6 +152,12 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   c.authority = auth.length ? segConf(auth) : title.length ? Math.min(0.9, quality) : 0.3;
   const t = resolveTitle(title.length ? clean(title) : null, segConf(title), f.authority);
   f.signerTitle = t.title; c.signerTitle = t.conf;
+  // the national title or motto is never a signer's title: the block was not found where it was
+  // looked for (a page turned wrongly, a block beside the header): nothing, to be checked
+  if (f.signerTitle && /CONG HOA|CHU NGHIA|DOC LAP|HANH PHUC/.test(fold(f.signerTitle))) {
+    f.signerTitle = null; c.signerTitle = 0.2;
+    if (!f.authority) c.authority = Math.min(c.authority, 0.3);
+  }
   if (nameRow.length) {
     const r = readName(rowText(nameRow));
     f.signer = r.valid || r.name.split(' ').length >= 2 ? r.name : null;

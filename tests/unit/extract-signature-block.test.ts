@@ -59,3 +59,15 @@ describe('acting head under TM.', () => {
     expect(r.signerTitle).toBe('PHÓ GIÁM ĐỐC');
   });
 });
+
+describe('no signature block found', () => {
+  it('the national title taken for the title is dropped and flagged', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'CỘNG HÒA HỘI CHỦ NGHĨA VIỆN NAM', gap: 40 },
+      { left: '- Lưu: VT, VP.' },
+      { right: 'Lê Văn An', gap: 200 },
+    ])], { today });
+    expect(r.signerTitle).toBeNull();
+    expect(r.flagged).toEqual(expect.arrayContaining(['signerTitle', 'authority']));
+  });
+});
