@@ -26,6 +26,12 @@ export interface SaneScannerOptions {
   paperMm?: { width: number; height: number };
   /** The scanimage binary (default: from PATH). */
   scanimage?: string;
+  /**
+   * A job with no page and no word from scanimage for this long is stuck (a hung device or
+   * backend): scanimage is stopped and the job ends with scanner.device. Default 120 s, more than
+   * a 600-dpi colour sheet takes on a slow scanner.
+   */
+  stallMs?: number;
 }
 
 const A4 = { width: 210, height: 297 };
@@ -86,13 +92,26 @@ export class SaneScanner implements Scanner {
     this.opts.log?.info({ device: this.device, args }, 'scan started');
     const child = spawn(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
     const exited = new Promise<number | null>((res) => {
       child.once('error', (err) => { stderr += `\n${err.message}`; res(null); });
       child.once('close', (code) => res(code));
     });
     const onAbort = () => child.kill('SIGTERM');
     req.signal?.addEventListener('abort', onAbort, { once: true });
+    // a stuck device: no page and no message for stallMs → stop scanimage (SIGKILL if it ignores TERM)
+    const stallMs = this.opts.stallMs ?? 120_000;
+    let stalled = false;
+    let watchdog: NodeJS.Timeout | undefined;
+    const alive = (): void => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        stalled = true;
+        child.kill('SIGTERM');
+        setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 5000).unref();
+      }, stallMs);
+    };
+    alive();
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; alive(); });
 
     let pages = 0;
     try {
@@ -101,10 +120,14 @@ export class SaneScanner implements Scanner {
         if (!path) continue;
         pages++;
         this.opts.log?.debug({ device: this.device, page: pages, path }, 'page scanned');
+        clearTimeout(watchdog); // the consumer's time with the page is not the device's
         yield { index: pages, path, dpi };
+        alive();
       }
       const code = await exited;
-      const failure: unknown = req.signal?.aborted ? req.signal.reason : this.classify(code, stderr, pages);
+      const failure: unknown = req.signal?.aborted ? req.signal.reason
+        : stalled ? scannerErrors.stalled(`${this.device}: no page and no message from scanimage for ${stallMs} ms; stopped (${stderr.trim() || 'no stderr'})`)
+        : this.classify(code, stderr, pages);
       if (failure) {
         // A sheet stopped half-way leaves a torn file behind: drop it so only whole pages remain.
         await rm(join(outDir, `page-${pages + 1}.tiff`), { force: true });
@@ -114,6 +137,7 @@ export class SaneScanner implements Scanner {
       }
       this.opts.log?.info({ device: this.device, pages }, 'scan finished');
     } finally {
+      clearTimeout(watchdog);
       req.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     }

@@ -15,6 +15,12 @@ export const scannerErrors = {
     ),
   coverOpen: (detail?: string) =>
     new SohoaError('scanner.cover-open', 'Nắp máy quét đang mở. Hãy đóng nắp lại rồi bấm Quét.', detail),
+  stalled: (detail?: string) =>
+    new SohoaError(
+      'scanner.device',
+      'Máy quét không phản hồi. Hãy tắt máy quét, bật lại rồi bấm Quét tiếp; các trang đã quét vẫn được giữ. Nếu vẫn lỗi, báo kỹ thuật viên.',
+      detail,
+    ),
   device: (detail?: string) =>
     new SohoaError(
       'scanner.device',

@@ -117,6 +117,20 @@ describe('SaneScanner on the SANE test device', () => {
     expect((await collect(b.scan(await req({ maxPages: 1 })))).pages).toHaveLength(1);
   });
 
+  it('a device that stops answering is stopped after the stall time: scanner.device, no torn page, device free', async () => {
+    // the test backend crawling (4 KB reads, 0.2 s apart): no page for far longer than the stall time
+    const stuck = new SaneScanner({ device: 'test:0', saneConfigDir, stallMs: 800, extraArgs: ['--read-limit=yes', '--read-limit-size', '4096', '--read-delay=yes', '--read-delay-duration', '200000'] });
+    const started = Date.now();
+    const r = await req();
+    const { pages, error } = await collect(stuck.scan(r));
+    expect(pages).toHaveLength(0);
+    expect((error as SohoaError).code).toBe('scanner.device');
+    expect((error as SohoaError).vi).toMatch(/không phản hồi/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await readdir(r.outDir)).toEqual([]);
+    expect((await collect(new SaneScanner({ device: 'test:0', saneConfigDir }).scan(await req({ maxPages: 1 })))).pages).toHaveLength(1);
+  });
+
   it('an AbortSignal kills scanimage and frees the device', async () => {
     const slow = new SaneScanner({ device: 'test:0', saneConfigDir, extraArgs: ['--read-limit=yes', '--read-limit-size', '4096', '--read-delay=yes', '--read-delay-duration', '200000'] });
     const ac = new AbortController();
