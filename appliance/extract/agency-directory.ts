@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fold, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
-import { repairDatePlace, repairPlaceInAgency } from './places.js';
-import { repairText } from './vn-words.js';
+import { endsWithKnownPlace, isKnownPlace, repairDatePlace, repairPlaceInAgency } from './places.js';
+import { knownWord, repairText } from './vn-words.js';
 
 // Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
 // provisioned list with identifiers (OrganId). Used to split the header into parent + issuer,
@@ -23,6 +23,27 @@ const HEADS = ['UY BAN', 'UBND', 'HDND', 'HOI DONG', 'BO ', 'SO ', 'CUC ', 'TONG
   'CONG TY', 'DOAN ', 'MAT TRAN', 'KIEM TOAN', 'TOA AN', 'VIEN KIEM SAT', 'CHINH PHU', 'THU TUONG'];
 
 const startsAgency = (line: string): boolean => HEADS.some((h) => (fold(line) + ' ').startsWith(h));
+
+/** Folded administrative level words (a place name follows them). */
+const LEVEL_WORD = /^(TINH|HUYEN|QUAN|XA|PHUONG|THI|TP)$/;
+
+/** A folded word shaped as one Vietnamese syllable (an abbreviation such as UBND, HĐND, TP is not). */
+const SYLLABLE = /^(CH|GH|GI|KH|NGH|NG|NH|PH|QU|TH|TR|[BCDGHKLMNPQRSTVX])?(UYE|UYA|IEU|YEU|OAI|OAY|OEO|UOI|UOU|UAY|UYU|[AEIOUY]{1,3})(CH|NG|NH|[CMNPTIOUY])?$/;
+
+/** The index of the level word of an agency name (a word after it names the place), or -1. */
+function levelIndex(words: string[]): number {
+  return words.findIndex((w, i) => i > 0 && i < words.length - 1 && fold(words[i + 1]!) !== 'HOI'
+    && (LEVEL_WORD.test(fold(w)) || fold(w) === 'THANH' && fold(words[i + 1]!) === 'PHO'));
+}
+
+/** Fixes of glued or dotted words that need no vocabulary: "TỈNHSƠN LA", "THỊXÃ", "THÀNHPHỐ", a trailing dot. */
+function unglue(line: string): string {
+  // a level word read glued to the place ("TỈNHSƠN LA"): one syllable is never longer
+  return line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2})/gu, '$1$2 ')
+    // two-word level words read as one ("THỊXÃ", "THÀNHPHỐ"), and a dot-speck after the name (a comma ends a wrapped line: kept)
+    .replace(/(^|\s)(THỊ)(XÃ|TRẤN)(?=\s|$)/gu, '$1$2 $3').replace(/(^|\s)(THÀNH)(PHỐ)(?=\s|$)/gu, '$1$2 $3')
+    .replace(/\s*\.+$/u, '');
+}
 
 export class AgencyDirectory {
   private readonly words: Lexicon;
@@ -50,46 +71,49 @@ export class AgencyDirectory {
 
   /** Repairs the words of an agency line printed in capitals against the directory's vocabulary. */
   repairCaps(line: string): string {
-    // a level word read glued to the place ("TỈNHSƠN LA"): one syllable is never longer
-    line = line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2})/gu, '$1$2 ')
-      // two-word level words read as one ("THỊXÃ", "THÀNHPHỐ"), and a dot-speck after the name (a comma ends a wrapped line: kept)
-      .replace(/(^|\s)(THỊ)(XÃ|TRẤN)(?=\s|$)/gu, '$1$2 $3').replace(/(^|\s)(THÀNH)(PHỐ)(?=\s|$)/gu, '$1$2 $3')
-      .replace(/\s*\.+$/u, '');
+    line = unglue(line);
     // "THỊ TRẬN" is the level "THỊ TRẤN" (trận is a word of "Mặt trận", not of a level)
     const words = line.replace(/(^|\s)(TH[IỊÍÌỈĨ])\s+(TR[AÂĂẬẤẦẨẪẠẮẰẲẴẶÁÀẢÃ]N)(?=\s|$)/gu, (m, pre: string, a: string, b: string) => `${pre}${a} ${matchCase('trấn', b)}`).split(' ');
     let place = false;
     const lexical = words.map((w, i) => {
       // after a level word comes a place name: the place lists settle it, not the agency words
       if (place) return w;
-      if (i > 0 && /^(TỈNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|TRẤN|PHỐ)$/u.test(w) && fold(words[i + 1] ?? '') !== 'HOI') place = true;
-      if (!/\p{L}/u.test(w) || this.words.has(w)) return w;
+      if (i > 0 && i < words.length - 1 && /^(TỈNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|TRẤN|PHỐ)$/u.test(w) && fold(words[i + 1] ?? '') !== 'HOI') place = true;
+      // a word of the language is no misread of an agency word ("ĐỊA PHƯƠNG" is not "ĐỊA PHƯỜNG")
+      if (!/\p{L}/u.test(w) || this.words.has(w) || knownWord(w)) return w;
       const fix = this.words.uniqueRepair(w);
       return fix ? matchCase(fix, w) : w;
     });
     // the name's own words (before the level word) by word pairs of administrative Vietnamese:
     // both "HÀ" and "HẠ" are words, "KINH TẾ VÀ HẠ TẦNG" is the phrase ("HỘ TỊCH", "Y TẾ DỰ PHÒNG")
-    const level = lexical.findIndex((w, i) => i > 0 && (/^(TINH|HUYEN|QUAN|XA|PHUONG|THI|TP)$/.test(fold(w)) || fold(w) === 'THANH' && fold(lexical[i + 1] ?? '') === 'PHO') && fold(lexical[i + 1] ?? '') !== 'HOI');
+    const level = levelIndex(lexical);
     const head = level < 0 ? lexical : lexical.slice(0, level);
     const repaired = repairText(head.join(' ')).text.split(' ');
+    // the head word as read stays when it is one of agency names ("SỞ VĂN HÓA" is no "SỐ VĂN …")
+    if (repaired.length === head.length && head.length && this.words.has(head[0]!)) repaired[0] = head[0]!;
     return [...(repaired.length === head.length ? repaired : head), ...(level < 0 ? [] : lexical.slice(level))].join(' ');
   }
 
   /** Header lines (left column, top to bottom) → parent agency (or null) and issuer. */
   splitHeader(lines: string[]): { parent: string | null; issuer: string | null } {
     const names: string[] = [];
-    for (const l of lines.map((x) => this.repairCaps(x.trim())).filter(Boolean)) {
+    // the place after TỈNH/HUYỆN/THÀNH PHỐ… snaps to a known place name, letter for letter
+    const places = this.entries.map((e) => /(?:tỉnh|huyện|quận|thị xã|thành phố)\s+(.+)$/iu.exec(e.name)?.[1]).filter((x): x is string => !!x);
+    for (const l of lines.map((x) => unglue(x.trim())).filter(Boolean)) {
       const prev = names[names.length - 1];
       // a wrapped name goes on: a line of one word ("TRƯỜNG" under "… TÀI NGUYÊN VÀ MÔI"), a line
-      // after a joining word or dash, or one completing a known name ("… VÀ PHÁT" / "TRIỂN …")
-      const goesOn = prev !== undefined && (!startsAgency(l) || l.split(/\s+/).length < 2
-        || /(\sV[AÀ]|[-–,])$/u.test(prev) || this.byName.has(fold(`${prev} ${l}`)));
+      // after a joining word or dash, or one completing a known name ("… VÀ PHÁT" / "TRIỂN …"); a
+      // line after a name ended by a known place ("… TỈNH LẠNG SƠN") starts another name ("BẢO
+      // TÀNG TỈNH") unless it goes on with a level word
+      const complete = prev !== undefined && endsWithKnownPlace(prev, places) && !LEVEL_WORD.test(fold(l.split(' ')[0]!));
+      const goesOn = prev !== undefined && (!startsAgency(l) && !complete || l.split(/\s+/).length < 2
+        || /(\sVA|[-–,])$/u.test(fold(prev)) || this.byName.has(fold(`${prev} ${l}`)));
       if (goesOn) names[names.length - 1] += ' ' + l;
       else names.push(l);
     }
     if (!names.length) return { parent: null, issuer: null };
-    // the place after TỈNH/HUYỆN/THÀNH PHỐ… snaps to a known place name, letter for letter
-    const places = this.entries.map((e) => /(?:tỉnh|huyện|quận|thị xã|thành phố)\s+(.+)$/iu.exec(e.name)?.[1]).filter((x): x is string => !!x);
-    const fixed = names.map((n) => this.snapToEntry(repairPlaceInAgency(n, places).line));
+    // the words repaired on the whole name: a wrapped line's words have their neighbours
+    const fixed = names.map((n) => this.snapToEntry(repairPlaceInAgency(this.repairCaps(n), places).line));
     const issuer = fixed[fixed.length - 1]!;
     const parent = fixed.length > 1 ? fixed.slice(0, -1).join(' ') : null;
     return { parent, issuer };
@@ -106,6 +130,16 @@ export class AgencyDirectory {
     // word by word where the tone differs (both "ỦY" and "UỶ" are right print)
     const exact = this.entries.find((e) => fold(e.name) === fold(line) && e.name.split(/\s+/).length === words.length);
     if (exact) return exact.name.split(/\s+/).map((w, i) => (toneKey(w) === toneKey(words[i]!) ? words[i]! : matchCase(w, words[i]!))).join(' ');
+    // the letters of a known name with words glued or split or a speck between them ("VÀMÔI",
+    // "QUẢN - LÝ"): that name, when its commas and dashes are the line's own
+    const compact = (x: string): string => fold(x).replace(/[^A-Z]/g, '');
+    const punct = (x: string): string => x.replace(/[^-–,]/g, '').replace(/–/g, '-');
+    const glued = this.entries.filter((e) => compact(e.name) === compact(line) && e.name.split(/\s+/).length >= 2
+      && (!punct(e.name) || punct(e.name) === punct(line)));
+    if (glued.length && glued.every((e) => fold(e.name) === fold(glued[0]!.name))) {
+      const read = new Map(words.map((w) => [toneKey(w), w]));
+      return glued[0]!.name.split(/\s+/).map((w) => read.get(toneKey(w)) ?? matchCase(w, line)).join(' ');
+    }
     for (const e of this.entries) {
       const ew = e.name.split(/\s+/);
       // the head word (Bộ/Sở/Cục…) and place names tell agencies apart: never snapped
@@ -125,6 +159,8 @@ export class AgencyDirectory {
 
   /** The place of the date line, repaired against province names ("Đà Năng" → "Đà Nẵng"). */
   repairPlace(place: string, header: readonly (string | null)[] = []): string {
+    // spelt as a known place already (the district Thạnh Hóa is not the province Thanh Hóa)
+    if (isKnownPlace(place)) return place;
     const p = PROVINCES.find((x) => fold(x) === fold(place));
     if (p && p.split(' ').map(toneKey).join(' ') !== place.split(' ').map(toneKey).join(' ')) return p;
     if (p) return place;
@@ -140,6 +176,47 @@ export class AgencyDirectory {
       }
     }
     return repairDatePlace(place);
+  }
+
+  /**
+   * Why a header name may be misread, for the clerk: it opens with no agency head word ("TỈNH
+   * QUẢNG NGÃI" without its "HỘI ĐỒNG NHÂN DÂN", "VĂN UBND …"), or a word of its own name (before
+   * the level word; places are the lists' business) is no word of the language nor of agency
+   * names ("THUY VAN", "VÀMÔI"). Empty when it reads as an agency name should.
+   */
+  doubts(name: string | null): string[] {
+    if (!name) return [];
+    const out: string[] = [];
+    if (!startsAgency(name)) out.push('no agency head word');
+    const words = name.split(/\s+/);
+    const level = levelIndex(words);
+    for (const w of level < 0 ? words : words.slice(0, level)) {
+      const letters = w.replace(/[^\p{L}]/gu, '');
+      if (!letters) continue;
+      if (SYLLABLE.test(fold(letters))) {
+        if (!knownWord(letters) && !this.words.has(letters)) out.push(`unknown word ${letters}`);
+      } else if (/[^A-Za-zĐđ]/u.test(letters) || /\p{L}[^\p{L}\s&-]+\p{L}/u.test(w)) {
+        out.push(`glued or broken word ${w}`); // an abbreviation (UBND, HĐND, TP) carries no vowel mark
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The place at the end of a header name checked against the date line's place, the same name
+   * read a second time in lower case: same letters, other marks ("XÃ THIÊN HƯNG" / "Thiện Hưng")
+   * means one of them is misread. A place spelt as a known one stays; else the date line's
+   * spelling, whose marks sit on lower-case letters with room above them, is taken. `disagreed`
+   * tells the clerk to check.
+   */
+  checkPlaceInName(name: string, place: string | null): { name: string; disagreed: boolean } {
+    if (!place) return { name, disagreed: false };
+    const words = name.split(' '); const pw = place.split(/\s+/);
+    const tail = words.slice(-pw.length);
+    if (words.length <= pw.length || fold(tail.join(' ')) !== fold(place)) return { name, disagreed: false };
+    if (tail.every((w, i) => toneKey(w) === toneKey(pw[i]!))) return { name, disagreed: false };
+    if (isKnownPlace(tail.join(' '))) return { name, disagreed: true };
+    return { name: [...words.slice(0, -pw.length), ...pw.map((w, i) => matchCase(w, tail[i]!))].join(' '), disagreed: true };
   }
 
   /** The directory entry for an issuer (with its parent when printed), or null. */

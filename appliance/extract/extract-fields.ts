@@ -4,11 +4,12 @@ import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './la
 import { fold, isCaps, levenshtein, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
+import { isKnownPlace } from './places.js';
 import { readName } from './names.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
-import { documentCodes, properWord, recipientRows, repairArchive, repairInitials } from './recipients.js';
-import { cleanAuthority, resolveTitle } from './titles.js';
+import { documentCodes, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
+import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
 // (issuer | motto + date), "Số:", the centred type and summary, then on the last page "Nơi nhận"
@@ -24,6 +25,13 @@ export const THRESHOLDS: Record<FieldKey, number> = {
 type Conf = Record<FieldKey, number>;
 const segConf = (segs: Segment[]): number => (segs.length ? Math.min(...segs.map((s) => s.conf)) : 0);
 const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).join(' '));
+/**
+ * Running text of lines put back together: a line ending in a dash glued to its word goes on
+ * without a space ("2023-" / "2028"); a dot between two lower-case words is a speck ("cộng
+ * đồng.quý").
+ */
+export const joinText = (t: string): string => t.replace(/(\S)-\s+(?=\S)/gu, (m, a: string) => (/[\p{L}\d]/u.test(a) ? `${a}-` : m))
+  .replace(/(\p{Ll}{2})\.(?=\p{Ll}{2})/gu, '$1 ');
 
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
 
@@ -64,6 +72,15 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? Math.min(0.95, p.quality) : 0.3;
   c.issuer = issuer ? segConf(agencyLines) : 0;
   if (f.place) f.place = dir.repairPlace(f.place, [issuer, parent]);
+  // the header's place read a second time on the date line: marks that disagree are checked
+  for (const k of ['issuer', 'issuerParent'] as const) {
+    const r = f[k] ? dir.checkPlaceInName(f[k]!, f.place) : null;
+    if (r) { f[k] = r.name; if (r.disagreed) c[k] = Math.min(c[k], 0.75); }
+  }
+  // a name that does not read as an agency name (no head word, a non-word inside): checked; a
+  // doubtful parent makes the parent/issuer split doubtful too
+  if (dir.doubts(f.issuer).length) c.issuer = Math.min(c.issuer, 0.6);
+  if (dir.doubts(f.issuerParent).length) { c.issuerParent = Math.min(c.issuerParent, 0.6); c.issuer = Math.min(c.issuer, 0.7); }
   if (numberSeg) {
     const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''), [issuer, parent]);
     if (n) {
@@ -120,7 +137,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       if (lines.length && BODY_OPENER.test(s.text)) break;
       lines.push(s); prev = s;
     }
-    const r = repairText(clean(lines));
+    const r = repairText(joinText(clean(lines)));
     f.summary = lines.length ? r.text : null;
     c.summary = lines.length ? (r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines)) : 0;
     return;
@@ -138,7 +155,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       if (s.bbox.y0 - prev.bbox.y1 > unit * 1.2 || marksInLine(s.text) || s.bbox.x1 > width * 0.6) break;
       lines.push(s); prev = s;
     }
-    const r = repairText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, '')));
+    const r = repairText(joinText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, ''))));
     f.summary = r.text;
     c.summary = r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines);
   } else {
@@ -152,12 +169,21 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   c.authority = auth.length ? segConf(auth) : title.length ? Math.min(0.9, quality) : 0.3;
   const t = resolveTitle(title.length ? clean(title) : null, segConf(title), f.authority);
   f.signerTitle = t.title; c.signerTitle = t.conf;
+  // an acting head's "Q. GIÁM ĐỐC" under no TM./KT. line is the title itself: taken for the
+  // authority, with seal text read as the title under it, it goes back to the title
+  const acting = f.authority ? /^Q\. (.+)$/u.exec(f.authority) : null;
+  if (acting && TITLES.some((x) => fold(x) === fold(acting[1]!)) && !TITLES.some((x) => fold(x) === fold(f.signerTitle ?? ''))) {
+    f.signerTitle = f.authority; c.signerTitle = Math.min(c.authority, 0.9);
+    f.authority = null; c.authority = 0.85;
+  }
   // the national title or motto is never a signer's title: the block was not found where it was
   // looked for (a page turned wrongly, a block beside the header): nothing, to be checked
   if (f.signerTitle && /CONG HOA|CHU NGHIA|DOC LAP|HANH PHUC/.test(fold(f.signerTitle))) {
     f.signerTitle = null; c.signerTitle = 0.2;
     if (!f.authority) c.authority = Math.min(c.authority, 0.3);
   }
+  // a title that could not be read leaves the block's split into authority and title in doubt
+  if (c.signerTitle < THRESHOLDS.signerTitle && f.authority) c.authority = Math.min(c.authority, 0.7);
   if (nameRow.length) {
     const r = readName(rowText(nameRow));
     f.signer = r.valid || r.name.split(' ').length >= 2 ? r.name : null;
@@ -188,21 +214,45 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   const conf = rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2;
   c.recipients = sure ? conf : Math.min(conf, 0.5);
+  if (recipientDoubts(f.recipients).length || lostRow(head, rows)) c.recipients = Math.min(c.recipients, 0.6);
 }
+
+/**
+ * Whether a row of the "Nơi nhận" list was lost (under the seal, past the column edge): the list
+ * is single-spaced, so a gap of about two lines between its head and first row or between two rows
+ * means a line is missing.
+ */
+export function lostRow(head: Segment, rows: Array<{ y0: number }>): boolean {
+  const ys = [head.bbox.y0, ...rows.map((r) => r.y0)];
+  if (ys.length < 3) return false;
+  const steps = ys.slice(1).map((y, i) => y - ys[i]!);
+  const pitch = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)]!;
+  return pitch > 0 && steps.some((d) => d > pitch * 1.7);
+}
+
+/** Whether the text ends with the name of a known place (two to four words). */
+const placeEnds = (t: string): boolean => {
+  const ws = t.trim().split(/\s+/);
+  return [2, 3, 4].some((n) => ws.length > n && isKnownPlace(ws.slice(-n).join(' ')));
+};
 
 /** One "Nơi nhận" item without its dash and end punctuation, OCR debris removed. */
 export function repairRecipient(raw: string): string {
-  let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,_|\s]+/, '')
+  let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,:_|\s]+/, '')
     .replace(/\s\|\s/g, ' ') // a box or seal edge read as "|"
     .replace(/[\s;.,]+$/, '')
-    .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, '') // a trailing speck ("_", "Ệ")
+    // a trailing speck ("_", "Ệ"), but not the letter of a place's name ("Châu Thành A")
+    .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, (m: string, ...a: unknown[]) => (placeEnds(String(a[a.length - 1])) ? m : ''))
     .replace(/\s*[;,]+\s*/g, ', ') // inside an item a ";" is a misread ","
     .replace(/\(\s*b\s*\/\s*[cC€]\s*\)/giu, '(b/c)');
-  // the archive line always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
+  // the archive line is "Lưu:" (its colon read as a comma or dot), no "?" in its codes, and it
+  // always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
+  t = t.replace(/^Lưu\s*[,.;]\s*(?=\p{Lu})/u, 'Lưu: ');
+  if (/^Lưu\s*:/u.test(t)) t = t.replace(/\?/g, '');
   t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
   // items start with a capital (NĐ30 App. I); diacritics by word pairs ("Cống TTĐT" → "Cổng TTĐT")
   t = repairText(repairInitials(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi')))).text;
-  return /^Lưu\s*:/u.test(t) ? t : repairItemWords(t);
+  return (/^Lưu\s*:/u.test(t) ? t : repairItemWords(t)).replace(/[\s,;]+$/u, '');
 }
 
 /**
@@ -216,7 +266,11 @@ export function repairItemWords(item: string): string {
   let t = item.replace(/(Điều|Khoản|Mục|Chương)\s*[:;,.]\s*(?=\d)/gu, '$1 ')
     .replace(/\(\s*b?\s*\/\s*[cC€]\s*\)?(?=\s|$)/gu, '(b/c)')
     .replace(/(^|\s)(?!TT\s)[TFIl1|]{2}(?=\s+(?:HĐND|UBND)\b)/gu, '$1TT');
+  // "Như Điều 3" with Điều's marks lost or a speck before the number ("Như Đieu . 3")
+  t = t.replace(/^(Như\s+)(\p{L}{4})\s*[:;,.]?\s*(\d+)$/u, (m, a: string, w: string, n: string) => (fold(w) === 'DIEU' ? `${a}Điều ${n}` : m));
   const letters = fold(t).replace(/[^A-Z]/g, '');
+  // "trên" alone: "Như trên" with its first word lost (": trên")
+  if (letters === 'TREN' && t.split(/\s+/).length === 1) t = 'Như trên';
   if (t.split(/\s+/).length <= 2 && letters.length >= 4 && (/^NH[UƯ]/iu.test(t) && levenshtein(letters.slice(3), 'TREN') <= 2 || levenshtein(letters, 'NHUTREN') <= 2)) t = 'Như trên';
   // brackets: a ")" with no "(" before it is a speck; a "(" left open closes at the end
   let depth = 0;

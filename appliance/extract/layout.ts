@@ -43,11 +43,20 @@ export function pageSegments(page: OcrPage): Segment[] {
   const words = all.filter((w, i) => !all.some((o, j) => j < i && o.text === w.text && overlapShare(o.bbox, w.bbox) > 0.8));
   if (!words.length) return [];
   const h = median(words.map((w) => height(w.bbox))) || 1;
-  // rows: words whose vertical centres are within ~half a line of the row's running centre
+  // rows: words whose vertical centres are within ~half a line of the row's running centre, and
+  // not far from that of their horizontal neighbour in the row: on a skewed scan a row that ran
+  // on into the other column ends lower (or higher) than it starts, and the next line's first word
+  // ("VĂN" under "UBND TỈNH GIA LAI") is level with that end, not with its neighbour
   const sorted = [...words].sort((a, b) => cy(a.bbox) - cy(b.bbox));
   const rows: OcrWord[][] = [];
+  // a speck ("-", "_") is no reference for a line's height
+  const nearest = (r: OcrWord[], w: OcrWord): OcrWord => {
+    const full = r.filter((o) => height(o.bbox) >= h * 0.5);
+    return (full.length ? full : r).reduce((best, o) => (Math.abs(cx(o.bbox) - cx(w.bbox)) < Math.abs(cx(best.bbox) - cx(w.bbox)) ? o : best));
+  };
   for (const w of sorted) {
     const row = rows.find((r) => Math.abs(cy(r[r.length - 1]!.bbox) - cy(w.bbox)) < h * 0.45
+      && Math.abs(cy(nearest(r, w).bbox) - cy(w.bbox)) < h * 0.75
       && !r.some((o) => o.bbox.x0 < w.bbox.x1 && w.bbox.x0 < o.bbox.x1));
     if (row) row.push(w); else rows.push([w]);
   }
@@ -83,7 +92,8 @@ export function splitColumns(segs: Segment[], width: number, height: number, fol
     if (s.bbox.y0 > height * 0.25) { out.push(s); continue; } // the header only
     let cut = -1;
     for (let i = 1; i < ws.length && cut < 0; i++) {
-      const two = fold(`${ws[i]!.text} ${ws[i + 1]?.text ?? ''}`);
+      // an underline or speck glued before the title ("_CỘNG HÒA") does not hide it
+      const two = fold(`${ws[i]!.text.replace(/^[^\p{L}]+/u, '')} ${ws[i + 1]?.text ?? ''}`);
       if (/^(CONG HOA|DOC LAP)\b/.test(two) && ws[i]!.bbox.x0 > width * 0.4) cut = i;
     }
     if (cut < 0 && /^S[OỐÔ0]\s*[:;.]?$/u.test(fold(ws[0]?.text ?? '')) && ws.length > 3) {

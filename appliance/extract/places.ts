@@ -137,6 +137,27 @@ export function repairPlaceInAgency(line: string, extra: string[] = []): { line:
   return { line, repaired: false };
 }
 
+/**
+ * Whether an agency line ends with an administrative level word and a known place ("… TỈNH LẠNG
+ * SƠN", "UBND HUYỆN MỘ DỤC"): the name is complete there, so a next header line is another name.
+ */
+export function endsWithKnownPlace(line: string, extra: string[] = []): boolean {
+  const words = line.split(' ');
+  for (let i = 0; i < words.length - 1; i++) {
+    for (const n of [2, 1]) {
+      const lv = LEVELS.find((l) => l.re.test(fold(words.slice(i, i + n).join(' '))));
+      if (lv && i + n < words.length && placeByLetters(words.slice(i + n).join(' '), [...lv.lists, extra])) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether the place is spelt exactly as a known province or district-level unit (tone placement aside). */
+export function isKnownPlace(place: string): boolean {
+  const key = (s: string): string => s.split(/\s+/).map(toneKey).join(' ');
+  return [...PROVINCE_NAMES, ...DISTRICT_NAMES].some((p) => key(p) === key(place));
+}
+
 const sameSpelling = (a: string, b: string): boolean => toneKey(a) === toneKey(b);
 
 function levelSpelling(level: string): string[] {

@@ -135,3 +135,29 @@ export function recipientRows(segs: Segment[], head: Segment, width: number, uni
   }).sort((a, b) => a.y0 - b.y0);
 }
 
+
+/**
+ * Why a read "Nơi nhận" list may be wrong, for the clerk (NĐ30 App. I): no "Lưu:" line at its end
+ * (the list always closes with it: a line was lost), an item of a single word or "Như trên" with
+ * words after it (items lost or merged), a word that is no word of the language, no abbreviation
+ * and no known name or place ("BắcK", "tỉn"), debris between words ("=-"). Empty when every item
+ * reads as an item. Loanwords (letters Vietnamese lacks: Website) are spared.
+ */
+export function recipientDoubts(items: string[]): string[] {
+  const out: string[] = [];
+  if (!items.length) return out;
+  if (!archiveCodes(items[items.length - 1]!)) out.push('no archive line');
+  for (const it of items) {
+    if (archiveCodes(it)) continue;
+    const body = it.replace(/\(\s*(để\s+)?b\s*\/\s*c\s*\)/giu, ' ').replace(/\((để [^)]*)\)/gu, ' $1 ');
+    const tokens = body.split(/[\s,;]+/).map((w) => w.replace(/^[(]+|[).:]+$/gu, '')).filter(Boolean);
+    if (tokens.length < 2) out.push(`one-word item ${it}`);
+    if (/^Như trên\s*\S/u.test(it)) out.push(`merged item ${it}`);
+    for (const w of tokens) {
+      if (/^\d+$/.test(w) || /^(Đ\/c|\p{Lu}+\/\p{Lu}+|[-–])$/u.test(w) || /[FJWZfjwz]/.test(w)) continue;
+      if (!/^\p{L}+$/u.test(w)) { out.push(`debris ${w}`); continue; }
+      if (!(knownWord(w) && w.length > 1) && !/^\p{Lu}[\p{Lu}\d]+$/u.test(w) && !properWord(w)) out.push(`unknown word ${w}`);
+    }
+  }
+  return out;
+}
