@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fold, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
-import { endsWithKnownPlace, isKnownPlace, repairDatePlace, repairPlaceInAgency } from './places.js';
+import { endsWithKnownPlace, isKnownPlace, placeByLetters, repairDatePlace, repairPlaceInAgency } from './places.js';
 import { knownWord, repairText } from './vn-words.js';
 
 // Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
@@ -190,6 +190,8 @@ export class AgencyDirectory {
     if (!startsAgency(name)) out.push('no agency head word');
     const words = name.split(/\s+/);
     const level = levelIndex(words);
+    // the provinces are all known: a name after TỈNH that is none of them lost letters or words
+    if (level > 0 && fold(words[level]!) === 'TINH' && !placeByLetters(words.slice(level + 1).join(' '), [PROVINCES])) out.push('no known province');
     for (const w of level < 0 ? words : words.slice(0, level)) {
       const letters = w.replace(/[^\p{L}]/gu, '');
       if (!letters) continue;

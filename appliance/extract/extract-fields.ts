@@ -182,8 +182,10 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     f.signerTitle = null; c.signerTitle = 0.2;
     if (!f.authority) c.authority = Math.min(c.authority, 0.3);
   }
-  // a title that could not be read leaves the block's split into authority and title in doubt
+  // a title that could not be read leaves the block's split into authority and title in doubt;
+  // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT.): no authority line means it was lost
   if (c.signerTitle < THRESHOLDS.signerTitle && f.authority) c.authority = Math.min(c.authority, 0.7);
+  if (!f.authority && /^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '')) c.authority = Math.min(c.authority, 0.6);
   if (nameRow.length) {
     const r = readName(rowText(nameRow));
     f.signer = r.valid || r.name.split(' ').length >= 2 ? r.name : null;
@@ -226,7 +228,7 @@ export function lostRow(head: Segment, rows: Array<{ y0: number }>): boolean {
   const ys = [head.bbox.y0, ...rows.map((r) => r.y0)];
   if (ys.length < 3) return false;
   const steps = ys.slice(1).map((y, i) => y - ys[i]!);
-  const pitch = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)]!;
+  const pitch = Math.min(...steps); // the list's own line pitch: its closest two rows
   return pitch > 0 && steps.some((d) => d > pitch * 1.7);
 }
 

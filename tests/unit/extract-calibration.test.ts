@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { extractFields, joinText, repairRecipient } from '../../appliance/extract/extract-fields.js';
+import { extractFields, joinText, lostRow, repairRecipient } from '../../appliance/extract/extract-fields.js';
 import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
 import { recipientDoubts } from '../../appliance/extract/recipients.js';
 import { pageSegments, segmentOf, splitColumns } from '../../appliance/extract/layout.js';
@@ -64,6 +64,9 @@ describe('header doubts', () => {
     expect(dir.doubts('VĂN UBND TỈNH GIA LAI')).not.toEqual([]);
     expect(dir.doubts('TỔNG CỤC KHÍ TƯỢNG THUY VAN')).not.toEqual([]);
     expect(dir.doubts('BỘ TÀI NGUYÊN VÀMÔI TRƯỜNG')).not.toEqual([]);
+    // every province is known: one that is none of them lost a word
+    expect(dir.doubts('ỦY BAN NHÂN DÂN TỈNH SƠN')).not.toEqual([]);
+    expect(dir.doubts('ỦY BAN NHÂN DÂN TỈNH SƠN LA')).toEqual([]);
   });
 
   it('well-formed names are not: abbreviations, places the lists do not hold', () => {
@@ -167,5 +170,33 @@ describe('"Nơi nhận" items repaired', () => {
     expect(repairRecipient('- Như Đieu . 3;')).toBe('Như Điều 3');
     expect(repairRecipient(': trên;')).toBe('Như trên');
     expect(repairRecipient('- Ban Quản lý dự án đầu tư xây dựng tỉnh,;')).toBe('Ban Quản lý dự án đầu tư xây dựng tỉnh');
+  });
+});
+
+describe('a lost row of "Nơi nhận"', () => {
+  const head = segmentOf([{ text: 'Nơi nhận:', confidence: 95, bbox: { x0: 300, y0: 436, x1: 530, y1: 486 } }]);
+  it('a gap of about two lines under the head or between rows means a line is missing', () => {
+    expect(lostRow(head, [{ y0: 549 }, { y0: 596 }, { y0: 672 }])).toBe(true); // the first item lost
+    expect(lostRow(head, [{ y0: 490 }, { y0: 545 }, { y0: 600 }, { y0: 690 }])).toBe(false);
+    expect(lostRow(head, [{ y0: 490 }, { y0: 545 }, { y0: 655 }])).toBe(true);
+  });
+});
+
+describe('the signature block: a deputy with no authority line', () => {
+  it('PHÓ … signs for the head: an authority that was not read is flagged', () => {
+    const r = extractFields([buildPage([
+      { left: 'UBND TỈNH GIA LAI', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
+      { left: 'SỞ XÂY DỰNG', right: 'Độc lập - Tự do - Hạnh phúc' },
+      { left: 'Số: 57/TB-SXD', right: 'Gia Lai, ngày 03 tháng 3 năm 2021', gap: 40 },
+      { centre: 'THÔNG BÁO', gap: 40 },
+      { centre: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' },
+      { full: 'Sở Xây dựng thông báo để các cơ quan, đơn vị biết, thực hiện./.', gap: 60 },
+      { left: 'Nơi nhận:', right: 'PHÓ GIÁM ĐỐC', gap: 40 },
+      { left: '- Như trên;' },
+      { left: '- Lưu: VT, VP.' },
+      { right: 'Âu Thị Gấm', gap: 200 },
+    ])], { today });
+    expect(r.authority).toBeNull();
+    expect(r.flagged).toContain('authority');
   });
 });
