@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fold, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
 import { endsWithKnownPlace, isKnownPlace, placeByLetters, repairDatePlace, repairPlaceInAgency } from './places.js';
-import { knownWord, repairText } from './vn-words.js';
+import { knownWord, pairCount, repairText } from './vn-words.js';
 
 // Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
 // provisioned list with identifiers (OrganId). Used to split the header into parent + issuer,
@@ -79,8 +79,9 @@ export class AgencyDirectory {
       // after a level word comes a place name: the place lists settle it, not the agency words
       if (place) return w;
       if (i > 0 && i < words.length - 1 && /^(TỈNH|HUYỆN|QUẬN|XÃ|PHƯỜNG|TRẤN|PHỐ)$/u.test(w) && fold(words[i + 1] ?? '') !== 'HOI') place = true;
-      // a word of the language is no misread of an agency word ("ĐỊA PHƯƠNG" is not "ĐỊA PHƯỜNG")
-      if (!/\p{L}/u.test(w) || this.words.has(w) || knownWord(w)) return w;
+      // a word of the language that its neighbours call for is no misread of an agency word
+      // ("ĐỊA PHƯƠNG" is not "ĐỊA PHƯỜNG"; "PHONG KINH TẾ" is "PHÒNG …")
+      if (!/\p{L}/u.test(w) || this.words.has(w) || knownWord(w) && pairCount(words[i - 1], w) + pairCount(w, words[i + 1]) > 0) return w;
       const fix = this.words.uniqueRepair(w);
       return fix ? matchCase(fix, w) : w;
     });

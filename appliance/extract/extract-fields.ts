@@ -8,7 +8,7 @@ import { isKnownPlace } from './places.js';
 import { readName } from './names.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
-import { documentCodes, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
+import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
@@ -285,7 +285,12 @@ export function repairItemWords(item: string): string {
     t = t.split(' ').map((w, i) => (i > 0 && /^\p{Lu}{2,}$/u.test(w) && fold(w) !== w.replace(/Đ/g, 'D') && knownWord(w)
       ? w[0]! + w.slice(1).toLocaleLowerCase('vi') : w)).join(' ');
   }
-  return repairUnknown(t, (w) => /^\p{Lu}[\p{Lu}\d]+$/u.test(w) || properWord(w)).text;
+  const r = repairUnknown(t, (w) => isAbbreviation(w) || properWord(w)).text;
+  // a word repaired from a broken capital read ("ỘI" → "HỘI") takes the case of the running text
+  // before it ("xã hội"), not the capitals of the fragment
+  if (!/\p{Ll}/u.test(t)) return r;
+  const before = t.split(' ');
+  return r.split(' ').map((w, i, ws) => (w !== before[i] && i > 0 && /^\p{Lu}{2,}$/u.test(w) && /^\p{Ll}/u.test(ws[i - 1]!) ? w.toLocaleLowerCase('vi') : w)).join(' ');
 }
 
 export interface ExtractOptions { directory?: AgencyDirectory; today?: Date }

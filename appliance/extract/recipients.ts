@@ -4,6 +4,9 @@ import { knownWord, repairText } from './vn-words.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 import { isNameSyllable } from './names.js';
 
+/** A word in capitals that can be an abbreviation (TT, HĐND, MTTQ): no vowel mark, which capitals of a word carry ("ỘI" is a word's end). */
+export const isAbbreviation = (w: string): boolean => /^\p{Lu}[\p{Lu}\d]+$/u.test(w) && /^[A-Z\dĐ]+$/u.test(w);
+
 /** Capitalised syllables of place names (UBND huyện Mường Khương) and personal names (Đ/c Nguyễn Văn An). */
 const PLACE_SYLLABLES = new Set([...PROVINCE_NAMES, ...DISTRICT_NAMES].flatMap((p) => p.split(/[\s-]+/)).filter(Boolean));
 export const properWord = (w: string): boolean => /^\p{Lu}/u.test(w) && (PLACE_SYLLABLES.has(w) || isNameSyllable(w));
@@ -156,7 +159,7 @@ export function recipientDoubts(items: string[]): string[] {
     for (const w of tokens) {
       if (/^\d+$/.test(w) || /^(Đ\/c|\p{Lu}+\/\p{Lu}+|[-–])$/u.test(w) || /[FJWZfjwz]/.test(w)) continue;
       if (!/^\p{L}+$/u.test(w)) { out.push(`debris ${w}`); continue; }
-      if (!(knownWord(w) && w.length > 1) && !/^\p{Lu}[\p{Lu}\d]+$/u.test(w) && !properWord(w)) out.push(`unknown word ${w}`);
+      if (!(knownWord(w) && w.length > 1) && !isAbbreviation(w) && !properWord(w)) out.push(`unknown word ${w}`);
     }
   }
   return out;

@@ -101,6 +101,9 @@ for (const run of ADMIN_PHRASES.toLocaleLowerCase('vi').split(/[\n;,:]+/)) {
 const key = (t: string): string => (/^\d/.test(t) ? '<n>' : t.toLocaleLowerCase('vi'));
 const pair = (a: string | null, b: string | null): number => (a && b ? pairs.get(`${a} ${b}`) ?? 0 : 0);
 
+/** How often two words follow each other in the model (any case; 0 when never or either is missing). */
+export const pairCount = (a: string | null | undefined, b: string | null | undefined): number => (a && b ? pair(key(a), key(b)) : 0);
+
 /** True when the word (any case) is in the model's vocabulary. */
 export const knownWord = (w: string): boolean => words.has(w.toLocaleLowerCase('vi'));
 

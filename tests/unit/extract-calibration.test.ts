@@ -200,3 +200,11 @@ describe('the signature block: a deputy with no authority line', () => {
     expect(r.flagged).toContain('authority');
   });
 });
+
+describe('a broken capital read inside an item', () => {
+  it('a capital fragment with a vowel mark is no abbreviation: repaired by its neighbours, in the running text’s case', () => {
+    expect(repairRecipient('- Phòng Giao dịch Ngân hàng Chính sách xã ỘI huyện;')).toBe('Phòng Giao dịch Ngân hàng Chính sách xã hội huyện');
+    expect(repairRecipient('- TT HĐND tỉnh;')).toBe('TT HĐND tỉnh');
+    expect(recipientDoubts(['Ban ỘI tỉnh', 'Lưu: VT'])).not.toEqual([]);
+  });
+});
