@@ -101,14 +101,17 @@ export class SaneScanner implements Scanner {
     // a stuck device: no page and no message for stallMs → stop scanimage (SIGKILL if it ignores TERM)
     const stallMs = this.opts.stallMs ?? 120_000;
     let stalled = false;
+    let ended = false;
     let watchdog: NodeJS.Timeout | undefined;
     const alive = (): void => {
       clearTimeout(watchdog);
+      if (ended) return; // scanimage's last words after the job ended arm nothing
       watchdog = setTimeout(() => {
         stalled = true;
         child.kill('SIGTERM');
         setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 5000).unref();
       }, stallMs);
+      watchdog.unref(); // the child keeps the process alive while it runs, not this timer
     };
     alive();
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; alive(); });
@@ -137,6 +140,7 @@ export class SaneScanner implements Scanner {
       }
       this.opts.log?.info({ device: this.device, pages }, 'scan finished');
     } finally {
+      ended = true;
       clearTimeout(watchdog);
       req.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
