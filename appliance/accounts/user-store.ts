@@ -1,4 +1,4 @@
-import { chmod, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { atomicWrite } from '../store/atomic-write.js';
@@ -105,9 +105,8 @@ export class UserStore {
       const users = await this.list();
       const result = change(users);
       users.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
-      await atomicWrite(this.path, JSON.stringify({ version: 1, users } satisfies UsersFile, null, 2) + '\n');
       // Hashes only, yet nobody else on the machine needs to read them.
-      await chmod(this.path, 0o600);
+      await atomicWrite(this.path, JSON.stringify({ version: 1, users } satisfies UsersFile, null, 2) + '\n', { mode: 0o600 });
       return result;
     });
     this.writes = run.catch(() => undefined);
