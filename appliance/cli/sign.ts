@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from './command.js';
+import { failureLine, type Command } from './command.js';
 import { promptPin } from './pin-prompt.js';
 import { loadConfig } from '../config/config.js';
-import { SohoaError, toErrorInfo } from '../errors.js';
+import { SohoaError } from '../errors.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import { pemToDerList } from '../sign/pem.js';
 import { signPdf } from '../sign/sign-pdf.js';
@@ -111,8 +111,7 @@ const command: Command = {
       process.stdout.write(JSON.stringify({ out: o.out, level: res.level, signer: last.signer, signingTime: last.signingTime, timestampTime: last.timestampTime, signatures: report.signatures.length, warnings: res.warnings }) + '\n');
       return 0;
     } catch (err) {
-      const info = toErrorInfo(err);
-      process.stderr.write(`sohoa sign: ${info.code === 'internal' ? info.detail : `${info.message} (${info.code}: ${info.detail ?? ''})`}\n`);
+      process.stderr.write(failureLine('sign', err));
       return 1;
     } finally {
       await token?.logout().catch(() => undefined);

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { Command } from './command.js';
+import { failureLine, type Command } from './command.js';
 import { promptPin } from './pin-prompt.js';
 import { UserStore } from '../accounts/user-store.js';
 import type { Role } from '../accounts/types.js';
 import { loadConfig } from '../config/config.js';
-import { toErrorInfo } from '../errors.js';
 
 const help = `sohoa users — the people who may use the desk (tài khoản)
 
@@ -97,8 +96,7 @@ const command: Command = {
         process.stderr.write(`sohoa users: ${(err as Error).message} (see sohoa users --help)\n`);
         return 2;
       }
-      const info = toErrorInfo(err);
-      process.stderr.write(`sohoa users: ${info.code === 'internal' ? info.detail : `${info.message} (${info.code}: ${info.detail ?? ''})`}\n`);
+      process.stderr.write(failureLine('users', err));
       return 1;
     }
   },
