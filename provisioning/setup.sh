@@ -11,12 +11,12 @@ say() { printf 'sohoa setup: %s\n' "$*" >&2; }
 APT_PACKAGES=(
   sane-utils sane-airscan            # scanner: scanimage + eSCL backend (demo scanner, network scanners)
   softhsm2 opensc libengine-pkcs11-openssl libnss3-tools   # development token, token tools, pdfsig trust store
+  pcscd libccid                      # CCID smart-card tokens (most agency USB tokens) through PC/SC
   poppler-utils                      # pdfsig / pdftotext / pdftoppm (verification, PDF input)
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd        # native OCR engine + Vietnamese and orientation data
   ocrmypdf                           # OCR benchmark comparison only
   chromium                           # UI end-to-end tests
   fonts-dejavu-core                  # Vietnamese glyphs for the visible signature (seal)
-  libusb-1.0-0 libudev1              # node-hid / usb runtime libraries
   openssl ca-certificates
 )
 
