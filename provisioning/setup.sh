@@ -36,7 +36,8 @@ if [ "$node_major" -lt 20 ]; then say "Node.js 20 or newer is needed (found $(no
 
 # npm: native modules (pkcs11js, usb) build against the installed Node's headers, offline.
 export npm_config_nodedir=/usr
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a link (a git worktree sharing another checkout's) is managed where it lives.
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; }; then
   say "installing npm dependencies"
   # exactly the lockfile. (Rollup, vite's bundler, is its WebAssembly build — package.json
   # "overrides": the native one's per-platform optional packages are missing from npm 11's
