@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ErrorInfo } from './errors.js';
 import type { DocumentFields, ExtractionResult } from './extract/fields.js';
 import type { TokenStatus } from '../drivers/token/token.js';
+import type { DeliveryFailure } from './outbox/deliver.js';
 
 // The typed event map: every stage publishes here, the API relays it over WebSocket, the UI only
 // observes. Payloads are plain JSON (no class instances, no buffers).
@@ -49,6 +50,15 @@ export interface EventMap {
     lastError: string | null;
   };
   'token.changed': TokenState;
+  // Measurements, published by the stage that does the work (appliance/metrics counts them).
+  /** A document took a số đến, or was held as secret (no number). Once per document. */
+  'document.registered': { docId: string; held: boolean };
+  /** One page read whole by OCR, from the page's file to its words (queue wait included). */
+  'ocr.page': { jobId: string; ms: number };
+  /** One agency signature made and verified (ok), or refused by the token or the check. */
+  'sign.finished': { ok: boolean; ms: number; level: string | null };
+  /** One upload attempt and how it ended; `failure` names what went wrong (null when accepted). */
+  'outbox.attempt': { docId: string; result: 'delivered' | 'retry' | 'rejected'; failure: DeliveryFailure | null; ms: number };
 }
 
 export type EventName = keyof EventMap;

@@ -2,7 +2,7 @@ import { SohoaError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { retryDelay } from './backoff.js';
-import { deliver, type DeliveryOutcome } from './deliver.js';
+import { deliver, failureOf, type DeliveryOutcome } from './deliver.js';
 import { OutboxStore, type OutboxItem } from './store.js';
 
 // The durable delivery queue (Thái Nguyên art. 4.2: an outage never stops the desk). One upload at
@@ -152,6 +152,7 @@ export class Outbox {
     const abort = new AbortController();
     this.inFlight = abort;
     let outcome: DeliveryOutcome;
+    const started = performance.now();
     try {
       const xml = await this.store.readPackage(item.docId);
       outcome = await deliver({ centralUrl: this.opts.centralUrl, deviceToken: this.opts.deviceToken, timeoutMs: this.opts.timeoutMs ?? 60_000 }, item.documentId, xml, abort.signal);
@@ -159,6 +160,9 @@ export class Outbox {
       this.inFlight = null;
     }
 
+    if (this.running || outcome.kind !== 'retry') {
+      this.opts.bus.emit('outbox.attempt', { docId: item.docId, result: outcome.kind, failure: failureOf(outcome), ms: performance.now() - started });
+    }
     if (!this.running && outcome.kind === 'retry') {
       // Stopped mid-upload: not a failure of the central system.
       await this.commit(item, { state: 'queued', attempts: item.attempts - 1 });

@@ -339,7 +339,9 @@ export class ScanJobs {
   private async ocrPage(rec: JobRecord, page: { path: string; blank: boolean }): Promise<OcrPage> {
     const workDir = this.workDir(rec.view.jobId);
     await mkdir(workDir, { recursive: true });
+    const started = performance.now();
     const ocr = await this.deps.ocr.recognize(page.path, { workDir });
+    this.deps.bus.emit('ocr.page', { jobId: rec.view.jobId, ms: performance.now() - started });
     return page.blank ? { ...ocr, blank: true } : ocr;
   }
 
@@ -384,9 +386,11 @@ export class ScanJobs {
       await this.extractInto(rec, async () => {
         const workDir = this.workDir(jobId);
         await mkdir(workDir, { recursive: true });
+        const started = performance.now();
         const read = this.deps.readFieldsFirst(page.path, workDir);
         // saved after the review state, so the record on disk never goes back to having no OCR
         const whole = read.full.then(async ({ pages }) => {
+          this.deps.bus.emit('ocr.page', { jobId, ms: performance.now() - started });
           await reviewSaved;
           if (this.jobs.get(jobId) !== rec) return; // discarded meanwhile: nothing to keep
           rec.ocr = pages;

@@ -197,6 +197,7 @@ export class Register {
         this.entries.set(e.docId, e);
         await this.auditOrThrow({ at: now, actor, action: 'held', docId: e.docId, detail: { confidentiality: secret } });
         this.publish(e);
+        this.opts.bus?.emit('document.registered', { docId: e.docId, held: true });
         return e;
       }
 
@@ -219,6 +220,7 @@ export class Register {
         detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}) },
       });
       this.publish(e);
+      this.opts.bus?.emit('document.registered', { docId: e.docId, held: false });
       return e;
     });
   }

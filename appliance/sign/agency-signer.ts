@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SigningToken } from '../../drivers/token/token.js';
 import { SohoaError } from '../errors.js';
+import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { pemToDerList } from './pem.js';
 import { signPdf, type SignResult } from './sign-pdf.js';
@@ -23,6 +24,8 @@ export interface AgencySignerOptions {
   /** RFC 3161 time-stamping authority; '' = B-B only. */
   tsaUrl?: string;
   log?: Logger;
+  /** Where each signature's time and outcome is published (`sign.finished`); the CLI has none. */
+  bus?: EventBus;
 }
 
 export interface AgencySignRequest {
@@ -60,6 +63,18 @@ export class AgencySigner {
   }
 
   async sign(pdf: Uint8Array, req: AgencySignRequest): Promise<SignResult & { report: VerifyReport }> {
+    const started = performance.now();
+    try {
+      const res = await this.signAndVerify(pdf, req);
+      this.opts.bus?.emit('sign.finished', { ok: true, ms: performance.now() - started, level: res.level });
+      return res;
+    } catch (err) {
+      this.opts.bus?.emit('sign.finished', { ok: false, ms: performance.now() - started, level: null });
+      throw err;
+    }
+  }
+
+  private async signAndVerify(pdf: Uint8Array, req: AgencySignRequest): Promise<SignResult & { report: VerifyReport }> {
     if (!this.seal) throw new SohoaError('internal', 'Bộ ký số chưa sẵn sàng. Hãy thử lại.', 'AgencySigner.sign before start()');
     const signer = await tokenSigner(this.opts.token, this.chain);
     const res = await signPdf(pdf, signer, {
