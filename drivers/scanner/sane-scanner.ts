@@ -38,6 +38,8 @@ const A4 = { width: 210, height: 297 };
 
 /** Devices with a job running, across all instances: the hardware takes one job at a time. */
 const busyDevices = new Set<string>();
+/** Health probes in flight, per device: a job waits for one to end rather than fight it for the device. */
+const probingDevices = new Map<string, Promise<unknown>>();
 
 /** Sentences scanimage prints (sane_strstatus) that mean paper problems rather than a broken device. */
 const PAPER_STATUS: Array<[RegExp, 'jammed' | 'no-docs' | 'cover-open']> = [
@@ -64,6 +66,29 @@ export class SaneScanner implements Scanner {
     return { device: this.device, vendor: row?.[1] ?? 'unknown', model: row?.[2] ?? 'unknown', sources: options.sources };
   }
 
+  /** True while a job runs on this device: a probe then would disturb it, and the device is evidently there. */
+  get busy(): boolean {
+    return busyDevices.has(this.device);
+  }
+
+  /**
+   * A health probe: does the device answer right now (`scanimage -d DEV -A` opens it)? Killed at
+   * `timeoutMs` (a hung device or backend); throws scanner.device with scanimage's reason, or
+   * scanner.busy while a job runs (never probed then). A job started meanwhile waits for it.
+   */
+  async check(timeoutMs: number): Promise<void> {
+    if (this.busy) throw scannerErrors.busy(`device ${this.device} has a job running`);
+    const running = probingDevices.get(this.device);
+    if (running) { await running; return; }
+    const probe = this.run(['-d', this.device, '-A'], timeoutMs);
+    probingDevices.set(this.device, probe);
+    try {
+      await probe;
+    } finally {
+      probingDevices.delete(this.device);
+    }
+  }
+
   async *scan(req: ScanRequest): AsyncGenerator<ScannedPage> {
     if (busyDevices.has(this.device)) throw scannerErrors.busy(`device ${this.device} already has a job running`);
     busyDevices.add(this.device);
@@ -75,6 +100,7 @@ export class SaneScanner implements Scanner {
   }
 
   private async *runJob(req: ScanRequest): AsyncGenerator<ScannedPage> {
+    await probingDevices.get(this.device)?.catch(() => undefined);
     req.signal?.throwIfAborted();
     const options = await this.deviceOptions(false);
     const source = pickSource(options.sources, req.source);
@@ -178,10 +204,11 @@ export class SaneScanner implements Scanner {
     return this.optionsCache;
   }
 
-  private run(args: string[]): Promise<string> {
+  private run(args: string[], timeoutMs = 30_000): Promise<string> {
     return new Promise((res, rej) => {
-      execFile(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), timeout: 30_000 }, (err, stdout, stderr) => {
-        if (err) rej(scannerErrors.device(`scanimage ${args.join(' ')}: ${String(stderr).trim() || err.message}`));
+      execFile(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+        const limit = err?.killed ? `no answer within ${timeoutMs} ms; stopped` : '';
+        if (err) rej(scannerErrors.device(`scanimage ${args.join(' ')}: ${limit || String(stderr).trim() || err.message}`));
         else res(String(stdout));
       });
     });

@@ -13,6 +13,7 @@ import { renderPage } from './render-page.js';
 //          GET /eSCL/ScanJobs/{id}/NextDocument (404 when the feeder runs out) · DELETE /eSCL/ScanJobs/{id}
 // control: GET /control/state · POST /control/feeder {"dir"} or {"files"} · POST /control/stack {"dir"}
 //          POST /control/empty · POST /control/jam {"afterPages": n}
+//          POST /control/power {"on": false} (switched off: eSCL requests get no answer, the connection is cut)
 
 export interface EsclSimulatorOptions {
   /** Listen port (0 = ephemeral). */
@@ -34,6 +35,7 @@ export class EsclSimulator {
   private readonly jobs = new Map<string, Job>();
   private server?: Server;
   private baseUrl = '';
+  private poweredOn = true;
 
   constructor(private readonly opts: EsclSimulatorOptions = {}) {}
 
@@ -93,8 +95,13 @@ export class EsclSimulator {
     this.tray.jamAfter(afterPages);
   }
 
+  /** Switches the scanner off (or on again): while off it answers no eSCL request, as if unplugged. */
+  power(on: boolean): void {
+    this.poweredOn = on;
+  }
+
   get state() {
-    return { ...this.tray.state, jobs: this.jobs.size };
+    return { ...this.tray.state, jobs: this.jobs.size, poweredOn: this.poweredOn };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -104,6 +111,10 @@ export class EsclSimulator {
       res.writeHead(status, { 'content-type': 'text/xml', ...headers }).end(body);
     };
 
+    if (!this.poweredOn && !path.startsWith('/control/')) {
+      req.socket.destroy();
+      return;
+    }
     if (method === 'GET' && path === '/eSCL/ScannerCapabilities') {
       return xml(200, capabilitiesXml({ make: 'Sohoa', model: 'eSCL Simulator', serial: 'SOHOA-SIM-0001', uuid: '4509a320-00a0-008f-00b6-0050c2b3a002' }));
     }
@@ -174,6 +185,11 @@ export class EsclSimulator {
       }
       if (method === 'POST' && path === '/control/empty') {
         this.emptyFeeder();
+        return json(200, this.state);
+      }
+      if (method === 'POST' && path === '/control/power') {
+        if (typeof body.on !== 'boolean') return json(400, { error: 'give "on": true or false' });
+        this.power(body.on);
         return json(200, this.state);
       }
       if (method === 'POST' && path === '/control/jam') {
