@@ -6,7 +6,6 @@ import { ensureAccounts } from './accounts/demo-account.js';
 import { UserStore } from './accounts/user-store.js';
 import { Pkcs11Token } from '../drivers/token/pkcs11-token.js';
 import { createHttpServer } from './api/server.js';
-import type { HealthItem } from './api/plugin.js';
 import { CaptureStage } from './capture/capture.js';
 import { createCentralServer } from './central/server.js';
 import type { Config } from './config/config.js';
@@ -14,7 +13,9 @@ import { EventBus } from './events.js';
 import { AgencyDirectory } from './extract/agency-directory.js';
 import { extractProgressive, refinePages } from './extract/extract-document.js';
 import { extractFields } from './extract/extract-fields.js';
+import { HealthMonitor } from './health/health.js';
 import { createLogger, type Logger } from './log.js';
+import { ApplianceMetrics } from './metrics/metrics.js';
 import { createOcrEngine } from './ocr/create-engine.js';
 import { Outbox } from './outbox/outbox.js';
 import { trackDelivery } from './pipeline/delivery-tracker.js';
@@ -49,6 +50,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
   const dir = (name: string) => join(config.dataDir, name);
 
   try {
+    // Counted from the first event on: every stage publishes, none knows metrics exist.
+    const metrics = new ApplianceMetrics({ bus });
+    await metrics.start();
+    stops.push(async () => metrics.stop());
+
     // The reference receiver, when this appliance plays the central system too (demo, tests).
     let centralUrl = config.central.url;
     if (config.central.embedded) {
@@ -102,7 +108,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
 
     const signer = new AgencySigner({
       token, agencyName: config.agency.name, chainPath: config.token.chainPath, trustPath: config.token.trustPath,
-      sealPath: config.agency.sealPath, tsaUrl: config.signing.tsaUrl, log: log.child({ part: 'sign' }),
+      sealPath: config.agency.sealPath, tsaUrl: config.signing.tsaUrl, log: log.child({ part: 'sign' }), bus,
     });
     // A missing chain, trust anchor or seal is a provisioning fault: said loudly, but the desk still
     // scans and registers; documents wait for signing until the technician fixes it.
@@ -126,7 +132,24 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
-    const http = createHttpServer({ desk, bus, accounts, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
+
+    // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.
+    const health = new HealthMonitor({
+      scanner: scanner.scanner, token: () => token.state(), outbox: () => outbox.list(), dataDir: config.dataDir, centralUrl, bus,
+      minFreeDiskMB: config.monitoring.minFreeDiskMB, deliveryStaleMinutes: config.monitoring.deliveryStaleMinutes,
+    });
+    health.start();
+    stops.push(async () => health.stop());
+    metrics.watch({
+      outbox: () => outbox.list(), documents: () => register.list(), token: () => token.state(), dataDir: config.dataDir, health,
+      spoolPages: () => jobs.list().reduce((n, j) => n + j.pages.length, 0),
+    });
+
+    const http = createHttpServer({
+      desk, bus, accounts, logger: log.child({ part: 'api' }),
+      health: () => health.statusItems(),
+      monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },
+    });
     await http.listen({ port: config.http.port, host: config.http.host });
     stops.push(() => http.close());
     const addr = http.server.address() as AddressInfo;
@@ -138,16 +161,4 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     await stopAll();
     throw err;
   }
-}
-
-/** What `GET /api/status` shows beside the token: is the central system reachable right now. */
-async function health(device: string, centralUrl: string): Promise<Record<string, HealthItem>> {
-  const central = await fetch(new URL('/healthz', centralUrl), { signal: AbortSignal.timeout(2000) })
-    .then((r) => r.ok, () => false);
-  return {
-    scanner: { ok: true, message: `Máy quét: ${device}` },
-    central: central
-      ? { ok: true, message: 'Đã kết nối hệ thống quản lý văn bản.' }
-      : { ok: false, message: 'Chưa kết nối được hệ thống quản lý văn bản: văn bản sẽ được giữ lại và tự gửi khi có kết nối.' },
-  };
 }

@@ -12,7 +12,7 @@ export type ErrorCode =
   | 'storage.full' | 'storage.io'
   | 'account.invalid' | 'account.exists' | 'account.not-found'
   | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked'
-  | 'request.invalid' | 'internal';
+  | 'request.invalid' | 'request.forbidden' | 'internal';
 
 export interface ErrorInfo {
   code: ErrorCode;

@@ -7,6 +7,7 @@ import type { Desk } from '../pipeline/desk.js';
 import { projectPath } from '../config/paths.js';
 import { replyWithError } from './http-errors.js';
 import { jobRoutes } from './routes-jobs.js';
+import { monitoringRoutes, type MonitoringOptions } from './routes-monitoring.js';
 import { documentRoutes } from './routes-documents.js';
 import { tokenRoutes } from './routes-token.js';
 import { eventsRelay } from './events-relay.js';
@@ -35,6 +36,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
 //   GET  /api/token (open); POST /api/token/unlock {pin}, /api/token/lock → TokenState
 //   GET  /api/events                    WebSocket: {event, data}; jobs/documents only with a live session
+//   GET  /metrics, /healthz             Prometheus text / health of each part: monitoring.allow only (routes-monitoring.ts)
 // Every other GET needs a session (Bearer or the session cookie); every POST/DELETE but the login
 // needs `Authorization: Bearer <token>`, and its actor is the session's person (session-auth.ts).
 // Errors: {error: ErrorInfo}; 401 session.required / session.expired when not logged in.
@@ -54,6 +56,8 @@ export interface ApiOptions {
   uiDir?: string;
   /** Optional device/central health for `GET /api/status` (e.g. scanner, central). */
   health?: () => Promise<Record<string, HealthItem>>;
+  /** `GET /metrics` and `GET /healthz` for the fleet's monitoring, when given. */
+  monitoring?: MonitoringOptions;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -75,5 +79,6 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   documentRoutes(app, desk);
   tokenRoutes(app, desk);
   eventsRelay(app, bus, desk, accounts);
+  if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);
   await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));
 }

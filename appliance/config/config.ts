@@ -84,6 +84,14 @@ export interface Config {
     /** How many daily backups to keep. */
     keep: number;
   };
+  monitoring: {
+    /** Who may read GET /metrics and GET /healthz: addresses or CIDR ranges, IPv4 or IPv6; others get 403. */
+    allow: string[];
+    /** /healthz reports the disk short when the data folder's file system has less free space than this (MB). */
+    minFreeDiskMB: number;
+    /** /healthz reports delivery stuck when a document has waited to go out longer than this (minutes). */
+    deliveryStaleMinutes: number;
+  };
 }
 
 export function embeddedDefaults(): Config {
@@ -129,6 +137,7 @@ export function embeddedDefaults(): Config {
     outbox: { minDelayMs: 1000, maxDelayMs: 5 * 60_000 },
     accounts: { sessionIdleMinutes: 15 },
     backup: { dir: resolve(dataDir, 'backup'), keep: 30 },
+    monitoring: { allow: ['127.0.0.0/8', '::1/128'], minFreeDiskMB: 1024, deliveryStaleMinutes: 60 },
   };
 }
 
