@@ -52,7 +52,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
   try {
     // Counted from the first event on: every stage publishes, none knows metrics exist.
     const metrics = new ApplianceMetrics({ bus });
-    await metrics.start();
+    metrics.start();
     stops.push(async () => metrics.stop());
 
     // The reference receiver, when this appliance plays the central system too (demo, tests).

@@ -19,6 +19,16 @@ export class CachedProbe<T> {
     return this.running;
   }
 
+  /**
+   * The last answer at once, however old, while a fresh one is asked for in the background (a
+   * metrics scrape must not wait for a hung device); waits only when nothing is known yet.
+   */
+  latest(): Promise<T> {
+    if (!this.last) return this.get();
+    void this.get().catch(() => undefined);
+    return Promise.resolve(this.last.value);
+  }
+
   /** What is known without asking (e.g. a scan just ran): kept as the answer for the next `ttlMs`. */
   set(value: T): void {
     this.last = { value, at: this.now() };

@@ -98,6 +98,12 @@ export class HealthMonitor {
     return this.require(this.central).get();
   }
 
+  /** For /metrics: the last scanner and central answers at once, refreshed in the background when old. */
+  async latest(): Promise<{ scanner: HealthCheck; central: HealthCheck }> {
+    const [scanner, central] = await Promise.all([this.require(this.scanner).latest(), this.require(this.central).latest()]);
+    return { scanner, central };
+  }
+
   private require<T>(probe: T | null): T {
     if (!probe) throw new Error('HealthMonitor used before start()');
     return probe;

@@ -23,11 +23,15 @@ export class ApplianceMetrics {
 
   constructor(private readonly opts: ApplianceMetricsOptions) {}
 
-  async start(): Promise<void> {
+  start(): void {
     const registry = new Registry();
-    const build = await readBuildInfo();
-    new Gauge({ name: 'sohoa_build_info', help: 'The running build: package version, Node.js version, git commit ("unknown" when not recorded). Always 1.', labelNames: ['version', 'node', 'commit'], registers: [registry] })
-      .set({ version: build.version, node: build.node, commit: build.commit }, 1);
+    // looked up beside the start (a git child process must not delay the service being ready)
+    const build = readBuildInfo().catch(() => ({ version: 'unknown', node: process.versions.node, commit: 'unknown' }));
+    new Gauge({
+      name: 'sohoa_build_info', help: 'The running build: package version, Node.js version, git commit ("unknown" when not recorded). Always 1.',
+      labelNames: ['version', 'node', 'commit'], registers: [registry],
+      async collect() { this.set({ ...(await build) }, 1); },
+    });
     collectDefaultMetrics({ register: registry });
     this.unsubscribe = countEvents(this.opts.bus, registry);
     this.registry = registry;

@@ -16,8 +16,8 @@ export interface MetricSources {
   token(): TokenStatus;
   /** The data folder (its file system's space). */
   dataDir: string;
-  /** The health probes (cached there: a scrape never makes the scanner work harder). */
-  health: { scannerCheck(): Promise<{ ok: boolean }>; centralCheck(): Promise<{ ok: boolean }> };
+  /** The health probes' last answers (a scrape neither waits for a hung scanner nor makes it work harder). */
+  health: { latest(): Promise<{ scanner: { ok: boolean }; central: { ok: boolean } }> };
 }
 
 const OUTBOX_STATES: OutboxState[] = ['queued', 'sending', 'delivered', 'rejected'];
@@ -97,10 +97,10 @@ export function stateGauges(src: MetricSources, registry: Registry): void {
   });
   new Gauge({
     name: 'sohoa_scanner_up', help: 'The scanner answers (1) or not (0): the health probe of the SANE device, or the last scan.', registers,
-    async collect() { this.set((await src.health.scannerCheck()).ok ? 1 : 0); },
+    async collect() { this.set((await src.health.latest()).scanner.ok ? 1 : 0); },
   });
   new Gauge({
     name: 'sohoa_central_up', help: 'The central system answers its /healthz (1) or not (0).', registers,
-    async collect() { this.set((await src.health.centralCheck()).ok ? 1 : 0); },
+    async collect() { this.set((await src.health.latest()).central.ok ? 1 : 0); },
   });
 }
