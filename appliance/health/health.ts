@@ -54,10 +54,9 @@ export class HealthMonitor {
     this.unsubscribe = [
       o.bus.on('scan.finished', () => this.scanner?.set({ ok: true, message: `Máy quét sẵn sàng: ${device}`, detail: { device, lastScan: 'finished' } })),
       o.bus.on('scan.failed', (e) => {
-        const answered = PAPER_CODES.has(e.error.code);
-        this.scanner?.set(answered
-          ? { ok: true, message: `Máy quét sẵn sàng: ${device}`, detail: { device, lastScan: e.error.code } }
-          : { ok: false, message: e.error.message, detail: { device, lastScan: e.error.code, error: e.error.detail ?? null } });
+        // anything else (a full disk, an abort) says nothing about the device: the next probe will
+        if (PAPER_CODES.has(e.error.code)) this.scanner?.set({ ok: true, message: `Máy quét sẵn sàng: ${device}`, detail: { device, lastScan: e.error.code } });
+        else if (e.error.code === 'scanner.device') this.scanner?.set({ ok: false, message: e.error.message, detail: { device, lastScan: e.error.code, error: e.error.detail ?? null } });
       }),
     ];
   }
