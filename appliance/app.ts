@@ -63,7 +63,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }) });
 
     const directory = config.extract.agenciesPath ? AgencyDirectory.fromFile(config.extract.agenciesPath) : AgencyDirectory.builtIn();
-    const ocr = createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers });
+    const ocr = createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers, pageTimeoutMs: config.ocr.pageTimeoutSeconds * 1000 });
     stops.push(() => ocr.close());
 
     // Never fails for a missing module or token: the state says why, and the UI shows it.
