@@ -126,7 +126,8 @@ export class ScanJobs {
   private async wholeOcr(rec: JobRecord): Promise<OcrPage[]> {
     await this.reading.get(rec.view.jobId)?.catch(() => undefined);
     if (rec.ocr.length !== rec.pages.length) {
-      rec.ocr = await Promise.all(rec.pages.map((p) => this.readPage(rec, p)));
+      // (for the PDF of a registered document: the filing queue reports a failure as "Ký lỗi")
+      rec.ocr = await Promise.all(rec.pages.map((p) => this.ocrPage(rec, p).catch((err: unknown) => { throw pageError(p.index, err, false); })));
       await this.save(rec);
     }
     return rec.ocr;
@@ -571,11 +572,11 @@ export class ScanJobs {
 }
 
 /** A page's OCR failure in the clerk's words, naming the page and what can be done. */
-function pageError(page: number, err: unknown): SohoaError {
+function pageError(page: number, err: unknown, scanAdvice = true): SohoaError {
   const info = toErrorInfo(err);
   const why = info.code === 'internal' ? 'Bộ nhận dạng chữ gặp lỗi.' : info.message;
-  return new SohoaError(info.code === 'internal' ? 'ocr.engine' : info.code,
-    `Không đọc được trang ${page}: ${why} Các trang đã quét vẫn được giữ: bấm Quét tiếp để đọc lại, hoặc Huỷ.`,
+  const advice = scanAdvice ? ' Các trang đã quét vẫn được giữ: bấm Quét tiếp để đọc lại, hoặc Huỷ.' : '';
+  return new SohoaError(info.code === 'internal' ? 'ocr.engine' : info.code, `Không đọc được trang ${page}: ${why}${advice}`,
     `page ${page}: ${info.detail ?? info.message}`, { cause: err });
 }
 
