@@ -17,6 +17,7 @@ import { HealthMonitor } from './health/health.js';
 import { createLogger, type Logger } from './log.js';
 import { ApplianceMetrics } from './metrics/metrics.js';
 import { createOcrEngine } from './ocr/create-engine.js';
+import type { OcrEngine } from './ocr/ocr.js';
 import { Outbox } from './outbox/outbox.js';
 import { trackDelivery } from './pipeline/delivery-tracker.js';
 import { DeskService } from './pipeline/desk-service.js';
@@ -40,7 +41,7 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export async function startAppliance(config: Config, opts: { log?: Logger } = {}): Promise<RunningAppliance> {
+export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine } = {}): Promise<RunningAppliance> {
   const log = opts.log ?? createLogger();
   const bus = new EventBus();
   const stops: (() => Promise<unknown>)[] = [];
@@ -69,8 +70,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }) });
 
     const directory = config.extract.agenciesPath ? AgencyDirectory.fromFile(config.extract.agenciesPath) : AgencyDirectory.builtIn();
-    const ocr = createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers });
-    stops.push(() => ocr.close());
+    // (an engine handed in — a test's — belongs to whoever made it)
+    const ocr = opts.ocr ?? createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers, pageTimeoutMs: config.ocr.pageTimeoutSeconds * 1000 });
+    if (!opts.ocr) stops.push(() => ocr.close());
 
     // Never fails for a missing module or token: the state says why, and the UI shows it.
     const token = new Pkcs11Token({

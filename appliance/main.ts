@@ -2,8 +2,10 @@
 import { loadConfig } from './config/config.js';
 import { createLogger } from './log.js';
 import { startAppliance } from './app.js';
+import { installProcessGuard } from './service/process-guard.js';
 
 const log = createLogger();
+installProcessGuard(log); // unknown state (a rejection nobody handled): log fatal, exit, systemd restarts
 const config = loadConfig();
 const app = await startAppliance(config, { log });
 log.info({ url: app.url }, `Sohoa đang chạy: mở ${app.url} trên màn hình cảm ứng`);

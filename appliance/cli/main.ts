@@ -1,4 +1,8 @@
 import type { Command } from './command.js';
+import { installCliGuard, unexpectedLine } from '../service/process-guard.js';
+
+// an error no command handled: one line on stderr, not a stack trace
+installCliGuard();
 
 // The `sohoa` command line. Each command lives in its own module and is loaded only when used,
 // so `sohoa central` does not pay for the OCR engine.
@@ -46,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    process.stderr.write(`sohoa: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(unexpectedLine(err));
     process.exitCode = 1;
   },
 );

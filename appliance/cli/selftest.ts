@@ -139,7 +139,7 @@ async function deliverCheck(cfg: Config, signedPdf: Uint8Array | undefined, fiel
 async function selftest(cfg: Config): Promise<Run> {
   const run = new Run();
   const work = await mkdtemp(join(tmpdir(), 'sohoa-selftest-'));
-  const ocr = createOcrEngine({ langPath: cfg.ocr.langPath || undefined, workers: 1 });
+  const ocr = createOcrEngine({ langPath: cfg.ocr.langPath || undefined, workers: 1, pageTimeoutMs: cfg.ocr.pageTimeoutSeconds * 1000 });
   const token = new Pkcs11Token({ module: cfg.token.module, label: cfg.token.label || undefined, serial: cfg.token.serial || undefined, env: cfg.token.env });
   try {
     const scanned = await run.step('scan', async () => {

@@ -64,6 +64,8 @@ export interface Config {
     /** Folder holding vie.traineddata; empty = Debian's tesseract-ocr-vie, else the npm package. Never downloaded. */
     langPath: string;
     workers: number;
+    /** Time limit of one tesseract run (a page, or a region of one); past it the process is killed and that page fails. */
+    pageTimeoutSeconds: number;
   };
   extract: {
     /** Provisioned agency directory (JSON array of {name, id, parent?}); empty = the built-in list only. */
@@ -131,7 +133,7 @@ export function embeddedDefaults(): Config {
       idleLogoutMinutes: 30,
     },
     signing: { tsaUrl: '' },
-    ocr: { langPath: '', workers: 2 },
+    ocr: { langPath: '', workers: 2, pageTimeoutSeconds: 60 },
     extract: { agenciesPath: '' },
     register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] } },
     outbox: { minDelayMs: 1000, maxDelayMs: 5 * 60_000 },

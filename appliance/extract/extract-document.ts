@@ -8,6 +8,7 @@ import type { ExtractionResult } from './fields.js';
 import { addStampLines, rereadSignature, stampRegion } from './reread.js';
 import { fold } from './vn-text.js';
 import { span } from '../ocr/profile.js';
+import { allSettledOrThrow, WorkTracker } from '../util/settle.js';
 
 // One document end to end: its files (page images or PDFs) → OCR → targeted re-reads of stamps
 // and signature → fields. workDir receives rasterised and upright page images.
@@ -46,22 +47,42 @@ const skeleton = (p: PreparedPage): OcrPage => ({
 /**
  * Fields first, text after, for page images on disk (in document order). Needs an engine with
  * recognizeRegion; without one, both promises wait for whole-page recognition.
+ *
+ * Every read of the document is handled from the moment it starts (a band read that fails before
+ * anything awaits it must not become an unhandled rejection), and `full` settles only once every
+ * read has: after it, nothing of this extraction touches `workDir`, so the caller may remove it.
  */
 export function extractProgressive(engine: OcrEngine, images: string[], workDir: string, opts: ExtractOptions = {}): ProgressiveExtraction {
+  const work = new WorkTracker();
+  const { fields, full } = startExtraction(engine, images, workDir, opts, work);
+  // `full` is what callers clean up after: it waits for the last read, whatever failed first
+  const settledFull = full.then((v) => v, async (err: unknown) => { await work.idle(); throw err; });
+  fields.catch(() => {}); // one failure surfaces through both; neither is left unhandled
+  settledFull.catch(() => {});
+  return { fields, full: settledFull };
+}
+
+function startExtraction(engine: OcrEngine, images: string[], workDir: string, opts: ExtractOptions, work: WorkTracker): ProgressiveExtraction {
+  const track = work.track.bind(work);
   if (!engine.recognizeRegion) {
-    const full = Promise.all(images.map((img) => engine.recognize(img, { workDir })))
+    const full = allSettledOrThrow(images.map((img) => track(engine.recognize(img, { workDir }))))
       .then(async (pages) => { const refined = await refinePages(engine, pages); return { result: extractFields(refined, opts), pages: refined }; });
     return { fields: full.then((f) => f.result), full };
   }
-  const read = engine.recognizeRegion.bind(engine);
-  const started = Promise.all(images.map((img) => span('prepare', () => preparePage(img, workDir, { deferWrite: engine.readsPreparedGrey === true })))).then((preps) => {
+  // the engine as the re-reads see it: each of its reads is tracked with the document
+  const region = engine.recognizeRegion.bind(engine);
+  const read: NonNullable<OcrEngine['recognizeRegion']> = (p, r, o) => track(region(p, r, o));
+  const tracked: OcrEngine = { recognize: (f, o) => engine.recognize(f, o), recognizeRegion: read, readsPreparedGrey: engine.readsPreparedGrey, close: async () => {} };
+  const prepared = allSettledOrThrow(images.map((img) => span('prepare', () => preparePage(img, workDir, { deferWrite: engine.readsPreparedGrey === true }))
+    .then((p) => { track(p.written); return p; })));
+  const started = prepared.then((preps) => {
     const kept = preps.map((p, i) => i).filter((i) => !preps[i]!.blank);
     const firstI = kept[0]; const lastI = kept[kept.length - 1];
     const plans = preps.map((p, i) => (p.blank ? [] : planBands(p, { header: i === firstI, signature: i === lastI })));
     const readBand = (i: number, b: Band): Promise<OcrLine[]> => {
       const p = preps[i]!;
-      return read(skeleton(p), { x0: 0, y0: b.readY0, x1: p.width, y1: b.readY1 }, { layout: 'page', priority: b.role === 'body' ? 1 : 0 })
-        .then((lines) => ownLines(b, lines));
+      return track(read(skeleton(p), { x0: 0, y0: b.readY0, x1: p.width, y1: b.readY1 }, { layout: 'page', priority: b.role === 'body' ? 1 : 0 })
+        .then((lines) => ownLines(b, lines)));
     };
     // field bands and the stamp re-read are queued first; the body bands wait behind them
     const bandLines = plans.map((plan, i) => plan.map((b) => (b.role === 'body' ? null : readBand(i, b))));
@@ -76,10 +97,10 @@ export function extractProgressive(engine: OcrEngine, images: string[], workDir:
     const bandPage = (i: number, lines: OcrLine[]): OcrPage => ({ ...skeleton(preps[i]!), lines, text: lines.map((l) => l.text).join('\n') });
     const stampEngine: OcrEngine = { recognize: (f, o) => engine.recognize(f, o), recognizeRegion: () => stampRead, close: async () => {} };
     const headerFinal = firstI === undefined ? null
-      : roleLines(firstI, 'header').then(async (lines) => (await span('reread.stamp', () => addStampLines(stampEngine, bandPage(firstI, lines)))).lines);
-    const signatureBand = lastI === undefined ? null : roleLines(lastI, 'signature');
+      : track(roleLines(firstI, 'header').then(async (lines) => (await span('reread.stamp', () => addStampLines(stampEngine, bandPage(firstI, lines)))).lines));
+    const signatureBand = lastI === undefined ? null : track(roleLines(lastI, 'signature'));
     const signatureFinal = lastI === undefined ? null
-      : signatureBand!.then(async (lines) => (await preps[lastI]!.written, await span('reread.signature', () => rereadSignature(engine, bandPage(lastI, lines)))).lines);
+      : track(signatureBand!.then(async (lines) => (await preps[lastI]!.written, await span('reread.signature', () => rereadSignature(tracked, bandPage(lastI, lines)))).lines));
     /** Lines of page i: the field bands after their re-reads, the body bands when `withBody`. */
     const pageLines = async (i: number, withBody: boolean): Promise<OcrLine[][]> => Promise.all(plans[i]!.map((b, k) =>
       b.role === 'header' ? headerFinal! : b.role === 'signature' ? signatureFinal! : withBody ? bodyLines[i]![k]! : Promise.resolve([])));
@@ -97,6 +118,7 @@ export function extractProgressive(engine: OcrEngine, images: string[], workDir:
       const complete = (r.numberNotation !== null || r.date !== null) && (/NOI NHAN/.test(fold(sig)) || /\.\/\./.test(sig));
       return complete ? r : span('extractFields.fallbackWholePages', async () => extractFields((await full).pages, opts));
     });
+    fields.catch(() => {}); full.catch(() => {}); // consumed below, or by the caller
     return {
       fields,
       full: Promise.all([fields, full]).then(([r, { pages }]) => ({
@@ -106,14 +128,15 @@ export function extractProgressive(engine: OcrEngine, images: string[], workDir:
   });
   const fields = started.then((s) => s.fields);
   const full = started.then((s) => s.full);
-  fields.catch(() => {}); // one failure surfaces through both; neither is left unhandled
+  fields.catch(() => {});
   full.catch(() => {});
   return { fields, full };
 }
 
 /** Same as extractProgressive, from the document's files (page images or PDFs). */
 export function extractDocumentProgressive(engine: OcrEngine, files: string[], workDir: string, opts: ExtractOptions = {}): ProgressiveExtraction {
-  const images = Promise.all(files.map((f) => expandInput(f, workDir))).then((x) => x.flat());
+  // every file expanded (a PDF rasterised into workDir) before a failure is reported
+  const images = allSettledOrThrow(files.map((f) => expandInput(f, workDir))).then((x) => x.flat());
   const started = images.then((imgs) => extractProgressive(engine, imgs, workDir, opts));
   const fields = started.then((s) => s.fields);
   const full = started.then((s) => s.full);

@@ -17,6 +17,8 @@ export interface OcrEngineOptions {
   langPath?: string;
   workers?: number;
   engine?: EngineKind;
+  /** Time limit of one native tesseract run, ms (default native-engine's DEFAULT_PAGE_TIMEOUT_MS). */
+  pageTimeoutMs?: number;
 }
 
 export const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
@@ -24,7 +26,8 @@ export const NPM_VIE = projectPath('node_modules', '@tesseract.js-data', 'vie', 
 
 function nativeAvailable(tessdata: string): boolean {
   if (!existsSync(join(tessdata, 'vie.traineddata'))) return false;
-  try { execFileSync('tesseract', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+  // a tesseract that does not answer in 10 s is as good as none
+  try { execFileSync('tesseract', ['--version'], { stdio: 'ignore', timeout: 10_000, killSignal: 'SIGKILL' }); return true; } catch { return false; }
 }
 
 /** Resolves a langPath to what tesseract.js needs: the folder and whether the model is gzipped. */
@@ -42,7 +45,7 @@ export function createOcrEngine(o: OcrEngineOptions = {}): OcrEngine {
   const kind = o.engine ?? 'auto';
   const tessdata = o.langPath && existsSync(join(o.langPath, 'vie.traineddata')) ? o.langPath : DEBIAN_TESSDATA;
   if (kind === 'native' || (kind === 'auto' && nativeAvailable(tessdata))) {
-    return new NativeTesseractEngine({ tessdataDir: tessdata, processes: workers });
+    return new NativeTesseractEngine({ tessdataDir: tessdata, processes: workers, pageTimeoutMs: o.pageTimeoutMs });
   }
   return new TesseractJsEngine({ ...jsLangData(o.langPath), workers });
 }

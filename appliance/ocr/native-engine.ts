@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,28 +9,50 @@ import { span, record, now } from './profile.js';
 import { preparePage, preparedGrey, fileGrey, MAX_PIXELS, type Grey } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
 import { buildPage, clampRegion, offsetLines } from './ocr-page.js';
+import { ProcessError, runProcess } from '../util/run-process.js';
 
 // The installed `tesseract` CLI, one single-threaded process per core (OpenMP on 2 shared cores
 // is 3-5x slower, platform-notes), TSV output parsed into the same OcrPage as tesseract.js.
+// Every tesseract run has a time limit (a page's): a hung one is killed and fails that page.
 
-export interface NativeEngineOptions { tessdataDir: string; processes: number; lang?: string }
+/** Default limit of one tesseract run (a whole page, or a region of one): ~2 s a page here, 30x that under load. */
+export const DEFAULT_PAGE_TIMEOUT_MS = 60_000;
 
-/** Runs the tesseract CLI single-threaded; `stdin` is fed to it when given (input file name "stdin"). */
-export function runTesseract(args: string[], tessdataDir: string, stdin?: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tesseract', [...args, '--tessdata-dir', tessdataDir], {
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+export interface NativeEngineOptions {
+  tessdataDir: string;
+  processes: number;
+  lang?: string;
+  /** The tesseract binary (default `tesseract` from PATH). */
+  command?: string;
+  /** Time limit of one tesseract run, ms (config `ocr.pageTimeoutSeconds`); default DEFAULT_PAGE_TIMEOUT_MS. */
+  pageTimeoutMs?: number;
+}
+
+export interface TesseractRun {
+  /** The tesseract binary (default `tesseract`). */
+  command?: string;
+  /** Time limit, ms (default DEFAULT_PAGE_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the tesseract CLI single-threaded; `stdin` is fed to it when given (input file name
+ * "stdin"). Rejects with SohoaError `ocr.engine` when it fails or runs past its time limit.
+ */
+export async function runTesseract(args: string[], tessdataDir: string, stdin?: Buffer, o: TesseractRun = {}): Promise<string> {
+  const timeoutMs = o.timeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
+  try {
+    const { stdout } = await runProcess(o.command ?? 'tesseract', [...args, '--tessdata-dir', tessdataDir], {
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdin, timeoutMs,
     });
-    if (stdin) { child.stdin!.on('error', () => { /* reported by close */ }); child.stdin!.end(stdin); }
-    const out: Buffer[] = []; const err: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new Error(`tesseract exited ${code}: ${Buffer.concat(err).toString('utf8').trim().split('\n').pop()}`));
-    });
-  });
+    return stdout.toString('utf8');
+  } catch (err) {
+    if (err instanceof ProcessError && err.timedOut) {
+      throw new SohoaError('ocr.engine', `Nhận dạng chữ quá lâu (quá ${Math.round(timeoutMs / 1000)} giây) nên đã dừng. Hãy thử lại; nếu vẫn lỗi, báo kỹ thuật viên.`,
+        err.message, { cause: err });
+    }
+    throw new SohoaError('ocr.engine', 'Bộ nhận dạng chữ gặp lỗi. Hãy thử quét lại trang này.', (err as Error).message, { cause: err });
+  }
 }
 
 /** A whole grey raster as a binary PGM (header + the pixels, one copy). */
@@ -46,8 +67,12 @@ export class NativeTesseractEngine implements OcrEngine {
   readonly readsPreparedGrey = true;
   private seq = 0;
 
+  /** How each tesseract run is started and limited. */
+  private readonly run: TesseractRun;
+
   constructor(private readonly opts: NativeEngineOptions) {
     this.limiter = new Limiter(opts.processes);
+    this.run = { command: opts.command, timeoutMs: opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS };
   }
 
   async recognize(imagePath: string, o: { workDir?: string } = {}): Promise<OcrPage> {
@@ -66,9 +91,10 @@ export class NativeTesseractEngine implements OcrEngine {
       const pgmPath = own ? prep.imagePath : join(workDir, `ocr-${++this.seq}-${process.pid}.pgm`);
       if (!own) await writeFile(pgmPath, toPgm(await grey));
       try {
-        return await span('tesseract.run', () => runTesseract([pgmPath, 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', '3', '--dpi', String(prep.dpi), 'tsv'], this.opts.tessdataDir), 'whole page');
+        return await span('tesseract.run', () => runTesseract([pgmPath, 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', '3', '--dpi', String(prep.dpi), 'tsv'], this.opts.tessdataDir, undefined, this.run), 'whole page');
       } finally { if (!own) await rm(pgmPath, { force: true }); }
     }).catch((err: unknown) => {
+      if (err instanceof SohoaError) throw new SohoaError(err.code, err.vi, `${imagePath}: ${err.message}`, { cause: err });
       throw new SohoaError('ocr.engine', 'Bộ nhận dạng chữ gặp lỗi. Hãy thử quét lại trang này.', `${imagePath}: ${(err as Error).message}`, { cause: err });
     });
     await prep.written;
@@ -90,7 +116,7 @@ export class NativeTesseractEngine implements OcrEngine {
       const pgm = Buffer.allocUnsafe(w * h + 32);
       const head = pgm.write(`P5\n${w} ${h}\n255\n`, 'latin1');
       for (let y = 0; y < h; y++) img.data.copy(pgm, head + y * w, (r.y0 + y) * img.width + r.x0, (r.y0 + y) * img.width + r.x1);
-      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm.subarray(0, head + w * h)), `psm ${psm} ${w}x${h} p${o.priority ?? 0}`);
+      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm.subarray(0, head + w * h), this.run), `psm ${psm} ${w}x${h} p${o.priority ?? 0}`);
     }, o.priority ?? 0);
     return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
   }

@@ -1,14 +1,14 @@
 import { open, readFile, stat, readdir } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join, basename } from 'node:path';
 import sharp from 'sharp';
 import { inputError, MAX_PIXELS } from './prepare-page.js';
+import { ProcessError, runProcess } from '../util/run-process.js';
 
 // A document as given on the command line or by the scanner spool: page images (PNG, JPEG, TIFF,
 // PNM) or a PDF, expanded into page images the recogniser can read.
 
-const run = promisify(execFile);
+/** pdftoppm's limit for one PDF: ~1 s a page at 300 dpi here, so a scanned file of a few hundred pages fits. */
+const PDF_TIMEOUT_MS = 300_000;
 
 /** One input file → its page image paths (a PDF gives one PNG per page at 300 dpi). */
 export async function expandInput(file: string, workDir: string): Promise<string[]> {
@@ -26,8 +26,9 @@ export async function expandInput(file: string, workDir: string): Promise<string
 async function rasterisePdf(file: string, workDir: string): Promise<string[]> {
   const prefix = join(workDir, basename(file).replace(/\.pdf$/i, '') + '-page');
   try {
-    await run('pdftoppm', ['-r', '300', '-png', '-gray', file, prefix], { timeout: 300_000 });
+    await runProcess('pdftoppm', ['-r', '300', '-png', '-gray', file, prefix], { timeoutMs: PDF_TIMEOUT_MS });
   } catch (err) {
+    if (err instanceof ProcessError && err.timedOut) throw inputError(file, `tệp PDF đọc quá lâu (quá ${PDF_TIMEOUT_MS / 1000} giây) nên đã dừng`, err);
     throw inputError(file, 'tệp PDF hỏng hoặc không đọc được', err);
   }
   const pages = (await readdir(workDir)).filter((n) => n.startsWith(basename(prefix)) && n.endsWith('.png'));

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { rename, rm } from 'node:fs/promises';
 import { join, basename, extname } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { analysePage, speckleAtHalf, type PageAnalysis } from './page-analysis.js';
@@ -12,6 +13,8 @@ export const MAX_PIXELS = 100_000_000;
 
 /** Isolated-ink fraction above which the page is median-filtered before OCR (measured: docs/accuracy.md). */
 export const SPECKLE_THRESHOLD = 0.008;
+
+let partSeq = 0;
 
 /** An 8-bit grey raster, one byte per pixel, row by row. */
 export interface Grey { data: Buffer; width: number; height: number }
@@ -33,11 +36,18 @@ export interface PreparedPage extends PageAnalysis {
 /**
  * The upright (and, when the page needed it, despeckled) grey rasters of the last few prepared
  * pages, by image path: the engine cuts its bands from these instead of decoding the image again.
+ * A raster whose upright file is still being written (deferWrite) is the only copy of that page a
+ * reader can use: it is never evicted before its file is complete (readers on other documents'
+ * pages used to push it out, and a re-read then opened a file not yet there).
  */
 const greyCache = new Map<string, Promise<Grey>>();
 export function preparedGrey(imagePath: string): Promise<Grey> | undefined { return greyCache.get(imagePath); }
 /** Paths whose cached grey raster holds exactly the pixels of the (grey) file on disk. */
 const sameAsFile = new Set<string>();
+/** Upright files being written, by path (count of writes in flight): their rasters stay cached. */
+const writing = new Map<string, number>();
+/** Rasters kept besides those still needed (pages whose upright file is being written). */
+const CACHED_RASTERS = 4;
 /**
  * The cached grey raster of `imagePath` when it is the file's own pixels (a grey page, not
  * median-filtered): the PDF encodes it instead of decoding the file again.
@@ -50,8 +60,27 @@ function rememberGrey(imagePath: string, g: Promise<Grey>, isFile = false): void
   greyCache.set(imagePath, g);
   if (isFile) sameAsFile.add(imagePath); else sameAsFile.delete(imagePath);
   g.catch(() => { if (greyCache.get(imagePath) === g) { greyCache.delete(imagePath); sameAsFile.delete(imagePath); } });
-  while (greyCache.size > 4) { const k = greyCache.keys().next().value!; greyCache.delete(k); sameAsFile.delete(k); }
+  evictRasters();
 }
+/** Oldest first, down to CACHED_RASTERS evictable entries; a raster whose file is being written stays. */
+function evictRasters(): void {
+  let evictable = [...greyCache.keys()].filter((k) => !writing.has(k));
+  while (evictable.length > CACHED_RASTERS) { const k = evictable.shift()!; greyCache.delete(k); sameAsFile.delete(k); }
+}
+function startWriting(path: string): () => void {
+  writing.set(path, (writing.get(path) ?? 0) + 1);
+  return () => {
+    const n = (writing.get(path) ?? 1) - 1;
+    if (n > 0) writing.set(path, n); else writing.delete(path);
+    evictRasters();
+  };
+}
+
+/**
+ * Test seam (tests/integration/extract-race.test.ts): awaited before a deferred upright write
+ * starts, so a test can hold the write and force a re-read ahead of it. Never set in the product.
+ */
+export const prepareSeams: { beforeUprightWrite?: (path: string) => Promise<void> } = {};
 
 export function inputError(file: string, why: string, cause?: unknown): SohoaError {
   return new SohoaError('ocr.input', `Không đọc được ảnh trang "${basename(file)}": ${why}.`,
@@ -131,12 +160,23 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   rememberGrey(out, grey);
   // (a colour page turned only when the recogniser reads the grey raster: the median filter is
   // for the recogniser; without deferWrite the recogniser reads this file, so it gets it too)
+  const written = startWriting(out);
   const write = span('prepare.uprightWrite', async () => {
+    if (o.deferWrite) await prepareSeams.beforeUprightWrite?.(out);
     let img = colour ? sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation) : fromGrey(await grey);
     if (colour && despeckle && !o.deferWrite) img = img.median(3);
     img = img.withMetadata({ density: dpi, orientation: 1 }); // the pixels as written are upright
-    await (colour ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 1 })).toFile(out);
-  }, colour ? 'colour' : 'grey').catch((err: unknown) => { throw inputError(imagePath, 'không xoay được ảnh', err); });
+    // written aside and renamed: a reader (the PDF, a re-read) never sees half a file
+    const part = out.replace(/(\.\w+)$/, `.${process.pid}-${++partSeq}.part$1`);
+    try {
+      await (colour ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 1 })).toFile(part);
+      await rename(part, out);
+    } catch (err) {
+      await rm(part, { force: true });
+      throw err;
+    }
+  }, colour ? 'colour' : 'grey').catch((err: unknown) => { throw inputError(imagePath, 'không xoay được ảnh', err); })
+    .finally(written);
   // the raster is the file's pixels only once the file is complete: a reader that starts earlier
   // (tesseract on a 300-dpi page) finds no file or half of one
   if (greySource) void write.then(() => { if (greyCache.get(out) === grey) sameAsFile.add(out); }, () => {});

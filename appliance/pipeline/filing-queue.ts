@@ -5,8 +5,7 @@ import { SohoaError, toErrorInfo } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RegisterEntry } from '../register/register.js';
 import { atomicWrite } from '../store/atomic-write.js';
-import type { FilingPort, OutboxPort, RegisterPort } from './ports.js';
-import type { ScanJobs } from './scan-jobs.js';
+import type { FilingPort, JobsPort, OutboxPort, RegisterPort } from './ports.js';
 
 // After the clerk registers a document: searchable PDF → token signature (verified) → edXML →
 // outbox, one document at a time in registration order. When the token is locked or pulled out,
@@ -25,7 +24,7 @@ export class FilingQueue {
 
   constructor(private readonly deps: {
     register: RegisterPort;
-    jobs: ScanJobs;
+    jobs: JobsPort;
     filing: FilingPort;
     outbox: OutboxPort;
     log: Logger;
@@ -94,7 +93,11 @@ export class FilingQueue {
 
   private pump(): void {
     if (this.running || this.pausedForToken || this.waiting.length === 0) return;
-    this.running = this.drain().finally(() => {
+    // drain handles each document's failure; what escapes it (the register cannot be written) is
+    // logged, and the next submit or unlock tries again
+    this.running = this.drain().catch((err: unknown) => {
+      this.deps.log.error({ err }, 'filing queue stopped on an unexpected error');
+    }).finally(() => {
       this.running = null;
       this.pump();
     });
@@ -117,10 +120,13 @@ export class FilingQueue {
           this.deps.log.warn({ docId, err: info, waiting: this.waiting.length }, 'signing paused until the token is unlocked');
           return;
         }
+        // This document stops here with its reason ("Ký lại" / "Gửi lại"); the others go on.
         this.waiting.shift();
-        await this.deps.register.setState(docId, 'failed', { actor: SYSTEM, detail: info.detail ?? info.code, message: info.message })
+        const signing = this.deps.register.get(docId)?.state !== 'signed';
+        const message = signing ? `Ký lỗi: ${info.message}` : `Chưa đưa được vào hàng đợi gửi: ${info.message}`;
+        await this.deps.register.setState(docId, 'failed', { actor: SYSTEM, detail: info.detail ?? info.code, message })
           .catch((e: unknown) => this.deps.log.error({ docId, err: e }, 'could not record the failure'));
-        this.deps.log.error({ docId, err: info }, 'filing failed');
+        this.deps.log.error({ docId, err: info, stage: signing ? 'sign' : 'queue' }, 'filing failed: the queue goes on');
       }
     }
   }
@@ -163,7 +169,8 @@ export class FilingQueue {
     const pkg = filing.package(signed, doc);
     await outbox.enqueue(docId, pkg.documentId, pkg.xml, { priority: pkg.priority });
     await register.setState(docId, 'queued', { actor: SYSTEM, detail: pkg.documentId });
-    // The signed PDF now carries the document; the scan spool is no longer needed.
-    if (jobId) await jobs.remove(jobId);
+    // The signed PDF now carries the document; the scan spool is no longer needed (a spool that
+    // cannot be removed is the technician's concern, not a failure of the filed document).
+    if (jobId) await jobs.remove(jobId).catch((err: unknown) => this.deps.log.warn({ docId, jobId, err }, 'filed, but its scan could not be removed'));
   }
 }

@@ -3,6 +3,7 @@ import type { ExtractionResult } from '../extract/fields.js';
 import type { OcrPage } from '../ocr/ocr.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Register, RegisterEntry, SignatureInfo } from '../register/register.js';
+import type { ScanJobs } from './scan-jobs.js';
 
 // The parts of each stage the pipeline uses. Narrow on purpose: the pipeline routes documents
 // between stages and owns no stage's data.
@@ -12,6 +13,8 @@ export type RegisterPort = Pick<Register, 'register' | 'setState' | 'note' | 'ge
 /** Where the scan side writes who scanned and who discarded what. */
 export type AuditPort = Pick<Register, 'recordAudit'>;
 export type OutboxPort = Pick<Outbox, 'enqueue' | 'get' | 'kick'>;
+/** What filing needs of the scan jobs: a registered document's pages, and dropping them once filed. */
+export type JobsPort = Pick<ScanJobs, 'jobOf' | 'keptPages' | 'remove'>;
 /** Fields from the OCR of the kept pages; may re-read parts of them, returning the refined pages. */
 export type ExtractFn = (pages: OcrPage[]) => Promise<{ result: ExtractionResult; pages: OcrPage[] }>;
 

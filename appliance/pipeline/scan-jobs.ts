@@ -84,13 +84,13 @@ export class ScanJobs {
     for (const rec of [...this.jobs.values()]) {
       if (rec.view.batch && rec.plan) {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'batch split interrupted by a restart: finishing it');
-        void this.handOver(rec).catch((err: unknown) => this.batchFailed(rec, err));
+        this.background(rec, this.handOver(rec).catch((err: unknown) => this.batchFailed(rec, err)));
       } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'batch interrupted by a restart: recognising its pages again');
-        void this.splitBatch(rec, rec.pages.map((p) => this.ocrPage(rec, p)));
+        this.background(rec, this.splitBatch(rec, rec.pages.map((p) => this.readPage(rec, p))));
       } else if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'job interrupted by a restart: recognising its pages again');
-        void this.recognise(rec, rec.pages.map((p) => this.ocrPage(rec, p)));
+        this.background(rec, this.recognise(rec, rec.pages.map((p) => this.readPage(rec, p))));
       }
     }
   }
@@ -126,7 +126,8 @@ export class ScanJobs {
   private async wholeOcr(rec: JobRecord): Promise<OcrPage[]> {
     await this.reading.get(rec.view.jobId)?.catch(() => undefined);
     if (rec.ocr.length !== rec.pages.length) {
-      rec.ocr = await Promise.all(rec.pages.map((p) => this.ocrPage(rec, p)));
+      // (for the PDF of a registered document: the filing queue reports a failure as "Ký lỗi")
+      rec.ocr = await Promise.all(rec.pages.map((p) => this.ocrPage(rec, p).catch((err: unknown) => { throw pageError(p.index, err, false); })));
       await this.save(rec);
     }
     return rec.ocr;
@@ -148,7 +149,7 @@ export class ScanJobs {
     this.scanning = jobId;
     await this.save(rec);
     this.deps.log.info({ jobId, actor: actor.name, kind }, 'scan started');
-    void this.run(rec, { ...this.deps.defaults, ...opts }, actor, []);
+    this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, []));
     return rec.view;
   }
 
@@ -169,7 +170,7 @@ export class ScanJobs {
       this.scanning = jobId;
       await this.save(rec);
       this.deps.log.info({ jobId, actor: actor.name, documents: batch.documents.length }, 'batch continued');
-      void this.run(rec, { ...this.deps.defaults, ...opts }, actor, []);
+      this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, []));
       return rec.view;
     }
     if (rec.view.state !== 'review' && rec.view.state !== 'failed') {
@@ -179,12 +180,12 @@ export class ScanJobs {
     await this.reading.get(jobId)?.catch(() => undefined);
     const kept = rec.ocr.length === rec.pages.length
       ? rec.ocr.map((p) => Promise.resolve(p))
-      : rec.pages.map((p) => this.ocrPage(rec, p));
+      : rec.pages.map((p) => this.readPage(rec, p));
     rec.view = { ...rec.view, state: 'scanning', result: null, error: null };
     this.scanning = jobId;
     await this.save(rec);
     this.deps.log.info({ jobId, actor: actor.name, pagesKept: rec.pages.length }, 'scan continued');
-    void this.run(rec, { ...this.deps.defaults, ...opts }, actor, kept);
+    this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, kept));
     return rec.view;
   }
 
@@ -249,7 +250,7 @@ export class ScanJobs {
     batch.view.batch!.documents = order.filter((id) => id !== jobId);
     await this.save(batch);
     await this.remove(jobId);
-    void this.extractAll(batch, [prev]);
+    this.background(prev, this.extractAll(batch, [prev]));
     return prev.view;
   }
 
@@ -279,8 +280,10 @@ export class ScanJobs {
           rec.pages.push(p);
           rec.view.pages.push({ page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
           if (firstPage && rec.pages.length === 1) { pending.push(firstPage.promise); return; }
-          firstPage?.start(() => this.ocrPage(rec, rec.pages[0]!)); // a second page: read the first whole too
-          const ocr = this.ocrPage(rec, p);
+          firstPage?.start(() => this.readPage(rec, rec.pages[0]!)); // a second page: read the first whole too
+          // handled from this moment: a page whose OCR fails while the scanner still feeds is said
+          // at once, and the later pages keep coming
+          const ocr = this.readPage(rec, p);
           pending.push(ocr);
           if (!batch) return;
           batch.pagesScanned++;
@@ -318,13 +321,13 @@ export class ScanJobs {
       await this.remove(jobId);
     } else {
       // A jam after some pages keeps them: the clerk sees the error and the pages that made it.
-      rec.view.error = result.error;
+      rec.view.error = result.error ?? rec.view.error;
       if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
       const only = rec.pages.length === 1 ? rec.pages[0]! : undefined;
       if (batch) await this.splitBatch(rec, pending);
       else if (firstPage && !firstPage.started && only && !only.blank) await this.recogniseFieldsFirst(rec, only);
       else {
-        firstPage?.start(() => this.ocrPage(rec, rec.pages[0]!));
+        firstPage?.start(() => this.readPage(rec, rec.pages[0]!));
         await this.recognise(rec, pending);
       }
     }
@@ -345,6 +348,46 @@ export class ScanJobs {
     return page.blank ? { ...ocr, blank: true } : ocr;
   }
 
+  /**
+   * A page's OCR with its failure handled from the moment it starts: the failure names the page,
+   * goes to the log and, while the scanner still feeds, to the desk at once; the promise still
+   * rejects for whoever waits on the page (the job then ends `failed`, its pages kept: "Quét
+   * tiếp" reads them again, or the clerk discards it).
+   */
+  private readPage(rec: JobRecord, page: { index: number; path: string; blank: boolean }): Promise<OcrPage> {
+    const ocr = this.ocrPage(rec, page).catch((err: unknown) => { throw pageError(page.index, err); });
+    ocr.catch((err: unknown) => this.pageFailed(rec, page.index, err));
+    return ocr;
+  }
+
+  private pageFailed(rec: JobRecord, page: number, err: unknown): void {
+    const { jobId } = rec.view;
+    const error = toErrorInfo(err);
+    this.deps.log.error({ jobId, page, err: error }, 'page OCR failed: the job keeps its pages');
+    // after the scan, the job's own failure (extractInto) tells the desk; while it scans, this does
+    if (this.scanning !== jobId || this.jobs.get(jobId) !== rec) return;
+    rec.view.error ??= error;
+    this.deps.bus.emit('job.failed', { jobId, error });
+  }
+
+  /**
+   * Work that goes on after the request returned (a scan run, an extraction, a batch split). What
+   * it does not handle itself (a job file that cannot be written, a bug) ends the job as failed,
+   * in the log and on the desk: never an unhandled rejection that takes the service down.
+   */
+  private background(rec: JobRecord, work: Promise<void>): void {
+    work.catch(async (err: unknown) => {
+      const { jobId } = rec.view;
+      const error = toErrorInfo(err);
+      this.deps.log.error({ jobId, err }, 'scan job failed');
+      if (this.scanning === jobId) this.scanning = null;
+      if (this.jobs.get(jobId) !== rec) return; // discarded meanwhile: nothing to keep
+      rec.view = { ...rec.view, state: 'failed', error };
+      this.deps.bus.emit('job.failed', { jobId, error });
+      await this.save(rec).catch((e: unknown) => this.deps.log.error({ jobId, err: e }, 'could not record the job failure'));
+    });
+  }
+
   /** extracting → review with the fields `work` gives (saved, announced), or → failed with its error. */
   private async extractInto(rec: JobRecord, work: () => Promise<ExtractionResult>): Promise<void> {
     const { jobId } = rec.view;
@@ -352,11 +395,14 @@ export class ScanJobs {
     await this.save(rec);
     try {
       const result = await work();
+      if (this.jobs.get(jobId) !== rec) return; // discarded meanwhile: its file stays deleted
       rec.view = { ...rec.view, state: 'review', result };
       await this.save(rec);
       this.deps.bus.emit('job.extracted', { jobId, result });
     } catch (err) {
       const error = toErrorInfo(err);
+      this.deps.log.warn({ jobId, err: error }, 'fields not extracted: the job keeps its pages');
+      if (this.jobs.get(jobId) !== rec) return;
       rec.view = { ...rec.view, state: 'failed', error };
       await this.save(rec);
       this.deps.bus.emit('job.failed', { jobId, error });
@@ -529,10 +575,20 @@ export class ScanJobs {
   }
 }
 
+/** A page's OCR failure in the clerk's words, naming the page and what can be done. */
+function pageError(page: number, err: unknown, scanAdvice = true): SohoaError {
+  const info = toErrorInfo(err);
+  const why = info.code === 'internal' ? 'Bộ nhận dạng chữ gặp lỗi.' : info.message;
+  const advice = scanAdvice ? ' Các trang đã quét vẫn được giữ: bấm Quét tiếp để đọc lại, hoặc Huỷ.' : '';
+  return new SohoaError(info.code === 'internal' ? 'ocr.engine' : info.code, `Không đọc được trang ${page}: ${why}${advice}`,
+    `page ${page}: ${info.detail ?? info.message}`, { cause: err });
+}
+
 /** A promise whose work starts later, once, when asked (or never). */
 function deferred<T>(): { promise: Promise<T>; started: boolean; start(work: () => Promise<T>): void } {
   let settle!: (p: Promise<T>) => void;
   const promise = new Promise<T>((resolve) => { settle = resolve; });
+  promise.catch(() => {}); // the work's own promise (readPage) reports a failure; this one waits for a consumer
   const d = {
     promise, started: false,
     start(work: () => Promise<T>): void { if (d.started) return; d.started = true; settle(work()); },

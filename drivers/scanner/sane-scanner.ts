@@ -1,4 +1,4 @@
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,7 @@ import type { Logger } from '../../appliance/log.js';
 import type { Scanner, ScanRequest, ScannedPage, ScannerInfo } from './scanner.js';
 import { parseDeviceOptions, pickMode, pickResolution, pickSource, type DeviceOptions } from './sane-options.js';
 import { scannerErrors } from './scanner-errors.js';
+import { ProcessError, runProcess } from '../../appliance/util/run-process.js';
 
 // A SANE scanner driven through `scanimage` (one process per job, argument array, never a shell).
 // `--batch-print` announces each page on stdout once its file is complete, so pages are yielded
@@ -32,6 +33,8 @@ export interface SaneScannerOptions {
    * a 600-dpi colour sheet takes on a slow scanner.
    */
   stallMs?: number;
+  /** Time limit of a short query (`scanimage -A`, `-L`); default 30 s. */
+  queryTimeoutMs?: number;
 }
 
 const A4 = { width: 210, height: 297 };
@@ -204,14 +207,16 @@ export class SaneScanner implements Scanner {
     return this.optionsCache;
   }
 
-  private run(args: string[], timeoutMs = 30_000): Promise<string> {
-    return new Promise((res, rej) => {
-      execFile(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-        const limit = err?.killed ? `no answer within ${timeoutMs} ms; stopped` : '';
-        if (err) rej(scannerErrors.device(`scanimage ${args.join(' ')}: ${limit || String(stderr).trim() || err.message}`));
-        else res(String(stdout));
-      });
-    });
+  /** A short scanimage query (-A, -L): killed at its limit (a backend hung on a dead device). */
+  private async run(args: string[], timeoutMs = this.opts.queryTimeoutMs ?? 30_000): Promise<string> {
+    try {
+      const { stdout } = await runProcess(this.opts.scanimage ?? 'scanimage', args, { env: this.env(), timeoutMs });
+      return stdout.toString('utf8');
+    } catch (err) {
+      const e = err as Error & { stderr?: string };
+      const detail = `scanimage ${args.join(' ')}: ${e.stderr?.trim() || e.message}`;
+      throw err instanceof ProcessError && err.timedOut ? scannerErrors.stalled(detail) : scannerErrors.device(detail);
+    }
   }
 
   private env(): NodeJS.ProcessEnv {

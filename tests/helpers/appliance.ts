@@ -105,7 +105,7 @@ export function scannerControl(url: () => string | undefined): (path: string, bo
  */
 export async function provisionedDefaults(dir: string): Promise<Config> {
   const base = defaultsFor(dir);
-  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name]);
+  await promisify(execFile)('bash', [projectPath('provisioning', 'dev-token.sh'), join(dir, 'dev-token'), base.agency.name], { timeout: 120_000, killSignal: 'SIGKILL' });
   return {
     ...base,
     http: { host: '127.0.0.1', port: 0 },

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 // Provisions the real SoftHSM development token (provisioning/dev-token.sh) for tests.
 // Without a DIR, one token per test process is made in a temp folder and removed on exit.
 
-const run = promisify(execFile);
+/** Every tool run has a time limit (a hung softhsm2-util or openssl fails the test, it never holds it). */
+const run = (cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>
+  promisify(execFile)(cmd, args, { timeout: 120_000, killSignal: 'SIGKILL', ...opts });
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';

@@ -20,4 +20,4 @@ if (values.help) {
 const sim = new EsclSimulator({ port: Number(values.port), host: values.host, pagesDir: values.pages, log: createLogger() });
 const { url } = await sim.start();
 process.stderr.write(`eSCL simulator at ${url}\n`);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void sim.stop().then(() => process.exit(0)));
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void sim.stop().then(() => process.exit(0), () => process.exit(1)));
