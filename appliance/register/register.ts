@@ -6,7 +6,7 @@ import type { DocumentState, EventBus } from '../events.js';
 import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
 import { atomicWrite } from '../store/atomic-write.js';
 import { AuditLog, type AuditAction } from './audit-log.js';
-import { effectiveArrival, type OfficeHours } from './office-hours.js';
+import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
@@ -116,6 +116,8 @@ export class Register {
   }
 
   async start(): Promise<void> {
+    // A bad setting is refused here, before any registration could try to compute with it.
+    checkOfficeHours(this.opts.officeHours);
     await mkdir(join(this.opts.dir, 'documents'), { recursive: true });
     const checkpoint = await readFile(join(this.opts.dir, 'counters.json'), 'utf8')
       .then((t) => JSON.parse(t) as Record<string, number>)
