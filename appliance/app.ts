@@ -23,6 +23,7 @@ import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
 import { Register } from './register/register.js';
+import { Quarantine } from './store/quarantine.js';
 import { AgencySigner } from './sign/agency-signer.js';
 
 // The composition root: config → drivers → stages → pipeline → API. Nothing else in the code base
@@ -47,6 +48,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
   };
   const dir = (name: string) => join(config.dataDir, name);
+  // Unreadable state files are set aside here, logged, and shown as notices in GET /api/status.
+  const quarantine = new Quarantine({ dataDir: config.dataDir, log: log.child({ part: 'store' }), bus });
 
   try {
     // The reference receiver, when this appliance plays the central system too (demo, tests).
@@ -75,7 +78,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     token.onChange((s) => bus.emit('token.changed', s));
     stops.push(() => token.close());
 
-    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus });
+    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine });
     await register.start();
     stops.push(() => register.stop());
 
@@ -83,7 +86,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     stops.push(async () => untrack());
     const outbox = new Outbox({
       dir: dir('outbox'), centralUrl, deviceToken: config.central.deviceToken, bus, log: log.child({ part: 'outbox' }),
-      minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs,
+      minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
     });
     await outbox.start();
     stops.push(() => outbox.stop());
@@ -95,7 +98,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
         return { result: extractFields(refined, { directory }), pages: refined };
       },
       readFieldsFirst: (image, workDir) => extractProgressive(ocr, [image], workDir, { directory }),
-      log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'),
+      log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'), quarantine,
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
     });
     await jobs.start();
@@ -119,14 +122,15 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
 
     // Who may act: people from users.json (the technician's `sohoa users`), the demo clerk on the
     // embedded defaults only; every login, wrong PIN and logout goes to the register's audit log.
-    const users = new UserStore(config.dataDir);
+    const users = new UserStore(config.dataDir, { quarantine });
+    await users.start();
     await ensureAccounts(users, { embedded: !config.configFile, log: log.child({ part: 'accounts' }) });
     const accounts = new AccountService({ store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000 });
     accounts.start();
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
-    const http = createHttpServer({ desk, bus, accounts, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
+    const http = createHttpServer({ desk, bus, accounts, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl), notices: () => quarantine.notices() });
     await http.listen({ port: config.http.port, host: config.http.host });
     stops.push(() => http.close());
     const addr = http.server.address() as AddressInfo;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ErrorInfo } from './errors.js';
 import type { DocumentFields, ExtractionResult } from './extract/fields.js';
 import type { TokenStatus } from '../drivers/token/token.js';
+import type { Notice } from './store/quarantine.js';
 
 // The typed event map: every stage publishes here, the API relays it over WebSocket, the UI only
 // observes. Payloads are plain JSON (no class instances, no buffers).
@@ -49,6 +50,8 @@ export interface EventMap {
     lastError: string | null;
   };
   'token.changed': TokenState;
+  /** Something the desk must show until a person deals with it (a state file set aside). */
+  'notice.added': Notice;
 }
 
 export type EventName = keyof EventMap;

@@ -126,6 +126,11 @@ export const S = {
     secretDone: 'Đã xoá bản quét. Hãy lưu giữ bản giấy theo quy trình văn bản mật.',
   },
 
+  notices: {
+    /** Read out for the banner of state files set aside (their text comes from the appliance). */
+    title: 'Thông báo cần kỹ thuật viên xử lý',
+  },
+
   status: {
     title: 'Văn bản hôm nay',
     empty: 'Hôm nay chưa đăng ký văn bản nào.',
