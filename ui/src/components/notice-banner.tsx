@@ -18,13 +18,21 @@ export function NoticeBanner() {
   useReconnect(load);
   useEvents((e) => { if (e.event === 'notice.added') load(); });
   if (notices.length === 0) return null;
+  // One banner whatever the number: the desk stays usable under it.
   return (
     <div class="notices" role="alert" aria-label={S.notices.title}>
-      {notices.map((n) => (
-        <div class="banner banner-warn" key={n.path} data-testid="notice" data-store={n.store}>
-          <span class="banner-text">{n.message}</span>
-        </div>
-      ))}
+      <div class="banner banner-warn" data-testid="notices">
+        {notices.length === 1 ? (
+          <span class="banner-text" data-testid="notice" data-store={notices[0]!.store}>{notices[0]!.message}</span>
+        ) : (
+          <div class="banner-text">
+            {S.notices.several(notices.length)}
+            <ul class="notice-list">
+              {notices.map((n) => <li key={n.path} data-testid="notice" data-store={n.store}>{n.path}</li>)}
+            </ul>
+          </div>
+        )}
+      </div>
     </div>
   );
 }
