@@ -22,7 +22,7 @@ export interface OutboxOptions {
   maxDelayMs: number;
   /** Per-request timeout (headers and body); default 60 s. */
   timeoutMs?: number;
-  /** Where an item whose state cannot be read is set aside (default `<dir>/../quarantine`). */
+  /** Where an item whose state cannot be read is set aside (the appliance's; default `<dir>/quarantine`). */
   quarantine?: Quarantine;
 }
 

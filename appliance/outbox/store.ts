@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { atomicWrite } from '../store/atomic-write.js';
 import { Quarantine } from '../store/quarantine.js';
 import { readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
@@ -45,9 +45,9 @@ const ITEM: StateFileFormat = {
 export class OutboxStore {
   private readonly quarantine: Quarantine;
 
-  /** `dir` is `<dataDir>/outbox`; the quarantine defaults to `<dataDir>/quarantine`. */
+  /** The appliance passes its `<dataDir>/quarantine`; on its own the queue keeps one in `<dir>/quarantine`. */
   constructor(private readonly dir: string, quarantine?: Quarantine) {
-    this.quarantine = quarantine ?? new Quarantine({ dataDir: dirname(dir) });
+    this.quarantine = quarantine ?? new Quarantine({ dataDir: dir });
   }
 
   private folder(docId: string): string {

@@ -1,5 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { newJobId, previewUrl } from '../capture/capture.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -72,14 +72,14 @@ export class ScanJobs {
     audit: AuditPort;
     jobsDir: string;
     defaults: ScanDefaults;
-    /** Where an unreadable job record goes with its pages (default `<jobsDir>/../quarantine`). */
+    /** Where an unreadable job record goes with its pages (the appliance's; default `<jobsDir>/quarantine`). */
     quarantine?: Quarantine;
   }) {}
 
   /** Reloads the jobs left from before a restart; one cut off mid-way is recognised again from its pages. */
   async start(): Promise<void> {
     // An unreadable record is set aside with its pages and OCR; the other jobs come back.
-    const quarantine = this.deps.quarantine ?? new Quarantine({ dataDir: dirname(this.deps.jobsDir) });
+    const quarantine = this.deps.quarantine ?? new Quarantine({ dataDir: this.deps.jobsDir });
     const records = await readJobFiles<JobRecord>(this.deps.jobsDir, quarantine, (jobId) => [
       ...(/^[\w.-]+$/.test(jobId) ? [{ from: this.deps.capture.jobDir(jobId), as: 'spool' }, { from: this.workDir(jobId), as: 'ocr' }] : []),
     ]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
 import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
@@ -67,7 +67,7 @@ export interface RegisterOptions {
   clock?: () => Date;
   /** When given, every change is published as 'document.changed'. */
   bus?: EventBus;
-  /** Where unreadable files go; default `<dir>/../quarantine` (the register's folder is `<dataDir>/register`). */
+  /** Where unreadable files go: the appliance's `<dataDir>/quarantine`; default `<dir>/quarantine` (a register on its own). */
   quarantine?: Quarantine;
 }
 
@@ -151,7 +151,7 @@ export class Register {
   constructor(private readonly opts: RegisterOptions) {
     this.audit = new AuditLog(join(opts.dir, 'audit.jsonl'));
     this.clock = opts.clock ?? (() => new Date());
-    this.quarantine = opts.quarantine ?? new Quarantine({ dataDir: dirname(opts.dir) });
+    this.quarantine = opts.quarantine ?? new Quarantine({ dataDir: opts.dir });
   }
 
   async start(): Promise<void> {
