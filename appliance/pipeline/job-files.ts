@@ -7,6 +7,9 @@ import { readStateFile, writeStateFile, type StateFileFormat } from '../store/st
 // record that cannot be read is set aside with what belongs to that job only (its page images and
 // OCR scratch folder, which no other record names), so the clerk's other scans come back.
 
+/** What capture's job ids look like (capture.ts newJobId; its jobDir() refuses anything else). */
+const JOB_ID = /^[\w.-]+$/;
+
 export const JOB_FILE: StateFileFormat = {
   format: 'jobs.job',
   check: (d) => {
@@ -31,7 +34,8 @@ export async function readJobFiles<T>(jobsDir: string, quarantine: Quarantine, b
     const jobId = name.slice(0, -'.json'.length);
     const path = join(jobsDir, name);
     const read = await readStateFile<T & object>(path, JOB_FILE, {
-      quarantine, store: 'jobs', setAside: { name: jobId, from: [{ from: path, as: name }, ...belongings(jobId)] },
+      // a file name that is no job id (not made by this code) takes nothing else with it
+      quarantine, store: 'jobs', setAside: { name: jobId, from: [{ from: path, as: name }, ...(JOB_ID.test(jobId) ? belongings(jobId) : [])] },
     });
     if (read.status === 'ok') out.push(read.value);
   }

@@ -81,7 +81,7 @@ export class ScanJobs {
     // An unreadable record is set aside with its pages and OCR; the other jobs come back.
     const quarantine = this.deps.quarantine ?? new Quarantine({ dataDir: this.deps.jobsDir });
     const records = await readJobFiles<JobRecord>(this.deps.jobsDir, quarantine, (jobId) => [
-      ...(/^[\w.-]+$/.test(jobId) ? [{ from: this.deps.capture.jobDir(jobId), as: 'spool' }, { from: this.workDir(jobId), as: 'ocr' }] : []),
+      { from: this.deps.capture.jobDir(jobId), as: 'spool' }, { from: this.workDir(jobId), as: 'ocr' },
     ]);
     for (const rec of records) this.jobs.set(rec.view.jobId, rec);
     // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
