@@ -25,6 +25,7 @@ import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
 import { Register } from './register/register.js';
+import { Quarantine } from './store/quarantine.js';
 import { AgencySigner } from './sign/agency-signer.js';
 
 // The composition root: config → drivers → stages → pipeline → API. Nothing else in the code base
@@ -49,6 +50,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
   };
   const dir = (name: string) => join(config.dataDir, name);
+  // Unreadable state files are set aside here, logged, and shown as notices in GET /api/status.
+  const quarantine = new Quarantine({ dataDir: config.dataDir, log: log.child({ part: 'store' }), bus });
 
   try {
     // Counted from the first event on: every stage publishes, none knows metrics exist.
@@ -83,7 +86,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     token.onChange((s) => bus.emit('token.changed', s));
     stops.push(() => token.close());
 
-    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus });
+    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine });
     await register.start();
     stops.push(() => register.stop());
 
@@ -91,7 +94,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     stops.push(async () => untrack());
     const outbox = new Outbox({
       dir: dir('outbox'), centralUrl, deviceToken: config.central.deviceToken, bus, log: log.child({ part: 'outbox' }),
-      minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs,
+      minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
     });
     await outbox.start();
     stops.push(() => outbox.stop());
@@ -103,7 +106,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
         return { result: extractFields(refined, { directory }), pages: refined };
       },
       readFieldsFirst: (image, workDir) => extractProgressive(ocr, [image], workDir, { directory }),
-      log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'),
+      log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'), quarantine,
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
     });
     await jobs.start();
@@ -127,7 +130,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     // Who may act: people from users.json (the technician's `sohoa users`), the demo clerk on the
     // embedded defaults only; every login, wrong PIN and logout goes to the register's audit log.
-    const users = new UserStore(config.dataDir);
+    const users = new UserStore(config.dataDir, { quarantine });
+    await users.start();
     await ensureAccounts(users, { embedded: !config.configFile, log: log.child({ part: 'accounts' }) });
     const accounts = new AccountService({ store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000 });
     accounts.start();
@@ -149,7 +153,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const http = createHttpServer({
       desk, bus, accounts, logger: log.child({ part: 'api' }),
-      health: () => health.statusItems(),
+      health: () => health.statusItems(), notices: () => quarantine.notices(),
       monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },
     });
     await http.listen({ port: config.http.port, host: config.http.host });

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'register.duplicate' | 'register.not-found' | 'register.secret' | 'register.state'
   | 'outbox.rejected' | 'outbox.transport'
   | 'storage.full' | 'storage.io'
+  /** A settings value that cannot work; a state file written by a newer Sohoa than this one. */
+  | 'config.invalid' | 'storage.newer-format'
   | 'account.invalid' | 'account.exists' | 'account.not-found'
   | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked'
   | 'request.invalid' | 'request.forbidden' | 'internal';

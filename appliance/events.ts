@@ -3,6 +3,7 @@ import type { ErrorInfo } from './errors.js';
 import type { DocumentFields, ExtractionResult } from './extract/fields.js';
 import type { TokenStatus } from '../drivers/token/token.js';
 import type { DeliveryFailure } from './outbox/deliver.js';
+import type { Notice } from './store/quarantine.js';
 
 // The typed event map: every stage publishes here, the API relays it over WebSocket, the UI only
 // observes. Payloads are plain JSON (no class instances, no buffers).
@@ -59,6 +60,8 @@ export interface EventMap {
   'sign.finished': { ok: boolean; ms: number; level: string | null };
   /** One upload attempt and how it ended; `failure` names what went wrong (null when accepted). */
   'outbox.attempt': { docId: string; result: 'delivered' | 'retry' | 'rejected'; failure: DeliveryFailure | null; ms: number };
+  /** Something the desk must show until a person deals with it (a state file set aside). */
+  'notice.added': Notice;
 }
 
 export type EventName = keyof EventMap;

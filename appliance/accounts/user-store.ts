@@ -1,20 +1,31 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
-import { atomicWrite } from '../store/atomic-write.js';
+import { MalformedStateError } from '../store/migrations.js';
+import { Quarantine } from '../store/quarantine.js';
+import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { hashPin, isValidPin } from './pin-hash.js';
 import type { Role, UserRecord } from './types.js';
 
 // `<dataDir>/users.json`: the people who may use the desk. Written by the technician's CLI
 // (`sohoa users …`), read by the running appliance on every lookup, so a person added or removed
-// counts at once, without a restart. Written atomically; the PINs only as scrypt hashes.
+// counts at once, without a restart. Written atomically; the PINs only as scrypt hashes. An
+// unreadable file found when the appliance starts is set aside in the quarantine (the desk then
+// says nobody can log in, and shows the notice); found later, it is an error for that request.
 
 interface UsersFile {
-  version: 1;
   users: UserRecord[];
 }
 
 const ROLES: readonly Role[] = ['clerk', 'technician'];
+
+const USERS: StateFileFormat = {
+  format: 'accounts.users',
+  indent: 2,
+  // Hashes only, yet nobody else on the machine needs to read them.
+  mode: 0o600,
+  check: (d) => Array.isArray(d.users) && d.users.every(isUserRecord),
+};
 
 /** The stored form of a name: NFC (TCVN 6909), trimmed, single spaces. */
 export function normalizeName(name: string): string {
@@ -42,8 +53,14 @@ export class UserStore {
   readonly path: string;
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string, private readonly opts: { quarantine?: Quarantine } = {}) {
     this.path = join(dataDir, 'users.json');
+  }
+
+  /** At the appliance's start: sets an unreadable file aside, rewrites an older one in the current format. */
+  async start(): Promise<void> {
+    const quarantine = this.opts.quarantine ?? new Quarantine({ dataDir: this.dataDir });
+    await readStateFile<UsersFile>(this.path, USERS, { quarantine, store: 'accounts' });
   }
 
   /** Whether the file exists at all (an empty list written by the technician is not "missing"). */
@@ -105,8 +122,7 @@ export class UserStore {
       const users = await this.list();
       const result = change(users);
       users.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
-      // Hashes only, yet nobody else on the machine needs to read them.
-      await atomicWrite(this.path, JSON.stringify({ version: 1, users } satisfies UsersFile, null, 2) + '\n', { mode: 0o600 });
+      await writeStateFile(this.path, USERS, { users } satisfies UsersFile);
       return result;
     });
     this.writes = run.catch(() => undefined);
@@ -122,11 +138,10 @@ export class UserStore {
       throw err;
     }
     try {
-      const data = JSON.parse(text) as UsersFile;
-      if (!Array.isArray(data.users) || !data.users.every(isUserRecord)) throw new Error('unexpected shape');
-      return data;
+      return decodeStateFile<UsersFile>(text, USERS, this.path).value;
     } catch (err) {
-      throw new SohoaError('storage.io', 'Không đọc được danh sách tài khoản. Hãy báo kỹ thuật viên.', `${this.path}: ${(err as Error).message}`);
+      if (!(err instanceof MalformedStateError)) throw err; // a newer format: refused as it says
+      throw new SohoaError('storage.io', 'Không đọc được danh sách tài khoản. Hãy báo kỹ thuật viên.', `${this.path}: ${err.message}`);
     }
   }
 }

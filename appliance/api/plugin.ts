@@ -4,6 +4,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { AccountsPort } from '../accounts/types.js';
 import type { EventBus } from '../events.js';
 import type { Desk } from '../pipeline/desk.js';
+import type { Notice } from '../store/quarantine.js';
 import { projectPath } from '../config/paths.js';
 import { replyWithError } from './http-errors.js';
 import { jobRoutes } from './routes-jobs.js';
@@ -18,7 +19,7 @@ import { serveUi } from './static-ui.js';
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
 //
-//   GET  /api/status                    version, token state, optional health (open)
+//   GET  /api/status                    version, token state, optional health, notices (open)
 //   GET  /api/users                     the login picker's names (open)
 //   POST /api/session                   {name, pin} → {token, name, role, expiresAt} (open)
 //   GET  /api/session; POST /api/session/refresh; DELETE /api/session   who am I / still here / logout
@@ -58,6 +59,8 @@ export interface ApiOptions {
   health?: () => Promise<Record<string, HealthItem>>;
   /** `GET /metrics` and `GET /healthz` for the fleet's monitoring, when given. */
   monitoring?: MonitoringOptions;
+  /** What the desk must show until a person deals with it (state files set aside). */
+  notices?: () => Promise<Notice[]>;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -73,6 +76,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
     time: new Date().toISOString(),
     token: desk.tokenState(),
     health: opts.health ? await opts.health() : {},
+    notices: opts.notices ? await opts.notices() : [],
   }));
   sessionRoutes(app, accounts);
   jobRoutes(app, desk);

@@ -1,6 +1,7 @@
 import { open, readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { lastNumbersIn } from '../register/register.js';
 import { toVnIso } from '../register/vn-time.js';
 import { FORMAT, isBackupPath, sha256, type Manifest } from './manifest.js';
 import type { TarEntry } from './tar.js';
@@ -91,9 +92,9 @@ export class Snapshot {
     const counters = await readOnce(join(dir, 'counters.json'));
     if (counters) {
       try {
-        for (const [year, n] of Object.entries(JSON.parse(counters.data.toString('utf8')) as Record<string, number>)) this.lastNumber(year, n);
+        for (const [year, n] of Object.entries(lastNumbersIn(counters.data.toString('utf8')))) this.lastNumber(year, n);
       } catch {
-        this.manifest.warnings.push('register/counters.json is not valid JSON (the register re-derives it from the documents)');
+        this.manifest.warnings.push('register/counters.json is not a valid checkpoint (the register re-derives it from the documents)');
       }
       yield this.entry('register/counters.json', counters);
     }

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkOfficeHours } from '../register/office-hours.js';
 import { projectPath } from './paths.js';
 
 // One typed settings object: embedded defaults < config file < environment (SOHOA_*).
@@ -192,7 +193,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const over = merge(fileCfg ?? {}, fromEnv(env));
   const dataDir = over.dataDir ? resolve(over.dataDir) : undefined;
   const base = dataDir ? defaultsFor(dataDir) : embeddedDefaults();
-  return merge(base, { ...over, dataDir: dataDir ?? base.dataDir, configFile: file ? resolve(file) : '' });
+  const config = merge(base, { ...over, dataDir: dataDir ?? base.dataDir, configFile: file ? resolve(file) : '' });
+  // A setting that cannot work is refused now, with its key, not met later by a frozen desk.
+  checkOfficeHours(config.register.officeHours);
+  return config;
 }
 
 /** The embedded defaults with every derived path moved under another data folder. */

@@ -1,6 +1,7 @@
 import { SohoaError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
+import type { Quarantine } from '../store/quarantine.js';
 import { retryDelay } from './backoff.js';
 import { deliver, failureOf, type DeliveryOutcome } from './deliver.js';
 import { OutboxStore, type OutboxItem } from './store.js';
@@ -21,6 +22,8 @@ export interface OutboxOptions {
   maxDelayMs: number;
   /** Per-request timeout (headers and body); default 60 s. */
   timeoutMs?: number;
+  /** Where an item whose state cannot be read is set aside (the appliance's; default `<dir>/quarantine`). */
+  quarantine?: Quarantine;
 }
 
 export class Outbox {
@@ -34,7 +37,7 @@ export class Outbox {
   private enqueueChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: OutboxOptions) {
-    this.store = new OutboxStore(opts.dir);
+    this.store = new OutboxStore(opts.dir, opts.quarantine);
   }
 
   async start(): Promise<void> {

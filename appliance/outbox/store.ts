@@ -1,11 +1,15 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../store/atomic-write.js';
+import { Quarantine } from '../store/quarantine.js';
+import { readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 
 // The queue on disk, one folder per document:
 //   items/<docId>/package.edxml   the package exactly as it will be sent (written first)
 //   items/<docId>/state.json      the item's state (written last: its presence means "queued")
 //   items/<docId>/receipt.edxml   the central system's status reply, once delivered
+// An item whose state.json cannot be read is set aside whole (package, state, receipt) in the
+// quarantine: nothing of it is deleted, and the rest of the queue goes out.
 
 export type OutboxState = 'queued' | 'sending' | 'delivered' | 'rejected';
 
@@ -29,26 +33,39 @@ export interface OutboxItem {
   deliveredAt: string | null;
 }
 
+const STATES: readonly OutboxState[] = ['queued', 'sending', 'delivered', 'rejected'];
+
+const ITEM: StateFileFormat = {
+  format: 'outbox.item',
+  indent: 2,
+  check: (d) => typeof d.docId === 'string' && typeof d.documentId === 'string' && Number.isInteger(d.seq) &&
+    Number.isInteger(d.priority) && STATES.includes(d.state as OutboxState) && Number.isInteger(d.attempts),
+};
+
 export class OutboxStore {
-  constructor(private readonly dir: string) {}
+  private readonly quarantine: Quarantine;
+
+  /** The appliance passes its `<dataDir>/quarantine`; on its own the queue keeps one in `<dir>/quarantine`. */
+  constructor(private readonly dir: string, quarantine?: Quarantine) {
+    this.quarantine = quarantine ?? new Quarantine({ dataDir: dir });
+  }
 
   private folder(docId: string): string {
     return join(this.dir, 'items', encodeURIComponent(docId));
   }
 
-  /** Loads every complete item; folders left half-written by a crash are removed. */
+  /** Loads every complete item; folders left half-written by a crash are removed, unreadable ones set aside. */
   async load(): Promise<OutboxItem[]> {
     const root = join(this.dir, 'items');
     await mkdir(root, { recursive: true });
     const items: OutboxItem[] = [];
     for (const name of await readdir(root)) {
       const dir = join(root, name);
-      try {
-        items.push(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as OutboxItem);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        await rm(dir, { recursive: true, force: true });
-      }
+      const read = await readStateFile<OutboxItem>(join(dir, 'state.json'), ITEM, {
+        quarantine: this.quarantine, store: 'outbox', setAside: { name, from: dir },
+      });
+      if (read.status === 'ok') items.push(read.value);
+      else if (read.status === 'missing') await rm(dir, { recursive: true, force: true });
     }
     return items;
   }
@@ -59,7 +76,7 @@ export class OutboxStore {
     await rm(dir, { recursive: true, force: true });
     try {
       await atomicWrite(join(dir, 'package.edxml'), xml);
-      await atomicWrite(join(dir, 'state.json'), JSON.stringify(item, null, 2));
+      await writeStateFile(join(dir, 'state.json'), ITEM, item);
     } catch (err) {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
@@ -67,7 +84,7 @@ export class OutboxStore {
   }
 
   save(item: OutboxItem): Promise<void> {
-    return atomicWrite(join(this.folder(item.docId), 'state.json'), JSON.stringify(item, null, 2));
+    return writeStateFile(join(this.folder(item.docId), 'state.json'), ITEM, item);
   }
 
   saveReceipt(docId: string, xml: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newJobId, previewUrl } from '../capture/capture.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
@@ -6,8 +6,9 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { ExtractionResult } from '../extract/fields.js';
 import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
-import { atomicWrite } from '../store/atomic-write.js';
+import { Quarantine } from '../store/quarantine.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
+import { readJobFiles, saveJobFile } from './job-files.js';
 import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
 import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './ports.js';
 import { splitStack } from './split-stack.js';
@@ -71,15 +72,18 @@ export class ScanJobs {
     audit: AuditPort;
     jobsDir: string;
     defaults: ScanDefaults;
+    /** Where an unreadable job record goes with its pages (the appliance's; default `<jobsDir>/quarantine`). */
+    quarantine?: Quarantine;
   }) {}
 
   /** Reloads the jobs left from before a restart; one cut off mid-way is recognised again from its pages. */
   async start(): Promise<void> {
-    const files = await readdir(this.deps.jobsDir).catch(() => [] as string[]);
-    for (const f of files.filter((n) => n.endsWith('.json'))) {
-      const rec = JSON.parse(await readFile(join(this.deps.jobsDir, f), 'utf8')) as JobRecord;
-      this.jobs.set(rec.view.jobId, rec);
-    }
+    // An unreadable record is set aside with its pages and OCR; the other jobs come back.
+    const quarantine = this.deps.quarantine ?? new Quarantine({ dataDir: this.deps.jobsDir });
+    const records = await readJobFiles<JobRecord>(this.deps.jobsDir, quarantine, (jobId) => [
+      { from: this.deps.capture.jobDir(jobId), as: 'spool' }, { from: this.workDir(jobId), as: 'ocr' },
+    ]);
+    for (const rec of records) this.jobs.set(rec.view.jobId, rec);
     // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
     for (const rec of [...this.jobs.values()]) {
       if (rec.view.batch && rec.plan) {
@@ -571,7 +575,7 @@ export class ScanJobs {
   }
 
   private save(rec: JobRecord): Promise<void> {
-    return atomicWrite(join(this.deps.jobsDir, `${rec.view.jobId}.json`), JSON.stringify(rec));
+    return saveJobFile(this.deps.jobsDir, rec.view.jobId, rec);
   }
 }
 

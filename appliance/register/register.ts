@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
 import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
-import { atomicWrite } from '../store/atomic-write.js';
+import { Quarantine } from '../store/quarantine.js';
+import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { AuditLog, type AuditAction } from './audit-log.js';
-import { effectiveArrival, type OfficeHours } from './office-hours.js';
+import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
@@ -14,7 +15,9 @@ import { toVnIso, vnYear } from './vn-time.js';
 //   counters.json            last number issued per year (a checkpoint; start() re-derives it)
 //   audit.jsonl              who did what, append-only
 // A number is committed when its document file is on disk, so a crash at any point neither
-// reuses nor skips a number.
+// reuses nor skips a number. A document or checkpoint file that cannot be read is set aside in the
+// quarantine (store/state-file.ts) and the register starts with the rest; the number of a document
+// set aside (its file name) stays taken, so it is never issued twice.
 
 export interface RegisterExtras {
   recipientUnit?: string | null;
@@ -64,6 +67,39 @@ export interface RegisterOptions {
   clock?: () => Date;
   /** When given, every change is published as 'document.changed'. */
   bus?: EventBus;
+  /** Where unreadable files go: the appliance's `<dataDir>/quarantine`; default `<dir>/quarantine` (a register on its own). */
+  quarantine?: Quarantine;
+}
+
+interface Counters {
+  /** Last số đến issued, per year ("2024" → 118). */
+  lastNumber: Record<string, number>;
+}
+
+const COUNTERS: StateFileFormat = {
+  format: 'register.counters',
+  check: (d) => !!d.lastNumber && typeof d.lastNumber === 'object' && !Array.isArray(d.lastNumber) &&
+    Object.entries(d.lastNumber).every(([y, n]) => /^\d{4}$/.test(y) && Number.isInteger(n) && (n as number) >= 0),
+};
+
+const DOCUMENT: StateFileFormat = {
+  format: 'register.document',
+  indent: 2,
+  check: (d) => typeof d.docId === 'string' && Number.isInteger(d.year) && typeof d.state === 'string' &&
+    (d.arrivalNumber === null || (Number.isInteger(d.arrivalNumber) && (d.arrivalNumber as number) > 0)) &&
+    typeof d.receivedAt === 'string' && typeof d.arrivalDate === 'string' &&
+    !!d.fields && typeof d.fields === 'object' && Array.isArray(d.history),
+};
+
+/** The year and số đến a document file's name carries (`2024-000118.json…`); null for a held secret one. */
+function numberInName(name: string): { year: number; number: number } | null {
+  const m = /^(\d{4})-(\d{6,})\.json(?:\.|$)/.exec(name);
+  return m ? { year: Number(m[1]), number: Number(m[2]) } : null;
+}
+
+/** The last numbers per year in a counters.json text, whatever its format version (backup reads it too). */
+export function lastNumbersIn(text: string, file = 'counters.json'): Record<string, number> {
+  return decodeStateFile<Counters>(text, COUNTERS, file).value.lastNumber;
 }
 
 /** Which state may follow which: anything else is a bug in the caller. */
@@ -110,22 +146,35 @@ export class Register {
   /** Registrations and state changes run one at a time. */
   private chain: Promise<unknown> = Promise.resolve();
 
+  private readonly quarantine: Quarantine;
+
   constructor(private readonly opts: RegisterOptions) {
     this.audit = new AuditLog(join(opts.dir, 'audit.jsonl'));
     this.clock = opts.clock ?? (() => new Date());
+    this.quarantine = opts.quarantine ?? new Quarantine({ dataDir: opts.dir });
   }
 
   async start(): Promise<void> {
+    // A bad setting is refused here, before any registration could try to compute with it.
+    checkOfficeHours(this.opts.officeHours);
     await mkdir(join(this.opts.dir, 'documents'), { recursive: true });
-    const checkpoint = await readFile(join(this.opts.dir, 'counters.json'), 'utf8')
-      .then((t) => JSON.parse(t) as Record<string, number>)
-      .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? {} : Promise.reject(e)));
-    for (const [y, n] of Object.entries(checkpoint)) this.counters.set(Number(y), n);
+    const at = { quarantine: this.quarantine, store: 'register' as const };
+    const countersPath = join(this.opts.dir, 'counters.json');
+    const checkpoint = await readStateFile<Counters>(countersPath, COUNTERS, at);
+    if (checkpoint.status === 'ok') for (const [y, n] of Object.entries(checkpoint.value.lastNumber)) this.counters.set(Number(y), n);
+    const saved = JSON.stringify(Object.fromEntries(this.counters));
     for (const name of await readdir(join(this.opts.dir, 'documents'))) {
       if (!name.endsWith('.json')) continue; // leftovers of an interrupted atomic write
-      const e = JSON.parse(await readFile(join(this.opts.dir, 'documents', name), 'utf8')) as RegisterEntry;
-      this.index(e);
+      const read = await readStateFile<RegisterEntry>(join(this.opts.dir, 'documents', name), DOCUMENT, at);
+      if (read.status === 'ok') this.index(read.value);
     }
+    // Documents set aside, now or on an earlier start, keep their numbers: the next one follows them.
+    for (const name of await this.quarantine.entries('register')) {
+      const taken = numberInName(name);
+      if (taken && taken.number > (this.counters.get(taken.year) ?? 0)) this.counters.set(taken.year, taken.number);
+    }
+    // The checkpoint says what was derived (missing, set aside, older or behind: written now).
+    if (checkpoint.status !== 'ok' || JSON.stringify(Object.fromEntries(this.counters)) !== saved) await this.saveCounters();
     await this.audit.start();
   }
 
@@ -153,10 +202,14 @@ export class Register {
 
   private async persist(e: RegisterEntry): Promise<void> {
     try {
-      await atomicWrite(join(this.opts.dir, 'documents', `${e.docId}.json`), JSON.stringify(e, null, 2));
+      await writeStateFile(join(this.opts.dir, 'documents', `${e.docId}.json`), DOCUMENT, e);
     } catch (err) {
       throw storageError(err);
     }
+  }
+
+  private saveCounters(): Promise<void> {
+    return writeStateFile(join(this.opts.dir, 'counters.json'), COUNTERS, { lastNumber: Object.fromEntries(this.counters) } satisfies Counters);
   }
 
   private publish(e: RegisterEntry): void {
@@ -209,7 +262,7 @@ export class Register {
       };
       await this.persist(e); // the commit point of the number
       this.index(e);
-      await atomicWrite(join(this.opts.dir, 'counters.json'), JSON.stringify(Object.fromEntries(this.counters))).catch(() => undefined); // a checkpoint only: start() re-derives it
+      await this.saveCounters().catch(() => undefined); // a checkpoint only: start() re-derives it
       if (opts.extracted) {
         const changes = FIELD_KEYS.filter((k) => JSON.stringify(opts.extracted![k]) !== JSON.stringify(confirmed[k]))
           .map((k) => ({ field: k, old: opts.extracted![k], new: confirmed[k] }));

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { effectiveArrival } from '../../appliance/register/office-hours.js';
+import { loadConfig } from '../../appliance/config/config.js';
+import { checkOfficeHours, effectiveArrival } from '../../appliance/register/office-hours.js';
+import { SohoaError } from '../../appliance/errors.js';
 import { toVnIso, vnYear } from '../../appliance/register/vn-time.js';
 
 const hours = { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] };
@@ -30,8 +35,78 @@ describe('effectiveArrival (Hà Nam art. 10.2)', () => {
     expect(at('2024-12-31T17:30:00+07:00')).toBe('2025-01-01T07:30:00+07:00'); // 1 Jan 2025 is a Wednesday
   });
   it('refuses nonsense office hours', () => {
-    expect(() => effectiveArrival(new Date(), { start: '17:00', end: '07:30', days: [1] })).toThrow(/end must follow start/);
+    expect(() => effectiveArrival(new Date(), { start: '17:00', end: '07:30', days: [1] })).toThrow(/end 07:30 must follow start 17:00/);
     expect(() => effectiveArrival(new Date(), { start: '7h30', end: '17:00', days: [1] })).toThrow(/HH:mm/);
+  });
+  it('takes day 7 as Sunday (ISO 8601) instead of searching for it for ever', () => {
+    // The desk froze on this setting: no date ever has week day 7.
+    const sundays = { start: '07:30', end: '17:00', days: [7] };
+    expect(toVnIso(effectiveArrival(new Date('2024-03-05T09:00:00+07:00'), sundays))).toBe('2024-03-10T07:30:00+07:00');
+    expect(toVnIso(effectiveArrival(new Date('2024-03-10T09:00:00+07:00'), sundays))).toBe('2024-03-10T09:00:00+07:00');
+    // ISO Monday–Sunday is every day, like 0–6.
+    expect(checkOfficeHours({ start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5, 6, 7] }).days).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+  it('reads "7:30" as "07:30"', () => {
+    const short = { start: '7:30', end: '17:00', days: [1, 2, 3, 4, 5] };
+    for (const iso of ['2024-03-05T07:29:00+07:00', '2024-03-05T07:30:00+07:00', '2024-03-05T17:00:00+07:00', '2024-03-09T10:00:00+07:00']) {
+      expect(toVnIso(effectiveArrival(new Date(iso), short))).toBe(at(iso));
+    }
+    expect(at('2024-03-05T07:29:00+07:00')).toBe('2024-03-05T07:30:00+07:00');
+  });
+});
+
+describe('checkOfficeHours (refused when the configuration loads, and at the register\'s start)', () => {
+  const refused = (value: unknown) => {
+    try {
+      checkOfficeHours(value);
+    } catch (err) {
+      return err as SohoaError;
+    }
+    throw new Error(`accepted ${JSON.stringify(value)}`);
+  };
+  it('names the key and says what is wrong, in Vietnamese', () => {
+    const e = refused({ start: '07:30', end: '17:00', days: [1, 8] });
+    expect(e).toBeInstanceOf(SohoaError);
+    expect(e.code).toBe('config.invalid');
+    expect(e.vi).toContain('register.officeHours');
+    expect(e.vi).toMatch(/ngày 8 trong "days" không phải là ngày trong tuần/);
+  });
+  it('refuses an unknown day, no day at all, start at or after end, a malformed time', () => {
+    expect(refused({ start: '07:30', end: '17:00', days: [-1] }).vi).toMatch(/ngày -1/);
+    expect(refused({ start: '07:30', end: '17:00', days: [1.5] }).vi).toMatch(/ngày 1.5/);
+    expect(refused({ start: '07:30', end: '17:00', days: ['2'] }).vi).toMatch(/ngày "2"/);
+    expect(refused({ start: '07:30', end: '17:00', days: [] }).vi).toMatch(/ít nhất một ngày/);
+    expect(refused({ start: '07:30', end: '17:00' }).vi).toMatch(/ít nhất một ngày/);
+    expect(refused({ start: '17:00', end: '07:30', days: [1] }).vi).toMatch(/phải sau giờ mở cửa/);
+    expect(refused({ start: '08:00', end: '08:00', days: [1] }).vi).toMatch(/phải sau giờ mở cửa/);
+    expect(refused({ start: '7h30', end: '17:00', days: [1] }).vi).toMatch(/"start" phải viết dạng GG:PP/);
+    expect(refused({ start: '07:30', end: '25:00', days: [1] }).vi).toMatch(/"end" phải viết dạng GG:PP/);
+    expect(refused({ start: '07:60', end: '17:00', days: [1] }).vi).toMatch(/"start"/);
+    expect(refused(null).vi).toMatch(/register.officeHours/);
+  });
+  it('accepts the embedded default, "24:00" as a closing time, and normalises the days', () => {
+    expect(checkOfficeHours({ start: '07:30', end: '17:00', days: [5, 1, 1, 3] })).toEqual({ start: '07:30', end: '17:00', days: [1, 3, 5] });
+    expect(checkOfficeHours({ start: '00:00', end: '24:00', days: [0, 7] }).days).toEqual([0]);
+  });
+  it('is checked when the configuration loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sohoa-hours-'));
+    try {
+      const file = join(dir, 'config.json');
+      writeFileSync(file, JSON.stringify({ dataDir: dir, register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5, 8] } } }));
+      expect(() => loadConfig({ SOHOA_CONFIG: file })).toThrow(SohoaError);
+      expect(() => loadConfig({ SOHOA_CONFIG: file })).toThrow(/register.officeHours: days \[8\]/);
+      writeFileSync(file, JSON.stringify({ dataDir: dir, register: { officeHours: { start: '7:30', end: '17:00', days: [1, 7] } } }));
+      expect(loadConfig({ SOHOA_CONFIG: file }).register.officeHours.start).toBe('7:30');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('ends the search for the next opening for any input it lets through', () => {
+    for (let day = 0; day <= 7; day++) {
+      const hours = { start: '23:59', end: '24:00', days: [day] };
+      const got = effectiveArrival(new Date('2024-03-05T23:59:30+07:00'), hours);
+      expect(got.getTime() - Date.parse('2024-03-05T23:59:30+07:00')).toBeLessThan(8 * 86_400_000);
+    }
   });
 });
 

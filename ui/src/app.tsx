@@ -10,6 +10,7 @@ import { StatusScreen } from './screens/status.js';
 import { TokenScreen } from './screens/token.js';
 import { LogoutButton, UserScreen } from './screens/user.js';
 import { TouchKeyboard } from './components/touch-keyboard.js';
+import { NoticeBanner } from './components/notice-banner.js';
 
 // The shell: a top bar of big tabs and status pills, and the four screens. Screens stay mounted
 // (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab,
@@ -88,6 +89,7 @@ export function App() {
         </div>
       </header>
       {!online && <div class="banner banner-warn" role="status">{S.connection.offline}</div>}
+      <NoticeBanner />
       <main>
         {everIn && (
           <>

@@ -126,6 +126,13 @@ export const S = {
     secretDone: 'Đã xoá bản quét. Hãy lưu giữ bản giấy theo quy trình văn bản mật.',
   },
 
+  notices: {
+    /** Read out for the banner of state files set aside (their text comes from the appliance). */
+    title: 'Thông báo cần kỹ thuật viên xử lý',
+    several: (n: number) =>
+      `${n} tệp trạng thái bị hỏng đã được chuyển sang thư mục cách ly; các văn bản khác vẫn hoạt động. Hãy báo kỹ thuật viên kiểm tra:`,
+  },
+
   status: {
     title: 'Văn bản hôm nay',
     empty: 'Hôm nay chưa đăng ký văn bản nào.',
