@@ -75,7 +75,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     token.onChange((s) => bus.emit('token.changed', s));
     stops.push(() => token.close());
 
-    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus });
+    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, log: log.child({ part: 'register' }) });
     await register.start();
     stops.push(() => register.stop());
 

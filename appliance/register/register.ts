@@ -5,14 +5,17 @@ import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
 import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
 import { atomicWrite } from '../store/atomic-write.js';
-import { AuditLog, type AuditAction } from './audit-log.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { defaultHeadPath } from '../audit/files.js';
+import type { Logger } from '../log.js';
+import type { AuditAction } from './audit-log.js';
 import { effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
 //   documents/<docId>.json   one file per document, written atomically: the source of truth
 //   counters.json            last number issued per year (a checkpoint; start() re-derives it)
-//   audit.jsonl              who did what, append-only
+//   audit.jsonl              who did what, append-only, hash-chained (appliance/audit/)
 // A number is committed when its document file is on disk, so a crash at any point neither
 // reuses nor skips a number.
 
@@ -64,6 +67,11 @@ export interface RegisterOptions {
   clock?: () => Date;
   /** When given, every change is published as 'document.changed'. */
   bus?: EventBus;
+  /** The audit log's kept chain head; default `<dataDir>/audit-head.json` for `<dataDir>/register`, outside what a restore replaces. */
+  auditHeadPath?: string;
+  /** The audit log's current file rotates before passing this size (default 8 MiB), and monthly. */
+  auditMaxBytes?: number;
+  log?: Logger;
 }
 
 /** Which state may follow which: anything else is a bug in the caller. */
@@ -111,7 +119,9 @@ export class Register {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: RegisterOptions) {
-    this.audit = new AuditLog(join(opts.dir, 'audit.jsonl'));
+    this.audit = new AuditLog({
+      dir: opts.dir, headPath: opts.auditHeadPath ?? defaultHeadPath(opts.dir), maxBytes: opts.auditMaxBytes, log: opts.log, clock: opts.clock,
+    });
     this.clock = opts.clock ?? (() => new Date());
   }
 
