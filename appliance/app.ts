@@ -121,8 +121,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     // embedded defaults only; every login, wrong PIN and logout goes to the register's audit log.
     const users = new UserStore(config.dataDir);
     await ensureAccounts(users, { embedded: !config.configFile, log: log.child({ part: 'accounts' }) });
-    const accounts = new AccountService({ store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000 });
-    accounts.start();
+    const accounts = new AccountService({
+      store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000,
+      statePath: join(config.dataDir, 'sessions.json'), log: log.child({ part: 'accounts' }),
+    });
+    await accounts.start();
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
