@@ -11,7 +11,7 @@ export type ErrorCode =
   | 'outbox.rejected' | 'outbox.transport'
   | 'storage.full' | 'storage.io'
   | 'account.invalid' | 'account.exists' | 'account.not-found'
-  | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked'
+  | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked' | 'session.forbidden'
   | 'request.invalid' | 'internal';
 
 export interface ErrorInfo {
