@@ -44,7 +44,16 @@ const at = (l: Located) => `${l.file} dòng ${l.line}`;
 const where = (l: Located) => ({ file: l.file, line: l.line });
 const range = (a: number, b: number) => (a === b ? `#${a}` : `#${a}–#${b}`);
 
-export async function verifyAudit(opts: { dir: string; headPath: string }): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /** The register folder holding the log's files. */
+  dir: string;
+  /** The head this data folder kept. */
+  headPath: string;
+  /** More heads to hold the log against, e.g. audit-head.json taken out of an older backup. */
+  otherHeads?: string[];
+}
+
+export async function verifyAudit(opts: VerifyOptions): Promise<VerifyReport> {
   const chain = await loadChain(opts.dir);
   const problems: Finding[] = [];
   const notices: Finding[] = [];
@@ -58,21 +67,7 @@ export async function verifyAudit(opts: { dir: string; headPath: string }): Prom
   let head: ChainTail | null = null;
   if (read.state === 'ok') {
     head = { seq: read.head.seq, hash: read.head.hash };
-    const lastSeq = last?.seq ?? 0;
-    if (lastSeq < head.seq) {
-      problems.push({
-        kind: 'truncated', seq: lastSeq + 1,
-        message: `Nhật ký bị cắt ngắn: chỉ còn đến mục #${lastSeq}, nhưng đầu chuỗi đã lưu là mục #${head.seq} — mất ${head.seq - lastSeq} mục cuối (${range(lastSeq + 1, head.seq)}).`,
-        detail: `chain ends at seq ${lastSeq}, kept head is seq ${head.seq}: entries ${lastSeq + 1}..${head.seq} removed`,
-      });
-    } else if (head.seq > 0 && seqs.get(head.seq)?.entry.hash !== head.hash) {
-      const l = seqs.get(head.seq);
-      problems.push({
-        kind: 'replaced', seq: head.seq, ...(l ? where(l) : {}),
-        message: `Mục #${head.seq} không phải mục mà đầu chuỗi đã lưu ghi nhận: lịch sử nhật ký đã bị thay thế hoặc viết lại.`,
-        detail: `entry ${head.seq} hash ${l?.entry.hash ?? '(missing)'} differs from the kept head ${head.hash}`,
-      });
-    }
+    checkHead(head, 'đầu chuỗi đã lưu', last?.seq ?? 0, seqs, problems);
   } else if (last) {
     problems.push({
       kind: 'head',
@@ -82,8 +77,31 @@ export async function verifyAudit(opts: { dir: string; headPath: string }): Prom
       detail: read.state === 'missing' ? `no head file ${opts.headPath}` : read.reason,
     });
   }
+  // Heads kept elsewhere (one from an older backup): the log must still hold what each recorded.
+  for (const path of opts.otherHeads ?? []) {
+    const other = await readHead(path);
+    if (other.state !== 'ok') throw new Error(`${path}: not an audit head file (${other.state === 'missing' ? 'missing' : other.reason})`);
+    checkHead(other.head, `đầu chuỗi trong ${path}`, last?.seq ?? 0, seqs, problems);
+  }
   problems.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   return { ok: problems.length === 0, entries: chain.entries.length, lastSeq: last?.seq ?? 0, files: chain.files, head, problems, notices };
+}
+
+function checkHead(head: ChainTail, what: string, lastSeq: number, seqs: Map<number, Located>, problems: Finding[]): void {
+  if (lastSeq < head.seq) {
+    problems.push({
+      kind: 'truncated', seq: lastSeq + 1,
+      message: `Nhật ký bị cắt ngắn: chỉ còn đến mục #${lastSeq}, nhưng ${what} là mục #${head.seq} — mất ${head.seq - lastSeq} mục cuối (${range(lastSeq + 1, head.seq)}).`,
+      detail: `chain ends at seq ${lastSeq}, head (${what}) is seq ${head.seq}: entries ${lastSeq + 1}..${head.seq} removed`,
+    });
+  } else if (head.seq > 0 && seqs.get(head.seq)?.entry.hash !== head.hash) {
+    const l = seqs.get(head.seq);
+    problems.push({
+      kind: 'replaced', seq: head.seq, ...(l ? where(l) : {}),
+      message: `Mục #${head.seq} không phải mục mà ${what} ghi nhận: lịch sử nhật ký đã bị thay thế hoặc viết lại.`,
+      detail: `entry ${head.seq} hash ${l?.entry.hash ?? '(missing)'} differs from the head (${what}) ${head.hash}`,
+    });
+  }
 }
 
 function checkFiles(chain: LoadedChain, problems: Finding[], notices: Finding[]): void {

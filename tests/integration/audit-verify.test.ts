@@ -24,10 +24,10 @@ interface Report {
   notices: { kind: string; seq?: number; message: string }[];
 }
 
-async function verify(dataDir: string, json = true): Promise<{ code: number; report: Report; stdout: string; stderr: string }> {
+async function verify(dataDir: string, json = true, more: string[] = []): Promise<{ code: number; report: Report; stdout: string; stderr: string }> {
   let out: { code: number; stdout: string; stderr: string };
   try {
-    const { stdout, stderr } = await run('node', [projectPath('bin', 'sohoa.js'), 'audit', 'verify', '--data-dir', dataDir, ...(json ? ['--json'] : [])], { timeout: 60_000 });
+    const { stdout, stderr } = await run('node', [projectPath('bin', 'sohoa.js'), 'audit', 'verify', '--data-dir', dataDir, ...(json ? ['--json'] : []), ...more], { timeout: 60_000 });
     out = { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -180,6 +180,26 @@ describe('sohoa audit verify', () => {
     const { code, report } = await verify(data);
     expect(code).toBe(1);
     expect(report.problems).toEqual([expect.objectContaining({ kind: 'replaced', seq: 10 })]);
+  });
+
+  it('a tail rewritten consistently with the head passes the machine\'s own head, not the head of an older backup (--head)', async () => {
+    await writeLog(8);
+    const dayHead = join(root, 'head-of-that-day.json');
+    await writeFile(dayHead, await readFile(join(data, 'audit-head.json')));
+    // Someone with root removes entry 6 and renumbers, rehashes and re-heads everything after it.
+    const es = (await lines()).map((l) => JSON.parse(l) as ChainEntry);
+    const kept = [...es.slice(0, 5), ...es.slice(6)];
+    for (let i = 5; i < kept.length; i++) {
+      const e = { ...kept[i]!, seq: i + 1, prev: kept[i - 1]!.hash };
+      e.hash = entryHash(e);
+      kept[i] = e;
+    }
+    await writeLines(kept.map((e) => JSON.stringify(e)));
+    await writeFile(join(data, 'audit-head.json'), JSON.stringify({ format: 'sohoa-audit-head/1', seq: 7, hash: kept[6]!.hash, at: new Date().toISOString() }));
+    expect((await verify(data)).code).toBe(0); // the limit of a chain without a key
+    const { code, report } = await verify(data, true, ['--head', dayHead]);
+    expect(code).toBe(1);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'truncated', seq: 8, message: expect.stringContaining(`đầu chuỗi trong ${dayHead}`) })]);
   });
 
   it('a missing head file is a problem: truncation could no longer be seen', async () => {
