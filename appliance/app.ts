@@ -86,7 +86,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     token.onChange((s) => bus.emit('token.changed', s));
     stops.push(() => token.close());
 
-    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine });
+    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine, log: log.child({ part: 'register' }) });
     await register.start();
     stops.push(() => register.stop());
 
@@ -133,8 +133,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     const users = new UserStore(config.dataDir, { quarantine });
     await users.start();
     await ensureAccounts(users, { embedded: !config.configFile, log: log.child({ part: 'accounts' }) });
-    const accounts = new AccountService({ store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000 });
-    accounts.start();
+    const accounts = new AccountService({
+      store: users, audit: register, idleMs: config.accounts.sessionIdleMinutes * 60_000,
+      statePath: join(config.dataDir, 'sessions.json'), log: log.child({ part: 'accounts' }),
+    });
+    await accounts.start();
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });

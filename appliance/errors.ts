@@ -13,7 +13,7 @@ export type ErrorCode =
   /** A settings value that cannot work; a state file written by a newer Sohoa than this one. */
   | 'config.invalid' | 'storage.newer-format'
   | 'account.invalid' | 'account.exists' | 'account.not-found'
-  | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked'
+  | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked' | 'session.forbidden'
   | 'request.invalid' | 'request.forbidden' | 'internal';
 
 export interface ErrorInfo {

@@ -1,13 +1,18 @@
 import { SohoaError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { AuditAction } from '../register/audit-log.js';
 import { LOCK_MS, LoginThrottle, MAX_FAILURES } from './login-throttle.js';
 import { hashPin, verifyPin } from './pin-hash.js';
-import { SessionStore, type Session } from './sessions.js';
+import { SessionFile } from './session-file.js';
+import { pinStampOf, SessionStore, tokenId, type Session } from './sessions.js';
 import { normalizeName, type UserStore } from './user-store.js';
-import type { AccountsPort, SessionView } from './types.js';
+import type { AccountsPort, AccountView, Role, SessionView } from './types.js';
 
 // Logins, sessions and logouts of the desk (AccountsPort), each one in the audit log: who logged
-// in, who typed a wrong PIN for which name, who logged out or was logged out after the idle time.
+// in, who typed a wrong PIN for which name, who logged out or was logged out (idle, removed, PIN
+// reset). users.json is read on every lookup, so what the technician changes with `sohoa users`
+// in another process counts at the next request (and within half a minute for sessions that only
+// watch the event stream). Sessions and locks are kept in the session file when one is given.
 
 export interface AuditSink {
   recordAudit(actor: string, action: AuditAction, docId: null, detail?: Record<string, unknown>): Promise<void>;
@@ -18,15 +23,24 @@ export interface AccountServiceOptions {
   audit: AuditSink;
   /** A session ends after this long without a command. */
   idleMs: number;
+  /** `<dataDir>/sessions.json`: sessions and locks survive a restart. Without it, memory only. */
+  statePath?: string;
+  log?: Logger;
   now?: () => number;
 }
 
 const SWEEP_MS = 30_000;
 
+type EndReason = 'user' | 'idle' | 'account-removed' | 'pin-reset';
+
+const sameName = (a: string, b: string) => normalizeName(a).toLocaleLowerCase('vi') === normalizeName(b).toLocaleLowerCase('vi');
+
 export class AccountService implements AccountsPort {
   private readonly sessions: SessionStore;
   private readonly throttle: LoginThrottle;
+  private readonly file: SessionFile | null;
   private readonly now: () => number;
+  private loaded: Promise<void> | null = null;
   /** One login at a time: concurrent guesses cannot all pass the lock check before it closes. */
   private logins: Promise<unknown> = Promise.resolve();
   /** Checked against for a name that does not exist, so such a login costs the same time. */
@@ -37,17 +51,23 @@ export class AccountService implements AccountsPort {
     this.now = opts.now ?? Date.now;
     this.sessions = new SessionStore(opts.idleMs, this.now);
     this.throttle = new LoginThrottle(this.now);
+    this.file = opts.statePath
+      ? new SessionFile(opts.statePath, () => ({ sessions: this.sessions.snapshot(), locks: this.throttle.snapshot() }))
+      : null;
   }
 
-  /** Ends idle sessions (and says so in the audit log) every half minute. */
-  start(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
+  /** Loads the kept sessions and locks, then ends idle sessions (and says so) every half minute. */
+  async start(): Promise<void> {
+    await this.ready();
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep().catch((err: unknown) => this.opts.log?.error({ err }, 'session sweep failed')), SWEEP_MS);
     this.timer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.file?.flush();
   }
 
   async names(): Promise<string[]> {
@@ -55,22 +75,20 @@ export class AccountService implements AccountsPort {
   }
 
   login(name: string, pin: string): Promise<SessionView & { token: string }> {
-    const run = this.logins.then(() => this.checkLogin(normalizeName(name).slice(0, 100), pin));
+    const run = this.logins.then(async () => {
+      await this.ready();
+      return this.checkLogin(normalizeName(name).slice(0, 100), pin);
+    });
     this.logins = run.catch(() => undefined);
     return run;
   }
 
   async session(token: string, opts: { touch?: boolean } = {}): Promise<SessionView | undefined> {
+    await this.ready();
     const s = this.sessions.get(token, opts.touch);
     if (!s) return undefined;
-    // Removed by the technician meanwhile: the person can no longer act.
-    const user = await this.opts.store.find(s.name);
-    if (!user) {
-      this.sessions.end(token);
-      await this.opts.audit.recordAudit(s.name, 'logout', null, { reason: 'account-removed' });
-      return undefined;
-    }
-    s.role = user.role;
+    if (!(await this.stillAllowed(s))) return undefined;
+    if (opts.touch) void this.save();
     return view(s);
   }
 
@@ -79,26 +97,97 @@ export class AccountService implements AccountsPort {
   }
 
   async logout(token: string): Promise<boolean> {
-    const s = this.sessions.end(token);
+    await this.ready();
+    const s = this.sessions.end(tokenId(token));
     if (!s) return false;
-    await this.opts.audit.recordAudit(s.name, 'logout', null, { reason: 'user' });
+    await this.ended(s, 'user');
     return true;
   }
 
-  /** Ends the sessions whose idle time ran out, and those of people removed meanwhile; returns how many. */
+  /** Ends the sessions whose idle time ran out, and those of people removed or with a new PIN; returns how many. */
   async sweep(): Promise<number> {
-    const ended = this.sessions.expired();
-    for (const s of ended) {
-      await this.opts.audit.recordAudit(s.name, 'logout', null, { reason: 'idle' }).catch(() => undefined);
-    }
-    let removed = 0;
+    await this.ready();
+    const expired = this.sessions.expired();
+    for (const s of expired) await this.ended(s, 'idle').catch(() => undefined);
+    let others = 0;
     for (const s of this.sessions.live()) {
-      // session() ends (and audits) the session of a person no longer in users.json; an unreadable
-      // users.json ends nobody's.
-      const still = await this.session(s.token).catch(() => 'unreadable');
-      if (!still) removed++;
+      // An unreadable users.json ends nobody's session.
+      if (!(await this.stillAllowed(s).catch(() => true))) others++;
     }
-    return ended.length + removed;
+    return expired.length + others;
+  }
+
+  async accounts(): Promise<AccountView[]> {
+    return (await this.opts.store.list()).map(({ name, role }) => ({ name, role }));
+  }
+
+  async addAccount(name: string, role: Role, pin: string, actor: string): Promise<AccountView> {
+    const u = await this.opts.store.add(name, role, pin);
+    await this.opts.audit.recordAudit(actor, 'account-added', null, { name: u.name, role: u.role });
+    return { name: u.name, role: u.role };
+  }
+
+  async removeAccount(name: string, actor: string): Promise<AccountView> {
+    if (sameName(name, actor)) {
+      throw new SohoaError('account.invalid', 'Không thể tự xoá tài khoản của chính mình. Hãy nhờ một kỹ thuật viên khác.', 'a person cannot remove their own account');
+    }
+    const u = await this.opts.store.remove(name);
+    await this.opts.audit.recordAudit(actor, 'account-removed', null, { name: u.name, role: u.role });
+    await this.endSessionsOf(u.name, 'account-removed');
+    return { name: u.name, role: u.role };
+  }
+
+  async resetPin(name: string, pin: string, actor: string): Promise<AccountView> {
+    const u = await this.opts.store.resetPin(name, pin);
+    await this.opts.audit.recordAudit(actor, 'pin-reset', null, { name: u.name });
+    await this.endSessionsOf(u.name, 'pin-reset');
+    return { name: u.name, role: u.role };
+  }
+
+  private ready(): Promise<void> {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
+  private async load(): Promise<void> {
+    if (!this.file) return;
+    try {
+      const state = await this.file.load();
+      if (!state) return;
+      this.sessions.restore(state.sessions);
+      this.throttle.restore(state.locks);
+    } catch (err) {
+      // Sessions are not documents: with the file unreadable, people log in again.
+      this.opts.log?.error({ err, path: this.file.path }, 'session file unreadable: everybody logs in again, login locks start afresh');
+    }
+  }
+
+  private save(): Promise<void> {
+    if (!this.file) return Promise.resolve();
+    return this.file.save().catch((err: unknown) => this.opts.log?.error({ err }, 'could not save the sessions (they end at the next restart)'));
+  }
+
+  /** Whether the session's person is still there with the PIN they logged in with; ends it otherwise. */
+  private async stillAllowed(s: Session): Promise<boolean> {
+    const user = await this.opts.store.find(s.name);
+    const reason: EndReason | null = !user ? 'account-removed' : pinStampOf(user.pinHash) !== s.pinStamp ? 'pin-reset' : null;
+    if (reason) {
+      if (this.sessions.end(s.id)) await this.ended(s, reason);
+      return false;
+    }
+    s.role = user!.role; // a role changed by the technician counts at once
+    return true;
+  }
+
+  private async endSessionsOf(name: string, reason: EndReason): Promise<void> {
+    for (const s of this.sessions.live()) {
+      if (sameName(s.name, name) && this.sessions.end(s.id)) await this.ended(s, reason);
+    }
+  }
+
+  private async ended(s: Session, reason: EndReason): Promise<void> {
+    await this.save();
+    await this.opts.audit.recordAudit(s.name, 'logout', null, { reason });
   }
 
   private async checkLogin(name: string, pin: string): Promise<SessionView & { token: string }> {
@@ -112,6 +201,7 @@ export class AccountService implements AccountsPort {
     const matches = await verifyPin(pin, user?.pinHash ?? (await this.decoyHash()));
     if (!user || !matches) {
       const outcome = this.throttle.failed(key);
+      await this.save();
       await this.opts.audit.recordAudit(name, 'login-failed', null, {
         reason: 'pin', ...(user ? {} : { unknownName: true }), ...(outcome.locked ? { locked: true } : {}),
       });
@@ -123,9 +213,10 @@ export class AccountService implements AccountsPort {
       );
     }
     this.throttle.succeeded(key);
-    const s = this.sessions.open(user.name, user.role);
+    const { token, session } = this.sessions.open(user.name, user.role, pinStampOf(user.pinHash));
+    await this.save();
     await this.opts.audit.recordAudit(user.name, 'login', null, { role: user.role });
-    return { token: s.token, ...view(s) };
+    return { token, ...view(session) };
   }
 
   private decoyHash(): Promise<string> {

@@ -17,9 +17,10 @@ export async function ensureAccounts(store: UserStore, opts: { embedded: boolean
     return false;
   }
   await store.add(DEMO_ACCOUNT.name, 'clerk', DEMO_ACCOUNT.pin);
+  // Loud, but without the PIN: no PIN is ever written to a log (its PIN is in the README).
   opts.log.warn(
     { path: store.path, name: DEMO_ACCOUNT.name },
-    `DEMO ACCOUNT CREATED: "${DEMO_ACCOUNT.name}", PIN ${DEMO_ACCOUNT.pin} — embedded defaults only; a real device uses "sohoa users add"`,
+    `DEMO ACCOUNT CREATED: "${DEMO_ACCOUNT.name}" with the demo PIN of the README — embedded defaults only; a real device uses "sohoa users add" and removes it`,
   );
   return true;
 }

@@ -1,13 +1,14 @@
 // Wrong PINs per name: after MAX_FAILURES the name is locked for LOCK_MS, whatever PIN comes next.
-// Kept by name, existing or not, so a lock never tells whether a name exists. In memory: a restart
-// clears it, and a restart needs someone at the machine anyway.
+// Kept by name, existing or not, so a lock never tells whether a name exists. Persisted with the
+// sessions (session-file.ts): pulling the plug does not give a guesser fresh tries.
 
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 5 * 60_000;
 /** Names tracked at most; beyond it the oldest unlocked entries go (a flood of made-up names). */
 const MAX_TRACKED = 10_000;
 
-interface Entry { failures: number; lockedUntil: number }
+export interface ThrottleEntry { key: string; failures: number; lockedUntil: number }
+type Entry = Omit<ThrottleEntry, 'key'>;
 
 export type FailureOutcome = { locked: false; triesLeft: number } | { locked: true; lockedUntil: number };
 
@@ -41,6 +42,15 @@ export class LoginThrottle {
 
   succeeded(key: string): void {
     this.entries.delete(key);
+  }
+
+  snapshot(): ThrottleEntry[] {
+    return [...this.entries].map(([key, e]) => ({ key, ...e }));
+  }
+
+  restore(entries: readonly ThrottleEntry[]): void {
+    for (const { key, failures, lockedUntil } of entries) this.entries.set(key, { failures, lockedUntil });
+    this.prune();
   }
 
   private prune(): void {

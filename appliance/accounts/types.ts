@@ -11,6 +11,12 @@ export interface UserRecord {
   pinHash: string;
 }
 
+/** What the technician's account list shows of a person. */
+export interface AccountView {
+  name: string;
+  role: Role;
+}
+
 /** What anyone may know of a live session (the token is handed out once, at login). */
 export interface SessionView {
   name: string;
@@ -27,10 +33,21 @@ export interface AccountsPort {
    * `session.pin-incorrect` (also for a name that does not exist) or `session.locked`.
    */
   login(name: string, pin: string): Promise<SessionView & { token: string }>;
-  /** The live session of a token, or undefined. `touch` restarts its idle time (commands). */
+  /**
+   * The live session of a token, or undefined (also once the person was removed or their PIN
+   * reset). `touch` restarts its idle time (commands).
+   */
   session(token: string, opts?: { touch?: boolean }): Promise<SessionView | undefined>;
   /** Whether a token's session is live now (cheap, synchronous: the event relay asks per event). */
   isLive(token: string): boolean;
   /** Ends the session of a token; false when there was none. */
   logout(token: string): Promise<boolean>;
+
+  // The technician's account management (the API allows it to the technician role only).
+  accounts(): Promise<AccountView[]>;
+  addAccount(name: string, role: Role, pin: string, actor: string): Promise<AccountView>;
+  /** Removes a person and ends their sessions; nobody removes their own account. */
+  removeAccount(name: string, actor: string): Promise<AccountView>;
+  /** Sets a new PIN and ends the person's sessions. */
+  resetPin(name: string, pin: string, actor: string): Promise<AccountView>;
 }

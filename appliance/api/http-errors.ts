@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { SohoaError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../errors.js';
 
 // One place decides how a failure looks over HTTP: `{ error: ErrorInfo }` with a status the UI can
-// act on (401 not logged in, 403 not allowed from this address, 409 state/busy, 423 token or login locked, 503 device missing, 507 disk full…).
+// act on (401 not logged in, 403 not the technician / foreign page / not allowed from this address, 409 state/busy, 423 token or login locked, 503 device missing, 507 disk full…).
 
 const STATUS: Record<ErrorCode, number> = {
   'scanner.busy': 409, 'scanner.no-docs': 409, 'scanner.jammed': 409, 'scanner.cover-open': 409,
@@ -17,7 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   'storage.full': 507, 'storage.io': 500,
   'config.invalid': 500, 'storage.newer-format': 500,
   'account.invalid': 400, 'account.exists': 409, 'account.not-found': 404,
-  'session.required': 401, 'session.expired': 401, 'session.pin-incorrect': 401, 'session.locked': 423,
+  'session.required': 401, 'session.expired': 401, 'session.pin-incorrect': 401, 'session.locked': 423, 'session.forbidden': 403,
   'request.invalid': 400, 'request.forbidden': 403, 'internal': 500,
 };
 

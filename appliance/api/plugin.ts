@@ -14,12 +14,14 @@ import { tokenRoutes } from './routes-token.js';
 import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
+import { accountRoutes } from './routes-accounts.js';
+import { optionalSession, publicTokenState } from './public-view.js';
 import { serveUi } from './static-ui.js';
 
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
 //
-//   GET  /api/status                    version, token state, optional health, notices (open)
+//   GET  /api/status                    version, token state (public part without a session), optional health, notices (open)
 //   GET  /api/users                     the login picker's names (open)
 //   POST /api/session                   {name, pin} → {token, name, role, expiresAt} (open)
 //   GET  /api/session; POST /api/session/refresh; DELETE /api/session   who am I / still here / logout
@@ -35,11 +37,13 @@ import { serveUi } from './static-ui.js';
 //   POST /api/documents/:id/confirm-secret → DocumentView
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
-//   GET  /api/token (open); POST /api/token/unlock {pin}, /api/token/lock → TokenState
-//   GET  /api/events                    WebSocket: {event, data}; jobs/documents only with a live session
+//   GET  /api/token (open: public part without a session); POST /api/token/unlock {pin}, /api/token/lock → TokenState
+//   GET/POST /api/accounts, DELETE /api/accounts/:name, POST /api/accounts/:name/pin   technician only
+//   GET  /api/events                    WebSocket, same Origin: {event, data}; jobs/documents only with a live session
 //   GET  /metrics, /healthz             Prometheus text / health of each part: monitoring.allow only (routes-monitoring.ts)
 // Every other GET needs a session (Bearer or the session cookie); every POST/DELETE but the login
 // needs `Authorization: Bearer <token>`, and its actor is the session's person (session-auth.ts).
+// Technician-only routes say so with requireRole('technician') (require-role.ts): 403 session.forbidden.
 // Errors: {error: ErrorInfo}; 401 session.required / session.expired when not logged in.
 
 export interface HealthItem {
@@ -71,17 +75,18 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   sessionAuth(app, accounts);
 
-  app.get('/api/status', { config: { access: 'open' } }, async () => ({
+  app.get('/api/status', { config: { access: 'open' } }, async (req) => ({
     version: VERSION,
     time: new Date().toISOString(),
-    token: desk.tokenState(),
+    token: (await optionalSession(req, accounts)) ? desk.tokenState() : publicTokenState(desk.tokenState()),
     health: opts.health ? await opts.health() : {},
     notices: opts.notices ? await opts.notices() : [],
   }));
   sessionRoutes(app, accounts);
+  accountRoutes(app, accounts);
   jobRoutes(app, desk);
   documentRoutes(app, desk);
-  tokenRoutes(app, desk);
+  tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);
   await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));

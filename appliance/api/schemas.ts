@@ -66,3 +66,28 @@ export const loginBody = {
     pin: { type: 'string', pattern: '^[0-9]{4,8}$' },
   },
 } as const;
+
+/** A person the technician adds: the same rules as `sohoa users add` (the store checks the name). */
+export const accountBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'role', 'pin'],
+  properties: {
+    name: { type: 'string', minLength: 2, maxLength: 100 },
+    role: { enum: ['clerk', 'technician'] },
+    pin: { type: 'string', pattern: '^[0-9]{4,8}$' },
+  },
+} as const;
+
+export const nameParams = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
+export const pinResetBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pin'],
+  properties: { pin: { type: 'string', pattern: '^[0-9]{4,8}$' } },
+} as const;

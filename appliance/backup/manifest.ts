@@ -31,7 +31,7 @@ export interface Manifest {
     outboxByState: Record<string, number>;
     signedPdfs: number;
   };
-  /** audit.jsonl is append-only and may grow during the snapshot: it is taken up to this length. */
+  /** audit.jsonl is append-only and may grow during the snapshot: it is taken up to this length (closed segments whole). */
   auditLogBytes: number;
   /** Things the technician should know (files that changed or vanished while being read). */
   warnings: string[];
@@ -45,6 +45,9 @@ export const sha256 = (data: Uint8Array): string => createHash('sha256').update(
  */
 const ALLOWED = [
   /^register\/(counters\.json|audit\.jsonl)$/,
+  // Closed audit segments (appliance/audit/files.ts) and the chain head kept beside the register.
+  /^register\/audit-(legacy|\d{4}-\d\d)(-\d+)?\.jsonl$/,
+  /^audit-head\.json$/,
   /^register\/documents\/[A-Za-z0-9._-]+\.json$/,
   /^outbox\/items\/[A-Za-z0-9._%-]+\/(package\.edxml|state\.json|receipt\.edxml)$/,
   /^documents\/[A-Za-z0-9._-]+\.pdf$/,

@@ -1,6 +1,8 @@
 import { mkdir, open, readdir, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { SohoaError } from '../errors.js';
+import { checkContinuity, recordRestore, type Continuity } from '../audit/continuity.js';
+import { defaultHeadPath } from '../audit/files.js';
 import { toVnIso } from '../register/vn-time.js';
 import { ArchiveInvalid, readArchive } from './archive.js';
 
@@ -8,7 +10,9 @@ import { ArchiveInvalid, readArchive } from './archive.js';
 // data folder (same disk, so the final step is a rename) and checked against its manifest; only a
 // complete, matching backup replaces anything. With --force the folders it replaces are moved
 // aside, not deleted. The register then continues numbering from the restored documents (its
-// start() takes the highest số đến per year from them and counters.json).
+// start() takes the highest số đến per year from them and counters.json). The audit log's kept head
+// (<dataDir>/audit-head.json) is not part of those folders: a backup whose log does not continue
+// it (older, or another device's) is refused unless --force, and the restore is written into the log.
 
 /** The folders a backup holds; nothing else in the data folder is touched. */
 const PARTS = ['register', 'outbox', 'documents'] as const;
@@ -31,6 +35,9 @@ export interface RestoreResult {
   lastArrivalNumber: Record<string, number>;
   /** Where the replaced folders were moved (with --force), or null. */
   movedAside: string | null;
+  /** The backup's audit log against the chain head this data folder kept. */
+  auditLog: Continuity;
+  warnings: string[];
   ms: number;
 }
 
@@ -93,6 +100,14 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
     });
     for (const d of dirs) await fsync(d);
 
+    const headPath = defaultHeadPath(join(dataDir, 'register'));
+    const continuity = await checkContinuity(join(staging, 'register'), headPath);
+    if (!continuity.continues && !opts.force) {
+      throw new SohoaError('request.invalid',
+        `Không khôi phục: ${continuity.reason}. Dữ liệu hiện có không bị thay đổi. Nếu chắc chắn phải khôi phục bản này, dùng --force (nhật ký hiện tại được chuyển sang thư mục riêng, và việc khôi phục được ghi vào nhật ký).`,
+        `restore refused: ${continuity.detail}`);
+    }
+
     let movedAside: string | null = null;
     if (occupied.length) {
       movedAside = join(dataDir, `before-restore-${toVnIso((opts.clock ?? (() => new Date()))()).slice(0, 19).replace('T', '_').replace(/:/g, '-')}`);
@@ -106,11 +121,20 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
       await rm(join(dataDir, part), { recursive: true, force: true }); // an empty leftover folder only
       await rename(join(staging, part), join(dataDir, part));
     }
+    const warnings: string[] = [];
+    // The restore is done from here on: a failure to record it is said, not thrown.
+    await recordRestore({
+      registerDir: join(dataDir, 'register'), headPath,
+      archiveHeadPath: manifest.files.some((f) => f.path === 'audit-head.json') ? join(staging, 'audit-head.json') : null,
+      rolledBack: continuity.continues ? null : { archive, movedAside },
+      detail: { archive, createdAt: manifest.createdAt, documents: manifest.counts.documents, movedAside },
+      at: toVnIso((opts.clock ?? (() => new Date()))()),
+    }).catch((err: unknown) => warnings.push(`the restore could not be written into the audit log: ${(err as Error).message}`));
     await rm(staging, { recursive: true, force: true });
     await fsync(dataDir);
     return {
       archive, dataDir, createdAt: manifest.createdAt, files: manifest.files.length, documents: manifest.counts.documents,
-      lastArrivalNumber: manifest.counts.lastArrivalNumber, movedAside, ms: Date.now() - started,
+      lastArrivalNumber: manifest.counts.lastArrivalNumber, movedAside, auditLog: continuity, warnings, ms: Date.now() - started,
     };
   } catch (err) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);

@@ -2,6 +2,7 @@ import { open, readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { lastNumbersIn } from '../register/register.js';
+import { listSegments } from '../audit/files.js';
 import { toVnIso } from '../register/vn-time.js';
 import { FORMAT, isBackupPath, sha256, type Manifest } from './manifest.js';
 import type { TarEntry } from './tar.js';
@@ -11,7 +12,9 @@ import type { TarEntry } from './tar.js';
 //  - register documents, counters, outbox state and packages and signed PDFs are replaced only by
 //    atomic rename, so each read sees one whole version;
 //  - audit.jsonl is only appended to: it is read up to its length at that moment, cut back to the
-//    last complete line (an append may be half-visible);
+//    last complete line (an append may be half-visible); closed audit segments never change, and
+//    the listing is taken again after the current file, so a rotation in between is seen; the chain
+//    head (<dataDir>/audit-head.json) is read before them: it never runs ahead of the log;
 //  - folders are read in the reverse order of the desk's flow (register → signed PDFs → outbox),
 //    so whatever the register says was signed or queued is present in the later folders: a restore
 //    may find the queue a step ahead of the register, never a document pointing at nothing.
@@ -115,7 +118,29 @@ export class Snapshot {
       }
       yield this.entry(`register/documents/${name}`, doc);
     }
-    const audit = await readOnce(join(dir, 'audit.jsonl'));
+    yield* this.auditLog(dir);
+  }
+
+  private async *auditLog(dir: string): AsyncGenerator<TarEntry> {
+    const head = await readOnce(join(this.dataDir, 'audit-head.json'));
+    if (head) yield this.entry('audit-head.json', head);
+    // A rotation renames audit.jsonl into a closed segment: the same listing before and after the
+    // current file is read means none happened in between (else read again).
+    let segments: string[] = [];
+    let audit: ReadResult = null;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      segments = await listSegments(dir);
+      audit = await readOnce(join(dir, 'audit.jsonl'));
+      if ((await listSegments(dir)).join('/') === segments.join('/')) break;
+    }
+    for (const name of segments) {
+      const seg = await readOnce(join(dir, name));
+      if (!seg) {
+        this.manifest.warnings.push(`register/${name} vanished while the backup ran`);
+        continue;
+      }
+      yield this.entry(`register/${name}`, seg);
+    }
     if (audit) {
       const whole = audit.data.lastIndexOf(0x0a) + 1; // up to the last complete line
       this.manifest.auditLogBytes = whole;

@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   verify: { summary: 'verify the signatures of a PDF', load: async () => (await import('./verify.js')).default },
   backup: { summary: 'back up the register, the upload queue and the signed PDFs into one verified archive', load: async () => (await import('./backup.js')).default },
   restore: { summary: 'restore a backup (verified against its manifest) into the data folder', load: async () => (await import('./restore.js')).default },
+  audit: { summary: 'check the audit log: hash chain, deleted, edited, reordered or truncated entries', load: async () => (await import('./audit.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 

@@ -15,10 +15,14 @@ user, so the files belong to the service.
 
 Refuses when the data folder already holds a register, queue or signed PDFs, unless --force:
 those folders are then moved into <dataDir>/before-restore-<date-time>/ (never deleted).
+Refuses too, unless --force, a backup whose audit log does not continue the chain this data
+folder has kept in <dataDir>/audit-head.json (which a restore never replaces): an older backup
+would silently take back the entries written since, another device's would replace the history.
+The restore, and a rollback forced through, are written into the audit log ("sohoa audit verify").
 
 Prints one JSON object: archive, dataDir, createdAt (when the backup was taken), files,
-documents, lastArrivalNumber, movedAside, ms. Exit status 0 on success, 1 when nothing was
-restored (reason on stderr), 2 for a usage error.
+documents, lastArrivalNumber, movedAside, auditLog (continues, headSeq, archiveSeq), warnings,
+ms. Exit status 0 on success, 1 when nothing was restored (reason on stderr), 2 for a usage error.
 
 Options:
   --data-dir DIR   where to restore (default: dataDir of the configuration)
@@ -51,6 +55,7 @@ const command: Command = {
     const dataDir = resolve(values['data-dir'] ?? loadConfig().dataDir);
     try {
       const res = await restoreBackup({ archive: positionals[0]!, dataDir, force: values.force ?? false });
+      for (const w of res.warnings) process.stderr.write(`sohoa restore: warning: ${w}\n`);
       process.stdout.write(JSON.stringify(res, null, 2) + '\n');
       return 0;
     } catch (err) {

@@ -16,8 +16,9 @@ Usage:
 Each person logs in on the touchscreen with their name and their own PIN (4–8 digits); the audit
 log names them for every scan, correction, registration, signature and delivery. The accounts are
 <dataDir>/users.json (PINs stored only as salted scrypt hashes). Changes count at once, without
-restarting the appliance; a removed person is logged out within half a minute.
-After 5 wrong PINs a name is locked for 5 minutes (a restart of the service also clears it).
+restarting the appliance: a removed person, or one whose PIN was reset, is logged out at their
+next touch (within half a minute in any case).
+After 5 wrong PINs a name is locked for 5 minutes; a restart of the service does not clear it.
 
 The PIN is asked twice on the terminal without echo, or read from SOHOA_USER_PIN (scripts).
 Names are compared without regard to letter case; quotes keep a name with spaces together.

@@ -6,14 +6,17 @@ import type { DocumentState, EventBus } from '../events.js';
 import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
 import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
-import { AuditLog, type AuditAction } from './audit-log.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { defaultHeadPath } from '../audit/files.js';
+import type { Logger } from '../log.js';
+import type { AuditAction } from './audit-log.js';
 import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
 //   documents/<docId>.json   one file per document, written atomically: the source of truth
 //   counters.json            last number issued per year (a checkpoint; start() re-derives it)
-//   audit.jsonl              who did what, append-only
+//   audit.jsonl              who did what, append-only, hash-chained (appliance/audit/)
 // A number is committed when its document file is on disk, so a crash at any point neither
 // reuses nor skips a number. A document or checkpoint file that cannot be read is set aside in the
 // quarantine (store/state-file.ts) and the register starts with the rest; the number of a document
@@ -67,6 +70,11 @@ export interface RegisterOptions {
   clock?: () => Date;
   /** When given, every change is published as 'document.changed'. */
   bus?: EventBus;
+  /** The audit log's kept chain head; default `<dataDir>/audit-head.json` for `<dataDir>/register`, outside what a restore replaces. */
+  auditHeadPath?: string;
+  /** The audit log's current file rotates before passing this size (default 8 MiB), and monthly. */
+  auditMaxBytes?: number;
+  log?: Logger;
   /** Where unreadable files go: the appliance's `<dataDir>/quarantine`; default `<dir>/quarantine` (a register on its own). */
   quarantine?: Quarantine;
 }
@@ -149,7 +157,9 @@ export class Register {
   private readonly quarantine: Quarantine;
 
   constructor(private readonly opts: RegisterOptions) {
-    this.audit = new AuditLog(join(opts.dir, 'audit.jsonl'));
+    this.audit = new AuditLog({
+      dir: opts.dir, headPath: opts.auditHeadPath ?? defaultHeadPath(opts.dir), maxBytes: opts.auditMaxBytes, log: opts.log, clock: opts.clock,
+    });
     this.clock = opts.clock ?? (() => new Date());
     this.quarantine = opts.quarantine ?? new Quarantine({ dataDir: opts.dir });
   }

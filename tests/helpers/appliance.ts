@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserStore } from '../../appliance/accounts/user-store.js';
+import { recordOf } from '../../appliance/audit/chain.js';
+import { loadChain } from '../../appliance/audit/load.js';
 import { defaultsFor, type Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import type { DocumentFields } from '../../appliance/extract/fields.js';
@@ -122,8 +124,7 @@ export function fieldsOf(job: JobView): DocumentFields {
   return fields;
 }
 
-/** Every line of the register's audit log. */
+/** Every entry of the register's audit log, over all its files (it rotates monthly), oldest first. */
 export async function auditLog(dataDir: string): Promise<AuditRecord[]> {
-  const text = await readFile(join(dataDir, 'register', 'audit.jsonl'), 'utf8');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+  return (await loadChain(join(dataDir, 'register'))).entries.map((l) => recordOf(l.entry));
 }

@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import sharp from 'sharp';
+import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { request, WebSocket } from 'undici';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { AccountService } from '../../appliance/accounts/account-service.js';
 import { UserStore } from '../../appliance/accounts/user-store.js';
 import { createHttpServer } from '../../appliance/api/server.js';
+import type { RoleHook } from '../../appliance/api/require-role.js';
 import { Register } from '../../appliance/register/register.js';
 import { EventBus, type TokenState } from '../../appliance/events.js';
 import { SohoaError } from '../../appliance/errors.js';
@@ -26,6 +29,8 @@ const CLERK = 'Nguyễn Thị Lan';
 const CLERK_PIN = '918273';
 const OTHER = 'Trần Văn Bình';
 const OTHER_PIN = '564738';
+const TECH = 'Phạm Văn Kỹ';
+const TECH_PIN = '372615';
 
 /** Records the calls it gets; `failNext` makes the next call throw what a real stage would. */
 class ScriptedDesk implements Desk {
@@ -102,6 +107,8 @@ const bus = new EventBus();
 let skewMs = 0;
 /** The clerk's session, opened in beforeAll; every command and read of the tests carries it. */
 const AUTH: Record<string, string> = {};
+/** Every route a role hook guards, as the app registered them (collected by an onRoute hook). */
+const roleRoutes: { method: string; url: string; role: string }[] = [];
 
 async function call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}) {
   const headers: Record<string, string> = { ...opts.headers };
@@ -116,6 +123,48 @@ async function call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: { hea
 
 const login = (name: string, pin: string) => call('POST', '/api/session', { body: { name, pin } });
 
+/** A WebSocket to the event stream, as a program would open it (headers given, none added). */
+function openWs(headers: Record<string, string> = { cookie: `sohoa_session=${AUTH.authorization!.slice('Bearer '.length)}` }) {
+  return new Promise<{ ws: WebSocket; msgs: any[] }>((resolve, reject) => {
+    const ws = new WebSocket(base.replace('http', 'ws') + '/api/events', { headers });
+    const msgs: any[] = [];
+    ws.addEventListener('message', (e) => msgs.push(JSON.parse(String(e.data))));
+    ws.addEventListener('open', () => resolve({ ws, msgs }));
+    ws.addEventListener('error', reject);
+  });
+}
+
+/**
+ * The opening handshake of the event stream over a plain TCP socket (exactly the bytes a browser
+ * sends): the status of the server's answer (101 when it upgrades), and its JSON body otherwise.
+ */
+function handshake(headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  const u = new URL(base);
+  const lines = [
+    'GET /api/events HTTP/1.1', `Host: ${u.host}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(u.port), u.hostname, () => socket.write(lines.join('\r\n') + '\r\n\r\n'));
+    let text = '';
+    const done = () => {
+      socket.destroy();
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      const body = text.split('\r\n\r\n')[1];
+      resolve({ status, body: status !== 101 && body ? JSON.parse(body) : null });
+    };
+    socket.setTimeout(10_000, () => socket.destroy(new Error('handshake timed out')));
+    socket.on('data', (c) => {
+      text += c.toString('utf8');
+      const [head, body = ''] = text.split('\r\n\r\n');
+      if (!text.includes('\r\n\r\n')) return;
+      const length = Number(/content-length: (\d+)/i.exec(head!)?.[1] ?? 0);
+      if (/^HTTP\/1\.1 101/.test(text) || Buffer.byteLength(body) >= length) done();
+    });
+    socket.on('error', reject);
+  });
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sohoa-api-'));
   desk.previewPath = join(dir, 'p1.jpg');
@@ -126,10 +175,16 @@ beforeAll(async () => {
   const store = new UserStore(join(dir, 'data'));
   await store.add(CLERK, 'clerk', CLERK_PIN);
   await store.add(OTHER, 'clerk', OTHER_PIN);
+  await store.add(TECH, 'technician', TECH_PIN);
   register = new Register({ dir: join(dir, 'data', 'register'), officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5] }, bus });
   await register.start();
   const accounts = new AccountService({ store, audit: register, idleMs: 15 * 60_000, now: () => Date.now() + skewMs });
   app = createHttpServer({ desk, bus, accounts, uiDir: join(dir, 'ui'), logger: pino({ level: 'trace' }, sink) });
+  app.addHook('onRoute', (r: RouteOptions) => {
+    const hooks = [r.onRequest ?? []].flat() as Partial<RoleHook>[];
+    const role = hooks.find((h) => h.role)?.role;
+    for (const method of [r.method].flat()) if (role && method !== 'HEAD') roleRoutes.push({ method, url: r.url, role });
+  });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   AUTH.authorization = `Bearer ${(await login(CLERK, CLERK_PIN)).data.token}`;
 });
@@ -271,7 +326,11 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     expect((await call('GET', '/api/jobs', { headers: { cookie: 'sohoa_session=forged' } })).status).toBe(401);
     for (const path of ['/api/status', '/api/token']) expect((await call('GET', path)).status, path).toBe(200);
     const names = await call('GET', '/api/users');
-    expect(names.data).toEqual([CLERK, OTHER]);
+    expect(names.data).toEqual([CLERK, TECH, OTHER]);
+    // Without a session the token is only there / unlocked: no label, serial or PIN flags.
+    expect((await call('GET', '/api/token')).data).toEqual({ present: true, loggedIn: desk.tokenState().loggedIn });
+    expect((await call('GET', '/api/status')).data.token).toEqual({ present: true, loggedIn: desk.tokenState().loggedIn });
+    expect((await call('GET', '/api/token', { headers: AUTH })).data).toMatchObject({ label: 'SOHOA DEV', serial: '1', pinLocked: false });
     expect(JSON.stringify(names.data)).not.toMatch(/scrypt|pinHash|role/);
   });
 
@@ -411,34 +470,98 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     expect(logText).not.toContain(AUTH.authorization!.slice('Bearer '.length));
   });
 
-  it('relays EventBus events to every WebSocket client with a session; without one, only the token state', async () => {
-    const cookie = `sohoa_session=${AUTH.authorization!.slice('Bearer '.length)}`;
-    const open = (headers: Record<string, string> = { cookie }) => new Promise<{ ws: WebSocket; msgs: any[] }>((resolve, reject) => {
-      const ws = new WebSocket(base.replace('http', 'ws') + '/api/events', { headers });
-      const msgs: any[] = [];
-      ws.addEventListener('message', (e) => msgs.push(JSON.parse(String(e.data))));
-      ws.addEventListener('open', () => resolve({ ws, msgs }));
-      ws.addEventListener('error', reject);
-    });
-    const [a, b, idle] = await Promise.all([open(), open(), open({})]);
+  it('relays EventBus events to every WebSocket client with a session; without one, only the public token state', async () => {
+    const [a, b, idle] = await Promise.all([openWs(), openWs(), openWs({ origin: base })]);
     const until = async (msgs: any[], n: number) => {
       for (let i = 0; i < 200 && msgs.length < n; i++) await new Promise((r) => setTimeout(r, 10));
     };
     await until(a.msgs, 1);
     await until(idle.msgs, 1);
-    expect(a.msgs[0]).toMatchObject({ event: 'token.changed', data: { present: true } });
-    expect(idle.msgs[0]).toMatchObject({ event: 'token.changed', data: { present: true } });
+    expect(a.msgs[0]).toMatchObject({ event: 'token.changed', data: { present: true, label: 'SOHOA DEV', serial: '1' } });
+    expect(idle.msgs[0]).toEqual({ event: 'token.changed', data: { present: true, loggedIn: desk.tokenState().loggedIn } });
     bus.emit('scan.page', { jobId: 'job-1', page: 2, imageUrl: '/api/jobs/job-1/pages/2.jpg', blank: true });
+    bus.emit('document.changed', { docId: 'doc-1', arrivalNumber: 1, state: 'registered', fields });
     bus.emit('token.changed', desk.tokenState());
-    await until(a.msgs, 3);
-    await until(b.msgs, 3);
+    await until(a.msgs, 4);
+    await until(b.msgs, 4);
     await until(idle.msgs, 2);
     for (const c of [a, b]) {
       expect(c.msgs[1]).toEqual({ event: 'scan.page', data: { jobId: 'job-1', page: 2, imageUrl: '/api/jobs/job-1/pages/2.jpg', blank: true } });
-      expect(c.msgs[2]).toMatchObject({ event: 'token.changed' });
+      expect(c.msgs[2]).toMatchObject({ event: 'document.changed', data: { fields: { issuer: fields.issuer } } });
+      expect(c.msgs[3]).toMatchObject({ event: 'token.changed', data: { label: 'SOHOA DEV' } });
       c.ws.close();
     }
-    expect(idle.msgs.map((m) => m.event)).toEqual(['token.changed', 'token.changed']);
+    expect(idle.msgs).toEqual([
+      { event: 'token.changed', data: { present: true, loggedIn: desk.tokenState().loggedIn } },
+      { event: 'token.changed', data: { present: true, loggedIn: desk.tokenState().loggedIn } },
+    ]);
+    expect(JSON.stringify(idle.msgs)).not.toMatch(/SOHOA DEV|pinCountLow|ỦY BAN/);
     idle.ws.close();
+  });
+
+  it('refuses the event stream to a page of another site, and to a client with neither Origin nor session', async () => {
+    const cookie = `sohoa_session=${AUTH.authorization!.slice('Bearer '.length)}`;
+    const host = new URL(base).host;
+    // With the clerk's cookie, as a page of another site would connect: refused before any upgrade.
+    for (const origin of ['http://evil.example', `http://${host}.evil.example`, 'null', `https://127.0.0.1:1`]) {
+      const r = await handshake({ cookie, origin });
+      expect(r.status, origin).toBe(403);
+      expect(r.body.error).toMatchObject({ code: 'session.forbidden', message: expect.stringMatching(/chỉ màn hình của máy này/) });
+    }
+    expect((await handshake({})).status).toBe(403);                                    // no Origin, no session
+    expect((await handshake({ cookie: 'sohoa_session=forged' })).status).toBe(403);    // no Origin, no live session
+    expect((await handshake({ authorization: AUTH.authorization! })).status).toBe(101); // a program with a session
+    expect((await handshake({ cookie, origin: base })).status).toBe(101);               // the touchscreen page
+    expect((await handshake({ origin: `http://${host}` })).status).toBe(101);           // its login screen
+
+    // A connection whose session ends (logout) falls back to the public token state.
+    const t = (await login(CLERK, CLERK_PIN)).data.token as string;
+    const c = await openWs({ cookie: `sohoa_session=${t}`, origin: base });
+    await call('DELETE', '/api/session', { headers: { authorization: `Bearer ${t}` } });
+    bus.emit('scan.page', { jobId: 'job-1', page: 3, imageUrl: '/api/jobs/job-1/pages/3.jpg', blank: false });
+    bus.emit('token.changed', desk.tokenState());
+    for (let i = 0; i < 200 && c.msgs.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(c.msgs.map((m) => m.event)).toEqual(['token.changed', 'token.changed']);
+    expect(c.msgs[1].data).toEqual({ present: true, loggedIn: desk.tokenState().loggedIn });
+    c.ws.close();
+  });
+
+  it('technician-only routes: a clerk gets 403 in Vietnamese before anything is read or changed; the technician is served', async () => {
+    const tech = { authorization: `Bearer ${(await login(TECH, TECH_PIN)).data.token}` };
+    const bodies: Record<string, unknown> = {
+      'POST /api/accounts': { name: 'Lê Thị Hoa', role: 'clerk', pin: '246810' },
+      'POST /api/accounts/:name/pin': { pin: '135790' },
+    };
+    const urlOf = (u: string) => u.replace(':name', encodeURIComponent('Lê Thị Hoa'));
+    // Every route the app guards with a role, whatever it is: none may be forgotten here.
+    expect(roleRoutes.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
+      ['DELETE /api/accounts/:name', 'GET /api/accounts', 'POST /api/accounts', 'POST /api/accounts/:name/pin'],
+    );
+    const users = () => new UserStore(join(dir, 'data')).list();
+    const before = await users();
+    for (const r of roleRoutes) {
+      expect(r.role).toBe('technician');
+      const key = `${r.method} ${r.url}`;
+      // A clerk, also with a body the route would refuse: the answer is only "not for you".
+      for (const body of [bodies[key], { junk: true }]) {
+        const refused = await call(r.method as 'GET' | 'POST' | 'DELETE', urlOf(r.url), { headers: AUTH, body: r.method === 'GET' || r.method === 'DELETE' ? undefined : body });
+        expect(refused.status, key).toBe(403);
+        expect(refused.data.error).toMatchObject({ code: 'session.forbidden', message: expect.stringMatching(/^Chỉ kỹ thuật viên mới được làm việc này/) });
+      }
+      expect((await call(r.method as 'GET' | 'POST' | 'DELETE', urlOf(r.url))).status, key).toBe(401);
+    }
+    expect(await users()).toEqual(before);
+
+    // The technician, in order: add, reset the PIN, list, remove.
+    const order = ['POST /api/accounts', 'POST /api/accounts/:name/pin', 'GET /api/accounts', 'DELETE /api/accounts/:name'];
+    for (const key of order) {
+      const [method, url] = key.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+      const ok = await call(method, urlOf(url), { headers: tech, body: bodies[key] });
+      expect(ok.status, `${key}: ${JSON.stringify(ok.data)}`).toBe(200);
+    }
+    expect((await users()).map((u) => u.name)).toEqual(before.map((u) => u.name));
+    const trail = (await register.auditTrail()).filter((a) => a.actor === TECH).map((a) => a.action);
+    expect(trail).toEqual(expect.arrayContaining(['account-added', 'pin-reset', 'account-removed']));
+    expect(logText).not.toMatch(/246810|135790/);
   });
 });

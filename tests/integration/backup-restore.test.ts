@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../appliance/audit/verify.js';
 import { createBackup, listBackups } from '../../appliance/backup/backup.js';
 import { restoreBackup } from '../../appliance/backup/restore.js';
 import { createCentralServer } from '../../appliance/central/server.js';
@@ -62,8 +63,8 @@ describe('sohoa backup / restore', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  async function openRegister(dir = data): Promise<Register> {
-    const r = new Register({ dir: join(dir, 'register'), officeHours: ALWAYS, clock: () => AT });
+  async function openRegister(dir = data, auditMaxBytes?: number): Promise<Register> {
+    const r = new Register({ dir: join(dir, 'register'), officeHours: ALWAYS, clock: () => AT, auditMaxBytes });
     await r.start();
     cleanups.push(() => r.stop());
     return r;
@@ -124,7 +125,7 @@ describe('sohoa backup / restore', () => {
     expect(listed.at(-1)).toBe('manifest.json');
     expect(listed.filter((p) => /^(spool|jobs|dev-token|central|backup)\//.test(p))).toEqual([]);
     expect(listed).toEqual(expect.arrayContaining([
-      'register/counters.json', 'register/audit.jsonl', 'register/documents/2024-000001.json', 'documents/2024-000001.pdf',
+      'register/counters.json', 'register/audit.jsonl', 'audit-head.json', 'register/documents/2024-000001.json', 'documents/2024-000001.pdf',
       'outbox/items/2024-000001/package.edxml', 'outbox/items/2024-000001/state.json', 'outbox/items/2024-000001/receipt.edxml',
       'outbox/items/2024-000002/package.edxml', 'outbox/items/2024-000002/state.json',
     ]));
@@ -192,7 +193,7 @@ describe('sohoa backup / restore', () => {
     const out = await restoreBackup({ archive: res.file, dataDir: target });
     expect(out).toMatchObject({ documents: 5, lastArrivalNumber: { 2024: 4 }, movedAside: null });
     expect(out.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
-    expect((await readdir(target)).sort()).toEqual(['documents', 'outbox', 'register']);
+    expect((await readdir(target)).sort()).toEqual(['audit-head.json', 'documents', 'outbox', 'register']);
 
     const restored = await openRegister(target);
     expect(restored.get('2024-000001')?.state).toBe('delivered');
@@ -276,6 +277,45 @@ describe('sohoa backup / restore', () => {
     expect(out.movedAside).toBe(join(target, 'before-restore-2024-03-05_09-00-00'));
     expect(JSON.parse(await readFile(join(out.movedAside!, 'register', 'documents', '2024-000001.json'), 'utf8')).fields.number).toBe('77');
     expect((await readdir(join(target, 'register', 'documents'))).length).toBe(5);
+    // Another log replaced this folder's: the technician's decision, recorded in the chain.
+    expect(out.auditLog).toMatchObject({ continues: false, headSeq: 1 });
+    const audit = await verifyAudit({ dir: join(target, 'register'), headPath: join(target, 'audit-head.json') });
+    expect(audit).toMatchObject({ ok: true, problems: [] });
+    expect(audit.notices.map((n) => n.message)).toEqual([expect.stringMatching(/khôi phục \(--force\) từ bản sao lưu không nối tiếp/)]);
+  });
+
+  it('carries every audit file and the chain head; an older backup is refused as a rollback unless --force, which the log records', async () => {
+    const reg = await openRegister(data, 1000); // rotates every two entries or so
+    for (let i = 1; i <= 6; i++) await reg.register(doc(i), 'Nguyễn Văn A');
+    const res = await createBackup({ dataDir: data, dir: join(root, 'b'), keep: 3, createDir: true });
+    const listed = execFileSync('tar', ['-tzf', res.file], { encoding: 'utf8' }).trim().split('\n');
+    const segments = (await readdir(join(data, 'register'))).filter((f) => /^audit-2024-03(-\d+)?\.jsonl$/.test(f));
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    expect(listed).toEqual(expect.arrayContaining(['audit-head.json', 'register/audit.jsonl', ...segments.map((f) => `register/${f}`)]));
+
+    // A spare folder: the whole chain is there and verifies, the restore is its last entry.
+    const spare = join(root, 'spare');
+    const first = await restoreBackup({ archive: res.file, dataDir: spare });
+    expect(first.auditLog).toMatchObject({ continues: true, headSeq: null });
+    const check = await verifyAudit({ dir: join(spare, 'register'), headPath: join(spare, 'audit-head.json') });
+    expect(check).toMatchObject({ ok: true, notices: [] });
+    const restored = await openRegister(spare);
+    expect((await restored.auditTrail()).at(-1)).toMatchObject({ action: 'restored', detail: { archive: res.file } });
+
+    // The desk goes on; then the register folder is lost (or wiped) and the older backup put back.
+    for (let i = 7; i <= 8; i++) await reg.register(doc(i), 'Nguyễn Văn A');
+    await reg.stop();
+    const head = JSON.parse(await readFile(join(data, 'audit-head.json'), 'utf8')) as { seq: number };
+    await rm(join(data, 'register'), { recursive: true });
+    const err = await errorOf(restoreBackup({ archive: res.file, dataDir: data }));
+    expect(err.vi).toMatch(/^Không khôi phục: bản sao lưu cũ hơn nhật ký kiểm tra của máy .*máy đã ghi đến mục #(\d+)\): khôi phục sẽ xoá dấu vết 2 thao tác gần nhất.*--force/);
+    await expect(stat(join(data, 'register'))).rejects.toThrow(/ENOENT/);
+
+    const forced = await restoreBackup({ archive: res.file, dataDir: data, force: true });
+    expect(forced.auditLog).toMatchObject({ continues: false, headSeq: head.seq });
+    const after = await verifyAudit({ dir: join(data, 'register'), headPath: join(data, 'audit-head.json') });
+    expect(after.ok).toBe(true);
+    expect(after.notices).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Mục #\d+: kỹ thuật viên đã khôi phục \(--force\)/) })]);
   });
 
   it('rotation keeps the newest N and nothing else in the folder is touched', async () => {

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountService } from '../../appliance/accounts/account-service.js';
 import { DEMO_ACCOUNT, ensureAccounts } from '../../appliance/accounts/demo-account.js';
@@ -22,10 +24,10 @@ function clock(start = Date.parse('2026-03-02T08:00:00+07:00')) {
 }
 
 type Line = { actor: string; action: AuditAction; detail?: Record<string, unknown> };
-function service(store: UserStore, now: () => number, idleMs = 15 * 60_000) {
+function service(store: UserStore, now: () => number, idleMs = 15 * 60_000, statePath?: string) {
   const audit: Line[] = [];
   const svc = new AccountService({
-    store, idleMs, now,
+    store, idleMs, now, statePath,
     audit: { recordAudit: async (actor, action, _doc, detail) => { audit.push({ actor, action, detail }); } },
   });
   return { svc, audit };
@@ -183,6 +185,110 @@ describe('AccountService: logins, lockout, sessions', () => {
   });
 });
 
+describe('AccountService: sessions and locks across a restart, PIN resets', () => {
+  it('keeps sessions in the session file as hashes only (0600): after a restart the token still works, expiry included', async () => {
+    const dir = freshDir();
+    const store = new UserStore(dir);
+    await store.add('Nguyễn Thị Lan', 'clerk', '482913');
+    const statePath = join(dir, 'sessions.json');
+    const c = clock();
+    const first = service(store, c.now, 10 * 60_000, statePath);
+    await first.svc.start();
+    const s = await first.svc.login('Nguyễn Thị Lan', '482913');
+    c.advance(4 * 60_000);
+    await first.svc.session(s.token, { touch: true }); // a command: the idle time starts again
+    await first.svc.stop();
+
+    const text = await readFile(statePath, 'utf8');
+    expect(text).not.toContain(s.token);
+    expect(text).not.toContain((await store.find('Nguyễn Thị Lan'))!.pinHash);
+    expect(JSON.parse(text).sessions).toEqual([expect.objectContaining({ name: 'Nguyễn Thị Lan', id: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    expect((await stat(statePath)).mode & 0o777).toBe(0o600);
+
+    const second = service(store, c.now, 10 * 60_000, statePath);
+    await second.svc.start();
+    expect(await second.svc.session(s.token)).toMatchObject({ name: 'Nguyễn Thị Lan', expiresAt: new Date(c.now() + 10 * 60_000).toISOString() });
+    expect(second.svc.isLive(s.token)).toBe(true);
+    expect(await second.svc.session('A'.repeat(43))).toBeUndefined();
+    // Its idle time runs on from where it was: ended at the next sweep, and said so.
+    c.advance(10 * 60_000);
+    expect(await second.svc.sweep()).toBe(1);
+    expect(second.audit).toEqual([{ actor: 'Nguyễn Thị Lan', action: 'logout', detail: { reason: 'idle' } }]);
+    await second.svc.stop();
+    expect(JSON.parse(await readFile(statePath, 'utf8')).sessions).toEqual([]);
+  });
+
+  it('a locked name stays locked across a restart, with its time left', async () => {
+    const dir = freshDir();
+    const store = new UserStore(dir);
+    await store.add('Nguyễn Thị Lan', 'clerk', '482913');
+    const statePath = join(dir, 'sessions.json');
+    const c = clock();
+    const first = service(store, c.now, 15 * 60_000, statePath);
+    await first.svc.start();
+    for (let i = 0; i < 4; i++) await rejection(first.svc.login('Nguyễn Thị Lan', '000000'));
+    expect((await rejection(first.svc.login('Nguyễn Thị Lan', '000000'))).code).toBe('session.locked');
+    await first.svc.stop();
+
+    c.advance(60_000);
+    const second = service(store, c.now, 15 * 60_000, statePath);
+    await second.svc.start();
+    const locked = await rejection(second.svc.login('Nguyễn Thị Lan', '482913'));
+    expect(locked.code).toBe('session.locked');
+    expect(locked.vi).toContain('thử lại sau 4 phút');
+    // Counting wrong PINs goes on too: a restart gives no fresh tries.
+    await store.add('Trần Văn Bình', 'clerk', '111111');
+    for (let i = 0; i < 3; i++) await rejection(second.svc.login('Trần Văn Bình', '000000'));
+    await second.svc.stop();
+    const third = service(store, c.now, 15 * 60_000, statePath);
+    expect((await rejection(third.svc.login('Trần Văn Bình', '000000'))).vi).toContain('Còn 1 lần thử');
+    await third.svc.stop();
+  });
+
+  it('a PIN reset ends that person\'s sessions, also when another process (sohoa users) changed users.json', async () => {
+    const dir = freshDir();
+    const store = new UserStore(dir);
+    await store.add('Nguyễn Thị Lan', 'clerk', '482913');
+    await store.add('Trần Văn Bình', 'technician', '111111');
+    const { svc, audit } = service(store, clock().now);
+    const lan = await svc.login('Nguyễn Thị Lan', '482913');
+    const lan2 = await svc.login('Nguyễn Thị Lan', '482913');
+    const binh = await svc.login('Trần Văn Bình', '111111');
+
+    await new UserStore(dir).resetPin('Nguyễn Thị Lan', '555666'); // the CLI's own store, as another process
+    expect(await svc.session(lan.token)).toBeUndefined();
+    expect(await svc.sweep()).toBe(1); // the second session, noticed without a request
+    expect(svc.isLive(lan2.token)).toBe(false);
+    expect(await svc.session(binh.token)).toMatchObject({ name: 'Trần Văn Bình' });
+    expect(audit.filter((a) => a.action === 'logout')).toEqual([
+      { actor: 'Nguyễn Thị Lan', action: 'logout', detail: { reason: 'pin-reset' } },
+      { actor: 'Nguyễn Thị Lan', action: 'logout', detail: { reason: 'pin-reset' } },
+    ]);
+    await expect(svc.login('Nguyễn Thị Lan', '555666')).resolves.toMatchObject({ name: 'Nguyễn Thị Lan' });
+  });
+
+  it('the technician\'s account management: audited under their name, a reset or removal ends sessions at once, nobody removes themselves', async () => {
+    const dir = freshDir();
+    const store = new UserStore(dir);
+    await store.add('Trần Văn Bình', 'technician', '111111');
+    const { svc, audit } = service(store, clock().now);
+    expect(await svc.addAccount('Lê Thị Hoa', 'clerk', '246810', 'Trần Văn Bình')).toEqual({ name: 'Lê Thị Hoa', role: 'clerk' });
+    const hoa = await svc.login('Lê Thị Hoa', '246810');
+    await svc.resetPin('lê thị hoa', '135790', 'Trần Văn Bình');
+    expect(svc.isLive(hoa.token)).toBe(false);
+    const again = await svc.login('Lê Thị Hoa', '135790');
+    await svc.removeAccount('Lê Thị Hoa', 'Trần Văn Bình');
+    expect(svc.isLive(again.token)).toBe(false);
+    expect((await rejection(svc.removeAccount('trần văn bình', 'Trần Văn Bình'))).code).toBe('account.invalid');
+    expect(await svc.accounts()).toEqual([{ name: 'Trần Văn Bình', role: 'technician' }]);
+    expect(audit.filter((a) => a.actor === 'Trần Văn Bình').map((a) => [a.action, a.detail])).toEqual([
+      ['account-added', { name: 'Lê Thị Hoa', role: 'clerk' }], ['pin-reset', { name: 'Lê Thị Hoa' }], ['account-removed', { name: 'Lê Thị Hoa', role: 'clerk' }],
+    ]);
+    expect(audit.filter((a) => a.action === 'logout').map((a) => a.detail)).toEqual([{ reason: 'pin-reset' }, { reason: 'account-removed' }]);
+    expect(JSON.stringify(audit)).not.toMatch(/246810|135790/);
+  });
+});
+
 describe('accounts on first start', () => {
   it('embedded defaults without users.json: one demo clerk whose PIN works', async () => {
     const store = new UserStore(freshDir());
@@ -194,6 +300,15 @@ describe('accounts on first start', () => {
     await store.remove(DEMO_ACCOUNT.name);
     expect(await ensureAccounts(store, { embedded: true, log: silentLogger() })).toBe(false);
     expect(await store.list()).toEqual([]);
+  });
+
+  it('the demo account\'s PIN is never written to the log', async () => {
+    let text = '';
+    const log = pino({ level: 'trace' }, new Writable({ write(chunk, _e, cb) { text += chunk.toString(); cb(); } }));
+    expect(await ensureAccounts(new UserStore(freshDir()), { embedded: true, log })).toBe(true);
+    expect(text).toContain('DEMO ACCOUNT CREATED');
+    expect(text).toContain(DEMO_ACCOUNT.name);
+    expect(text).not.toContain(DEMO_ACCOUNT.pin);
   });
 
   it('a provisioned device (configuration file) seeds nobody', async () => {
