@@ -9,7 +9,7 @@ import { createHttpServer } from './api/server.js';
 import type { HealthItem } from './api/plugin.js';
 import { CaptureStage } from './capture/capture.js';
 import { createCentralServer } from './central/server.js';
-import type { Config } from './config/config.js';
+import { describeProfile, type Config, type ProfileInfo } from './config/config.js';
 import { EventBus } from './events.js';
 import { AgencyDirectory } from './extract/agency-directory.js';
 import { extractProgressive, refinePages } from './extract/extract-document.js';
@@ -47,6 +47,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
   };
   const dir = (name: string) => join(config.dataDir, name);
+  const profile = describeProfile(config);
+  logProfile(log, profile, config.configFile);
 
   try {
     // The reference receiver, when this appliance plays the central system too (demo, tests).
@@ -126,7 +128,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
-    const http = createHttpServer({ desk, bus, accounts, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
+    const http = createHttpServer({ desk, bus, accounts, profile, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
     await http.listen({ port: config.http.port, host: config.http.host });
     stops.push(() => http.close());
     const addr = http.server.address() as AddressInfo;
@@ -137,6 +139,17 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Loud in the log: a demo part on a desk means documents that never reach the central system. */
+function logProfile(log: Logger, p: ProfileInfo, configFile: string): void {
+  if (p.profile === 'demo') {
+    log.warn(p, 'CHẾ ĐỘ THỬ NGHIỆM (demo profile): không có tệp cấu hình — máy quét mô phỏng, hệ thống nhận ngay trong máy, khoá ký số, con dấu và tài khoản thử nghiệm. Văn bản KHÔNG được gửi đi thật.');
+  } else if (p.demoParts.length) {
+    log.warn({ ...p, configFile }, `THỬ NGHIỆM: cấu hình ${configFile} yêu cầu phần thử nghiệm: ${p.demoParts.join(', ')}`);
+  } else {
+    log.info({ ...p, configFile }, `Cấu hình thiết bị: ${configFile}`);
   }
 }
 

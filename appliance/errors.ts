@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'storage.full' | 'storage.io'
   | 'account.invalid' | 'account.exists' | 'account.not-found'
   | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked'
+  | 'config.invalid'
   | 'request.invalid' | 'internal';
 
 export interface ErrorInfo {

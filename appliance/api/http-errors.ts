@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   'storage.full': 507, 'storage.io': 500,
   'account.invalid': 400, 'account.exists': 409, 'account.not-found': 404,
   'session.required': 401, 'session.expired': 401, 'session.pin-incorrect': 401, 'session.locked': 423,
+  'config.invalid': 503,
   'request.invalid': 400, 'internal': 500,
 };
 

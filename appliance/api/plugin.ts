@@ -4,6 +4,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { AccountsPort } from '../accounts/types.js';
 import type { EventBus } from '../events.js';
 import type { Desk } from '../pipeline/desk.js';
+import type { ProfileInfo } from '../config/profiles.js';
 import { projectPath } from '../config/paths.js';
 import { replyWithError } from './http-errors.js';
 import { jobRoutes } from './routes-jobs.js';
@@ -17,7 +18,7 @@ import { serveUi } from './static-ui.js';
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
 //
-//   GET  /api/status                    version, token state, optional health (open)
+//   GET  /api/status                    version, token state, profile + demoParts, optional health (open)
 //   GET  /api/users                     the login picker's names (open)
 //   POST /api/session                   {name, pin} → {token, name, role, expiresAt} (open)
 //   GET  /api/session; POST /api/session/refresh; DELETE /api/session   who am I / still here / logout
@@ -54,6 +55,8 @@ export interface ApiOptions {
   uiDir?: string;
   /** Optional device/central health for `GET /api/status` (e.g. scanner, central). */
   health?: () => Promise<Record<string, HealthItem>>;
+  /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
+  profile?: ProfileInfo;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -68,6 +71,8 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
     version: VERSION,
     time: new Date().toISOString(),
     token: desk.tokenState(),
+    profile: opts.profile?.profile ?? 'device',
+    demoParts: opts.profile?.demoParts ?? [],
     health: opts.health ? await opts.health() : {},
   }));
   sessionRoutes(app, accounts);

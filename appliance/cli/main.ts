@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import type { ConfigError } from '../config/config.js';
 
 // The `sohoa` command line. Each command lives in its own module and is loaded only when used,
 // so `sohoa central` does not pay for the OCR engine.
@@ -10,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   verify: { summary: 'verify the signatures of a PDF', load: async () => (await import('./verify.js')).default },
   backup: { summary: 'back up the register, the upload queue and the signed PDFs into one verified archive', load: async () => (await import('./backup.js')).default },
   restore: { summary: 'restore a backup (verified against its manifest) into the data folder', load: async () => (await import('./restore.js')).default },
+  config: { summary: 'check the configuration (config check), show it with its sources (config show), list every setting (config keys)', load: async () => (await import('./config.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 
@@ -46,6 +48,13 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
+    if ((err as Error)?.name === 'ConfigError') {
+      const c = err as ConfigError;
+      // Every command refuses a configuration with mistakes, and says each one on its own line.
+      process.stderr.write(`sohoa: cấu hình ${c.file || 'mặc định'} không hợp lệ (sohoa config check ${c.file}):\n${c.problems.map((p) => `  - ${p.message}\n`).join('')}`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`sohoa: ${(err as Error)?.message ?? String(err)}\n`);
     process.exitCode = 1;
   },

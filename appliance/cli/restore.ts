@@ -48,7 +48,7 @@ const command: Command = {
       process.stderr.write('sohoa restore: give one backup archive (see sohoa restore --help)\n');
       return 2;
     }
-    const dataDir = resolve(values['data-dir'] ?? loadConfig().dataDir);
+    const dataDir = resolve(values['data-dir'] ?? loadConfig(process.env, { check: 'settings' }).dataDir);
     try {
       const res = await restoreBackup({ archive: positionals[0]!, dataDir, force: values.force ?? false });
       process.stdout.write(JSON.stringify(res, null, 2) + '\n');
