@@ -5,3 +5,4 @@ export type { DocumentFields, ExtractionResult, FieldKey } from '../../appliance
 export type { DocumentState, EventMap, EventName, TokenState } from '../../appliance/events.js';
 export type { ErrorInfo } from '../../appliance/errors.js';
 export type { HealthItem } from '../../appliance/api/plugin.js';
+export type { DemoPart, ProfileInfo } from '../../appliance/config/profiles.js';
