@@ -1,5 +1,4 @@
-import type { Command } from './command.js';
-import type { ConfigError } from '../config/config.js';
+import { configFailureLines, type Command } from './command.js';
 
 // The `sohoa` command line. Each command lives in its own module and is loaded only when used,
 // so `sohoa central` does not pay for the OCR engine.
@@ -48,10 +47,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    if ((err as Error)?.name === 'ConfigError') {
-      const c = err as ConfigError;
-      // Every command refuses a configuration with mistakes, and says each one on its own line.
-      process.stderr.write(`sohoa: cấu hình ${c.file || 'mặc định'} không hợp lệ (sohoa config check ${c.file}):\n${c.problems.map((p) => `  - ${p.message}\n`).join('')}`);
+    // Every command refuses a configuration with mistakes, and says each one on its own line.
+    const config = configFailureLines('', err);
+    if (config) {
+      process.stderr.write(config);
       process.exitCode = 1;
       return;
     }

@@ -7,6 +7,7 @@ import { writeSaneConfig } from '../../drivers/scanner/sane-config.js';
 import { EsclSimulator } from '../../drivers/scanner/escl-simulator/simulator.js';
 import type { ScannedPage } from '../../drivers/scanner/scanner.js';
 import { Pkcs11Token } from '../../drivers/token/pkcs11-token.js';
+import type { TokenStatus } from '../../drivers/token/token.js';
 import { createCentralServer } from '../central/server.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { buildNewDocumentPackage } from '../edxml/index.js';
@@ -101,6 +102,19 @@ async function scanOne(cfg: Config, work: string): Promise<{ page: ScannedPage; 
   }
 }
 
+/**
+ * The token's state once the worker has looked: present, or an error, or still absent after a few
+ * presence polls (a loaded machine can take seconds to start the worker and load the module).
+ */
+async function firstState(token: Pkcs11Token, timeoutMs = 10_000): Promise<TokenStatus> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = token.state();
+    if (s.present || s.error || Date.now() > end) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function tokenPin(cfg: Config, token: Pkcs11Token): Promise<string> {
   if (process.env.SOHOA_TOKEN_PIN) return process.env.SOHOA_TOKEN_PIN;
   const s = token.state();
@@ -176,8 +190,7 @@ async function selftest(cfg: Config): Promise<Run> {
       requireFile(cfg, cfg.token.trustPath, { vi: 'tệp chứng thư gốc tin cậy', key: 'token.trustPath' });
       if (cfg.token.chainPath) requireFile(cfg, cfg.token.chainPath, { vi: 'tệp chuỗi chứng thư', key: 'token.chainPath' });
       await token.start();
-      await new Promise((r) => setTimeout(r, 600)); // first presence poll
-      const s = token.state();
+      const s = await firstState(token);
       if (!s.present) throw await whyNoToken(cfg, token, s);
       await token.login(await tokenPin(cfg, token));
       const signer = new AgencySigner({ token, agencyName: cfg.agency.name, chainPath: cfg.token.chainPath, trustPath: cfg.token.trustPath, sealPath: cfg.agency.sealPath, tsaUrl: cfg.signing.tsaUrl, log: silentLogger() });
