@@ -54,5 +54,11 @@ export function checkPaths(schema: Node, values: Map<string, Sourced>, label: La
     const warnOnly = kind === 'mount' || (fromDemo && opts.demoProfile);
     (warnOnly ? warnings : problems).push({ key, message: msg + '.' });
   }
+  // A SANE device named by its device node ("v4l:/dev/video0", "…:/dev/usb/…"): the node must be there.
+  const scanner = values.get('scanner.device');
+  const node = typeof scanner?.value === 'string' ? /(\/dev\/\S+)/.exec(scanner.value)?.[1] : undefined;
+  if (node && kindOf(node) === 'missing') {
+    problems.push({ key: 'scanner.device', message: `Thiết bị ${label('scanner.device')} = "${scanner!.value as string}": "${node}" không tồn tại (máy quét chưa cắm hoặc sai tên; xem scanimage -L).` });
+  }
   return { problems, warnings };
 }

@@ -64,7 +64,8 @@ function message(e: ErrorObject, label: (key: string) => string): Problem {
     };
   }
   const key = keyOf(e.instancePath);
-  const at = `Giá trị của ${label(key)} là ${shown(e.data)}`;
+  // A secret's value is never repeated, not even in an error message (it reaches the journal).
+  const at = `Giá trị của ${label(key)} là ${parent?.['x-secret'] ? '(đã ẩn)' : shown(e.data)}`;
   if (parent?.['x-weekday'] && e.keyword === 'type') return { key, message: `${at}: ${WEEKDAY_HELP}.` };
   switch (e.keyword) {
     case 'type':

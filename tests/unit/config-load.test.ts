@@ -113,6 +113,15 @@ describe('loadConfig: each kind of mistake stops the load', () => {
     expect(problemsOf(device({ dataDir: '/no/such/parent/sohoa' }))[0]).toMatch(/"dataDir" = "\/no\/such\/parent\/sohoa": thư mục cha "\/no\/such\/parent" không tồn tại/);
   });
 
+  it('a scanner named by a device node that is not there', () => {
+    expect(problemsOf(device({ scanner: { device: 'v4l:/dev/video9' } }))[0]).toMatch(/"scanner.device" = "v4l:\/dev\/video9": "\/dev\/video9" không tồn tại/);
+  });
+
+  it('a secret of the wrong type is not repeated in the message', () => {
+    const msgs = problemsOf(device({ central: { ...(device().central as object), deviceToken: 987654321 } }));
+    expect(msgs).toEqual(['Giá trị của "central.deviceToken" là (đã ẩn) nhưng cần chuỗi.']);
+  });
+
   it('a file that is not JSON says where', () => {
     expect(problemsOf('{\n  "dataDir": "/tmp",\n  "http": { "port": 8080, }\n}')[0]).toMatch(/không phải JSON hợp lệ ở dòng 3/);
   });
