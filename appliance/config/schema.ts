@@ -47,7 +47,7 @@ export const SettingsSchema = Group({
     simulator: Group({
       enabled: Bool(false, { vi: 'Dùng máy quét MÔ PHỎNG (trang mẫu) thay cho máy quét thật.', en: 'Use the demo eSCL scanner (sample pages) instead of a real one.' }),
       port: Int(8091, 0, 65535, { vi: 'Cổng của máy quét mô phỏng.', en: 'Port of the demo scanner.' }),
-      pagesDir: Path('dir', projectPath('provisioning', 'demo-pages'), { vi: 'Thư mục trang mẫu của máy quét mô phỏng.', en: "The demo scanner's sample pages." }),
+      pagesDir: Path('dir', projectPath('provisioning', 'demo-pages'), { vi: 'Thư mục trang mẫu của máy quét mô phỏng.', en: "The demo scanner's sample pages.", expect: 'thư mục trang mẫu' }),
     }, { vi: 'Máy quét mô phỏng (thử nghiệm).', en: 'Demo scanner (testing).' }),
   }, { vi: 'Máy quét.', en: 'The scanner.' }),
   token: Group({
@@ -64,12 +64,12 @@ export const SettingsSchema = Group({
     tsaUrl: Str('', { vi: 'Dịch vụ cấp dấu thời gian RFC 3161; để trống = chữ ký PAdES B-B.', en: 'RFC 3161 timestamp service; empty = PAdES B-B.', expect: URL_EXPECT }, { pattern: HTTP_URL }),
   }, { vi: 'Chữ ký số.', en: 'Signing.' }),
   ocr: Group({
-    langPath: Path('dir', '', { vi: 'Thư mục chứa vie.traineddata; để trống = gói tesseract-ocr-vie của Debian.', en: "Folder holding vie.traineddata; empty = Debian's tesseract-ocr-vie." }),
+    langPath: Path('dir', '', { vi: 'Thư mục chứa vie.traineddata; để trống = gói tesseract-ocr-vie của Debian.', en: "Folder holding vie.traineddata; empty = Debian's tesseract-ocr-vie.", expect: 'thư mục chứa vie.traineddata' }),
     workers: Int(2, 1, 16, { vi: 'Số tiến trình nhận dạng chữ (mặc định 2 = một cho mỗi nhân).', en: 'OCR workers (default 2 = one per core).', env: 'SOHOA_OCR_WORKERS' }),
     pageTimeoutSeconds: Duration('seconds', 120, 5, 3600, { vi: 'Thời gian tối đa để nhận dạng một trang.', en: 'Longest time the OCR of one page may take.' }),
   }, { vi: 'Nhận dạng chữ.', en: 'OCR.' }),
   extract: Group({
-    agenciesPath: Path('file', '', { vi: 'Danh sách cơ quan ban hành của tỉnh (JSON); để trống = chỉ danh sách có sẵn.', en: "The province's issuer directory (JSON); empty = the built-in list only." }),
+    agenciesPath: Path('file', '', { vi: 'Danh sách cơ quan ban hành của tỉnh (JSON); để trống = chỉ danh sách có sẵn.', en: "The province's issuer directory (JSON); empty = the built-in list only.", expect: 'đường dẫn tới tệp JSON danh sách cơ quan' }),
   }, { vi: 'Trích xuất thông tin.', en: 'Field extraction.' }),
   register: Group({
     officeHours: Group({
