@@ -8,7 +8,7 @@ import { Pkcs11Token } from '../drivers/token/pkcs11-token.js';
 import { createHttpServer } from './api/server.js';
 import { CaptureStage } from './capture/capture.js';
 import { createCentralServer } from './central/server.js';
-import type { Config } from './config/config.js';
+import { describeProfile, type Config, type ProfileInfo } from './config/config.js';
 import { EventBus } from './events.js';
 import { AgencyDirectory } from './extract/agency-directory.js';
 import { extractProgressive, refinePages } from './extract/extract-document.js';
@@ -50,6 +50,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
   };
   const dir = (name: string) => join(config.dataDir, name);
+  const profile = describeProfile(config);
+  logProfile(log, profile, config.configFile);
   // Unreadable state files are set aside here, logged, and shown as notices in GET /api/status.
   const quarantine = new Quarantine({ dataDir: config.dataDir, log: log.child({ part: 'store' }), bus });
 
@@ -155,7 +157,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, logger: log.child({ part: 'api' }),
+      desk, bus, accounts, profile, logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),
       monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },
     });
@@ -169,5 +171,16 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Loud in the log: a demo part on a desk means documents that never reach the central system. */
+function logProfile(log: Logger, p: ProfileInfo, configFile: string): void {
+  if (p.profile === 'demo') {
+    log.warn(p, 'CHẾ ĐỘ THỬ NGHIỆM (demo profile): không có tệp cấu hình — máy quét mô phỏng, hệ thống nhận ngay trong máy, khoá ký số, con dấu và tài khoản thử nghiệm. Văn bản KHÔNG được gửi đi thật.');
+  } else if (p.demoParts.length) {
+    log.warn({ ...p, configFile }, `THỬ NGHIỆM: cấu hình ${configFile} yêu cầu phần thử nghiệm: ${p.demoParts.join(', ')}`);
+  } else {
+    log.info({ ...p, configFile }, `Cấu hình thiết bị: ${configFile}`);
   }
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'config.invalid' | 'storage.newer-format'
   | 'account.invalid' | 'account.exists' | 'account.not-found'
   | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked' | 'session.forbidden'
+  | 'config.invalid'
   | 'request.invalid' | 'request.forbidden' | 'internal';
 
 export interface ErrorInfo {

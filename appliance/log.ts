@@ -7,7 +7,11 @@ export function createLogger(level: string = process.env.SOHOA_LOG_LEVEL ?? 'inf
   return pino({
     level,
     base: { app: 'sohoa' },
-    redact: { paths: ['pin', '*.pin', 'body.pin', 'req.body.pin', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['pin', '*.pin', 'body.pin', 'req.body.pin', 'headers.authorization', '*.headers.authorization',
+        'deviceToken', '*.deviceToken', '*.*.deviceToken'],
+      censor: '[redacted]',
+    },
   });
 }
 

@@ -1,12 +1,24 @@
-// `npm start` / systemd: the appliance service on the configured (or embedded default) parts.
-import { loadConfig } from './config/config.js';
+// `npm start` / systemd: the appliance service on the configured (or demo) parts.
+import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { startAppliance } from './app.js';
 import { installProcessGuard } from './service/process-guard.js';
 
+/** Exit status of a configuration the service refuses (EX_CONFIG): systemd need not retry it. */
+const EXIT_CONFIG = 78;
+
 const log = createLogger();
 installProcessGuard(log); // unknown state (a rejection nobody handled): log fatal, exit, systemd restarts
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig(process.env, { warn: (w) => log.warn({ key: w.key }, w.message) });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  log.fatal({ configFile: err.file, problems: err.problems }, 'Cấu hình không hợp lệ: Sohoa không khởi động');
+  process.stderr.write(`Sohoa không khởi động: cấu hình ${err.file || 'mặc định'} không hợp lệ.\n${err.problems.map((p) => `  - ${p.message}\n`).join('')}` +
+    `Sửa tệp rồi kiểm tra lại bằng: sohoa config check ${err.file}\n`);
+  process.exit(EXIT_CONFIG);
+}
 const app = await startAppliance(config, { log });
 log.info({ url: app.url }, `Sohoa đang chạy: mở ${app.url} trên màn hình cảm ứng`);
 process.stdout.write(`\nSohoa: ${app.url}\n\n`);

@@ -15,9 +15,10 @@ const STATUS: Record<ErrorCode, number> = {
   'register.duplicate': 409, 'register.secret': 409, 'register.state': 409, 'register.not-found': 404,
   'outbox.rejected': 409, 'outbox.transport': 502,
   'storage.full': 507, 'storage.io': 500,
-  'config.invalid': 500, 'storage.newer-format': 500,
+  'storage.newer-format': 500,
   'account.invalid': 400, 'account.exists': 409, 'account.not-found': 404,
   'session.required': 401, 'session.expired': 401, 'session.pin-incorrect': 401, 'session.locked': 423, 'session.forbidden': 403,
+  'config.invalid': 503,
   'request.invalid': 400, 'request.forbidden': 403, 'internal': 500,
 };
 

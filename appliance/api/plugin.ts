@@ -5,6 +5,7 @@ import type { AccountsPort } from '../accounts/types.js';
 import type { EventBus } from '../events.js';
 import type { Desk } from '../pipeline/desk.js';
 import type { Notice } from '../store/quarantine.js';
+import type { ProfileInfo } from '../config/profiles.js';
 import { projectPath } from '../config/paths.js';
 import { replyWithError } from './http-errors.js';
 import { jobRoutes } from './routes-jobs.js';
@@ -21,7 +22,7 @@ import { serveUi } from './static-ui.js';
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
 //
-//   GET  /api/status                    version, token state (public part without a session), optional health, notices (open)
+//   GET  /api/status                    version, token state (public part without a session), profile + demoParts, optional health, notices (open)
 //   GET  /api/users                     the login picker's names (open)
 //   POST /api/session                   {name, pin} → {token, name, role, expiresAt} (open)
 //   GET  /api/session; POST /api/session/refresh; DELETE /api/session   who am I / still here / logout
@@ -65,6 +66,8 @@ export interface ApiOptions {
   monitoring?: MonitoringOptions;
   /** What the desk must show until a person deals with it (state files set aside). */
   notices?: () => Promise<Notice[]>;
+  /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
+  profile?: ProfileInfo;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -79,6 +82,8 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
     version: VERSION,
     time: new Date().toISOString(),
     token: (await optionalSession(req, accounts)) ? desk.tokenState() : publicTokenState(desk.tokenState()),
+    profile: opts.profile?.profile ?? 'device',
+    demoParts: opts.profile?.demoParts ?? [],
     health: opts.health ? await opts.health() : {},
     notices: opts.notices ? await opts.notices() : [],
   }));

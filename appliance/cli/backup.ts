@@ -43,7 +43,7 @@ const command: Command = {
       process.stderr.write(`sohoa backup: ${(err as Error).message} (see sohoa backup --help)\n`);
       return 2;
     }
-    const cfg = loadConfig();
+    const cfg = loadConfig(process.env, { check: 'settings' });
     const keep = values.keep === undefined ? cfg.backup.keep : Number(values.keep);
     if (!Number.isInteger(keep) || keep < 1) {
       process.stderr.write('sohoa backup: --keep must be a whole number ≥ 1\n');

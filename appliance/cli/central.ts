@@ -45,8 +45,8 @@ const command: Command = {
       process.stderr.write(`sohoa central: ${(err as Error).message} (see sohoa central --help)\n`);
       return 2;
     }
-    const cfg = loadConfig();
-    const port = Number(values.port ?? (new URL(cfg.central.url).port || 8090));
+    const cfg = loadConfig(process.env, { check: 'settings' });
+    const port = Number(values.port ?? ((cfg.central.url && new URL(cfg.central.url).port) || 8090));
     const maxMb = Number(values['max-mb'] ?? DEFAULT_BODY_LIMIT / 1024 / 1024);
     if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxMb > 0)) {
       process.stderr.write('sohoa central: --port must be 0–65535 and --max-mb a positive number\n');

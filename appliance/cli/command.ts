@@ -12,10 +12,23 @@ export interface Command {
 }
 
 /**
+ * A configuration the loader refused (ConfigError, recognised by name so that this module does not
+ * load the schema): every problem on its own line, as `sohoa config check` prints them.
+ */
+export function configFailureLines(command: string, err: unknown): string | undefined {
+  const e = err as { name?: string; file?: string; problems?: { message: string }[] };
+  if (e?.name !== 'ConfigError' || !Array.isArray(e.problems)) return undefined;
+  return `sohoa${command ? ` ${command}` : ''}: cấu hình ${e.file || 'mặc định'} không hợp lệ (xem: sohoa config check ${e.file ?? ''}):\n` +
+    e.problems.map((p) => `  - ${p.message}\n`).join('');
+}
+
+/**
  * The one stderr line of a failed command: the Vietnamese sentence with its code and detail, or
  * only the detail of an unexpected error (its sentence says nothing a technician can use).
  */
 export function failureLine(command: string, err: unknown): string {
+  const config = configFailureLines(command, err);
+  if (config) return config;
   const info = toErrorInfo(err);
   return `sohoa ${command}: ${info.code === 'internal' ? info.detail : `${info.message} (${info.code}: ${info.detail ?? ''})`}\n`;
 }

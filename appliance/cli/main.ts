@@ -1,4 +1,4 @@
-import type { Command } from './command.js';
+import { configFailureLines, type Command } from './command.js';
 import { installCliGuard, unexpectedLine } from '../service/process-guard.js';
 
 // an error no command handled: one line on stderr, not a stack trace
@@ -15,6 +15,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   backup: { summary: 'back up the register, the upload queue and the signed PDFs into one verified archive', load: async () => (await import('./backup.js')).default },
   restore: { summary: 'restore a backup (verified against its manifest) into the data folder', load: async () => (await import('./restore.js')).default },
   audit: { summary: 'check the audit log: hash chain, deleted, edited, reordered or truncated entries', load: async () => (await import('./audit.js')).default },
+  config: { summary: 'check the configuration (config check), show it with its sources (config show), list every setting (config keys)', load: async () => (await import('./config.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 
@@ -51,6 +52,13 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
+    // Every command refuses a configuration with mistakes, and says each one on its own line.
+    const config = configFailureLines('', err);
+    if (config) {
+      process.stderr.write(config);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(unexpectedLine(err));
     process.exitCode = 1;
   },

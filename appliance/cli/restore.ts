@@ -52,7 +52,7 @@ const command: Command = {
       process.stderr.write('sohoa restore: give one backup archive (see sohoa restore --help)\n');
       return 2;
     }
-    const dataDir = resolve(values['data-dir'] ?? loadConfig().dataDir);
+    const dataDir = resolve(values['data-dir'] ?? loadConfig(process.env, { check: 'settings' }).dataDir);
     try {
       const res = await restoreBackup({ archive: positionals[0]!, dataDir, force: values.force ?? false });
       for (const w of res.warnings) process.stderr.write(`sohoa restore: warning: ${w}\n`);

@@ -7,8 +7,9 @@ import { writeSaneConfig } from '../../drivers/scanner/sane-config.js';
 import { EsclSimulator } from '../../drivers/scanner/escl-simulator/simulator.js';
 import type { ScannedPage } from '../../drivers/scanner/scanner.js';
 import { Pkcs11Token } from '../../drivers/token/pkcs11-token.js';
+import type { TokenStatus } from '../../drivers/token/token.js';
 import { createCentralServer } from '../central/server.js';
-import { loadConfig, type Config } from '../config/config.js';
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { buildNewDocumentPackage } from '../edxml/index.js';
 import { toErrorInfo } from '../errors.js';
 import { extractFields } from '../extract/extract-fields.js';
@@ -21,6 +22,7 @@ import { buildSearchablePdf } from '../pdf/searchable-pdf.js';
 import { AgencySigner } from '../sign/agency-signer.js';
 import type { Command } from './command.js';
 import { promptPin } from './pin-prompt.js';
+import { checkTokenModule, requireFile, whyNoToken } from './signing-checks.js';
 
 const help = `sohoa selftest — the technician's check of this device
 
@@ -34,6 +36,7 @@ scanner they are compared with the page's known truth), sign (a searchable PDF s
 token and verified), deliver (the central system: on a real one, reachability and this device's
 credentials only — no test document is filed there; on the embedded receiver, a full delivery).
 A step that cannot run because an earlier one failed is reported as skipped (ok: false).
+A configuration that "sohoa config check" refuses stops it first: one step "config" with the reasons.
 Exit status 0 when every step passed, 1 otherwise; the reason is in plain words in "detail".
 
 Put one printed page in the feeder first (the demo scanner feeds itself).
@@ -96,6 +99,19 @@ async function scanOne(cfg: Config, work: string): Promise<{ page: ScannedPage; 
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/**
+ * The token's state once the worker has looked: present, or an error, or still absent after a few
+ * presence polls (a loaded machine can take seconds to start the worker and load the module).
+ */
+async function firstState(token: Pkcs11Token, timeoutMs = 10_000): Promise<TokenStatus> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = token.state();
+    if (s.present || s.error || Date.now() > end) return s;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -168,10 +184,14 @@ async function selftest(cfg: Config): Promise<Run> {
     if (!page) run.skip('extract', 'no OCR result');
 
     const signed = page && await run.step('sign', async () => {
+      // The real cause first: a module, a development token, a seal or a trust file that is not there.
+      checkTokenModule(cfg, cfg.token.module, cfg.token.env);
+      requireFile(cfg, cfg.agency.sealPath, { vi: 'ảnh con dấu', key: 'agency.sealPath' });
+      requireFile(cfg, cfg.token.trustPath, { vi: 'tệp chứng thư gốc tin cậy', key: 'token.trustPath' });
+      if (cfg.token.chainPath) requireFile(cfg, cfg.token.chainPath, { vi: 'tệp chuỗi chứng thư', key: 'token.chainPath' });
       await token.start();
-      await new Promise((r) => setTimeout(r, 600)); // first presence poll
-      const s = token.state();
-      if (!s.present) throw s.error ? Object.assign(new Error(s.error.detail ?? s.error.message), s.error) : new Error('no signing token found');
+      const s = await firstState(token);
+      if (!s.present) throw await whyNoToken(cfg, token, s);
       await token.login(await tokenPin(cfg, token));
       const signer = new AgencySigner({ token, agencyName: cfg.agency.name, chainPath: cfg.token.chainPath, trustPath: cfg.token.trustPath, sealPath: cfg.agency.sealPath, tsaUrl: cfg.signing.tsaUrl, log: silentLogger() });
       await signer.start();
@@ -201,7 +221,18 @@ const command: Command = {
       process.stderr.write(`sohoa selftest: takes no arguments (see sohoa selftest --help)\n`);
       return 2;
     }
-    const run = await selftest(loadConfig());
+    let cfg: Config;
+    try {
+      cfg = loadConfig();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      // The configuration is the first thing checked: the same messages as "sohoa config check".
+      const step = { name: 'config', ok: false, ms: 0, detail: err.problems.map((p) => p.message).join(' ') };
+      process.stdout.write(JSON.stringify({ ok: false, steps: [step] }) + '\n');
+      process.stderr.write(`sohoa selftest: config: ${step.detail}\n`);
+      return 1;
+    }
+    const run = await selftest(cfg);
     const ok = run.steps.every((s) => s.ok);
     process.stdout.write(JSON.stringify({ ok, steps: run.steps }) + '\n');
     if (!ok) process.stderr.write(`sohoa selftest: ${run.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.detail}`).join('; ')}\n`);

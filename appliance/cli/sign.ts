@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { failureLine, type Command } from './command.js';
 import { promptPin } from './pin-prompt.js';
+import { checkTokenModule, requireFile } from './signing-checks.js';
 import { loadConfig } from '../config/config.js';
 import { SohoaError } from '../errors.js';
 import { atomicWrite } from '../store/atomic-write.js';
@@ -75,7 +76,7 @@ const command: Command = {
       process.stderr.write(`sohoa sign: ${(err as Error).message}\n`);
       return 2;
     }
-    const cfg = loadConfig();
+    const cfg = loadConfig(process.env, { check: 'settings' });
     const env = process.env;
     const module = o.module ?? env.SOHOA_TOKEN_MODULE ?? cfg.token.module;
     // Module settings (e.g. SOFTHSM2_CONF of the development token) unless already in the environment.
@@ -83,10 +84,15 @@ const command: Command = {
     let token: Pkcs11Token | undefined;
     try {
       const pdf = await readFile(o.input!);
-      const chain = pemToDerList(await readFile(o.chain ?? cfg.token.chainPath, 'utf8').catch(() => ''));
-      const anchors = pemToDerList(await readFile(o.trust ?? cfg.token.trustPath, 'utf8'));
+      // Each file named, and there — else which one, and where to name it (not a raw ENOENT).
+      const chainPath = o.chain ?? cfg.token.chainPath;
+      const chain = chainPath ? pemToDerList(await readFile(requireFile(cfg, chainPath, { vi: 'tệp chuỗi chứng thư', key: 'token.chainPath', flag: '--chain' }), 'utf8')) : [];
+      const anchors = pemToDerList(await readFile(requireFile(cfg, o.trust ?? cfg.token.trustPath, { vi: 'tệp chứng thư gốc tin cậy', key: 'token.trustPath', flag: '--trust CA.pem' }), 'utf8'));
       const appearance = o.text ? 'text' : 'seal';
-      const seal = appearance === 'seal' ? new Uint8Array(await readFile(o.seal ?? cfg.agency.sealPath)) : undefined;
+      const seal = appearance === 'seal'
+        ? new Uint8Array(await readFile(requireFile(cfg, o.seal ?? cfg.agency.sealPath, { vi: 'ảnh con dấu', key: 'agency.sealPath', flag: '--seal PNG (hoặc --text cho chữ ký không có con dấu)' })))
+        : undefined;
+      checkTokenModule(cfg, module, moduleEnv);
 
       let selector = { label: env.SOHOA_TOKEN_LABEL ?? cfg.token.label, serial: env.SOHOA_TOKEN_SERIAL ?? cfg.token.serial };
       if (o.token) {

@@ -53,7 +53,7 @@ async function run(args: string[]): Promise<number> {
   });
   const [action, ...nameParts] = positionals;
   const name = nameParts.join(' ').trim();
-  const store = new UserStore(loadConfig().dataDir);
+  const store = new UserStore(loadConfig(process.env, { check: 'settings' }).dataDir);
   const out = (s: string) => process.stdout.write(s + '\n');
 
   if (action === 'list') {

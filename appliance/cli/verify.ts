@@ -43,7 +43,11 @@ const command: Command = {
       process.stderr.write('sohoa verify: give one PDF file (see sohoa verify --help)\n');
       return 2;
     }
-    const trustPath = trust ?? loadConfig().token.trustPath;
+    const trustPath = trust ?? loadConfig(process.env, { check: 'settings' }).token.trustPath;
+    if (!trustPath) {
+      process.stderr.write('sohoa verify: no trust anchors: give --trust CA.pem or set "token.trustPath" in the configuration\n');
+      return 2;
+    }
     let anchors: Uint8Array[];
     let pdf: Buffer;
     try {

@@ -13,7 +13,7 @@ import type { FilingPort } from './ports.js';
 // the visible seal (verified before anything queues it), and the QCVN 102 package.
 
 export interface FilingDeps {
-  agency: Config['agency'];
+  agency: Pick<Config['agency'], 'id' | 'name' | 'sealPath'>;
   central: Pick<Config['central'], 'toId' | 'toName'>;
   /** Signs with the token and verifies the result before it is returned. */
   signer: Pick<AgencySigner, 'sign'>;

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../appliance/config/paths.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
 
-// `sohoa selftest` as the technician runs it: the built CLI, on the embedded defaults moved to a
-// temp folder (demo scanner through SANE airscan, tesseract, the SoftHSM dev token, the receiver).
+// `sohoa selftest` as the technician runs it: the built CLI, on a device configuration in a temp
+// folder that asks for the demo scanner (through SANE airscan) and the embedded receiver, with
+// the SoftHSM dev token named; and the real cause when the token is not there.
 
 const run = promisify(execFile);
 let dir: string;
@@ -17,7 +18,7 @@ let configPath: string;
 
 interface Report { ok: boolean; steps: { name: string; ok: boolean; ms: number; detail: string }[] }
 
-async function selftest(env: Record<string, string> = {}): Promise<{ code: number; report: Report; stderr: string }> {
+async function selftest(env: Record<string, string | undefined> = {}): Promise<{ code: number; report: Report; stderr: string }> {
   try {
     const { stdout, stderr } = await run('node', [projectPath('bin', 'sohoa.js'), 'selftest'], { env: { ...process.env, SOHOA_CONFIG: configPath, ...env }, timeout: 120_000 });
     return { code: 0, report: JSON.parse(stdout) as Report, stderr };
@@ -27,15 +28,22 @@ async function selftest(env: Record<string, string> = {}): Promise<{ code: numbe
   }
 }
 
+/** A device configuration: the demo scanner and receiver asked for by their switches, the token named. */
+function deviceConfig(label: string): Record<string, unknown> {
+  return {
+    dataDir: dir,
+    agency: { id: '000.00.00.H99', name: 'VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH (THỬ NGHIỆM)', sealPath: token.sealPath },
+    central: { embedded: true },
+    scanner: { simulator: { enabled: true } },
+    token: { module: token.module, label, env: token.env, chainPath: join(token.dir, 'chain.pem'), trustPath: join(token.dir, 'ca.pem') },
+  };
+}
+
 beforeAll(async () => {
   token = await provisionDevToken();
   dir = await mkdtemp(join(tmpdir(), 'sohoa-selftest-test-'));
   configPath = join(dir, 'config.json');
-  await writeFile(configPath, JSON.stringify({
-    dataDir: dir,
-    agency: { sealPath: token.sealPath },
-    token: { module: token.module, label: token.label, env: token.env, chainPath: join(token.dir, 'chain.pem'), trustPath: join(token.dir, 'ca.pem') },
-  }));
+  await writeFile(configPath, JSON.stringify(deviceConfig(token.label)));
 });
 
 afterAll(async () => {
@@ -43,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('sohoa selftest', () => {
-  it('passes every step on the embedded defaults and prints one JSON object', async () => {
+  it('passes every step on the demo scanner and receiver and prints one JSON object', async () => {
     const { code, report } = await selftest();
     expect(report.steps.map((s) => s.name)).toEqual(['scan', 'ocr', 'extract', 'sign', 'deliver']);
     expect(report.steps.filter((s) => !s.ok)).toEqual([]);
@@ -64,5 +72,35 @@ describe('sohoa selftest', () => {
     expect(report.steps.find((s) => s.name === 'deliver')!.detail).toMatch(/bỏ qua/);
     expect(stderr).toMatch(/sign: Mã PIN không đúng/);
     expect(stderr + JSON.stringify(report)).not.toContain('999999');
+  });
+
+  it('without a provisioned development token, says so and how to make it (not "pull the token out")', async () => {
+    // `npx sohoa selftest` on the demo profile of a fresh data folder: no dev-token/ there.
+    const fresh = await mkdtemp(join(tmpdir(), 'sohoa-selftest-fresh-'));
+    try {
+      const { code, report } = await selftest({ SOHOA_CONFIG: undefined, SOHOA_DATA_DIR: fresh });
+      expect(code).toBe(1);
+      const sign = report.steps.find((s) => s.name === 'sign')!;
+      expect(sign.detail).toContain(`Chưa tạo khoá ký số thử nghiệm: chạy "bash provisioning/dev-token.sh ${join(fresh, 'dev-token')}"`);
+      expect(sign.detail).not.toMatch(/rút khoá ra|không mong muốn/);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('a token that is not plugged in: names the one wanted and the ones present', async () => {
+    const other = join(dir, 'other-token.json');
+    await writeFile(other, JSON.stringify(deviceConfig('VGCA KHONG CO')));
+    const { code, report } = await selftest({ SOHOA_CONFIG: other });
+    expect(code).toBe(1);
+    expect(report.steps.find((s) => s.name === 'sign')!.detail).toMatch(/^Không thấy khoá ký số có nhãn "VGCA KHONG CO"; các khoá đang cắm: "SOHOA DEV" \(serial [^)]+\)\. Hãy cắm đúng khoá/);
+  });
+
+  it('a configuration config check refuses: one "config" step with its reasons', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ ...deviceConfig(token.label), tokn: {} }));
+    const { code, report } = await selftest({ SOHOA_CONFIG: bad });
+    expect(code).toBe(1);
+    expect(report).toEqual({ ok: false, steps: [{ name: 'config', ok: false, ms: 0, detail: 'Khoá "tokn" không có trong cấu hình (có thể bạn muốn viết "token")' }] });
   });
 });

@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { S } from './strings.js';
 import { currentSession, onSessionChange, type EndReason, type Session } from './session.js';
 import { useSessionKeeper } from './session-keeper.js';
-import type { TokenState } from './types.js';
+import type { ProfileInfo, TokenState } from './types.js';
 import { ScanScreen } from './screens/scan.js';
 import { StatusScreen } from './screens/status.js';
 import { TokenScreen } from './screens/token.js';
@@ -48,11 +48,13 @@ export function App() {
   // Optimistic until the first connection attempt fails: no warning flash while the page loads.
   const [online, setOnline] = useState(true);
   const [token, setToken] = useState<TokenState | null>(null);
+  const [profile, setProfile] = useState<ProfileInfo | null>(null);
 
   useEffect(() => {
     const offStatus = stream.onStatus((up) => {
       setOnline(up);
       if (up) api.get<TokenState>('/api/token').then(setToken, () => undefined);
+      if (up) api.get<ProfileInfo>('/api/status').then(setProfile, () => undefined);
     });
     const offEvents = stream.subscribe((e) => {
       if (e.event === 'token.changed') setToken(e.data);
@@ -88,6 +90,7 @@ export function App() {
           {session && <LogoutButton />}
         </div>
       </header>
+      {profile && <DemoBanner profile={profile} />}
       {!online && <div class="banner banner-warn" role="status">{S.connection.offline}</div>}
       <NoticeBanner />
       <main>
@@ -102,6 +105,17 @@ export function App() {
       </main>
       <TouchKeyboard />
     </EventsContext.Provider>
+  );
+}
+
+/** Permanent while a demo part runs: a clerk must never take "Đã gửi" from a demo receiver for real. */
+function DemoBanner({ profile }: { profile: ProfileInfo }) {
+  if (profile.profile !== 'demo' && profile.demoParts.length === 0) return null;
+  const text = profile.profile === 'demo' ? S.demo.profile : S.demo.parts(profile.demoParts.map((p) => S.demo.part[p]));
+  return (
+    <div class="banner banner-demo" role="status" data-testid="demo-banner">
+      <strong>{S.demo.label}</strong><span class="banner-text">{text}</span>
+    </div>
   );
 }
 

@@ -7,6 +7,19 @@ export const S = {
   appName: 'Sohoa — Văn thư',
   nav: { scan: 'Quét', status: 'Trạng thái', token: 'Khoá ký số', user: 'Người dùng' },
 
+  demo: {
+    label: 'THỬ NGHIỆM',
+    profile: 'Máy chưa được cấu hình cho cơ quan: mọi bộ phận đều là bản thử nghiệm, văn bản KHÔNG được gửi đi thật.',
+    parts: (list: string[]) => `Máy đang dùng ${list.join(', ')}. Không dùng cho văn bản thật.`,
+    part: {
+      central: 'hệ thống nhận văn bản thử nghiệm ngay trong máy (văn bản không rời khỏi máy)',
+      scanner: 'máy quét mô phỏng',
+      token: 'khoá ký số thử nghiệm',
+      seal: 'con dấu thử nghiệm',
+      account: 'tài khoản thử nghiệm',
+    },
+  },
+
   connection: {
     online: 'Đã kết nối',
     offline: 'Mất kết nối với thiết bị — đang kết nối lại…',

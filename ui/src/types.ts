@@ -6,3 +6,4 @@ export type { DocumentState, EventMap, EventName, TokenState } from '../../appli
 export type { ErrorInfo } from '../../appliance/errors.js';
 export type { HealthItem } from '../../appliance/api/plugin.js';
 export type { Notice } from '../../appliance/store/quarantine.js';
+export type { DemoPart, ProfileInfo } from '../../appliance/config/profiles.js';
