@@ -1,16 +1,22 @@
-import { X509Certificate } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { ErrorInfo } from '../../appliance/errors.js';
 import { SohoaError } from '../../appliance/errors.js';
-import { findModule } from './module-discovery.js';
+import { CKR, CKS_RO_USER_FUNCTIONS, CKS_RW_USER_FUNCTIONS, GONE, LOGIN_LOST, msg, rv } from './pkcs11-codes.js';
+import { Pkcs11Module, type Call } from './pkcs11-module.js';
 import type { WorkerOptions } from './protocol.js';
-import { chooseToken, cleanField } from './select-token.js';
-import { ecdsaRawToDer, sha256, sha256DigestInfo } from './signature-der.js';
+import { chooseToken } from './select-token.js';
+import { ecdsaRawToDer } from './signature-der.js';
+import { mechanismsFor, signingInput } from './sign-mechanisms.js';
+import { searchSigner, type Signer } from './signer-search.js';
 import { pinIncorrect, tokenError } from './token-errors.js';
-import type { SignMechanism, TokenFlags, TokenSlotInfo, TokenStatus } from './token.js';
+import { listTokens } from './token-slots.js';
+import type { SignMechanism, TokenSlotInfo, TokenStatus } from './token.js';
 
-// Everything PKCS#11, synchronous, inside the token worker thread. One selected token, one
-// session.
+// The token as the worker thread sees it, synchronous: one selected token, one session, its
+// login and the PIN that keeps it, signing, presence polling, and PKCS#11 failures turned into
+// token.* errors. The library itself is pkcs11-module.ts; what its numbers mean, pkcs11-codes.ts;
+// the tokens present, token-slots.ts; finding the certificate and key, signer-search.ts; which
+// mechanism signs, sign-mechanisms.ts.
 //
 // The PIN: a person types it, the main thread hands it over (its buffer transferred, so the main
 // thread keeps no copy) and C_Login checks it. Only a PIN the token ACCEPTED is held, here in this
@@ -20,44 +26,12 @@ import type { SignMechanism, TokenFlags, TokenSlotInfo, TokenStatus } from './to
 // dropped on logout (the clerk's or the idle one), when the token is removed or replaced, when
 // any login with it is refused, and with the worker itself (a rebuilt worker starts without one).
 
-const {
-  PKCS11, CKF_OS_LOCKING_OK, CKF_SERIAL_SESSION, CKU_USER, CKU_CONTEXT_SPECIFIC, CKA_ALWAYS_AUTHENTICATE, CKO_CERTIFICATE, CKO_PRIVATE_KEY, CKA_CLASS,
-  CKA_ID, CKA_VALUE, CKA_CERTIFICATE_TYPE, CKC_X_509, CKA_SIGN, CKF_TOKEN_INITIALIZED, CKF_LOGIN_REQUIRED,
-  CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, CKM_SHA256_RSA_PKCS, CKM_RSA_PKCS,
-  CKM_SHA256_RSA_PKCS_PSS, CKM_SHA256, CKG_MGF1_SHA256, CK_PARAMS_RSA_PSS, CKM_ECDSA, CKM_ECDSA_SHA256,
-} = pkcs11js;
-type P11 = InstanceType<typeof PKCS11>;
-
-const CKS_RO_USER_FUNCTIONS = 1;
-const CKS_RW_USER_FUNCTIONS = 3;
-const CKR = {
-  ALREADY_INITIALIZED: 0x191, USER_ALREADY_LOGGED_IN: 0x100, PIN_INCORRECT: 0xa0, PIN_INVALID: 0xa1,
-  PIN_LEN_RANGE: 0xa2, PIN_LOCKED: 0xa4, USER_NOT_LOGGED_IN: 0x101, NOT_INITIALIZED: 0x190,
-  KEY_HANDLE_INVALID: 0x60, OBJECT_HANDLE_INVALID: 0x82,
-} as const;
-/** Return values meaning the token (or its session) went away under us. */
-const GONE = new Set([0x30 /* DEVICE_ERROR */, 0x32 /* DEVICE_REMOVED */, 0xe0 /* TOKEN_NOT_PRESENT */, 0xe1 /* NOT_RECOGNIZED */,
-  0xb0 /* SESSION_CLOSED */, 0xb3 /* SESSION_HANDLE_INVALID */, 0x05 /* GENERAL_ERROR */, 0x03 /* SLOT_ID_INVALID */, CKR.NOT_INITIALIZED]);
-
-/** What a call answers when the token ended the login under us (SoftHSM: the key's handle goes with it). */
-const LOGIN_LOST = new Set<number>([CKR.USER_NOT_LOGGED_IN, CKR.KEY_HANDLE_INVALID, CKR.OBJECT_HANDLE_INVALID]);
-
-const rv = (err: unknown): number => (typeof (err as { code?: unknown })?.code === 'number' ? (err as { code: number }).code : -1);
-const msg = (err: unknown): string => (err as Error)?.message ?? String(err);
+const { CKF_SERIAL_SESSION, CKU_USER, CKU_CONTEXT_SPECIFIC } = pkcs11js;
 
 interface Selected { slot: Buffer; info: TokenSlotInfo }
-interface Signer {
-  cert: Buffer;
-  id: Buffer;
-  key: Buffer | null;
-  keyType: 'rsa' | 'ec';
-  /** CKA_ALWAYS_AUTHENTICATE: the key wants C_Login(CKU_CONTEXT_SPECIFIC) after each C_SignInit. */
-  alwaysAuth: boolean;
-}
 
 export class Cryptoki {
-  private p11: P11 | null = null;
-  private initialized = false;
+  private readonly module: Pkcs11Module;
   private current: Selected | null = null;
   private session: Buffer | null = null;
   private loggedIn = false;
@@ -66,51 +40,28 @@ export class Cryptoki {
   private signer: Signer | null = null;
   private lastUse = 0;
   private problem: ErrorInfo | null = null;
-  /** How many times each PKCS#11 function was called: diagnostics, and proof there are no retries. */
-  readonly calls: Record<string, number> = {};
+  /** One PKCS#11 call, counted. */
+  private readonly p: Call;
 
-  constructor(private readonly opts: WorkerOptions) {}
-
-  private p<T>(name: string, fn: (p: P11) => T): T {
-    this.calls[name] = (this.calls[name] ?? 0) + 1;
-    if (!this.p11) throw tokenError('token.module', 'PKCS#11 module not loaded');
-    return fn(this.p11);
+  constructor(private readonly opts: WorkerOptions) {
+    this.module = new Pkcs11Module(opts.module);
+    this.p = this.module.call;
   }
 
-  private load(): void {
-    if (!this.p11) {
-      const path = findModule(this.opts.module);
-      const lib = new PKCS11();
-      try {
-        lib.load(path);
-      } catch (err) {
-        throw tokenError('token.module', `cannot load PKCS#11 module ${path}: ${msg(err)}`);
-      }
-      this.p11 = lib;
-    }
-    if (!this.initialized) {
-      try {
-        this.p('C_Initialize', (p) => p.C_Initialize({ flags: CKF_OS_LOCKING_OK }));
-      } catch (err) {
-        // Another thread of this process (a worker abandoned after a hung call) initialised it.
-        if (rv(err) !== CKR.ALREADY_INITIALIZED) throw tokenError('token.device', `C_Initialize failed: ${msg(err)}`);
-      }
-      this.initialized = true;
-    }
+  /** How many times each PKCS#11 function was called: diagnostics, and proof there are no retries. */
+  get calls(): Record<string, number> {
+    return this.module.calls;
   }
 
   /** Forgets the session and starts the module afresh: how a removed token is noticed and re-found. */
   private reinitialize(): void {
     this.dropSession();
-    if (this.p11 && this.initialized) {
-      try { this.p('C_Finalize', (p) => p.C_Finalize()); } catch { /* already gone */ }
-    }
-    this.initialized = false;
-    this.load();
+    this.module.finalize();
+    this.module.load();
   }
 
   private dropSession(): void {
-    if (this.session && this.p11) {
+    if (this.session && this.module.loaded) {
       try { this.p('C_CloseSession', (p) => p.C_CloseSession(this.session!)); } catch { /* token gone */ }
     }
     this.session = null;
@@ -131,28 +82,11 @@ export class Cryptoki {
     return s === CKS_RO_USER_FUNCTIONS || s === CKS_RW_USER_FUNCTIONS;
   }
 
-  private scan(): TokenSlotInfo[] {
-    const out: TokenSlotInfo[] = [];
-    for (const slot of this.p('C_GetSlotList', (p) => p.C_GetSlotList(true))) {
-      const t = this.p('C_GetTokenInfo', (p) => p.C_GetTokenInfo(slot));
-      if (!(t.flags & CKF_TOKEN_INITIALIZED)) continue; // an empty slot (SoftHSM keeps one free) cannot sign
-      out.push({
-        slotId: slot.toString('hex'),
-        label: cleanField(t.label),
-        serial: cleanField(t.serialNumber),
-        manufacturer: cleanField(t.manufacturerID),
-        model: cleanField(t.model),
-        flags: flagsOf(t.flags),
-      });
-    }
-    return out;
-  }
-
   /** The selected token now, or null when absent; a different token in its place resets the session. */
   private select(): Selected | null {
     let t: TokenSlotInfo | undefined;
     try {
-      t = chooseToken(this.scan(), this.opts.selector);
+      t = chooseToken(listTokens(this.p), this.opts.selector);
     } catch (err) {
       // A second token appeared (or the list failed): stop using the one we had until it is clear.
       this.dropSession();
@@ -171,7 +105,7 @@ export class Cryptoki {
 
   /** The selected token, re-initialising the module once when it is not (or no longer) visible. */
   private requireToken(): Selected {
-    this.load();
+    this.module.load();
     let sel: Selected | null;
     try {
       sel = this.select();
@@ -193,12 +127,12 @@ export class Cryptoki {
   }
 
   list(): TokenSlotInfo[] {
-    this.load();
+    this.module.load();
     try {
-      return this.scan();
+      return listTokens(this.p);
     } catch {
       this.reinitialize();
-      return this.scan();
+      return listTokens(this.p);
     }
   }
 
@@ -271,14 +205,7 @@ export class Cryptoki {
     const sel = this.requireToken();
     const { keyType } = this.findSigner();
     const have = new Set(this.p('C_GetMechanismList', (p) => p.C_GetMechanismList(sel.slot)));
-    const out: SignMechanism[] = [];
-    if (keyType === 'rsa') {
-      if (have.has(CKM_SHA256_RSA_PKCS) || have.has(CKM_RSA_PKCS)) out.push('RSA-PKCS1-SHA256');
-      if (have.has(CKM_SHA256_RSA_PKCS_PSS)) out.push('RSA-PSS-SHA256');
-    } else if (have.has(CKM_ECDSA_SHA256) || have.has(CKM_ECDSA)) {
-      out.push('ECDSA-SHA256');
-    }
-    return out;
+    return mechanismsFor(keyType, have);
   }
 
   sign(data: Uint8Array, mechanism: SignMechanism): Uint8Array {
@@ -347,25 +274,13 @@ export class Cryptoki {
     if (!signer.key) throw tokenError('token.not-logged-in', 'the private key is only visible after login');
     const session = this.session!;
     const have = new Set(this.p('C_GetMechanismList', (p) => p.C_GetMechanismList(sel.slot)));
-    let mech: { mechanism: number; parameter?: unknown };
-    let input: Buffer;
-    if (mechanism === 'RSA-PKCS1-SHA256' && signer.keyType === 'rsa') {
-      // Tokens without the combined mechanism still sign a DigestInfo with raw CKM_RSA_PKCS.
-      [mech, input] = have.has(CKM_SHA256_RSA_PKCS) ? [{ mechanism: CKM_SHA256_RSA_PKCS }, Buffer.from(data)] : [{ mechanism: CKM_RSA_PKCS }, sha256DigestInfo(data)];
-    } else if (mechanism === 'RSA-PSS-SHA256' && signer.keyType === 'rsa' && have.has(CKM_SHA256_RSA_PKCS_PSS)) {
-      mech = { mechanism: CKM_SHA256_RSA_PKCS_PSS, parameter: { type: CK_PARAMS_RSA_PSS, hashAlg: CKM_SHA256, mgf: CKG_MGF1_SHA256, saltLen: 32 } };
-      input = Buffer.from(data);
-    } else if (mechanism === 'ECDSA-SHA256' && signer.keyType === 'ec') {
-      [mech, input] = have.has(CKM_ECDSA_SHA256) ? [{ mechanism: CKM_ECDSA_SHA256 }, Buffer.from(data)] : [{ mechanism: CKM_ECDSA }, sha256(data)];
-    } else {
-      throw tokenError('token.key-missing', `the token's ${signer.keyType.toUpperCase()} key cannot sign with ${mechanism}`);
-    }
+    const { mech, input } = signingInput(mechanism, signer.keyType, have, data);
     if (signer.alwaysAuth && !this.pin) {
       // Logged in by an earlier (abandoned) worker of this process: no PIN from a person here.
       this.logout();
       throw tokenError('token.not-logged-in', 'the key demands the PIN before each signature (CKA_ALWAYS_AUTHENTICATE) and no PIN entered by a person is held');
     }
-    this.p('C_SignInit', (p) => p.C_SignInit(session, mech as pkcs11js.Mechanism, signer.key!));
+    this.p('C_SignInit', (p) => p.C_SignInit(session, mech, signer.key!));
     if (signer.alwaysAuth) this.contextLogin(session);
     const sig = this.p('C_Sign', (p) => p.C_Sign(session, input, Buffer.alloc(1024)));
     this.touch();
@@ -410,45 +325,7 @@ export class Cryptoki {
     if (this.signer && (this.signer.key || !this.loggedIn)) return this.signer;
     const sel = this.requireToken();
     const session = this.openSession(sel);
-    const certs = this.find(session, [{ type: CKA_CLASS, value: CKO_CERTIFICATE }, { type: CKA_CERTIFICATE_TYPE, value: CKC_X_509 }]);
-    const candidates: Signer[] = [];
-    for (const h of certs) {
-      const attrs = this.p('C_GetAttributeValue', (p) => p.C_GetAttributeValue(session, h, [{ type: CKA_VALUE }, { type: CKA_ID }]));
-      const der = attrs[0]?.value;
-      const id = attrs[1]?.value;
-      if (!der || !id) continue;
-      let x: X509Certificate;
-      try { x = new X509Certificate(der); } catch { continue; }
-      if (x.ca) continue;
-      const keyType = x.publicKey.asymmetricKeyType === 'ec' ? 'ec' : 'rsa';
-      candidates.push({ cert: Buffer.from(der), id: Buffer.from(id), key: null, keyType, alwaysAuth: false });
-    }
-    if (candidates.length === 0) throw tokenError('token.certificate', `token "${sel.info.label}" holds no end-entity X.509 certificate`);
-    if (!this.loggedIn) return (this.signer = candidates[0]!);
-    for (const c of candidates) {
-      const keys = this.find(session, [{ type: CKA_CLASS, value: CKO_PRIVATE_KEY }, { type: CKA_ID, value: c.id }, { type: CKA_SIGN, value: true }]);
-      if (keys[0]) return (this.signer = { ...c, key: keys[0], alwaysAuth: this.alwaysAuthenticate(session, keys[0]) });
-    }
-    throw tokenError('token.key-missing', `no private signing key on "${sel.info.label}" has the CKA_ID of its certificate (${candidates.map((c) => c.id.toString('hex')).join(', ')})`);
-  }
-
-  /** CKA_ALWAYS_AUTHENTICATE of a private key; tokens that do not know the attribute do not demand it. */
-  private alwaysAuthenticate(session: Buffer, key: Buffer): boolean {
-    try {
-      const v = this.p('C_GetAttributeValue', (p) => p.C_GetAttributeValue(session, key, [{ type: CKA_ALWAYS_AUTHENTICATE }]))[0]?.value;
-      return Buffer.isBuffer(v) ? v.some((b) => b !== 0) : Boolean(v);
-    } catch {
-      return false;
-    }
-  }
-
-  private find(session: Buffer, template: pkcs11js.Template): Buffer[] {
-    this.p('C_FindObjectsInit', (p) => p.C_FindObjectsInit(session, template));
-    try {
-      return this.p('C_FindObjects', (p) => p.C_FindObjects(session, 64));
-    } finally {
-      this.p('C_FindObjectsFinal', (p) => p.C_FindObjectsFinal(session));
-    }
+    return (this.signer = searchSigner(this.p, session, sel.info.label, this.loggedIn));
   }
 
   private touch(): void {
@@ -498,21 +375,8 @@ export class Cryptoki {
 
   close(): void {
     this.logout();
-    if (this.p11 && this.initialized) {
-      try { this.p('C_Finalize', (p) => p.C_Finalize()); } catch { /* nothing to finalize */ }
-    }
-    this.initialized = false;
+    this.module.finalize();
     this.current = null;
-    try { this.p11?.close(); } catch { /* unloaded */ }
-    this.p11 = null;
+    this.module.unload();
   }
-}
-
-function flagsOf(f: number): TokenFlags {
-  return {
-    loginRequired: Boolean(f & CKF_LOGIN_REQUIRED),
-    pinCountLow: Boolean(f & CKF_USER_PIN_COUNT_LOW),
-    pinFinalTry: Boolean(f & CKF_USER_PIN_FINAL_TRY),
-    pinLocked: Boolean(f & CKF_USER_PIN_LOCKED),
-  };
 }

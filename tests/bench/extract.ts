@@ -13,7 +13,7 @@ import { profileStart, profileStop, type Span } from '../../appliance/ocr/profil
 // one document at a time (the next starts once the previous one's body is read too, so each is
 // timed on an otherwise idle engine), engine started once (a warm-up document first, not timed).
 // Fields come from extractDocumentProgressive: header and signature bands first, body after —
-// the path the desk takes for a one-page scan job (pipeline/scan-jobs.ts recogniseFieldsFirst).
+// the path the desk takes for a one-page scan job (pipeline/page-reader.ts recogniseFieldsFirst).
 // Figures: p50/p95 of the time to fields, the same for the whole text (`full`), how many documents
 // had their fields before their body was read, and peak RSS of this process plus its child
 // processes (native tesseract), sampled from /proc every 50 ms (rss-sampler.ts).

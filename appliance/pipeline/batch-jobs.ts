@@ -1,0 +1,212 @@
+import { newJobId, previewUrl } from '../capture/capture.js';
+import { SohoaError, toErrorInfo } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import type { OcrPage } from '../ocr/ocr.js';
+import type { JobView } from './desk.js';
+import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
+import type { JobRecord, JobRecords } from './job-records.js';
+import type { PageReader } from './page-reader.js';
+import { splitStack } from './split-stack.js';
+
+// A batch ("Quét cả tập") after its pages are read: split into document jobs (split-stack.ts),
+// the split written into the batch's record before any page moves (so a restart finishes the
+// hand-over instead of splitting twice), each document given its pages (hard links,
+// job-pages.ts) and its fields extracted in stack order. Also the clerk's "Gộp với văn bản
+// trước" and the batch's progress on the desk. Apart from scan-jobs.ts, which only starts the
+// scanner runs and keeps the job list, because this is the whole of what a batch adds.
+
+/** What the batch side needs of the scan jobs that own it. */
+export interface BatchHost {
+  /** Deletes a job and its files (and a batch left with no document). */
+  remove(jobId: string): Promise<void>;
+  /** Runs work after the request returned; what it does not handle ends the job as failed. */
+  background(rec: JobRecord, work: Promise<void>): void;
+}
+
+export class BatchJobs {
+  constructor(private readonly deps: {
+    records: JobRecords;
+    reader: Pick<PageReader, 'recognise'>;
+    capture: SpoolPort;
+    bus: EventBus;
+    log: Logger;
+    host: BatchHost;
+  }) {}
+
+  /**
+   * For one scanner run into a batch: counts each page as scanned, and the documents in the pages
+   * read so far as they are read. Returns what to call with each new page's OCR.
+   */
+  liveCount(rec: JobRecord): (ocr: Promise<OcrPage>) => void {
+    const batch = rec.view.batch!;
+    const read: (OcrPage | undefined)[] = [];
+    const continuing = batch.documents.length > 0;
+    return (ocr) => {
+      batch.pagesScanned++;
+      this.progress(rec);
+      const at = rec.pages.length - 1;
+      void ocr.then((o) => {
+        read[at] = o;
+        const prefix = read.slice(0, read.findIndex((x) => !x) === -1 ? read.length : read.findIndex((x) => !x));
+        batch.found = batch.documents.length + splitStack(prefix as OcrPage[], { continuing }).documents.filter((d) => !d.continues).length;
+        this.progress(rec);
+      }, () => undefined);
+    };
+  }
+
+  /** The batch's pages are read: split them, persist the split, hand the pages over, extract. */
+  async splitBatch(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
+    const { records } = this.deps;
+    const batch = rec.view.batch!;
+    rec.view = { ...rec.view, state: 'extracting' };
+    await records.save(rec);
+    this.progress(rec);
+    try {
+      rec.ocr = await Promise.all(pending);
+      // After a jam the first pages may continue the last document, if it is still open.
+      const last = batch.documents.length ? records.get(batch.documents.at(-1)!) : undefined;
+      const carry = last && (last.view.state === 'review' || last.view.state === 'failed') ? last : undefined;
+      const split = splitStack(rec.ocr, { continuing: !!carry });
+      rec.plan = split.documents.map((d) => ({
+        jobId: d.continues ? carry!.view.jobId : newJobId(), pages: d.pages, confidence: d.confidence, doubtful: d.doubtful,
+        continues: d.continues, after: d.continues ? carry!.pages.length : 0,
+      }));
+      batch.found = batch.documents.length + rec.plan.filter((d) => !d.continues).length;
+      await records.save(rec);
+      this.deps.log.info({ jobId: rec.view.jobId, pages: rec.pages.length, documents: rec.plan.length, blank: split.blank.length }, 'batch split');
+      await this.handOver(rec);
+    } catch (err) {
+      await this.batchFailed(rec, err);
+    }
+  }
+
+  /** Gives every planned document its pages (idempotent), empties the batch, then extracts each document. */
+  async handOver(rec: JobRecord): Promise<void> {
+    const { records } = this.deps;
+    const batch = rec.view.batch!;
+    const { jobId } = rec.view;
+    const toExtract: JobRecord[] = [];
+    for (const d of rec.plan ?? []) {
+      const pages = d.pages.map((i) => ({ page: rec.pages[i]!, ocr: rec.ocr[i]! }));
+      const existing = records.get(d.jobId);
+      // Made (or appended to) before a restart cut the hand-over short: nothing to redo.
+      const made = existing && (!d.continues || existing.pages.length >= d.after + pages.length);
+      if (made && !d.done) {
+        if (!d.continues && !batch.documents.includes(d.jobId)) batch.documents.push(d.jobId);
+        d.done = true;
+        await records.save(rec);
+      }
+      if (!d.done) {
+        const target: JobRecord = existing ?? {
+          view: {
+            jobId: d.jobId, state: 'extracting', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
+            split: { batchId: jobId, confidence: d.confidence, doubtful: d.doubtful },
+          },
+          pages: [], ocr: [],
+        };
+        const moved = await handOverPages(this.deps.capture, {
+          from: jobId, to: d.jobId, fromWorkDir: records.workDir(jobId), toWorkDir: records.workDir(d.jobId), after: d.continues ? d.after : 0, pages,
+        });
+        appendPages(target, moved);
+        if (existing) {
+          const conf = Math.min(existing.view.split?.confidence ?? 1, d.confidence);
+          existing.view = { ...existing.view, state: 'extracting', result: null, error: null, split: { batchId: jobId, confidence: conf, doubtful: conf < 0.6 || d.doubtful } };
+        }
+        records.set(target);
+        await records.save(target);
+        if (!d.continues) batch.documents.push(d.jobId);
+        d.done = true;
+        await records.save(rec);
+        toExtract.push(target);
+      }
+    }
+    // Every page now belongs to a document (or was a blank back): the batch keeps no page.
+    rec.plan = undefined;
+    rec.pages = [];
+    rec.ocr = [];
+    rec.view = { ...rec.view, state: 'split', pages: [] };
+    await records.save(rec);
+    await records.dropPages(jobId);
+    this.progress(rec);
+    await this.extractAll(rec, toExtract);
+  }
+
+  /**
+   * "Gộp với văn bản trước": the document's pages go after those of the previous document of its
+   * batch, whose fields are extracted again; the document itself is removed.
+   */
+  async merge(jobId: string): Promise<JobView> {
+    const { records } = this.deps;
+    const rec = records.require(jobId);
+    const batch = rec.view.split && records.get(rec.view.split.batchId);
+    const order = batch?.view.batch?.documents ?? [];
+    const prevId = order.slice(0, order.indexOf(jobId)).reverse().find((id) => records.has(id));
+    const prev = prevId ? records.get(prevId) : undefined;
+    const open = (r: JobRecord) => r.view.state === 'review' || r.view.state === 'failed';
+    if (!batch || !prev || !open(rec) || !open(prev)) {
+      throw new SohoaError('register.state', 'Chỉ gộp được với văn bản trước trong cùng tập, khi cả hai đang chờ kiểm tra.',
+        `job ${jobId} (${rec.view.state}) has no open previous document (${prev?.view.state ?? 'none'})`);
+    }
+    const kept = rec.pages.map((page, i) => ({ page, ocr: rec.ocr[i]! })).filter((p) => p.ocr && !p.page.blank);
+    const moved = await handOverPages(this.deps.capture, {
+      from: jobId, to: prev.view.jobId, fromWorkDir: records.workDir(jobId), toWorkDir: records.workDir(prev.view.jobId),
+      after: prev.pages.length, pages: kept,
+    });
+    appendPages(prev, moved);
+    prev.view.split = { ...prev.view.split!, confidence: 1, doubtful: false };
+    prev.view = { ...prev.view, state: 'extracting', result: null };
+    await records.save(prev);
+    batch.view.batch!.documents = order.filter((id) => id !== jobId);
+    await records.save(batch);
+    await this.deps.host.remove(jobId);
+    this.deps.host.background(prev, this.extractAll(batch, [prev]));
+    return prev.view;
+  }
+
+  /** Drops batches that have nothing left to offer (every document filed or discarded, or none found). */
+  async prune(): Promise<void> {
+    const { records } = this.deps;
+    for (const r of records.all()) {
+      if (r.view.batch && r.view.state === 'split' && !r.view.batch.documents.some((id) => records.has(id))) await this.deps.host.remove(r.view.jobId);
+    }
+  }
+
+  /** Extracts the fields of a batch's documents one after the other, in stack order. */
+  private async extractAll(batch: JobRecord, docs: JobRecord[]): Promise<void> {
+    for (const doc of docs) {
+      await this.deps.reader.recognise(doc, doc.ocr.map((p) => Promise.resolve(p)));
+      this.progress(batch);
+    }
+  }
+
+  async batchFailed(rec: JobRecord, err: unknown): Promise<void> {
+    const error = toErrorInfo(err);
+    this.deps.log.error({ jobId: rec.view.jobId, err: error }, 'batch could not be split');
+    rec.view = { ...rec.view, state: 'failed', error };
+    await this.deps.records.save(rec);
+    this.progress(rec);
+    this.deps.bus.emit('job.failed', { jobId: rec.view.jobId, error });
+  }
+
+  /** The batch's state on the desk: pages scanned, documents found, how many are extracted. */
+  progress(rec: JobRecord): void {
+    const b = rec.view.batch;
+    if (!b) return;
+    const state = rec.view.state === 'scanning' || rec.view.state === 'split' || rec.view.state === 'failed' ? rec.view.state : 'extracting';
+    const extracted = b.documents.filter((id) => {
+      const s = this.deps.records.get(id)?.view.state;
+      return s !== undefined && s !== 'extracting';
+    }).length;
+    this.deps.bus.emit('batch.progress', {
+      jobId: rec.view.jobId, state, pagesScanned: b.pagesScanned, found: b.found, documents: [...b.documents], extracted,
+    });
+  }
+}
+
+function appendPages(rec: JobRecord, moved: { pages: JobPage[]; ocr: OcrPage[] }): void {
+  const { jobId } = rec.view;
+  rec.pages.push(...moved.pages);
+  rec.ocr.push(...moved.ocr);
+  rec.view.pages.push(...moved.pages.map((p) => ({ page: p.index, imageUrl: previewUrl(jobId, p.index), blank: p.blank })));
+}
