@@ -92,11 +92,17 @@ describe('checkOfficeHours (refused when the configuration loads, and at the reg
     const dir = mkdtempSync(join(tmpdir(), 'sohoa-hours-'));
     try {
       const file = join(dir, 'config.json');
+      // Days are written by name in the file (numbers invite 0–6 / 1–7 confusion); the schema turns
+      // them into the register's 0–6 and the register's own check sees a valid set.
       writeFileSync(file, JSON.stringify({ dataDir: dir, register: { officeHours: { start: '07:30', end: '17:00', days: [1, 2, 3, 4, 5, 8] } } }));
-      expect(() => loadConfig({ SOHOA_CONFIG: file })).toThrow(SohoaError);
-      expect(() => loadConfig({ SOHOA_CONFIG: file })).toThrow(/register.officeHours: days \[8\]/);
-      writeFileSync(file, JSON.stringify({ dataDir: dir, register: { officeHours: { start: '7:30', end: '17:00', days: [1, 7] } } }));
-      expect(loadConfig({ SOHOA_CONFIG: file }).register.officeHours.start).toBe('7:30');
+      expect(() => loadConfig({ SOHOA_CONFIG: file }, { check: 'settings' })).toThrow(SohoaError);
+      expect(() => loadConfig({ SOHOA_CONFIG: file }, { check: 'settings' })).toThrow(/register\.officeHours\.days/);
+      writeFileSync(file, JSON.stringify({ dataDir: dir, register: { officeHours: { start: '17:00', end: '07:30', days: ['Thứ Hai'] } } }));
+      expect(() => loadConfig({ SOHOA_CONFIG: file }, { check: 'settings' })).toThrow(/register\.officeHours/);
+      writeFileSync(file, JSON.stringify({ dataDir: dir, register: { officeHours: { start: '07:30', end: '17:00', days: ['Thứ Hai', 'Chủ Nhật'] } } }));
+      const hours = loadConfig({ SOHOA_CONFIG: file }, { check: 'settings' }).register.officeHours;
+      expect([...hours.days].sort()).toEqual([0, 1]);
+      expect(() => checkOfficeHours(hours)).not.toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
