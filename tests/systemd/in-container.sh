@@ -99,4 +99,23 @@ check "systemd restarted it (NRestarts $before → $(prop sohoa NRestarts), $(( 
 say "     $(journalctl -u sohoa -o cat | grep -iE 'watchdog timeout|killing process' | head -2 | tr '\n' ' ')"
 check "and it is ready again, a new process" bash -c "timeout 120 systemctl start sohoa && [ \"\$(systemctl show -P MainPID sohoa)\" != $PID ]"
 
+say "== sohoa-kiosk.service (cage headless here: no screen in a container)"
+systemctl start systemd-user-sessions.service # a real boot has it through multi-user.target
+since=$(date '+%Y-%m-%d %H:%M:%S')
+check "systemctl start sohoa-kiosk" timeout 60 systemctl start sohoa-kiosk
+sleep 40
+check "still running after 40 s, never restarted (NRestarts $(prop sohoa-kiosk NRestarts))" \
+  bash -c "[ \"\$(systemctl is-active sohoa-kiosk)\" = active ] && [ \"\$(systemctl show -P NRestarts sohoa-kiosk)\" = 0 ]"
+say "     logind session: $(loginctl list-sessions --no-legend 2>/dev/null | grep sohoa-kiosk | tr -s ' ')"
+check "a logind session was opened for sohoa-kiosk (PAMName=login)" bash -c "loginctl list-sessions --no-legend | grep -q sohoa-kiosk"
+RENDERER=$(pgrep -u sohoa-kiosk -f -- '--type=renderer' | head -1)
+check "Chromium renderer processes run (pid ${RENDERER:-none})" test -n "$RENDERER"
+if [ -n "$RENDERER" ]; then
+  say "     renderer: $(grep -E '^(NSpid|Seccomp|NoNewPrivs):' /proc/$RENDERER/status | tr -s '\t\n' '  ')"
+  check "Chromium's own sandbox works inside the unit's (renderer in its own PID namespace, seccomp on)" \
+    bash -c "grep -qE '^NSpid:\s+[0-9]+\s+[0-9]+' /proc/$RENDERER/status && grep -qE '^Seccomp:\s+2' /proc/$RENDERER/status"
+fi
+check "the kiosk loaded the desk's UI from the service" bash -c "journalctl -u sohoa --since '$since' -o cat | grep -q '\"url\":\"/\"'"
+say "     kiosk journal (last lines): $(journalctl -u sohoa-kiosk -o cat | grep -v 'Basic output test' | tail -4 | cut -c1-200 | tr '\n' ' ')"
+
 if [ "$FAILED" = 0 ]; then say "RESULT ok"; else say "RESULT failed ($FAILED checks)"; journalctl -u sohoa -o cat | tail -40 >>"$REPORT"; fi

@@ -38,10 +38,28 @@ mount -t proc proc "$R/proc"
 mkdir -p "$R/opt/sohoa/node/bin"
 for f in "$PROJECT"/*; do ln -s "$f" "$R/opt/sohoa/$(basename "$f")"; done
 ln -s /usr/bin/node "$R/opt/sohoa/node/bin/node" # stands for the vendored runtime
-cp "$PROJECT"/systemd/sohoa.service "$PROJECT"/systemd/sohoa-backup.service "$R/etc/systemd/system/"
+cp "$PROJECT"/systemd/sohoa.service "$PROJECT"/systemd/sohoa-backup.service "$PROJECT"/systemd/sohoa-kiosk.service "$R/etc/systemd/system/"
+mkdir -p "$R/etc/chromium/policies/managed"
+cp "$PROJECT/systemd/sohoa-kiosk-policy.json" "$R/etc/chromium/policies/managed/sohoa-kiosk.json"
+# The container has no screen, input or VT: cage's headless backend instead of DRM, no tty; the
+# rest of the kiosk unit (user, PAM session, sandbox, Chromium command line) stays as written.
+mkdir -p "$R/etc/systemd/system/sohoa-kiosk.service.d"
+cat >"$R/etc/systemd/system/sohoa-kiosk.service.d/headless.conf" <<EOF
+[Unit]
+ConditionPathExists=
+[Service]
+Environment=WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman
+StandardInput=null
+# logind refuses a session on tty1 of a seat without VTs: the session gets the console instead.
+TTYPath=/dev/console
+TTYReset=no
+TTYVHangup=no
+TTYVTDisallocate=no
+EOF
 chroot "$R" getent group scanner >/dev/null || chroot "$R" groupadd --system scanner
 chroot "$R" useradd --system --home-dir /var/lib/sohoa --no-create-home --shell /usr/sbin/nologin \
   --groups scanner,plugdev sohoa
+chroot "$R" useradd --system --home-dir /var/lib/sohoa-kiosk --no-create-home --shell /usr/sbin/nologin sohoa-kiosk
 install -d -m 0700 "$R/var/lib/sohoa" "$R/etc/sohoa"
 chroot "$R" chown sohoa:sohoa /var/lib/sohoa
 echo '{}' > "$R/etc/sohoa/config.json" # the embedded defaults, moved to /var/lib/sohoa by the unit
