@@ -73,7 +73,7 @@ export class NotifyListener {
  * A configuration file for one service process in `dir`: its own data folder, every port
  * ephemeral (the URL comes back in READY's STATUS line), the given development token.
  */
-export async function writeServiceConfig(dir: string, token: DevToken): Promise<string> {
+export async function writeServiceConfig(dir: string, token: Pick<DevToken, 'dir' | 'module' | 'label' | 'env' | 'sealPath'>): Promise<string> {
   const path = join(dir, 'config.json');
   await writeFile(path, JSON.stringify({
     dataDir: join(dir, 'data'),
