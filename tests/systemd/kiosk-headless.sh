@@ -95,13 +95,18 @@ RESULT=$(cd "$PROJECT" && node --input-type=module -e '
   await new Promise((r) => setTimeout(r, 3000));
   const other = await evaluate("({ url: location.href, text: document.body.innerText.slice(0, 200) })");
   await shot(out + "/kiosk-blocked.png");
-  console.log(JSON.stringify({ ui, other }));
+  // What Ctrl+T / Ctrl+N open (no page can cancel them): the new tab page.
+  await call("Page.navigate", { url: "chrome://newtab/" });
+  await new Promise((r) => setTimeout(r, 3000));
+  const newtab = await evaluate("({ url: location.href, text: document.body.innerText.slice(0, 80) })");
+  console.log(JSON.stringify({ ui, other, newtab }));
   process.exit(0);
 ' "$OUT" 2>&1) || true
 echo "seen through DevTools: $RESULT"
 grep -q '"url":"http://127.0.0.1:8080/"' <<<"$RESULT" && ok "the UI is loaded" || fail "the UI is not loaded"
 jq -e '.ui.w == .ui.sw and .ui.h == .ui.sh' <<<"$RESULT" >/dev/null 2>&1 && ok "it fills the whole output (no address bar, no tabs): $(jq -r '"\(.ui.w)×\(.ui.h)"' <<<"$RESULT")" || fail "not full-screen"
-grep -qiE 'ERR_BLOCKED_BY_ADMINISTRATOR|blocked|chặn' <<<"$RESULT" && ok "another address (the scanner simulator, 127.0.0.1:8091) is blocked by the policy" || fail "another address was not blocked"
+jq -e '.newtab.url == "http://127.0.0.1:8080/"' <<<"$RESULT" >/dev/null 2>&1 && ok "a new tab or window (Ctrl+T, Ctrl+N) shows the desk" || fail "a new tab shows $(jq -c .newtab <<<"$RESULT" 2>/dev/null)"
+grep -qiE 'ERR_BLOCKED_BY_ADMINISTRATOR|blocked|chặn' <<<"$(jq -c .other <<<"$RESULT" 2>/dev/null)" && ok "another address (the scanner simulator, 127.0.0.1:8091) is blocked by the policy" || fail "another address was not blocked"
 stop_kiosk
 # 2. The shipped policy: remote debugging refused, given three times as long as it took above.
 install_policy '.'
