@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger } from './log.js';
 import { startAppliance } from './app.js';
+import { SystemdNotifier, notifySettingsFromEnv } from './service/systemd-notify.js';
 import { installProcessGuard } from './service/process-guard.js';
 
 /** Exit status of a configuration the service refuses (EX_CONFIG): systemd need not retry it. */
@@ -9,6 +10,9 @@ const EXIT_CONFIG = 78;
 
 const log = createLogger();
 installProcessGuard(log); // unknown state (a rejection nobody handled): log fatal, exit, systemd restarts
+// Under systemd (Type=notify): watchdog pings from now on, READY=1 once everything answers.
+const systemd = new SystemdNotifier(notifySettingsFromEnv(process.env, log), log);
+systemd.start();
 let config: Config;
 try {
   config = loadConfig(process.env, { warn: (w) => log.warn({ key: w.key }, w.message) });
@@ -22,6 +26,7 @@ try {
 const app = await startAppliance(config, { log });
 log.info({ url: app.url }, `Sohoa đang chạy: mở ${app.url} trên màn hình cảm ứng`);
 process.stdout.write(`\nSohoa: ${app.url}\n\n`);
+systemd.ready(`Đang phục vụ tại ${app.url}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -29,6 +34,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    systemd.stopping();
     app.stop().then(() => process.exit(0), (err: unknown) => {
       log.error({ err }, 'stop failed');
       process.exit(1);

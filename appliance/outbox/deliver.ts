@@ -1,5 +1,9 @@
-import { request } from 'undici';
 import { parseStatusPackage } from '../edxml/status.js';
+
+// undici is loaded with the first delivery, not with the service: its ~0.3 s of module loading
+// came before READY=1 on every start (systemd waits for it), for nothing until a document is sent.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 // One upload of one package to the central receiver (interfaces.md), and what it means for the
 // queue: delivered, rejected for good, or try again later.
@@ -45,6 +49,7 @@ export async function deliver(target: DeliveryTarget, documentId: string, xml: s
   let status: number;
   let body: string;
   try {
+    const { request } = await loadUndici();
     const res = await request(`${target.centralUrl.replace(/\/+$/, '')}/edxml/v1/documents`, {
       method: 'POST',
       body: xml,

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import fontkit from '@pdf-lib/fontkit';
 import type { PDFDocument, PDFFont } from 'pdf-lib';
 import { SohoaError } from '../errors.js';
 
@@ -21,18 +20,30 @@ function fontBytes(): Promise<Uint8Array> {
   return cached;
 }
 
+interface Fontkit { create(bytes: Uint8Array, postscriptName?: string): unknown }
+
+// fontkit is a 1.5 MB script: loaded with the service it took ~0.4 s of CPU from every start
+// (systemd waits for READY=1). It loads with the first PDF that needs the font instead.
+let fontkitModule: Promise<Fontkit> | undefined;
+function loadFontkit(): Promise<Fontkit> {
+  fontkitModule ??= import('@pdf-lib/fontkit').then((m) => m.default as Fontkit);
+  return fontkitModule;
+}
+
 // Parsing the 750 KB font costs tens of milliseconds: parse it once and hand pdf-lib the same
 // fontkit object every time (each embedding still makes its own subset).
 let parsed: { bytes: Uint8Array; font: unknown } | undefined;
-const cachingFontkit = {
-  create(bytes: Uint8Array, postscriptName?: string): unknown {
-    if (parsed?.bytes !== bytes) parsed = { bytes, font: fontkit.create(bytes, postscriptName) };
-    return parsed.font;
-  },
-};
+function cachingFontkit(fontkit: Fontkit): Fontkit {
+  return {
+    create(bytes, postscriptName) {
+      if (parsed?.bytes !== bytes) parsed = { bytes, font: fontkit.create(bytes, postscriptName) };
+      return parsed.font;
+    },
+  };
+}
 
 /** Embeds the Vietnamese font (subset) into `doc`. Call `doc.flush()`/`save()` after the last use. */
 export async function embedVietnameseFont(doc: PDFDocument): Promise<PDFFont> {
-  doc.registerFontkit(cachingFontkit as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
+  doc.registerFontkit(cachingFontkit(await loadFontkit()) as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
   return doc.embedFont(await fontBytes(), { subset: true });
 }

@@ -51,13 +51,30 @@ export class Pkcs11Token implements SigningToken {
 
   constructor(private readonly opts: Pkcs11TokenOptions) {}
 
-  async start(): Promise<void> {
+  /**
+   * Starts the worker and resolves once it has loaded the module and reported the token's state
+   * (or died trying), so the service announces itself ready with a token state that is true. A
+   * module that hangs while loading does not hold the service back beyond `startTimeoutMs`.
+   */
+  async start(startTimeoutMs = 15_000): Promise<void> {
     // Native code reads the real process environment, which only the main thread can change.
     for (const [k, v] of Object.entries(this.opts.env ?? {})) process.env[k] = v;
-    this.spawn();
+    const w = this.spawn();
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        w.off('message', done).off('error', done).off('exit', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.opts.log?.warn({ ms: startTimeoutMs }, 'token worker has not reported the token state yet');
+        done();
+      }, startTimeoutMs);
+      w.on('message', done).on('error', done).on('exit', done);
+    });
   }
 
-  private spawn(): void {
+  private spawn(): Worker {
     const workerData: WorkerOptions = {
       module: this.opts.module,
       selector: { label: this.opts.label || undefined, serial: this.opts.serial || undefined },
@@ -70,6 +87,7 @@ export class Pkcs11Token implements SigningToken {
     w.on('error', (err) => this.lost(w, tokenError('token.device', `token worker failed: ${err.message}`)));
     w.on('exit', (code) => this.lost(w, tokenError('token.device', `token worker exited (${code})`)));
     this.worker = w;
+    return w;
   }
 
   private onMessage(w: Worker, m: FromWorker): void {

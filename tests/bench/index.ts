@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   ocr: () => import('./ocr.js'),
   sign: () => import('./sign.js'),
   accuracy: () => import('./accuracy.js'),
+  start: () => import('./start.js'),
 };
 
 const args = process.argv.slice(2);
