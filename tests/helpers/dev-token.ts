@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../appliance/config/paths.js';
 
 // Provisions the real SoftHSM development token (provisioning/dev-token.sh) for tests.
 // Without a DIR, one token per test process is made in a temp folder and removed on exit.
@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 /** Every tool run has a time limit (a hung softhsm2-util or openssl fails the test, it never holds it). */
 const run = (cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) =>
   promisify(execFile)(cmd, args, { timeout: 120_000, killSignal: 'SIGKILL', ...opts });
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 export const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
@@ -42,7 +41,7 @@ export function provisionDevToken(dir?: string): Promise<DevToken> {
 }
 
 async function provision(dir: string): Promise<DevToken> {
-  await run('bash', [join(root, 'provisioning', 'dev-token.sh'), dir], { env: { ...process.env, SOFTHSM2_CONF: '' } });
+  await run('bash', [projectPath('provisioning', 'dev-token.sh'), dir], { env: { ...process.env, SOFTHSM2_CONF: '' } });
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   return {
     dir,

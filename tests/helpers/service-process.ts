@@ -78,10 +78,11 @@ export async function writeServiceConfig(dir: string, token: Pick<DevToken, 'dir
   await writeFile(path, JSON.stringify({
     dataDir: join(dir, 'data'),
     http: { host: '127.0.0.1', port: 0 },
-    central: { url: 'http://127.0.0.1:0' },
-    scanner: { simulator: { port: 0 } },
+    // a device configuration that asks for the demo receiver and scanner explicitly (on free ports)
+    central: { embedded: true, url: 'http://127.0.0.1:0' },
+    scanner: { simulator: { enabled: true, port: 0 } },
     ocr: { workers: 1 },
-    agency: { sealPath: token.sealPath },
+    agency: { id: '000.00.00.H99', name: 'VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH (THỬ NGHIỆM)', sealPath: token.sealPath },
     token: { module: token.module, label: token.label, env: token.env, chainPath: join(token.dir, 'chain.pem'), trustPath: join(token.dir, 'ca.pem') },
   }));
   return path;
