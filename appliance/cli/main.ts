@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   backup: { summary: 'back up the register, the upload queue and the signed PDFs into one verified archive', load: async () => (await import('./backup.js')).default },
   restore: { summary: 'restore a backup (verified against its manifest) into the data folder', load: async () => (await import('./restore.js')).default },
   config: { summary: 'check the configuration (config check), show it with its sources (config show), list every setting (config keys)', load: async () => (await import('./config.js')).default },
+  provision: { summary: 'guided set-up: agency, central system, token, seal, office hours, scanner, accounts, then selftest', load: async () => (await import('./provision.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 
