@@ -171,3 +171,52 @@ describe('sohoa provision: a wrong answer says what is wrong in Vietnamese and w
     await refused({ scanner: { ...(answers('') as { scanner: object }).scanner, dpi: 150 } }, /Độ phân giải 150 dpi thấp hơn mức tối thiểu 200 dpi mà Nghị định 30\/2020\/NĐ-CP quy định/);
   });
 });
+
+describe('sohoa diagnose', () => {
+  it('writes one .tar.gz with versions, masked configuration, logs, probes, counts and the selftest — and no secret', async () => {
+    const root = await freshRoot();
+    const first = await provision(root, answers(root, { scanner: { esclUrl: scanner.url, name: 'Canon DR-C230', source: 'adf', mode: 'color', dpi: 200 } }));
+    expect(first.code).toBe(0);
+    const configFile = join(root, 'etc', 'config.json');
+    // A PIN the selftest is handed (wrong on purpose: the result is recorded, the PIN must not be).
+    const tokenPin = '90817263';
+    const out = join(root, 'bundle');
+    await mkdir(out);
+    const r = await sohoa(['diagnose', '--out', out], { SOHOA_CONFIG: configFile, SOHOA_TOKEN_PIN: tokenPin, SOHOA_USER_PIN: CLERK_PIN });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const archive = /Đã ghi gói chẩn đoán (\S+\.tar\.gz)/.exec(r.stdout)![1]!;
+    const x = join(root, 'x');
+    await mkdir(x);
+    await run('tar', ['-xzf', archive, '-C', x], { timeout: 30_000 });
+    const { stdout: listing } = await run('find', [x, '-type', 'f'], { timeout: 10_000 });
+    const files = listing.trim().split('\n');
+    const read = (name: string) => readFileSync(files.find((f) => f.endsWith(`/${name}`))!, 'utf8');
+    expect(files.map((f) => f.slice(f.lastIndexOf('/') + 1)).sort()).toEqual(
+      ['README.txt', 'config-check.txt', 'config-show.json', 'counts.json', 'disk.json', 'journal.txt', 'pkcs11.txt', 'scanners.txt', 'selftest.json', 'summary.json', 'tokens.json', 'versions.json']);
+    const v = JSON.parse(read('versions.json')) as Record<string, string>;
+    expect(v.node).toBe(process.version);
+    expect(v.tesseract).toMatch(/^tesseract \d/);
+    expect(v.sane).toMatch(/sane-backends/);
+    expect(v.pkcs11Module).toBe(token.module);
+    expect(read('pkcs11.txt')).toMatch(/SoftHSM/);
+    expect(JSON.parse(read('tokens.json'))).toMatchObject({ tokens: [{ label: 'SOHOA DEV' }] });
+    const show = JSON.parse(read('config-show.json')) as { file: string; settings: Record<string, { value: unknown }> };
+    expect(show.file).toBe(configFile);
+    expect(show.settings['central.deviceToken']!.value).toBe('********');
+    expect(read('config-check.txt')).toMatch(/Cấu hình hợp lệ/);
+    expect(read('scanners.txt')).toMatch(/airscan:e0:Canon DR-C230/);
+    expect(JSON.parse(read('counts.json'))).toMatchObject({ register: { total: 0 }, queue: { total: 0 }, accounts: 1 });
+    expect(Object.keys(JSON.parse(read('disk.json')) as object)).toContain(join(root, 'data'));
+    expect(read('journal.txt').length).toBeGreaterThan(0);
+    const self = JSON.parse(read('selftest.json')) as { steps: { name: string; ok: boolean; detail: string }[] };
+    expect(self.steps.map((s) => s.name)).toEqual(['scan', 'ocr', 'extract', 'sign', 'deliver']);
+    expect(self.steps.find((s) => s.name === 'sign')!.detail).toMatch(/Mã PIN không đúng/);
+
+    // Nothing secret anywhere in the archive, compressed or not.
+    const everything = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+    for (const secret of [DEVICE_TOKEN, tokenPin, CLERK_PIN]) expect(everything).not.toContain(secret);
+    const raw = readFileSync(archive);
+    for (const secret of [DEVICE_TOKEN, tokenPin, CLERK_PIN]) expect(raw.includes(Buffer.from(secret))).toBe(false);
+  });
+});
