@@ -14,6 +14,7 @@ import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
 import { serveUi } from './static-ui.js';
+import { provisionRoutes, type ProvisionRouteOptions } from '../provisioning/routes.js';
 
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
@@ -35,6 +36,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
 //   GET  /api/token (open); POST /api/token/unlock {pin}, /api/token/lock → TokenState
+//   /api/provision/*                    technician mode: each set-up step's validate + apply (provisioning/routes.ts)
 //   GET  /api/events                    WebSocket: {event, data}; jobs/documents only with a live session
 // Every other GET needs a session (Bearer or the session cookie); every POST/DELETE but the login
 // needs `Authorization: Bearer <token>`, and its actor is the session's person (session-auth.ts).
@@ -57,6 +59,8 @@ export interface ApiOptions {
   health?: () => Promise<Record<string, HealthItem>>;
   /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
   profile?: ProfileInfo;
+  /** Technician mode: /api/provision/* (appliance/provisioning/routes.ts), behind its guard. */
+  provision?: ProvisionRouteOptions;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -80,5 +84,6 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   documentRoutes(app, desk);
   tokenRoutes(app, desk);
   eventsRelay(app, bus, desk, accounts);
+  if (opts.provision) provisionRoutes(app, opts.provision);
   await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));
 }

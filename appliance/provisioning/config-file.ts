@@ -52,13 +52,13 @@ export function compose(current: ConfigJson, outcomes: StepOutcome[]): ConfigJso
  * every part named). Files are checked live by the steps; the ones the set-up is about to write
  * (secret, SANE config) do not exist yet, so their existence is checked after writing.
  */
-export async function candidateProblems(candidate: ConfigJson): Promise<Problem[]> {
+export async function candidateProblems(candidate: ConfigJson, opts: { allParts: boolean }): Promise<Problem[]> {
   const dir = await mkdtemp(join(tmpdir(), 'sohoa-provision-check-'));
   try {
     const file = join(dir, 'config.json');
     await writeFile(file, JSON.stringify(candidate));
     const r = inspect({}, { file, check: 'settings' });
-    if (r.problems.length) return r.problems;
+    if (r.problems.length || !opts.allParts) return r.problems;
     return missingParts((k) => r.values.get(k)?.value);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -76,11 +76,12 @@ export interface Written { files: string[]; accounts: string[]; problems: Proble
 
 /**
  * Checks and writes: the steps' files, the accounts, then the configuration (atomically, 0644 —
- * it holds no secret). Returns the service-level check of the written file.
+ * it holds no secret). Returns the service-level check of the written file. `allParts`: every
+ * step was run, so a part still unnamed stops the write (one step at a time, it is only reported).
  */
-export async function writeAll(file: string, current: ConfigJson, outcomes: StepOutcome[]): Promise<Written> {
+export async function writeAll(file: string, current: ConfigJson, outcomes: StepOutcome[], opts: { allParts: boolean }): Promise<Written> {
   const candidate = compose(current, outcomes);
-  const problems = await candidateProblems(candidate);
+  const problems = await candidateProblems(candidate, opts);
   if (problems.length) return { files: [], accounts: [], problems, warnings: [] };
   const written: Written = { files: [], accounts: [], problems: [], warnings: [] };
   for (const f of outcomes.flatMap((o) => o.files)) {

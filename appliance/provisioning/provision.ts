@@ -2,7 +2,7 @@ import { checkAccounts } from './accounts.js';
 import { dataDirOf, readCurrent, writeAll, type Written } from './config-file.js';
 import { runSelftest, type SelftestReport } from './run-selftest.js';
 import { STEPS, type Prompter, type StepContext } from './steps.js';
-import { ProvisionError, STEP_TITLES, type ConfigJson, type StepName, type StepOutcome } from './types.js';
+import { ProvisionError, STEP_NAMES, STEP_TITLES, type ConfigJson, type StepName, type StepOutcome } from './types.js';
 
 // `sohoa provision` as a sequence: every step asked for is answered and checked live (on a
 // terminal a failed step can be retried at once), then — only when all passed — the files are
@@ -63,7 +63,7 @@ export async function provision(run: ProvisionRun): Promise<ProvisionResult> {
     run.say(`\nKhông ghi gì: ${failures.length} bước chưa đạt (${failures.map((f) => STEP_TITLES[f.step as StepName]).join(', ')}).`);
     return { ok: false, outcomes, failures };
   }
-  const written = await writeAll(run.configFile, current, outcomes);
+  const written = await writeAll(run.configFile, current, outcomes, { allParts: STEP_NAMES.every((n) => run.steps.includes(n)) });
   if (!written.files.length) {
     run.say('\nKhông ghi gì: cấu hình mới chưa hợp lệ:');
     for (const p of written.problems) run.say(`  - ${p.message}`);
