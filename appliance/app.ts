@@ -7,7 +7,7 @@ import { UserStore } from './accounts/user-store.js';
 import { Pkcs11Token } from '../drivers/token/pkcs11-token.js';
 import { createHttpServer } from './api/server.js';
 import { DEFAULT_CONFIG_FILE } from './config/load.js';
-import { technicianOnly } from './provisioning/routes.js';
+import { provisionRoutes, technicianOnly } from './provisioning/routes.js';
 import type { HealthItem } from './api/plugin.js';
 import { CaptureStage } from './capture/capture.js';
 import { createCentralServer } from './central/server.js';
@@ -130,7 +130,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger } = {}
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
-    const http = createHttpServer({ desk, bus, accounts, profile, provision: { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: technicianOnly }, logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
+    const http = createHttpServer({ desk, bus, accounts, profile, provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: technicianOnly }), logger: log.child({ part: 'api' }), health: () => health(scanner.scanner.device, centralUrl) });
     await http.listen({ port: config.http.port, host: config.http.host });
     stops.push(() => http.close());
     const addr = http.server.address() as AddressInfo;

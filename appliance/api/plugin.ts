@@ -14,7 +14,6 @@ import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
 import { serveUi } from './static-ui.js';
-import { provisionRoutes, type ProvisionRouteOptions } from '../provisioning/routes.js';
 
 // The front desk's HTTP boundary: JSON commands and views over the Desk, events over WebSocket,
 // and the touchscreen app. It depends on the Desk interface and the EventBus only.
@@ -59,8 +58,8 @@ export interface ApiOptions {
   health?: () => Promise<Record<string, HealthItem>>;
   /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
   profile?: ProfileInfo;
-  /** Technician mode: /api/provision/* (appliance/provisioning/routes.ts), behind its guard. */
-  provision?: ProvisionRouteOptions;
+  /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
+  provision?: (app: FastifyInstance) => void;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -84,6 +83,6 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   documentRoutes(app, desk);
   tokenRoutes(app, desk);
   eventsRelay(app, bus, desk, accounts);
-  if (opts.provision) provisionRoutes(app, opts.provision);
+  opts.provision?.(app);
   await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));
 }

@@ -40,10 +40,10 @@ const section = (ctx: StepContext, name: string): Section | undefined => {
   return s && typeof s === 'object' && !Array.isArray(s) ? (s as Section) : undefined;
 };
 
-/** answer ?? current setting ?? fallback; on a terminal, asked with that as the default. */
+/** answer ?? current setting ?? fallback (an empty answer is no answer); on a terminal, asked with that as the default. */
 async function value(ctx: StepContext, s: Section | undefined, answerKey: string, configKey: string, question: string, fallback = ''): Promise<string> {
-  const given = s?.[answerKey];
-  const def = given !== undefined ? str(given) : str(getPath(ctx.current, configKey)) || fallback;
+  const given = str(s?.[answerKey]);
+  const def = given || str(getPath(ctx.current, configKey)) || fallback;
   return ctx.prompt ? (await ctx.prompt.ask(question, def)).trim() : def;
 }
 
@@ -116,7 +116,7 @@ async function hours(ctx: StepContext): Promise<StepOutcome> {
   const start = await value(ctx, s, 'start', 'register.officeHours.start', 'Giờ mở cửa (HH:mm)', '07:30');
   const end = await value(ctx, s, 'end', 'register.officeHours.end', 'Giờ đóng cửa (HH:mm)', '17:00');
   const current = getPath(ctx.current, 'register.officeHours.days');
-  const defDays = Array.isArray(s?.days) ? (s.days as string[]).join(', ') : str(s?.days) || (Array.isArray(current) ? current.join(', ') : dayNames([1, 2, 3, 4, 5]).join(', '));
+  const defDays = Array.isArray(s?.days) && s.days.length ? (s.days as string[]).join(', ') : str(s?.days) || (Array.isArray(current) ? current.join(', ') : dayNames([1, 2, 3, 4, 5]).join(', '));
   const days = ctx.prompt ? await ctx.prompt.ask('Ngày làm việc (tên ngày, cách nhau bằng dấu phẩy)', defDays) : defDays;
   return checkOfficeHours({ start, end, days });
 }
