@@ -78,11 +78,11 @@ const command: Command = {
       const interactive = !v.answers && !v.yes;
       if (interactive && !process.stdin.isTTY) throw new UsageError('no terminal to ask on: give --answers FILE.json or --yes');
       const configFile = v.config ?? (configFileFrom(process.env) || DEFAULT_CONFIG_FILE);
+      const prompt = interactive ? terminalPrompter() : undefined;
       const result = await provision({
-        configFile, steps, answers, selftest: !v['no-selftest'],
-        prompt: interactive ? terminalPrompter() : undefined,
+        configFile, steps, answers, selftest: !v['no-selftest'], prompt,
         say: (line) => process.stdout.write(line + '\n'),
-      });
+      }).finally(() => prompt?.close());
       if (!result.ok) {
         const reasons = result.failures.map((f) => f.vi).concat(result.written?.problems.map((p) => p.message) ?? [])
           .concat(result.selftest && !result.selftest.ok ? result.selftest.steps.filter((s) => !s.ok).map((s) => `selftest ${s.name}: ${s.detail}`) : []);
