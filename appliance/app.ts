@@ -6,6 +6,9 @@ import { ensureAccounts } from './accounts/demo-account.js';
 import { UserStore } from './accounts/user-store.js';
 import { Pkcs11Token } from '../drivers/token/pkcs11-token.js';
 import { createHttpServer } from './api/server.js';
+import { DEFAULT_CONFIG_FILE } from './config/load.js';
+import { provisionRoutes } from './provisioning/routes.js';
+import { requireRole } from './api/require-role.js';
 import { CaptureStage } from './capture/capture.js';
 import { createCentralServer } from './central/server.js';
 import { describeProfile, type Config, type ProfileInfo } from './config/config.js';
@@ -157,7 +160,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile, logger: log.child({ part: 'api' }),
+      desk, bus, accounts, profile,
+      provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
+      logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),
       monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },
     });

@@ -37,7 +37,7 @@ const sameName = (a: string, b: string) => normalizeName(a).toLocaleLowerCase('v
 
 const NAME_PATTERN = /^\p{L}[\p{L}\p{M} .'-]*$/u;
 
-function checkName(raw: string): string {
+export function checkName(raw: string): string {
   const name = normalizeName(raw);
   if (name.length < 2 || name.length > 100 || !NAME_PATTERN.test(name)) {
     throw new SohoaError('account.invalid', 'Họ và tên không hợp lệ: chỉ gồm chữ cái và dấu cách, từ 2 đến 100 ký tự.', `invalid name ${JSON.stringify(raw)}`);
@@ -45,7 +45,7 @@ function checkName(raw: string): string {
   return name;
 }
 
-function checkPin(pin: string): void {
+export function checkPin(pin: string): void {
   if (!isValidPin(pin)) throw new SohoaError('account.invalid', 'Mã PIN phải gồm 4 đến 8 chữ số.', 'PIN must be 4-8 digits');
 }
 

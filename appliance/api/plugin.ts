@@ -42,6 +42,7 @@ import { serveUi } from './static-ui.js';
 //   GET/POST /api/accounts, DELETE /api/accounts/:name, POST /api/accounts/:name/pin   technician only
 //   GET  /api/events                    WebSocket, same Origin: {event, data}; jobs/documents only with a live session
 //   GET  /metrics, /healthz             Prometheus text / health of each part: monitoring.allow only (routes-monitoring.ts)
+//   /api/provision/*                    technician only: each set-up step's validate + apply (provisioning/routes.ts)
 // Every other GET needs a session (Bearer or the session cookie); every POST/DELETE but the login
 // needs `Authorization: Bearer <token>`, and its actor is the session's person (session-auth.ts).
 // Technician-only routes say so with requireRole('technician') (require-role.ts): 403 session.forbidden.
@@ -68,6 +69,8 @@ export interface ApiOptions {
   notices?: () => Promise<Notice[]>;
   /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
   profile?: ProfileInfo;
+  /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
+  provision?: (app: FastifyInstance) => void;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -94,5 +97,6 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);
+  opts.provision?.(app);
   await serveUi(app, opts.uiDir ?? projectPath('dist', 'ui'));
 }

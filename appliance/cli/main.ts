@@ -16,6 +16,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   restore: { summary: 'restore a backup (verified against its manifest) into the data folder', load: async () => (await import('./restore.js')).default },
   audit: { summary: 'check the audit log: hash chain, deleted, edited, reordered or truncated entries', load: async () => (await import('./audit.js')).default },
   config: { summary: 'check the configuration (config check), show it with its sources (config show), list every setting (config keys)', load: async () => (await import('./config.js')).default },
+  provision: { summary: 'guided set-up: agency, central system, token, seal, office hours, scanner, accounts, then selftest', load: async () => (await import('./provision.js')).default },
+  diagnose: { summary: 'one .tar.gz for the help desk: versions, masked configuration, a day of logs, device probes, counts, selftest', load: async () => (await import('./diagnose.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 

@@ -8,6 +8,7 @@ import type { ProfileInfo, TokenState } from './types.js';
 import { ScanScreen } from './screens/scan.js';
 import { StatusScreen } from './screens/status.js';
 import { TokenScreen } from './screens/token.js';
+import { TechnicianScreen } from './screens/technician.js';
 import { LogoutButton, UserScreen } from './screens/user.js';
 import { TouchKeyboard } from './components/touch-keyboard.js';
 import { NoticeBanner } from './components/notice-banner.js';
@@ -17,7 +18,7 @@ import { NoticeBanner } from './components/notice-banner.js';
 // and while the screen is back at the login after a logout or the idle time: the next login finds
 // everything as it was. Before the first login only the login is there.
 
-type Screen = 'scan' | 'status' | 'token' | 'user';
+type Screen = 'scan' | 'status' | 'token' | 'user' | 'setup';
 
 export function App() {
   const stream = useMemo(() => new EventStream(), []);
@@ -80,6 +81,7 @@ export function App() {
             {tab('status', S.nav.status)}
             {tab('token', S.nav.token)}
             {tab('user', S.nav.user)}
+            {session.role === 'technician' && tab('setup', S.setup.tab)}
           </nav>
         ) : <div class="tabs app-name">{S.appName}</div>}
         <div class="pills">
@@ -99,6 +101,7 @@ export function App() {
             <section hidden={!session || screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>
             <section hidden={!session || screen !== 'status'}><StatusScreen /></section>
             <section hidden={!session || screen !== 'token'}><TokenScreen token={token} onToken={setToken} /></section>
+            {session?.role === 'technician' && screen === 'setup' && <section><TechnicianScreen /></section>}
           </>
         )}
         <section hidden={!!session && screen !== 'user'}><UserScreen session={session} ended={ended} /></section>
