@@ -7,6 +7,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits for the UI or a service to reach a state: 1 s (vitest's default) is too short
+    // for a screen on a loaded 2-core machine; a state that never comes still fails, after 15 s.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
