@@ -117,6 +117,11 @@ for f in systemd/*.rules; do
   mkdir -p "$PKG/lib/udev/rules.d"
   install -m 644 "$f" "$PKG/lib/udev/rules.d/"
 done
+# The kiosk browser's managed policy (only the local service's address), where Chromium reads it.
+if [ -f systemd/sohoa-kiosk-policy.json ]; then
+  mkdir -p "$PKG/etc/chromium/policies/managed"
+  install -m 644 systemd/sohoa-kiosk-policy.json "$PKG/etc/chromium/policies/managed/sohoa-kiosk.json"
+fi
 NODE_SHA256="$(sha256sum "$NODE_SRC" | cut -d' ' -f1)"
 sed -e "s|@NODE_VERSION@|$NODE_VERSION|g" -e "s|@NODE_SOURCE@|$NODE_SRC|g" \
     -e "s|@NODE_PKG@|${NODE_PKG:-none} $NODE_PKG_VERSION|g" -e "s|@NODE_SHA256@|$NODE_SHA256|g" \
