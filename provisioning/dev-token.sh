@@ -10,6 +10,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Installed from the Debian package (/opt/sohoa/provisioning): use the package's own Node runtime.
+if [ -x "$HERE/../node/bin/node" ]; then PATH="$HERE/../node/bin:$PATH"; fi
 DIR="${1:-$HERE/../var/dev-token}"
 AGENCY="${2:-VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH (THỬ NGHIỆM)}"
 LABEL="SOHOA DEV"

@@ -1,12 +1,24 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
-/** The project root, found from this file whether it runs from source (vitest) or from dist/. */
+/** Whether DIR holds Sohoa's own package.json (a checkout, or /opt/sohoa of the Debian package). */
+function isSohoaRoot(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'sohoa';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The project root, found from this file whether it runs from source (vitest), from dist/, or from
+ * the installed package (/opt/sohoa holds dist/ and package.json but no appliance/ sources).
+ */
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'appliance'))) return dir;
+    if (isSohoaRoot(dir)) return dir;
     dir = dirname(dir);
   }
   throw new Error('sohoa: cannot find the project root from ' + fileURLToPath(import.meta.url));
