@@ -11,6 +11,9 @@ const help = `sohoa config — check and show the configuration
 
 Usage:
   sohoa config check [FILE]       check FILE (default: SOHOA_CONFIG, else /etc/sohoa/config.json)
+  sohoa config check --schema-only FILE
+                                  keys, types and ranges only: a template or a file prepared for
+                                  another device, whose seal, token and files are not here
   sohoa config show [--json]      the effective settings, secrets masked, each with its source
   sohoa config keys               every setting: type, default, environment variable, help
 
@@ -28,6 +31,7 @@ used only when the file asks for it ("central": {"embedded": true}, "scanner": {
 
 Examples:
   sohoa config check /etc/sohoa/config.json
+  sohoa config check --schema-only /etc/sohoa/config.example.json
   sohoa config show
   sudo -u sohoa SOHOA_CONFIG=/etc/sohoa/config.json npx sohoa config show --json | jq .settings
   sohoa config keys | grep -A3 officeHours
@@ -58,14 +62,14 @@ function header(r: Inspection): string {
 const problemLines = (r: Inspection) => r.problems.map((p) => `  - ${p.message}\n`).join('');
 const warningLines = (cmd: string, r: Inspection) => r.warnings.map((w) => `sohoa config ${cmd}: cảnh báo: ${w.message}\n`).join('');
 
-function check(file: string | undefined): number {
-  const r = inspect(process.env, { file, check: 'service' });
+function check(file: string | undefined, schemaOnly: boolean): number {
+  const r = inspect(process.env, { file, check: schemaOnly ? 'settings' : 'service' });
   process.stderr.write(warningLines('check', r));
   if (r.problems.length) {
     process.stderr.write(`sohoa config check: ${r.file || 'cấu hình mặc định'} có ${r.problems.length} lỗi, Sohoa sẽ không khởi động:\n${problemLines(r)}`);
     return 1;
   }
-  process.stdout.write(header(r) + 'Cấu hình hợp lệ.\n');
+  process.stdout.write(header(r) + (schemaOnly ? 'Các khoá, kiểu và giá trị hợp lệ (chưa kiểm tra tệp, thiết bị và các phần bắt buộc).\n' : 'Cấu hình hợp lệ.\n'));
   return 0;
 }
 
@@ -111,13 +115,13 @@ const command: Command = {
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'schema-only': { type: 'boolean' } } });
     } catch (err) {
       process.stderr.write(`sohoa config: ${(err as Error).message} (see sohoa config --help)\n`);
       return 2;
     }
     const [sub, ...rest] = parsed.positionals;
-    if (sub === 'check' && rest.length <= 1 && !parsed.values.json) return check(rest[0]);
+    if (sub === 'check' && rest.length <= 1 && !parsed.values.json) return check(rest[0], !!parsed.values['schema-only']);
     if (sub === 'show' && rest.length === 0) return show(!!parsed.values.json);
     if (sub === 'keys' && rest.length === 0) return keys();
     process.stderr.write('sohoa config: usage: sohoa config check [FILE] | show [--json] | keys (see sohoa config --help)\n');

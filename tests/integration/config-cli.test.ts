@@ -133,6 +133,19 @@ describe('sohoa config check FILE', () => {
     const closed = await sohoa(['config', 'check', await write(cfg, 0o640)]);
     expect(closed.stderr).toBe('');
   });
+
+  it('--schema-only checks keys, types and ranges of a template: the example the package ships passes, a mistyped one does not', async () => {
+    const example = projectPath('packaging', 'etc', 'config.example.json');
+    const full = await sohoa(['config', 'check', example]);
+    expect(full.code).toBe(1); // its seal, token and files are not on this machine
+    const shipped = await sohoa(['config', 'check', '--schema-only', example]);
+    expect(shipped.code).toBe(0);
+    expect(shipped.stdout).toMatch(/chưa kiểm tra tệp, thiết bị/);
+    const typo = await sohoa(['config', 'check', '--schema-only', await write({ ...device(), tokn: {}, register: { officeHours: { days: [1, 2] } } })]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/"tokn"/);
+    expect(typo.stderr).toMatch(/register\.officeHours\.days\[0\]/);
+  });
 });
 
 describe('sohoa config show', () => {
