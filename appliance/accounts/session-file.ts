@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { ThrottleEntry } from './login-throttle.js';
 import type { Session } from './sessions.js';
+import { readTextIfExists } from '../store/read-if-exists.js';
 
 // `<dataDir>/sessions.json` (0600): the live sessions (token hashes only) and the login locks, so a
 // restart of the service — an update, a watchdog restart, a power cut — neither logs the desk out
@@ -27,13 +27,8 @@ export class SessionFile {
 
   /** The saved state; null when there is none. Throws for a file that cannot be read or parsed. */
   async load(): Promise<SessionState | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+    const text = await readTextIfExists(this.path);
+    if (text === null) return null;
     const data = JSON.parse(text) as SessionFileData;
     if (data.version !== 1 || !Array.isArray(data.sessions) || !Array.isArray(data.locks)) throw new Error(`${this.path}: unexpected shape`);
     return { sessions: data.sessions.filter(isSession), locks: data.locks.filter(isLock) };

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { MalformedStateError } from '../store/migrations.js';
@@ -6,6 +5,7 @@ import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { hashPin, isValidPin } from './pin-hash.js';
 import type { Role, UserRecord } from './types.js';
+import { readTextIfExists } from '../store/read-if-exists.js';
 
 // `<dataDir>/users.json`: the people who may use the desk. Written by the technician's CLI
 // (`sohoa users …`), read by the running appliance on every lookup, so a person added or removed
@@ -130,13 +130,8 @@ export class UserStore {
   }
 
   private async read(): Promise<UsersFile | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+    const text = await readTextIfExists(this.path);
+    if (text === null) return null;
     try {
       return decodeStateFile<UsersFile>(text, USERS, this.path).value;
     } catch (err) {

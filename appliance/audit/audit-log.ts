@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { AuditRecord } from '../register/audit-log.js';
@@ -8,6 +8,7 @@ import { EMPTY_TAIL, entryHash, isChainEntry, recordOf, seal, type ChainEntry, t
 import { CURRENT, listSegments, readHead, segmentName, splitLines, writeHead } from './files.js';
 import { loadChain } from './load.js';
 import { NOTICE_ACTION, type AuditNotice } from './notices.js';
+import { readIfExists } from '../store/read-if-exists.js';
 
 // The audit log's writer (who did what, when, to which document: Lào Cai art. 11.1; Hà Nam
 // art. 18). Append-only JSON lines, each fsynced before the action is reported done, each one a
@@ -162,7 +163,7 @@ export class AuditLog {
 
   /** A current file from before the chain is closed as `audit-legacy.jsonl` and anchored by hash. */
   private async setAsideLegacy(): Promise<AuditNotice | null> {
-    const data = await readIfAny(this.currentPath);
+    const data = await readIfExists(this.currentPath);
     if (!data?.length) return null;
     const { lines } = splitLines(data.toString('utf8'));
     // Not legacy: a chained log (even one with a damaged line, which verify reports), or a torn
@@ -180,7 +181,7 @@ export class AuditLog {
    * file and returned, to be written into the chain word for word.
    */
   private async repairTornLine(): Promise<AuditNotice | null> {
-    const data = await readIfAny(this.currentPath);
+    const data = await readIfExists(this.currentPath);
     if (!data?.length || data[data.length - 1] === 0x0a) return null;
     const end = data.lastIndexOf(0x0a) + 1;
     const tornText = data.subarray(end).toString('utf8');
@@ -202,7 +203,7 @@ export class AuditLog {
 
   /** The last entry, from the current file or else the newest closed segment. */
   private async findTail(): Promise<void> {
-    const current = await readIfAny(this.currentPath);
+    const current = await readIfExists(this.currentPath);
     this.bytes = current?.length ?? 0;
     const entries = current ? chainEntries(current) : [];
     this.month = entries[0] ? monthOf(entries[0].at) : null;
@@ -213,7 +214,7 @@ export class AuditLog {
         const first = await firstEntry(join(this.opts.dir, name));
         if (first && (!newest || first.seq > newest.first)) newest = { first: first.seq, name };
       }
-      if (newest) last = chainEntries((await readIfAny(join(this.opts.dir, newest.name)))!).at(-1) ?? null;
+      if (newest) last = chainEntries((await readIfExists(join(this.opts.dir, newest.name)))!).at(-1) ?? null;
     }
     this.tail = last ? { seq: last.seq, hash: last.hash } : EMPTY_TAIL;
   }
@@ -238,14 +239,6 @@ function chainEntries(data: Buffer): ChainEntry[] {
   return splitLines(data.toString('utf8')).lines.map((l) => parseOrNull(l.text)).filter(isChainEntry);
 }
 
-async function readIfAny(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
 
 async function firstEntry(path: string): Promise<ChainEntry | null> {
   const fh = await open(path, 'r');

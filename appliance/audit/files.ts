@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { atomicWrite } from '../store/atomic-write.js';
 import type { ChainTail } from './chain.js';
+import { readTextIfExists } from '../store/read-if-exists.js';
 
 // Where the audit log lives, in the register's folder:
 //   audit.jsonl                  the current file, appended to
@@ -55,12 +56,8 @@ export function splitLines(text: string): FileLines {
 }
 
 export async function readLines(path: string): Promise<FileLines | null> {
-  try {
-    return splitLines(await readFile(path, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = await readTextIfExists(path);
+  return text === null ? null : splitLines(text);
 }
 
 export interface AuditHead extends ChainTail {

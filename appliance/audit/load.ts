@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isChainEntry, type ChainEntry } from './chain.js';
 import { CURRENT, isLegacyName, listSegments, splitLines } from './files.js';
+import { readIfExists } from '../store/read-if-exists.js';
 
 // Reads every file of an audit log (closed segments, the current file, legacy files) into one
 // list in chain order, without judging it: what is unreadable is noted, the rest is handed to the
@@ -32,20 +32,12 @@ export interface LoadedChain {
   torn: { file: string; bytes: number }[];
 }
 
-async function readOrNull(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
 
 async function readAll(dir: string): Promise<{ name: string; data: Buffer }[]> {
   const names = [...(await listSegments(dir)), CURRENT];
   const out: { name: string; data: Buffer }[] = [];
   for (const name of names) {
-    const data = await readOrNull(join(dir, name));
+    const data = await readIfExists(join(dir, name));
     // The current file was rotated (renamed to a segment) while being listed: read the listing again.
     if (data === null && name !== CURRENT) return readAll(dir);
     if (data !== null) out.push({ name, data });

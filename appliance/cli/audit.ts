@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { failureLine, type Command } from './command.js';
+import { runReportingFailures, UsageError, type Command } from './command.js';
 import { verifyAudit, type Finding, type VerifyReport } from '../audit/verify.js';
 import { loadConfig } from '../config/config.js';
 
@@ -44,7 +44,6 @@ Examples:
   sohoa audit verify --head /tmp/b/audit-head.json         # the log still holds what it held that day
 `;
 
-class UsageError extends Error {}
 
 function line(f: Finding): string {
   return `  - ${f.kind === 'notice' ? '' : `[${f.kind}] `}${f.message}`;
@@ -78,18 +77,7 @@ const command: Command = {
   name: 'audit',
   summary: 'check the audit log: hash chain, deleted, edited, reordered or truncated entries',
   help,
-  async run(args) {
-    try {
-      return await run(args);
-    } catch (err) {
-      if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`sohoa audit: ${(err as Error).message} (see sohoa audit --help)\n`);
-        return 2;
-      }
-      process.stderr.write(failureLine('audit', err));
-      return 1;
-    }
-  },
+  run: runReportingFailures('audit', run),
 };
 
 export default command;

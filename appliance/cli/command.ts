@@ -32,3 +32,25 @@ export function failureLine(command: string, err: unknown): string {
   const info = toErrorInfo(err);
   return `sohoa ${command}: ${info.code === 'internal' ? info.detail : `${info.message} (${info.code}: ${info.detail ?? ''})`}\n`;
 }
+
+/** A command line the command cannot act on: exit 2 and a pointer to its --help. */
+export class UsageError extends Error {}
+
+/**
+ * The run() of a command whose body throws for every failure: a usage mistake (UsageError or
+ * node:util parseArgs' own) exits 2 pointing at --help, anything else prints its failure line, exit 1.
+ */
+export function runReportingFailures(command: string, body: (args: string[]) => Promise<number>): (args: string[]) => Promise<number> {
+  return async (args) => {
+    try {
+      return await body(args);
+    } catch (err) {
+      if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+        process.stderr.write(`sohoa ${command}: ${(err as Error).message} (see sohoa ${command} --help)\n`);
+        return 2;
+      }
+      process.stderr.write(failureLine(command, err));
+      return 1;
+    }
+  };
+}

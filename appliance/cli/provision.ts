@@ -5,7 +5,7 @@ import { applySet, readAnswers, type Answers } from '../provisioning/answers.js'
 import { provision } from '../provisioning/provision.js';
 import { terminalPrompter } from '../provisioning/terminal-prompter.js';
 import { STEP_NAMES, type StepName } from '../provisioning/types.js';
-import { failureLine, type Command } from './command.js';
+import { failureLine, UsageError, type Command } from './command.js';
 
 const help = `sohoa provision — guided set-up of this device (cài đặt ban đầu)
 
@@ -52,8 +52,6 @@ function stepsFrom(values: string[] | undefined): StepName[] {
   for (const n of names) if (!STEP_NAMES.includes(n as StepName)) throw new UsageError(`unknown step "${n}" (steps: ${STEP_NAMES.join(', ')})`);
   return STEP_NAMES.filter((n) => names.includes(n));
 }
-
-class UsageError extends Error {}
 
 const command: Command = {
   name: 'provision',

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { failureLine, type Command } from './command.js';
+import { runReportingFailures, UsageError, type Command } from './command.js';
 import { promptPin } from './pin-prompt.js';
 import { UserStore } from '../accounts/user-store.js';
 import type { Role } from '../accounts/types.js';
@@ -35,7 +35,6 @@ Examples:
 
 const ROLE_VI: Record<Role, string> = { clerk: 'văn thư', technician: 'kỹ thuật viên' };
 
-class UsageError extends Error {}
 
 /** The new PIN: SOHOA_USER_PIN, else typed twice on the terminal. */
 async function newPin(): Promise<string> {
@@ -89,18 +88,7 @@ const command: Command = {
   name: 'users',
   summary: 'the people who may use the desk: list, add, remove, reset-pin',
   help,
-  async run(args) {
-    try {
-      return await run(args);
-    } catch (err) {
-      if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`sohoa users: ${(err as Error).message} (see sohoa users --help)\n`);
-        return 2;
-      }
-      process.stderr.write(failureLine('users', err));
-      return 1;
-    }
-  },
+  run: runReportingFailures('users', run),
 };
 
 export default command;
