@@ -190,7 +190,13 @@ sed -i "s/^Version: .*/Version: $NEXT/" "$R/tmp/next/DEBIAN/control"
 dpkg-deb --root-owner-group -Zzstd -z3 --build "$R/tmp/next" "$R/tmp/sohoa_next.deb" >/dev/null
 rm -rf "$R/tmp/next"
 echo "# technician's edit (kept on upgrade)" >>"$R/etc/sohoa/sohoa.env"
-echo '{"dataDir": "/var/lib/sohoa"}' >"$R/etc/sohoa/config.json"
+# a device configuration (every part named; the demo parts asked for explicitly, as a technician's
+# training desk would) — a partial file is refused by the schema, and that is tested elsewhere
+cat >"$R/etc/sohoa/config.json" <<'JSON'
+{"dataDir": "/var/lib/sohoa",
+ "agency": {"id": "000.00.00.H99", "name": "VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH (THỬ NGHIỆM)", "developmentSeal": true},
+ "central": {"embedded": true}, "scanner": {"simulator": {"enabled": true}}, "token": {"development": true}}
+JSON
 chmod 600 "$R/etc/sohoa/config.json"    # too strict for the service: the upgrade's postinst fixes it
 echo marker >"$R/var/lib/sohoa/upgrade-marker"
 data_sum() { in_root sh -c 'cd /var/lib/sohoa && find . -type f -print0 | sort -z | xargs -0 sha256sum' | sha256sum; }
