@@ -40,8 +40,12 @@ function extract(pdf: Uint8Array, n = 0): { cms: Buffer; signed: Buffer } {
   const text = Buffer.from(pdf).toString('latin1');
   const m = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)][n]!;
   const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
-  const hex = text.slice(b + 1, c - 1).replace(/(00)+$/, '');
-  return { cms: Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex'), signed: Buffer.concat([Buffer.from(pdf.subarray(a, a + b)), Buffer.from(pdf.subarray(c, c + d))]) };
+  // The CMS is one DER SEQUENCE padded with zeros to the reserved room: cut it at its own length
+  // (stripping trailing 00s also cut a signature whose last byte is 0, about one run in 256).
+  const room = Buffer.from(text.slice(b + 1, c - 1), 'hex');
+  const lenBytes = room[1]! & 0x80 ? room[1]! & 0x7f : 0;
+  const bodyLen = lenBytes ? room.subarray(2, 2 + lenBytes).reduce((n, x) => n * 256 + x, 0) : room[1]!;
+  return { cms: room.subarray(0, 2 + lenBytes + bodyLen), signed: Buffer.concat([Buffer.from(pdf.subarray(a, a + b)), Buffer.from(pdf.subarray(c, c + d))]) };
 }
 
 beforeAll(async () => {
