@@ -8,6 +8,9 @@ import { installProcessGuard } from './service/process-guard.js';
 /** Exit status of a configuration the service refuses (EX_CONFIG): systemd need not retry it. */
 const EXIT_CONFIG = 78;
 
+// Everything the service writes (page images from the scanner, OCR scratch, signed PDFs, the audit
+// log) is for the service alone: files 0600, folders 0700, also what other tools write for it.
+process.umask(0o077);
 const log = createLogger();
 installProcessGuard(log); // unknown state (a rejection nobody handled): log fatal, exit, systemd restarts
 // Under systemd (Type=notify): watchdog pings from now on, READY=1 once everything answers.

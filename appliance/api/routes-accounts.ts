@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsPort, Role } from '../accounts/types.js';
 import { actorOf } from './actor.js';
 import { requireRole } from './require-role.js';
-import { accountBody, nameParams, pinResetBody } from './schemas.js';
+import { accountBody, emptyBody, nameParams, pinResetBody } from './schemas.js';
 
 // The technician's account management on the touchscreen (the same as `sohoa users`), technician
 // role only. Every change is in the audit log under the technician's name; removing a person or
@@ -22,7 +22,7 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountsPort): voi
   app.post<{ Body: { name: string; role: Role; pin: string } }>('/api/accounts', { ...technician, schema: { body: accountBody } }, async (req) =>
     accounts.addAccount(req.body.name, req.body.role, req.body.pin, actorOf(req).name));
 
-  app.delete<NameReq>('/api/accounts/:name', { ...technician, schema: { params: nameParams } }, async (req) =>
+  app.delete<NameReq>('/api/accounts/:name', { ...technician, schema: { params: nameParams, body: emptyBody } }, async (req) =>
     accounts.removeAccount(req.params.name, actorOf(req).name));
 
   app.post<NameReq & { Body: { pin: string } }>('/api/accounts/:name/pin', { ...technician, schema: { params: nameParams, body: pinResetBody } }, async (req) =>

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Desk } from '../pipeline/desk.js';
 import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
-import { idParams } from './schemas.js';
+import { emptyBody, idParams } from './schemas.js';
 
 // Registered documents: the list the status screen shows, one document, its signed PDF, the
 // clerk's confirmation that a secret document stays on paper, and what the clerk does when one is
@@ -36,19 +36,19 @@ export function documentRoutes(app: FastifyInstance, desk: Desk): void {
     return reply.type('application/pdf').header('cache-control', 'no-store').send(pdf);
   });
 
-  app.post<IdReq>('/api/documents/:id/confirm-secret', { schema: { params: idParams } }, async (req) => {
+  app.post<IdReq>('/api/documents/:id/confirm-secret', { schema: { params: idParams, body: emptyBody } }, async (req) => {
     const actor = actorOf(req);
     await docOr404(req.params.id);
     return desk.confirmSecretHeld(req.params.id, actor);
   });
 
-  app.post<IdReq>('/api/documents/:id/retry', { schema: { params: idParams } }, async (req) => {
+  app.post<IdReq>('/api/documents/:id/retry', { schema: { params: idParams, body: emptyBody } }, async (req) => {
     const actor = actorOf(req);
     await docOr404(req.params.id);
     return desk.retryDocument(req.params.id, actor);
   });
 
-  app.post<IdReq>('/api/documents/:id/send-now', { schema: { params: idParams } }, async (req) => {
+  app.post<IdReq>('/api/documents/:id/send-now', { schema: { params: idParams, body: emptyBody } }, async (req) => {
     const actor = actorOf(req);
     await docOr404(req.params.id);
     return desk.sendNow(req.params.id, actor);

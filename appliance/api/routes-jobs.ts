@@ -4,7 +4,7 @@ import type { Desk, ScanOptions } from '../pipeline/desk.js';
 import type { DocumentFields } from '../extract/fields.js';
 import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
-import { documentFieldsSchema, idParams, pageParams, scanBody } from './schemas.js';
+import { documentFieldsSchema, emptyBody, idParams, pageParams, scanBody } from './schemas.js';
 
 // Scan jobs: start a scan (or a batch: a whole stack split into document jobs), watch it, preview
 // its pages, scan more into it after a jam ("Quét tiếp"), merge a wrongly split document with the
@@ -29,7 +29,7 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
   });
 
   // "Gộp với văn bản trước": a wrongly split document back onto the previous one of its batch.
-  app.post<IdReq>('/api/jobs/:id/merge', { schema: { params: idParams } }, async (req) => {
+  app.post<IdReq>('/api/jobs/:id/merge', { schema: { params: idParams, body: emptyBody } }, async (req) => {
     const actor = actorOf(req);
     jobOr404(req.params.id);
     return desk.mergeJob(req.params.id, actor);
@@ -45,11 +45,11 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
 
   app.get<IdReq>('/api/jobs/:id', { schema: { params: idParams } }, async (req) => jobOr404(req.params.id));
 
-  app.get<{ Params: { id: string; n: number } }>(
+  app.get<{ Params: { id: string; n: string } }>(
     '/api/jobs/:id/pages/:n(^\\d+).jpg',
     { schema: { params: pageParams } },
     async (req, reply) => {
-      const file = desk.pagePreview(req.params.id, req.params.n);
+      const file = desk.pagePreview(req.params.id, Number(req.params.n));
       if (!file) throw notFound('Không tìm thấy ảnh trang này.', `no preview for job ${req.params.id} page ${req.params.n}`);
       // Previews belong to a job that may be discarded; never let the browser keep them.
       let jpeg: Buffer;
@@ -64,7 +64,7 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
     },
   );
 
-  app.post<IdReq>('/api/jobs/:id/discard', { schema: { params: idParams } }, async (req) => {
+  app.post<IdReq>('/api/jobs/:id/discard', { schema: { params: idParams, body: emptyBody } }, async (req) => {
     const actor = actorOf(req);
     jobOr404(req.params.id);
     await desk.discardJob(req.params.id, actor);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsPort } from '../accounts/types.js';
 import { SohoaError } from '../errors.js';
-import { loginBody } from './schemas.js';
+import { emptyBody, loginBody } from './schemas.js';
 import { clearSessionCookie, setSessionCookie } from './session-auth.js';
 
 // Logging in and out of the desk. The PIN goes straight to the accounts module: never logged,
@@ -27,9 +27,9 @@ export function sessionRoutes(app: FastifyInstance, accounts: AccountsPort): voi
 
   app.get('/api/session', async (req, reply) => reply.header('cache-control', 'no-store').send(req.sohoaSession));
 
-  app.post('/api/session/refresh', async (req, reply) => reply.header('cache-control', 'no-store').send(req.sohoaSession));
+  app.post('/api/session/refresh', { schema: { body: emptyBody } }, async (req, reply) => reply.header('cache-control', 'no-store').send(req.sohoaSession));
 
-  app.delete('/api/session', async (req, reply) => {
+  app.delete('/api/session', { schema: { body: emptyBody } }, async (req, reply) => {
     if (!req.sohoaToken || !(await accounts.logout(req.sohoaToken))) {
       throw new SohoaError('session.expired', 'Phiên làm việc đã kết thúc.', 'session already ended');
     }

@@ -3,7 +3,7 @@ import type { AccountsPort } from '../accounts/types.js';
 import type { Desk } from '../pipeline/desk.js';
 import { actorOf } from './actor.js';
 import { optionalSession, publicTokenState } from './public-view.js';
-import { pinBody } from './schemas.js';
+import { emptyBody, pinBody } from './schemas.js';
 
 // The signing token: unlock with the PIN typed by the clerk, lock again. The PIN goes straight to
 // the desk: it is never logged, echoed back or kept here.
@@ -18,5 +18,5 @@ export function tokenRoutes(app: FastifyInstance, desk: Desk, accounts: Accounts
     return desk.unlockToken(req.body.pin, actor);
   });
 
-  app.post('/api/token/lock', async (req) => desk.lockToken(actorOf(req)));
+  app.post('/api/token/lock', { schema: { body: emptyBody } }, async (req) => desk.lockToken(actorOf(req)));
 }

@@ -29,14 +29,24 @@ export const documentFieldsSchema = {
 
 export const idParams = {
   type: 'object',
+  additionalProperties: false,
   required: ['id'],
   properties: { id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^/]+$' } },
 } as const;
 
+/** A page number in a URL is a string (no type coercion): 1–9999, no leading zero. */
 export const pageParams = {
   type: 'object',
+  additionalProperties: false,
   required: ['id', 'n'],
-  properties: { ...idParams.properties, n: { type: 'integer', minimum: 1, maximum: 10000 } },
+  properties: { ...idParams.properties, n: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' } },
+} as const;
+
+/** Commands that take no input: nothing, `null` or `{}` (what the touchscreen sends); anything else is refused. */
+export const emptyBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {},
 } as const;
 
 export const scanBody = {
@@ -81,6 +91,7 @@ export const accountBody = {
 
 export const nameParams = {
   type: 'object',
+  additionalProperties: false,
   required: ['name'],
   properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const;

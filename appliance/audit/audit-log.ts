@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, type FileHandle } from 'node:fs/promises';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { AuditRecord } from '../register/audit-log.js';
@@ -57,7 +58,7 @@ export class AuditLog {
   }
 
   async start(o: StartOptions = {}): Promise<void> {
-    await mkdir(this.opts.dir, { recursive: true });
+    await mkdir(this.opts.dir, { recursive: true, mode: PRIVATE_DIR });
     const notices: AuditNotice[] = [];
     const legacy = await this.setAsideLegacy();
     if (legacy) notices.push(legacy);
@@ -78,7 +79,7 @@ export class AuditLog {
       notices.push({ kind: 'head-missing', reason: read.state === 'missing' ? `no ${this.opts.headPath}` : read.reason });
     }
 
-    this.fh = await open(this.currentPath, 'a');
+    this.fh = await open(this.currentPath, 'a', PRIVATE_FILE);
     for (const n of notices) {
       const { text: _t, ...said } = n as AuditNotice & { text?: string };
       if (n.kind === 'behind-head') this.opts.log?.error({ notice: said }, 'audit log: shorter than its kept head, entries were lost');
@@ -155,7 +156,7 @@ export class AuditLog {
     const name = segmentName(this.month ?? monthOf(this.now()), taken);
     await rename(this.currentPath, join(this.opts.dir, name));
     await syncDir(this.opts.dir);
-    this.fh = await open(this.currentPath, 'a');
+    this.fh = await open(this.currentPath, 'a', PRIVATE_FILE);
     this.bytes = 0;
     this.month = null;
     this.opts.log?.info({ segment: name, lastSeq: this.tail.seq }, 'audit log rotated');

@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { join, resolve } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { toVnIso } from '../register/vn-time.js';
@@ -93,7 +94,7 @@ async function ensureDir(dir: string, create: boolean): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     if (!create) throw new SohoaError('storage.io', `Không tìm thấy thư mục sao lưu ${dir}: ổ sao lưu chưa được cắm hoặc chưa gắn (mount). Hãy cắm ổ rồi chạy lại.`, `backup folder ${dir} does not exist`);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
   }
 }
 
@@ -129,7 +130,7 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
     tmp = join(dir, `.${name}.${process.pid}.tmp`);
 
     const snapshot = new Snapshot(resolve(opts.dataDir), now);
-    const fh = await open(tmp, 'wx');
+    const fh = await open(tmp, 'wx', PRIVATE_FILE);
     let bytes: number;
     try {
       bytes = await writeArchive(fh, snapshot.entries(), () => snapshot.manifest);

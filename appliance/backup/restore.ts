@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { dirname, join, resolve } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { checkContinuity, recordRestore, type Continuity } from '../audit/continuity.js';
@@ -81,15 +82,15 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
   const dirs = new Set<string>();
   try {
     await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
+    await mkdir(staging, { recursive: true, mode: PRIVATE_DIR });
     const manifest = await readArchive(archive, async (e) => {
       const path = join(staging, e.path);
       const parent = dirname(path);
       if (!dirs.has(parent)) {
-        await mkdir(parent, { recursive: true });
+        await mkdir(parent, { recursive: true, mode: PRIVATE_DIR });
         dirs.add(parent);
       }
-      const fh = await open(path, 'wx');
+      const fh = await open(path, 'wx', PRIVATE_FILE);
       try {
         await fh.writeFile(e.data);
         await fh.sync();
@@ -111,7 +112,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
     let movedAside: string | null = null;
     if (occupied.length) {
       movedAside = join(dataDir, `before-restore-${toVnIso((opts.clock ?? (() => new Date()))()).slice(0, 19).replace('T', '_').replace(/:/g, '-')}`);
-      await mkdir(movedAside);
+      await mkdir(movedAside, { mode: PRIVATE_DIR });
       for (const part of occupied) await rename(join(dataDir, part), join(movedAside, part));
       await fsync(movedAside);
     }

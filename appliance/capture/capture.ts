@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, readFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
@@ -6,7 +6,7 @@ import type { Scanner, ScanRequest } from '../../drivers/scanner/scanner.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { toErrorInfo, type ErrorInfo } from '../errors.js';
-import { atomicWrite } from '../store/atomic-write.js';
+import { atomicWrite, PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { isBlankPage, measureInk, type PageInkStats } from './blank-page.js';
 
 // The capture stage: runs one scanner job into the job's spool folder, and for every page as it
@@ -114,7 +114,7 @@ export class CaptureStage {
     bus.emit('scan.started', { jobId, device: scanner.device });
     const runDir = join(dir, `scan-${Date.now()}`);
     try {
-      await mkdir(runDir, { recursive: true });
+      await mkdir(runDir, { recursive: true, mode: PRIVATE_DIR });
       const scan = scanner.scan({ source: req.source, mode: req.mode, dpi: req.dpi, outDir: runDir, maxPages: req.maxPages, signal: req.signal });
       for await (const scanned of scan) {
         const page = await this.keepPage(dir, pages.length + 1, scanned.path, scanned.dpi);
@@ -146,6 +146,7 @@ export class CaptureStage {
     const ext = scannedPath.match(/\.(tiff?|png|jpe?g)$/i)?.[1]?.toLowerCase() ?? 'tiff';
     const path = join(dir, `page-${index}.${ext}`);
     await rename(scannedPath, path);
+    await chmod(path, PRIVATE_FILE); // written by the scanner's process, under its umask
     const img = sharp(path);
     const [preview, ink] = await Promise.all([
       img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),

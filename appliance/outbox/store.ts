@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWrite } from '../store/atomic-write.js';
+import { atomicWrite, PRIVATE_DIR } from '../store/atomic-write.js';
 import { Quarantine } from '../store/quarantine.js';
 import { readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 
@@ -57,7 +57,7 @@ export class OutboxStore {
   /** Loads every complete item; folders left half-written by a crash are removed, unreadable ones set aside. */
   async load(): Promise<OutboxItem[]> {
     const root = join(this.dir, 'items');
-    await mkdir(root, { recursive: true });
+    await mkdir(root, { recursive: true, mode: PRIVATE_DIR });
     const items: OutboxItem[] = [];
     for (const name of await readdir(root)) {
       const dir = join(root, name);

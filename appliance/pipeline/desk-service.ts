@@ -73,6 +73,10 @@ export class DeskService implements Desk {
     if (job.state !== 'review') {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${job.state}`);
     }
+    // Checked before the register takes a number: a document with no page could never be filed.
+    if (!job.pages.some((p) => !p.blank)) {
+      throw new SohoaError('register.state', 'Bản quét chưa có trang nào có nội dung nên không thể đăng ký. Hãy huỷ bản quét này rồi quét lại văn bản.', `job ${jobId} has no kept page`);
+    }
     const doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined });
     if (doc.state === 'held-secret') {
       // Secret: only the register line stays; the pages wait for the clerk's confirmation to be deleted.

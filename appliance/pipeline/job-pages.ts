@@ -2,7 +2,7 @@ import { copyFile, link, mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { CaptureStage, CapturedPage } from '../capture/capture.js';
 import type { OcrPage } from '../ocr/ocr.js';
-import { atomicWrite } from '../store/atomic-write.js';
+import { atomicWrite, PRIVATE_DIR } from '../store/atomic-write.js';
 
 // Hands scanned pages from one job to another (a batch to its documents, a document to the one it
 // is merged into) by hard-linking its files: each job then owns its own names for the same bytes,
@@ -37,8 +37,8 @@ export async function handOverPages(spool: SpoolPort, opts: {
   pages: { page: JobPage; ocr: OcrPage }[];
 }): Promise<{ pages: JobPage[]; ocr: OcrPage[] }> {
   const toDir = spool.jobDir(opts.to);
-  await mkdir(toDir, { recursive: true });
-  await mkdir(opts.toWorkDir, { recursive: true });
+  await mkdir(toDir, { recursive: true, mode: PRIVATE_DIR });
+  await mkdir(opts.toWorkDir, { recursive: true, mode: PRIVATE_DIR });
   const captured = new Map((await spool.pages(opts.from)).map((p) => [p.index, p]));
   const manifest = await spool.pages(opts.to);
   const pages: JobPage[] = [];

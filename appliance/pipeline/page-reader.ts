@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { PRIVATE_DIR } from '../store/atomic-write.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
@@ -49,7 +50,7 @@ export class PageReader {
 
   private async ocrPage(rec: JobRecord, page: { path: string; blank: boolean }): Promise<OcrPage> {
     const workDir = this.deps.records.workDir(rec.view.jobId);
-    await mkdir(workDir, { recursive: true });
+    await mkdir(workDir, { recursive: true, mode: PRIVATE_DIR });
     const started = performance.now();
     const ocr = await this.deps.ocr.recognize(page.path, { workDir });
     this.deps.bus.emit('ocr.page', { jobId: rec.view.jobId, ms: performance.now() - started });
@@ -124,7 +125,7 @@ export class PageReader {
     try {
       await this.extractInto(rec, async () => {
         const workDir = records.workDir(jobId);
-        await mkdir(workDir, { recursive: true });
+        await mkdir(workDir, { recursive: true, mode: PRIVATE_DIR });
         const started = performance.now();
         const read = this.deps.readFieldsFirst(page.path, workDir);
         // saved after the review state, so the record on disk never goes back to having no OCR

@@ -72,7 +72,13 @@ export class ScanJobs {
     await this.records.load();
     // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
     for (const rec of this.records.all()) {
-      if (rec.view.batch && rec.plan) {
+      if (this.emptyLeftover(rec)) {
+        // Cut off before its first page landed (power cut, kill): nothing to review, and registering
+        // it would take a number for a document that can never be filed. Removed, as a scan that
+        // found no paper is.
+        this.deps.log.warn({ jobId: rec.view.jobId, state: rec.view.state }, 'job without pages left by a restart: removed');
+        await this.remove(rec.view.jobId);
+      } else if (rec.view.batch && rec.plan) {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'batch split interrupted by a restart: finishing it');
         this.background(rec, this.batches.handOver(rec).catch((err: unknown) => this.batches.batchFailed(rec, err)));
       } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {
@@ -83,6 +89,13 @@ export class ScanJobs {
         this.background(rec, this.reader.recognise(rec, rec.pages.map((p) => this.reader.readPage(rec, p))));
       }
     }
+  }
+
+  /** A job record with no page, not registered, that no scan is filling (only ever after a restart). */
+  private emptyLeftover(rec: JobRecord): boolean {
+    if (rec.pages.length > 0 || rec.view.docId || this.scanning === rec.view.jobId) return false;
+    // A batch keeps its record after handing its pages to the documents it made.
+    return !rec.view.batch || (rec.view.batch.documents.length === 0 && !rec.plan);
   }
 
   list(): JobView[] {

@@ -43,6 +43,13 @@ function visible(current: ConfigJson): ConfigJson {
   return c;
 }
 
+// Request schemas (strict like the rest of the API: no coercion, unknown properties refused). A
+// step's answers are an object whose fields the step itself checks, as it does for an answer file.
+const stepParams = { type: 'object', additionalProperties: false, required: ['step'], properties: { step: { type: 'string', maxLength: 50 } } } as const;
+const stepBody = { type: 'object', maxProperties: 50 } as const;
+const selftestBody = { type: ['object', 'null'], additionalProperties: false, properties: { pin: { type: 'string', minLength: 4, maxLength: 32 } } } as const;
+const query = (name: string) => ({ type: 'object', additionalProperties: false, properties: { [name]: { type: 'string', maxLength: 4096 } } });
+
 function refuse(reply: FastifyReply, err: ProvisionError): FastifyReply {
   return reply.code(422).send({ ok: false, step: err.step, error: { code: err.code, message: err.vi } });
 }
@@ -69,7 +76,7 @@ export function provisionRoutes(app: FastifyInstance, opts: ProvisionRouteOption
     modules: discoverModules(),
   }));
 
-  app.get<{ Querystring: { module?: string } }>('/api/provision/tokens', route, async (req, reply) => {
+  app.get<{ Querystring: { module?: string } }>('/api/provision/tokens', { ...route, schema: { querystring: query('module') } }, async (req, reply) => {
     const current = readCurrent(opts.configFile);
     try {
       return await listTokens({ module: req.query.module ?? '', env: ((current.token as ConfigJson | undefined)?.env ?? {}) as Record<string, string> });
@@ -79,7 +86,7 @@ export function provisionRoutes(app: FastifyInstance, opts: ProvisionRouteOption
     }
   });
 
-  app.get<{ Querystring: { saneConfigDir?: string } }>('/api/provision/scanners', route, async (req, reply) => {
+  app.get<{ Querystring: { saneConfigDir?: string } }>('/api/provision/scanners', { ...route, schema: { querystring: query('saneConfigDir') } }, async (req, reply) => {
     try {
       return { scanners: await discoverScanners(req.query.saneConfigDir ?? '') };
     } catch (err) {
@@ -89,7 +96,7 @@ export function provisionRoutes(app: FastifyInstance, opts: ProvisionRouteOption
   });
 
   for (const action of ['validate', 'apply'] as const) {
-    app.post<{ Params: StepParams; Body: unknown }>(`/api/provision/:step/${action}`, route, async (req, reply) => {
+    app.post<{ Params: StepParams; Body: unknown }>(`/api/provision/:step/${action}`, { ...route, schema: { params: stepParams, body: stepBody } }, async (req, reply) => {
       const step = stepOf(req);
       if (!step) return reply.code(404).send({ ok: false, error: { code: 'request.invalid', message: `Không có bước "${req.params.step}" (các bước: ${STEP_NAMES.join(', ')}).` } });
       try {
@@ -104,7 +111,7 @@ export function provisionRoutes(app: FastifyInstance, opts: ProvisionRouteOption
     });
   }
 
-  app.post<{ Body: { pin?: string } | undefined }>('/api/provision/selftest', route, async (req) => {
+  app.post<{ Body: { pin?: string } | undefined }>('/api/provision/selftest', { ...route, schema: { body: selftestBody } }, async (req) => {
     const pin = typeof req.body?.pin === 'string' ? req.body.pin : undefined;
     return runSelftest(opts.configFile, { interactive: false, timeoutMs: 300_000, env: { ...process.env, ...(pin ? { SOHOA_TOKEN_PIN: pin } : {}) } });
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { PRIVATE_DIR } from '../store/atomic-write.js';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
@@ -167,7 +168,7 @@ export class Register {
   async start(): Promise<void> {
     // A bad setting is refused here, before any registration could try to compute with it.
     checkOfficeHours(this.opts.officeHours);
-    await mkdir(join(this.opts.dir, 'documents'), { recursive: true });
+    await mkdir(join(this.opts.dir, 'documents'), { recursive: true, mode: PRIVATE_DIR });
     const at = { quarantine: this.quarantine, store: 'register' as const };
     const countersPath = join(this.opts.dir, 'counters.json');
     const checkpoint = await readStateFile<Counters>(countersPath, COUNTERS, at);

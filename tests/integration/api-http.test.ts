@@ -284,9 +284,10 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
       expect(r.data.error.code).toBe('request.invalid');
     }
     expect((await call('POST', '/api/session', { raw: '{"name": ' })).status).toBe(400);
-    // What the client says of itself beyond name and PIN is dropped: the role is the account's.
+    // What the client says of itself beyond name and PIN is refused (strict schemas): the role is the account's.
     const claims = await call('POST', '/api/session', { body: { name: CLERK, pin: CLERK_PIN, role: 'technician' } });
-    expect(claims.data.role).toBe('clerk');
+    expect(claims.status).toBe(400);
+    expect(claims.data.error.code).toBe('request.invalid');
   });
 
   it('ends a session after the idle time and at logout; both are 401 afterwards and in the audit log', async () => {
