@@ -128,3 +128,14 @@ export function fieldsOf(job: JobView): DocumentFields {
 export async function auditLog(dataDir: string): Promise<AuditRecord[]> {
   return (await loadChain(join(dataDir, 'register'))).entries.map((l) => recordOf(l.entry));
 }
+
+/** Starts a single scan through the API and waits until its job is ready for review (a failed scan fails the test). */
+export async function scanToReview(api: Api, timeoutMs?: number): Promise<JobView> {
+  const started = await api<JobView>('POST', '/api/scan', {});
+  if (started.status !== 200) throw new Error(`POST /api/scan answered ${started.status}: ${JSON.stringify(started.body)}`);
+  return eventually(async () => {
+    const j = (await api<JobView>('GET', `/api/jobs/${started.body.jobId}`)).body;
+    if (j.state === 'failed') throw new Error(`scan failed: ${JSON.stringify(j.error)}`);
+    return j.state === 'review' ? j : undefined;
+  }, 'the scanned job to reach review', timeoutMs);
+}

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type RunningAppliance } from '../../appliance/app.js';
 import type { Config } from '../../appliance/config/config.js';
 import { silentLogger } from '../../appliance/log.js';
-import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
+import type { DocumentView } from '../../appliance/pipeline/desk.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { apiAs, eventually, fieldsOf, testConfig } from '../helpers/appliance.js';
+import { apiAs, eventually, fieldsOf, scanToReview, testConfig } from '../helpers/appliance.js';
 
 // The whole desk on real parts: the eSCL simulator through SANE airscan, tesseract, SoftHSM, the
 // reference receiver over loopback — driven through the HTTP API as the touchscreen does.
@@ -18,16 +18,6 @@ let config: Config;
 let app: RunningAppliance;
 
 const api = apiAs('Nguyễn Thị Lan', () => app.url, () => config.dataDir);
-
-async function scanToReview(): Promise<JobView> {
-  const started = await api<JobView>('POST', '/api/scan', {});
-  expect(started.status).toBe(200);
-  return eventually(async () => {
-    const j = (await api<JobView>('GET', `/api/jobs/${started.body.jobId}`)).body;
-    if (j.state === 'failed') throw new Error(`scan failed: ${JSON.stringify(j.error)}`);
-    return j.state === 'review' ? j : undefined;
-  }, 'the scanned job to reach review');
-}
 
 const docState = (docId: string, state: string) => eventually(async () => {
   const d = (await api<DocumentView>('GET', `/api/documents/${docId}`)).body;
@@ -51,7 +41,7 @@ describe('the desk end to end', () => {
     expect(wrong.body.error.code).toBe('token.pin-incorrect');
     expect(wrong.body.error.message).toMatch(/PIN/);
 
-    const job = await scanToReview();
+    const job = await scanToReview(api);
     const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
     expect(reg.status).toBe(200);
     expect(reg.body.arrivalNumber).toBe(1);
@@ -72,7 +62,7 @@ describe('the desk end to end', () => {
   });
 
   it('delivers a signed, searchable PDF that pdfsig reports valid and trusted', async () => {
-    const job = await scanToReview();
+    const job = await scanToReview(api);
     expect(job.result?.numberNotation).toBeTruthy();
     // a one-page document: its fields come from the header and signature bands, and it is
     // registered the moment they show, while its body may still be being read
@@ -106,7 +96,7 @@ describe('the desk end to end', () => {
   });
 
   it('holds a secret document: never queued, pages deleted once the clerk confirms', async () => {
-    const job = await scanToReview();
+    const job = await scanToReview(api);
     const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, { ...fieldsOf(job), confidentiality: 'Mật' });
     expect(reg.body.state).toBe('held-secret');
     expect(reg.body.message).toMatch(/không được gửi/);
@@ -123,7 +113,7 @@ describe('the desk end to end', () => {
     await app.stop();
     app = await startAppliance(config, { log: silentLogger() });
     await api('POST', '/api/token/unlock', { pin: token.pin });
-    const job = await scanToReview();
+    const job = await scanToReview(api);
     const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
     expect(reg.body.arrivalNumber).toBe(3);
     const all = (await api<DocumentView[]>('GET', '/api/documents')).body.map((d) => d.arrivalNumber).filter((n) => n !== null);

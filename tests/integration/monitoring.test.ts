@@ -6,8 +6,8 @@ import type { Config } from '../../appliance/config/config.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import type { HealthReport } from '../../appliance/health/health.js';
 import { silentLogger } from '../../appliance/log.js';
-import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
-import { apiAs, eventually, fieldsOf, scannerControl, testConfig } from '../helpers/appliance.js';
+import type { DocumentView } from '../../appliance/pipeline/desk.js';
+import { apiAs, eventually, fieldsOf, scannerControl, scanToReview, testConfig } from '../helpers/appliance.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
 import { parsePrometheusText, sampleValue, type Family } from '../helpers/prom-text.js';
 
@@ -86,13 +86,7 @@ describe('monitoring a real appliance', () => {
     const delta = (name: string, labels: Record<string, string> = {}) => v(after, name, labels) - v(before, name, labels);
 
     expect((await api<{ loggedIn: boolean }>('POST', '/api/token/unlock', { pin: token.pin })).body.loggedIn).toBe(true);
-    const started = await api<JobView>('POST', '/api/scan', {});
-    expect(started.status).toBe(200);
-    const job = await eventually(async () => {
-      const j = (await api<JobView>('GET', `/api/jobs/${started.body.jobId}`)).body;
-      if (j.state === 'failed') throw new Error(`scan failed: ${JSON.stringify(j.error)}`);
-      return j.state === 'review' ? j : undefined;
-    }, 'the scanned job to reach review');
+    const job = await scanToReview(api);
     // waiting for the clerk: its pages are in the spool
     expect(v(await scrape(), 'sohoa_spool_pages')).toBe(job.pages.length);
 

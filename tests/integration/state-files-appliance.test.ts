@@ -11,7 +11,7 @@ import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
 import type { Notice } from '../../appliance/store/quarantine.js';
 import { launchTouchscreen } from '../helpers/chromium.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
-import { apiAs, ensureUser, eventually, fieldsOf, testConfig } from '../helpers/appliance.js';
+import { apiAs, ensureUser, eventually, fieldsOf, scanToReview, testConfig } from '../helpers/appliance.js';
 
 // The whole appliance on real parts (eSCL simulator through SANE, tesseract, SoftHSM, the reference
 // receiver), on one data folder that lives through two upgrades of its life:
@@ -40,16 +40,6 @@ async function start(): Promise<void> {
 async function stop(): Promise<void> {
   await app?.stop();
   app = undefined;
-}
-
-async function scanToReview(): Promise<JobView> {
-  const started = await api<JobView>('POST', '/api/scan', {});
-  expect(started.status).toBe(200);
-  return eventually(async () => {
-    const j = (await api<JobView>('GET', `/api/jobs/${started.body.jobId}`)).body;
-    if (j.state === 'failed') throw new Error(`scan failed: ${JSON.stringify(j.error)}`);
-    return j.state === 'review' ? j : undefined;
-  }, 'the scanned job to reach review', 120_000);
 }
 
 async function registerDelivered(job: JobView): Promise<DocumentView> {
@@ -100,8 +90,8 @@ beforeAll(async () => {
   config = await testConfig(token, join(dir, 'data'));
   // The desk's day so far: one document registered and delivered, three scans waiting for review.
   await start();
-  first = await registerDelivered(await scanToReview());
-  waiting = [await scanToReview(), await scanToReview(), await scanToReview()];
+  first = await registerDelivered(await scanToReview(api, 120_000));
+  waiting = [await scanToReview(api, 120_000), await scanToReview(api, 120_000), await scanToReview(api, 120_000)];
   // A one-page scan is in review before its whole page is read; that read still writes the job's
   // record, and ScanJobs has no stop() to wait for it: let it land before the files are copied.
   for (const w of waiting) {
