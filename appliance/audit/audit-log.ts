@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, type FileHandle } from 'node:fs/promises';
-import { PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
+import { PRIVATE_DIR, PRIVATE_FILE, syncDir } from '../store/atomic-write.js';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { AuditRecord } from '../register/audit-log.js';
@@ -251,14 +251,5 @@ async function firstEntry(path: string): Promise<ChainEntry | null> {
     return isChainEntry(v) ? v : null;
   } finally {
     await fh.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
   }
 }

@@ -1,5 +1,5 @@
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
+import { PRIVATE_DIR, PRIVATE_FILE, syncDir } from '../store/atomic-write.js';
 import { join, resolve } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { toVnIso } from '../register/vn-time.js';
@@ -77,15 +77,10 @@ function fail(err: unknown, dir: string, dataDir: string): SohoaError {
 }
 
 async function fsyncDir(dir: string): Promise<void> {
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } catch (err) {
+  await syncDir(dir).catch((err: unknown) => {
     // Some network shares (CIFS) cannot fsync a folder; the rename is then as durable as they get.
     if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
-  } finally {
-    await dh.close();
-  }
+  });
 }
 
 async function ensureDir(dir: string, create: boolean): Promise<void> {

@@ -46,7 +46,7 @@ const SCHEMA = SettingsSchema as Node;
 const MASK = '********';
 
 /** A value as `config show` prints it: day names, secrets masked. */
-function display(key: string, schema: Node, value: unknown): unknown {
+function display(schema: Node, value: unknown): unknown {
   if (schema['x-secret']) return value ? MASK : '';
   if (schema['x-weekdays'] && Array.isArray(value) && value.every((d) => typeof d === 'number')) return dayNames(value as number[]);
   return value;
@@ -81,7 +81,7 @@ function show(json: boolean): number {
   const r = inspect(process.env, { check: 'service' });
   const rows = leaves(SCHEMA).map(({ key, schema }) => {
     const e = r.values.get(key)!;
-    return { key, value: display(key, schema, e.value), source: e.source };
+    return { key, value: display(schema, e.value), source: e.source };
   });
   if (json) {
     const info = r.settings ? describeProfile({ ...r.settings, configFile: r.file }) : { profile: r.profile, demoParts: [] };
@@ -101,7 +101,7 @@ function show(json: boolean): number {
 function keys(): number {
   for (const { key, schema } of leaves(SCHEMA)) {
     const type = schema['x-unit'] ? `thời lượng (${schema['x-unit']})` : schema['x-weekdays'] ? 'tên ngày' : schema['x-path'] ? `đường dẫn (${schema['x-path']})` : ([] as string[]).concat(schema.type ?? 'object').join('|');
-    const def = display(key, schema, schema.default);
+    const def = display(schema, schema.default);
     process.stdout.write(`${key}  [${type}]  mặc định: ${JSON.stringify(def)}${schema['x-env'] ? `  env: ${schema['x-env']}` : ''}\n` +
       `    ${schema.description ?? ''}\n    ${schema['x-en'] ?? ''}\n${schema['x-expect'] ? `    cần: ${schema['x-expect']}\n` : ''}`);
   }

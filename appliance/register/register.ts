@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { PRIVATE_DIR } from '../store/atomic-write.js';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';

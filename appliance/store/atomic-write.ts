@@ -32,6 +32,11 @@ export async function atomicWrite(path: string, data: string | Uint8Array, o: { 
   }
   await fh.close();
   await rename(tmp, path);
+  await syncDir(dir);
+}
+
+/** Makes a folder's entries durable (a rename, a new or moved file survives a power cut). */
+export async function syncDir(dir: string): Promise<void> {
   const dh = await open(dir, 'r');
   try {
     await dh.sync();

@@ -1,7 +1,8 @@
-import { access, cp, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { access, cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
+import { syncDir } from './atomic-write.js';
 
 // Where a state file that cannot be read is set aside: <dataDir>/quarantine/<store>/<name>.<time>.
 // Nothing is deleted: the technician can look at it, repair it or put it back. While anything lies
@@ -44,15 +45,6 @@ const fromStamp = (s: string) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6,
 
 export function noticeMessage(store: StoreName, path: string): string {
   return `Một tệp trạng thái bị hỏng (${LABEL[store]}) đã được chuyển sang thư mục cách ly: ${path}; các văn bản khác vẫn hoạt động. Hãy báo kỹ thuật viên kiểm tra.`;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 /** rename(), or copy-then-remove when the quarantine is on another file system. Missing = false. */
