@@ -72,6 +72,9 @@ for d in dist/*/; do
   cp -a "$d" "$OPT/dist/"
 done
 cp -a bin package.json README.md "$OPT/"
+# The commit this package was built from, for sohoa_build_info (metrics/build-info.ts reads
+# dist/COMMIT; a device has no git checkout to ask).
+git rev-parse HEAD >"$OPT/dist/COMMIT" 2>/dev/null || echo unknown >"$OPT/dist/COMMIT"
 # Run-time assets read from the project root: the PDF/A colour profile and the demo profile's parts.
 cp -a appliance/pdf/icc "$OPT/appliance/pdf/"
 cp -a provisioning/demo-pages provisioning/dev-token.sh provisioning/dev-seal.mjs "$OPT/provisioning/"

@@ -153,6 +153,7 @@ check "sohoa-kiosk user" "in_root id sohoa-kiosk >/dev/null"
 check "/var/lib/sohoa 0700 sohoa" "[ \"\$(in_root stat -c '%a %U' /var/lib/sohoa)\" = '700 sohoa' ]"
 check "conffiles /etc/sohoa/sohoa.env, config.example.json" "in_root dpkg-query -W -f='\${Conffiles}' sohoa | grep -q /etc/sohoa/sohoa.env"
 check "no config.json shipped (demo profile)" "[ ! -e \"\$R/etc/sohoa/config.json\" ]"
+check "build commit stamped for sohoa_build_info (/opt/sohoa/dist/COMMIT)" "grep -Eq '^[0-9a-f]{40}$' \"\$R/opt/sohoa/dist/COMMIT\""
 check "units installed" "[ -f \"\$R/lib/systemd/system/sohoa.service\" ]"
 check "every unit's ExecStart program is installed" units_run_installed_programs
 check "/etc/sohoa root:sohoa 0750" "[ \"\$(in_root stat -c '%a %U %G' /etc/sohoa)\" = '750 root sohoa' ]"
