@@ -37,6 +37,9 @@ export class ProcessError extends Error {
     super(detail);
     this.name = 'ProcessError';
   }
+
+  /** What the child wrote before it failed or was stopped (filled in when it has ended). */
+  output: ProcessResult = { stdout: Buffer.alloc(0), stderr: '' };
   get timedOut(): boolean { return this.kind === 'timeout'; }
 }
 
@@ -78,7 +81,9 @@ export function runProcess(command: string, args: string[], o: RunProcessOptions
       settled = true;
       clearTimeout(limit); clearTimeout(killTimer);
       o.signal?.removeEventListener('abort', onAbort);
-      if (e) reject(e); else resolve({ stdout: Buffer.concat(out), stderr: stderr() });
+      const output = { stdout: Buffer.concat(out), stderr: stderr() };
+      if (e instanceof ProcessError) e.output = output;
+      if (e) reject(e); else resolve(output);
     };
     const stop = (why: ProcessError | Error): void => {
       if (stopping || settled) return;
