@@ -11,7 +11,8 @@ import type { Notice } from './store/quarantine.js';
 export type DocumentState =
   | 'scanning' | 'extracting' | 'review'          // before the clerk confirms
   | 'registered' | 'signing' | 'signed'          // register + token
-  | 'queued' | 'sending' | 'delivered'           // outbox
+  | 'queued' | 'sending' | 'delivered'           // outbox; delivered = arrived (central said 01)
+  | 'accepted' | 'rejected'                      // central's final word: 03 accepted, 02 rejected (reason in message)
   | 'held-secret' | 'failed' | 'discarded';
 
 /** What observers see of the signing token: the driver's own status, unchanged. */
@@ -44,7 +45,7 @@ export interface EventMap {
   };
   'outbox.changed': {
     docId: string;
-    state: 'queued' | 'sending' | 'delivered' | 'rejected';
+    state: 'queued' | 'sending' | 'held' | 'delivered' | 'accepted' | 'rejected';
     attempts: number;
     nextAttemptAt: string | null;
     statusCode: string | null;

@@ -22,7 +22,7 @@ export interface MetricSources {
 
 const OUTBOX_STATES: OutboxState[] = ['queued', 'sending', 'delivered', 'rejected'];
 /** The states a register entry takes (scanning → review happen before a document is in the register). */
-const DOCUMENT_STATES: DocumentState[] = ['registered', 'signing', 'signed', 'queued', 'sending', 'delivered', 'held-secret', 'failed', 'discarded'];
+const DOCUMENT_STATES: DocumentState[] = ['registered', 'signing', 'signed', 'queued', 'sending', 'delivered', 'accepted', 'rejected', 'held-secret', 'failed', 'discarded'];
 /** Registered but not yet in the delivery queue: waiting to be signed (the token) or packaged. */
 const UNSENT: ReadonlySet<DocumentState> = new Set(['registered', 'signing', 'signed']);
 

@@ -2,7 +2,7 @@
 // audit log. The log itself, hash-chained, rotated and verified, is appliance/audit/.
 
 export type AuditAction =
-  | 'scanned' | 'corrected' | 'registered' | 'held' | 'signed' | 'sent' | 'delivered' | 'rejected'
+  | 'scanned' | 'corrected' | 'registered' | 'held' | 'signed' | 'sent' | 'delivered' | 'accepted' | 'rejected'
   | 'failed' | 'discarded' | 'deleted' | 'state' | 'token-login' | 'token-logout'
   /** The clerk sent a failed document back through signing/delivery, or asked for delivery now. */
   | 'retried'

@@ -117,9 +117,13 @@ const NEXT: Record<DocumentState, DocumentState[]> = {
   registered: ['signing', 'failed', 'discarded'],
   signing: ['signed', 'failed', 'registered'],
   signed: ['queued', 'failed'],
-  queued: ['sending', 'delivered', 'failed'],
-  sending: ['queued', 'delivered', 'failed'],
-  delivered: [],
+  queued: ['sending', 'delivered', 'accepted', 'rejected', 'failed'],
+  sending: ['queued', 'delivered', 'accepted', 'rejected', 'failed'],
+  // After 01 the central system still decides: 03 accepted, or 02 rejected with a reason.
+  delivered: ['accepted', 'rejected'],
+  accepted: [],
+  // The clerk fixes the fields and sends again.
+  rejected: ['signed', 'registered', 'discarded'],
   'held-secret': ['discarded'],
   // 'signed': the clerk retries a document whose signed PDF exists (only the delivery failed).
   failed: ['registered', 'signing', 'signed', 'queued', 'discarded'],
@@ -127,7 +131,7 @@ const NEXT: Record<DocumentState, DocumentState[]> = {
 };
 
 const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
-  signed: 'signed', sending: 'sent', delivered: 'delivered', failed: 'failed', discarded: 'discarded',
+  signed: 'signed', sending: 'sent', delivered: 'delivered', accepted: 'accepted', rejected: 'rejected', failed: 'failed', discarded: 'discarded',
 };
 
 export const SECRET_MESSAGE = (level: string) =>

@@ -172,6 +172,8 @@ export const S = {
     queued: 'Đang chờ gửi',
     sending: 'Đang gửi',
     delivered: 'Đã gửi',
+    accepted: 'Đã tiếp nhận',
+    rejected: 'Bị từ chối',
     'held-secret': 'Giữ lại — tài liệu mật',
     failed: 'Lỗi — chưa gửi được',
     discarded: 'Đã huỷ',
