@@ -155,7 +155,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     health.start();
     stops.push(async () => health.stop());
     metrics.watch({
-      outbox: () => outbox.list(), documents: () => register.list(), token: () => token.state(), dataDir: config.dataDir, health,
+      outbox: () => outbox.list(), documents: () => register.listOpen(), documentCounts: () => register.stateCounts(), token: () => token.state(), dataDir: config.dataDir, health,
       spoolPages: () => jobs.list().reduce((n, j) => n + j.pages.length, 0),
     });
 

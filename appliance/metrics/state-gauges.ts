@@ -10,7 +10,10 @@ import type { RegisterEntry } from '../register/register.js';
 
 export interface MetricSources {
   outbox(): Pick<OutboxItem, 'state' | 'enqueuedAt' | 'deliveredAt'>[];
+  /** The register's open documents (not in a final state). */
   documents(): Pick<RegisterEntry, 'state' | 'receivedAt'>[];
+  /** How many documents the register holds in each state (all of them, final ones included). */
+  documentCounts(): Partial<Record<DocumentState, number>>;
   /** Pages in the scan spool: scanned, not yet filed or discarded. */
   spoolPages(): number;
   token(): TokenStatus;
@@ -64,9 +67,8 @@ export function stateGauges(src: MetricSources, registry: Registry): void {
   new Gauge({
     name: 'sohoa_register_documents', help: 'Documents in the register by state.', labelNames: ['state'], registers,
     collect() {
-      const counts = new Map<DocumentState, number>();
-      for (const d of src.documents()) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
-      for (const s of DOCUMENT_STATES) this.set({ state: s }, counts.get(s) ?? 0);
+      const counts = src.documentCounts();
+      for (const s of DOCUMENT_STATES) this.set({ state: s }, counts[s] ?? 0);
     },
   });
   new Gauge({

@@ -3,6 +3,7 @@ import { SohoaError } from '../errors.js';
 import type { TokenState } from '../events.js';
 import type { DocumentFields } from '../extract/fields.js';
 import type { RegisterEntry } from '../register/register.js';
+import { toVnIso } from '../register/vn-time.js';
 import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js';
 import type { FilingQueue } from './filing-queue.js';
 import type { OutboxPort, RegisterPort } from './ports.js';
@@ -88,8 +89,15 @@ export class DeskService implements Desk {
     return this.view(doc);
   }
 
+  /**
+   * The status screen's list: every open document and those arriving today or later (the register
+   * book, GET /api/register, has the rest: a register of 100 000 documents is not listed whole).
+   */
   async listDocuments(): Promise<DocumentView[]> {
-    return this.deps.register.list().map((d) => this.view(d)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const today = toVnIso(new Date()).slice(0, 10);
+    const docs = new Map(this.deps.register.listOpen().map((d) => [d.docId, d]));
+    for (const d of (await this.deps.register.book({ from: today, limit: 10_000 })).entries) docs.set(d.docId, d);
+    return [...docs.values()].map((d) => this.view(d)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async getDocument(docId: string): Promise<DocumentView | undefined> {

@@ -33,7 +33,7 @@ export class FilingQueue {
 
   /** Picks up documents registered but not yet queued (before a restart, or while the token was locked). */
   start(): void {
-    const open = this.deps.register.list().filter((d) => d.state === 'registered' || d.state === 'signing' || d.state === 'signed');
+    const open = this.deps.register.listOpen().filter((d) => d.state === 'registered' || d.state === 'signing' || d.state === 'signed');
     for (const d of open.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))) this.waiting.push(d.docId);
     this.pump();
   }

@@ -9,7 +9,7 @@ import type { ScanJobs } from './scan-jobs.js';
 // between stages and owns no stage's data.
 
 export type CapturePort = Pick<CaptureStage, 'capture' | 'discard' | 'previewPath'>;
-export type RegisterPort = Pick<Register, 'register' | 'setState' | 'note' | 'get' | 'list' | 'recordAudit'>;
+export type RegisterPort = Pick<Register, 'register' | 'setState' | 'note' | 'get' | 'listOpen' | 'book' | 'recordAudit'>;
 /** Where the scan side writes who scanned and who discarded what. */
 export type AuditPort = Pick<Register, 'recordAudit'>;
 export type OutboxPort = Pick<Outbox, 'enqueue' | 'get' | 'kick'>;

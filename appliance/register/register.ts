@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
-import { PRIVATE_DIR } from '../store/atomic-write.js';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
 import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
 import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
+import { matchingIds, type BookFilter } from './book-query.js';
+import { DocumentStore, numberInName } from './document-store.js';
+import { isFinal, NEXT, type RegisterEntry, type RegisterExtras, type SignatureInfo } from './entry.js';
+import { duplicateKey } from './fold.js';
+import { docIdOf, RegisterIndex } from './register-index.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { defaultHeadPath } from '../audit/files.js';
 import type { Logger } from '../log.js';
@@ -14,56 +17,19 @@ import type { AuditAction } from './audit-log.js';
 import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
+export type { RegisterEntry, RegisterExtras, SignatureInfo, StateChange } from './entry.js';
+export type { BookFilter } from './book-query.js';
+
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
-//   documents/<docId>.json   one file per document, written atomically: the source of truth
+//   documents/<docId>.json   one file per document, written atomically: the source of truth (document-store.ts)
+//   index/<year>.jsonl       what lookups need of each document, derived, rebuilt at start (register-index.ts)
 //   counters.json            last number issued per year (a checkpoint; start() re-derives it)
 //   audit.jsonl              who did what, append-only, hash-chained (appliance/audit/)
 // A number is committed when its document file is on disk, so a crash at any point neither
-// reuses nor skips a number. A document or checkpoint file that cannot be read is set aside in the
+// reuses nor skips a number. Only open documents (not in a final state) are kept in memory; a
+// final one is read from its file when asked for, so memory does not grow with the register. A document or checkpoint file that cannot be read is set aside in the
 // quarantine (store/state-file.ts) and the register starts with the rest; the number of a document
 // set aside (its file name) stays taken, so it is never issued twice.
-
-export interface RegisterExtras {
-  recipientUnit?: string | null;
-  dueDate?: string | null;
-  note?: string | null;
-}
-
-export interface StateChange {
-  state: DocumentState;
-  at: string;
-  actor: string | null;
-  detail: string | null;
-}
-
-/** The agency signature on the filed PDF: B-T when a timestamp service stamped it, else B-B. */
-export interface SignatureInfo {
-  level: 'B-B' | 'B-T';
-  /** Why the level is lower than configured (e.g. the timestamp service did not answer). */
-  warnings: string[];
-}
-
-export interface RegisterEntry {
-  docId: string;
-  /** Số đến: sequential per calendar year; null for a secret document (kept on paper). */
-  arrivalNumber: number | null;
-  /** When it counts as received (office hours applied), ISO 8601 +07:00. */
-  arrivalDate: string;
-  /** When it was actually received. */
-  receivedAt: string;
-  year: number;
-  fields: DocumentFields;
-  extras: RegisterExtras;
-  state: DocumentState;
-  history: StateChange[];
-  /** docId of an earlier document with the same issuer + number/notation (a warning). */
-  duplicateOf: string | null;
-  /** Plain-Vietnamese explanation for the clerk (held, failed, rejected), or null. */
-  message: string | null;
-  registeredBy: string;
-  /** Set when the document is signed; absent on entries written before signing was recorded. */
-  signature?: SignatureInfo;
-}
 
 export interface RegisterOptions {
   dir: string;
@@ -91,44 +57,10 @@ const COUNTERS: StateFileFormat = {
     Object.entries(d.lastNumber).every(([y, n]) => /^\d{4}$/.test(y) && Number.isInteger(n) && (n as number) >= 0),
 };
 
-const DOCUMENT: StateFileFormat = {
-  format: 'register.document',
-  indent: 2,
-  check: (d) => typeof d.docId === 'string' && Number.isInteger(d.year) && typeof d.state === 'string' &&
-    (d.arrivalNumber === null || (Number.isInteger(d.arrivalNumber) && (d.arrivalNumber as number) > 0)) &&
-    typeof d.receivedAt === 'string' && typeof d.arrivalDate === 'string' &&
-    !!d.fields && typeof d.fields === 'object' && Array.isArray(d.history),
-};
-
-/** The year and số đến a document file's name carries (`2024-000118.json…`); null for a held secret one. */
-function numberInName(name: string): { year: number; number: number } | null {
-  const m = /^(\d{4})-(\d{6,})\.json(?:\.|$)/.exec(name);
-  return m ? { year: Number(m[1]), number: Number(m[2]) } : null;
-}
-
 /** The last numbers per year in a counters.json text, whatever its format version (backup reads it too). */
 export function lastNumbersIn(text: string, file = 'counters.json'): Record<string, number> {
   return decodeStateFile<Counters>(text, COUNTERS, file).value.lastNumber;
 }
-
-/** Which state may follow which: anything else is a bug in the caller. */
-const NEXT: Record<DocumentState, DocumentState[]> = {
-  scanning: [], extracting: [], review: [],
-  registered: ['signing', 'failed', 'discarded'],
-  signing: ['signed', 'failed', 'registered'],
-  signed: ['queued', 'failed'],
-  queued: ['sending', 'delivered', 'accepted', 'rejected', 'failed'],
-  sending: ['queued', 'delivered', 'accepted', 'rejected', 'failed'],
-  // After 01 the central system still decides: 03 accepted, or 02 rejected with a reason.
-  delivered: ['accepted', 'rejected'],
-  accepted: [],
-  // The clerk fixes the fields and sends again.
-  rejected: ['signed', 'registered', 'discarded'],
-  'held-secret': ['discarded'],
-  // 'signed': the clerk retries a document whose signed PDF exists (only the delivery failed).
-  failed: ['registered', 'signing', 'signed', 'queued', 'discarded'],
-  discarded: [],
-};
 
 const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
   signed: 'signed', sending: 'sent', delivered: 'delivered', accepted: 'accepted', rejected: 'rejected', failed: 'failed', discarded: 'discarded',
@@ -137,8 +69,6 @@ const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
 export const SECRET_MESSAGE = (level: string) =>
   `Văn bản có độ mật "${level}" không được gửi qua mạng. Hãy đăng ký vào sổ văn bản mật và chuyển bản giấy theo quy định. ` +
   'Ảnh đã quét của văn bản này sẽ bị xóa khi anh/chị xác nhận.';
-
-const norm = (s: string) => s.normalize('NFC').toLocaleLowerCase('vi').replace(/\s*\/\s*/g, '/').replace(/\s+/g, ' ').trim();
 
 function nfcFields(f: DocumentFields): DocumentFields {
   const n = (v: string | null) => (v === null ? null : v.normalize('NFC').trim());
@@ -151,15 +81,15 @@ function nfcFields(f: DocumentFields): DocumentFields {
 }
 
 export class Register {
+  /** Documents not in a final state: the ones the desk still works on. Final ones stay on disk. */
   private readonly entries = new Map<string, RegisterEntry>();
-  private readonly counters = new Map<number, number>();
-  private readonly byIssuerNumber = new Map<string, string>();
+  private readonly store: DocumentStore;
+  private readonly index: RegisterIndex;
   private readonly audit: AuditLog;
   private readonly clock: () => Date;
+  private readonly quarantine: Quarantine;
   /** Registrations and state changes run one at a time. */
   private chain: Promise<unknown> = Promise.resolve();
-
-  private readonly quarantine: Quarantine;
 
   constructor(private readonly opts: RegisterOptions) {
     this.audit = new AuditLog({
@@ -167,46 +97,65 @@ export class Register {
     });
     this.clock = opts.clock ?? (() => new Date());
     this.quarantine = opts.quarantine ?? new Quarantine({ dataDir: opts.dir });
+    this.store = new DocumentStore(opts.dir, this.quarantine);
+    this.index = new RegisterIndex(opts.dir, opts.log);
+  }
+
+  private get counters(): Map<number, number> {
+    return this.index.lastNumber;
   }
 
   async start(): Promise<void> {
     // A bad setting is refused here, before any registration could try to compute with it.
     checkOfficeHours(this.opts.officeHours);
-    await mkdir(join(this.opts.dir, 'documents'), { recursive: true, mode: PRIVATE_DIR });
+    await this.store.start();
     const at = { quarantine: this.quarantine, store: 'register' as const };
-    const countersPath = join(this.opts.dir, 'counters.json');
-    const checkpoint = await readStateFile<Counters>(countersPath, COUNTERS, at);
-    if (checkpoint.status === 'ok') for (const [y, n] of Object.entries(checkpoint.value.lastNumber)) this.counters.set(Number(y), n);
-    const saved = JSON.stringify(Object.fromEntries(this.counters));
-    for (const name of await readdir(join(this.opts.dir, 'documents'))) {
-      if (!name.endsWith('.json')) continue; // leftovers of an interrupted atomic write
-      const read = await readStateFile<RegisterEntry>(join(this.opts.dir, 'documents', name), DOCUMENT, at);
-      if (read.status === 'ok') this.index(read.value);
+    const checkpoint = await readStateFile<Counters>(join(this.opts.dir, 'counters.json'), COUNTERS, at);
+    const known = await this.index.load();
+    // Open documents are read whole (their files are the truth: a state line lost in a crash shows here).
+    for (const [docId, seen] of [...this.index.openDocuments()]) {
+      const read = await this.store.readAtStart(`${docId}.json`);
+      if (read.status !== 'ok') {
+        await this.index.setState(docId, seen.year, seen.state, null);
+        continue;
+      }
+      const e = read.value;
+      if (e.state !== seen.state) await this.index.setState(docId, e.year, seen.state, e.state);
+      if (!isFinal(e.state)) this.entries.set(docId, e);
     }
-    // Documents set aside, now or on an earlier start, keep their numbers: the next one follows them.
+    // Document files the index does not know (a crash between file and index line, or no index yet).
+    let added = 0;
+    for (const name of await this.store.names()) {
+      const taken = numberInName(name);
+      const known1 = taken ? ((known.numbers.get(taken.year)?.[taken.number >> 3] ?? 0) & (1 << (taken.number & 7))) !== 0 : known.secretIds.has(name.slice(0, -5));
+      if (known1) continue;
+      const read = await this.store.readAtStart(name);
+      if (read.status !== 'ok') continue;
+      await this.index.add(read.value);
+      if (!isFinal(read.value.state)) this.entries.set(read.value.docId, read.value);
+      added++;
+    }
+    if (added) this.opts.log?.info({ documents: added }, 'register index: documents indexed from their files');
+    // The checkpoint and documents set aside (now or earlier) keep their numbers: the next one follows them.
+    const floor = (year: number, n: number) => { if (n > (this.counters.get(year) ?? 0)) this.counters.set(year, n); };
+    if (checkpoint.status === 'ok') for (const [y, n] of Object.entries(checkpoint.value.lastNumber)) floor(Number(y), n);
     for (const name of await this.quarantine.entries('register')) {
       const taken = numberInName(name);
-      if (taken && taken.number > (this.counters.get(taken.year) ?? 0)) this.counters.set(taken.year, taken.number);
+      if (taken) floor(taken.year, taken.number);
     }
-    // The checkpoint says what was derived (missing, set aside, older or behind: written now).
-    if (checkpoint.status !== 'ok' || JSON.stringify(Object.fromEntries(this.counters)) !== saved) await this.saveCounters();
+    const saved = checkpoint.status === 'ok' ? JSON.stringify(checkpoint.value.lastNumber) : '';
+    if (JSON.stringify(this.lastNumbers()) !== saved) await this.saveCounters();
     await this.audit.start();
   }
 
   async stop(): Promise<void> {
     await this.chain.catch(() => undefined);
+    await this.saveCounters().catch((err: unknown) => this.opts.log?.warn({ err }, 'register: counters checkpoint not written'));
     await this.audit.stop();
   }
 
-  private index(e: RegisterEntry): void {
-    this.entries.set(e.docId, e);
-    if (e.arrivalNumber !== null && e.arrivalNumber > (this.counters.get(e.year) ?? 0)) this.counters.set(e.year, e.arrivalNumber);
-    const key = this.dupKey(e.fields.issuer, e.fields.numberNotation);
-    if (key && !this.byIssuerNumber.has(key)) this.byIssuerNumber.set(key, e.docId);
-  }
-
-  private dupKey(issuer: string | null, numberNotation: string | null): string | null {
-    return issuer && numberNotation ? `${norm(issuer)}|${norm(numberNotation)}` : null;
+  private lastNumbers(): Record<string, number> {
+    return Object.fromEntries([...this.counters].sort(([a], [b]) => a - b).map(([y, n]) => [String(y), n]));
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -215,16 +164,22 @@ export class Register {
     return run;
   }
 
-  private async persist(e: RegisterEntry): Promise<void> {
+  /** The commit point: the document's file on disk. Then the index line and the memory. */
+  private async persist(e: RegisterEntry, before: DocumentState | null): Promise<void> {
     try {
-      await writeStateFile(join(this.opts.dir, 'documents', `${e.docId}.json`), DOCUMENT, e);
+      await this.store.write(e);
     } catch (err) {
       throw storageError(err);
     }
+    if (before === null) await this.index.add(e);
+    else if (before !== e.state) await this.index.setState(e.docId, e.year, before, e.state);
+    if (isFinal(e.state)) this.entries.delete(e.docId);
+    else this.entries.set(e.docId, e);
   }
 
+  /** A checkpoint for backups and restores (start() re-derives the numbers from the documents). */
   private saveCounters(): Promise<void> {
-    return writeStateFile(join(this.opts.dir, 'counters.json'), COUNTERS, { lastNumber: Object.fromEntries(this.counters) } satisfies Counters);
+    return writeStateFile(join(this.opts.dir, 'counters.json'), COUNTERS, { lastNumber: this.lastNumbers() } satisfies Counters);
   }
 
   private publish(e: RegisterEntry): void {
@@ -233,16 +188,24 @@ export class Register {
     });
   }
 
+  /** Earlier documents with the same issuer and number/notation (folded), oldest first. */
+  duplicates(issuer: string | null, numberNotation: string | null): RegisterEntry[] {
+    const key = duplicateKey(issuer, numberNotation);
+    if (!key) return [];
+    return this.index.duplicateCandidates(key).map((id) => this.get(id))
+      .filter((e): e is RegisterEntry => !!e && duplicateKey(e.fields.issuer, e.fields.numberNotation) === key);
+  }
+
   /** The earlier document with the same issuer and number/notation, if any. */
   findDuplicate(issuer: string | null, numberNotation: string | null): string | null {
-    const key = this.dupKey(issuer, numberNotation);
-    return key ? (this.byIssuerNumber.get(key) ?? null) : null;
+    return this.duplicates(issuer, numberNotation)[0]?.docId ?? null;
   }
 
   /**
    * Registers a confirmed document: takes the next số đến of the arrival year, or holds a secret
    * document (no number, none of its content kept). `extracted` (what OCR proposed) lets the audit
-   * log record each field the clerk corrected.
+   * log record each field the clerk corrected. The number is taken and committed in one step: the
+   * document's file, named by it, written atomically; nothing else runs meanwhile (serial()).
    */
   register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
@@ -261,8 +224,7 @@ export class Register {
           extras: {}, state: 'held-secret', history: [{ state: 'held-secret', at: now, actor, detail: null }],
           duplicateOf: null, message: SECRET_MESSAGE(secret), registeredBy: actor,
         };
-        await this.persist(e);
-        this.entries.set(e.docId, e);
+        await this.persist(e, null);
         await this.auditOrThrow({ at: now, actor, action: 'held', docId: e.docId, detail: { confidentiality: secret } });
         this.publish(e);
         this.opts.bus?.emit('document.registered', { docId: e.docId, held: true });
@@ -271,13 +233,11 @@ export class Register {
 
       const number = (this.counters.get(year) ?? 0) + 1;
       const e: RegisterEntry = {
-        docId: `${year}-${String(number).padStart(6, '0')}`, arrivalNumber: number, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
+        docId: docIdOf(year, number), arrivalNumber: number, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
         fields: confirmed, extras: opts.extras ?? {}, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
         duplicateOf: this.findDuplicate(confirmed.issuer, confirmed.numberNotation), message: null, registeredBy: actor,
       };
-      await this.persist(e); // the commit point of the number
-      this.index(e);
-      await this.saveCounters().catch(() => undefined); // a checkpoint only: start() re-derives it
+      await this.persist(e, null); // the commit point of the number
       if (opts.extracted) {
         const changes = FIELD_KEYS.filter((k) => JSON.stringify(opts.extracted![k]) !== JSON.stringify(confirmed[k]))
           .map((k) => ({ field: k, old: opts.extracted![k], new: confirmed[k] }));
@@ -300,7 +260,7 @@ export class Register {
    */
   setState(docId: string, state: DocumentState, opts: { actor?: string; detail?: string; message?: string | null; action?: AuditAction; signature?: SignatureInfo } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
-      const cur = this.entries.get(docId);
+      const cur = this.get(docId);
       if (!cur) throw notFound(docId);
       if (cur.state === state) return cur;
       if (!NEXT[cur.state].includes(state)) {
@@ -314,8 +274,7 @@ export class Register {
         message: opts.message !== undefined ? opts.message : cur.message,
         ...(opts.signature ? { signature: opts.signature } : {}),
       };
-      await this.persist(next);
-      this.entries.set(docId, next);
+      await this.persist(next, cur.state);
       await this.auditOrThrow({
         at, actor: actor ?? 'system', action: opts.action ?? ACTION_FOR[state] ?? 'state', docId,
         detail: { from: cur.state, to: state, ...(opts.detail ? { detail: opts.detail } : {}), ...(opts.signature ? { signature: opts.signature } : {}) },
@@ -331,12 +290,11 @@ export class Register {
    */
   note(docId: string, message: string | null): Promise<RegisterEntry> {
     return this.serial(async () => {
-      const cur = this.entries.get(docId);
+      const cur = this.get(docId);
       if (!cur) throw notFound(docId);
       if (cur.message === message) return cur;
       const next = { ...cur, message };
-      await this.persist(next);
-      this.entries.set(docId, next);
+      await this.persist(next, cur.state);
       this.publish(next);
       return next;
     });
@@ -359,15 +317,35 @@ export class Register {
     return this.audit.read();
   }
 
+  /** One document: from memory when open, else read from its file. */
   get(docId: string): RegisterEntry | undefined {
-    return this.entries.get(docId);
+    return this.entries.get(docId) ?? this.store.readSync(docId);
   }
 
-  /** Documents in receipt order (year, then number; held ones by time). */
-  list(filter: { year?: number; state?: DocumentState } = {}): RegisterEntry[] {
-    return [...this.entries.values()]
-      .filter((e) => (filter.year === undefined || e.year === filter.year) && (filter.state === undefined || e.state === filter.state))
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || (a.arrivalNumber ?? 0) - (b.arrivalNumber ?? 0));
+  /** Every document not in a final state (what reconciliation and the filing queue work on), in receipt order. */
+  listOpen(): RegisterEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || (a.arrivalNumber ?? 0) - (b.arrivalNumber ?? 0));
+  }
+
+  /** How many documents are in each state (metrics). */
+  stateCounts(): Partial<Record<DocumentState, number>> {
+    return this.index.stateCounts();
+  }
+
+  /** The register book: one page of the numbered documents a filter selects, and how many it selects. */
+  async book(filter: BookFilter & { limit?: number; offset?: number }): Promise<{ total: number; entries: RegisterEntry[] }> {
+    const ids = await matchingIds(this.index, filter);
+    const offset = filter.offset ?? 0;
+    const page = ids.slice(offset, offset + (filter.limit ?? 50));
+    return { total: ids.length, entries: page.map((id) => this.get(id)).filter((e): e is RegisterEntry => !!e) };
+  }
+
+  /** Every document a filter selects, in book order, read one by one (exports). */
+  async *bookEntries(filter: BookFilter): AsyncGenerator<RegisterEntry> {
+    for (const id of await matchingIds(this.index, filter)) {
+      const e = this.entries.get(id) ?? (await this.store.read(id));
+      if (e) yield e;
+    }
   }
 }
 

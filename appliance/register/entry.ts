@@ -1,0 +1,70 @@
+import type { DocumentState } from '../events.js';
+import type { DocumentFields } from '../extract/fields.js';
+
+// What one line of the register holds, and the rules of its states.
+
+export interface RegisterExtras {
+  recipientUnit?: string | null;
+  dueDate?: string | null;
+  note?: string | null;
+}
+
+export interface StateChange {
+  state: DocumentState;
+  at: string;
+  actor: string | null;
+  detail: string | null;
+}
+
+/** The agency signature on the filed PDF: B-T when a timestamp service stamped it, else B-B. */
+export interface SignatureInfo {
+  level: 'B-B' | 'B-T';
+  /** Why the level is lower than configured (e.g. the timestamp service did not answer). */
+  warnings: string[];
+}
+
+export interface RegisterEntry {
+  docId: string;
+  /** Số đến: sequential per calendar year; null for a secret document (kept on paper). */
+  arrivalNumber: number | null;
+  /** When it counts as received (office hours applied), ISO 8601 +07:00. */
+  arrivalDate: string;
+  /** When it was actually received. */
+  receivedAt: string;
+  year: number;
+  fields: DocumentFields;
+  extras: RegisterExtras;
+  state: DocumentState;
+  history: StateChange[];
+  /** docId of an earlier document with the same issuer + number/notation (a warning). */
+  duplicateOf: string | null;
+  /** Plain-Vietnamese explanation for the clerk (held, failed, rejected), or null. */
+  message: string | null;
+  registeredBy: string;
+  /** Set when the document is signed; absent on entries written before signing was recorded. */
+  signature?: SignatureInfo;
+}
+
+/** Which state may follow which: anything else is a bug in the caller. */
+export const NEXT: Record<DocumentState, DocumentState[]> = {
+  scanning: [], extracting: [], review: [],
+  registered: ['signing', 'failed', 'discarded'],
+  signing: ['signed', 'failed', 'registered'],
+  signed: ['queued', 'failed'],
+  queued: ['sending', 'delivered', 'accepted', 'rejected', 'failed'],
+  sending: ['queued', 'delivered', 'accepted', 'rejected', 'failed'],
+  // After 01 the central system still decides: 03 accepted, or 02 rejected with a reason.
+  delivered: ['accepted', 'rejected'],
+  accepted: [],
+  // The clerk fixes the fields and sends again.
+  rejected: ['signed', 'registered', 'discarded'],
+  'held-secret': ['discarded'],
+  // 'signed': the clerk retries a document whose signed PDF exists (only the delivery failed).
+  failed: ['registered', 'signing', 'signed', 'queued', 'discarded'],
+  discarded: [],
+};
+
+/** A document in a final state never changes again: the register reads it from disk when asked. */
+export function isFinal(state: DocumentState): boolean {
+  return NEXT[state].length === 0;
+}
