@@ -160,7 +160,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile,
+      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name },
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),

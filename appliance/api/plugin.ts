@@ -11,6 +11,7 @@ import { replyWithError } from './http-errors.js';
 import { jobRoutes } from './routes-jobs.js';
 import { monitoringRoutes, type MonitoringOptions } from './routes-monitoring.js';
 import { documentRoutes } from './routes-documents.js';
+import { registerRoutes, type RegisterRoutesOptions } from './routes-register.js';
 import { tokenRoutes } from './routes-token.js';
 import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
@@ -38,6 +39,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/documents/:id/confirm-secret → DocumentView
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
+//   GET  /api/register[.csv|.pdf], /api/register/duplicates   the register book, duplicate check (routes-register.ts)
 //   GET  /api/token (open: public part without a session); POST /api/token/unlock {pin}, /api/token/lock → TokenState
 //   GET/POST /api/accounts, DELETE /api/accounts/:name, POST /api/accounts/:name/pin   technician only
 //   GET  /api/events                    WebSocket, same Origin: {event, data}; jobs/documents only with a live session
@@ -69,6 +71,8 @@ export interface ApiOptions {
   notices?: () => Promise<Notice[]>;
   /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
   profile?: ProfileInfo;
+  /** The register book and the duplicate check (routes-register.ts), when given. */
+  register?: RegisterRoutesOptions;
   /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
   provision?: (app: FastifyInstance) => void;
 }
@@ -94,6 +98,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   accountRoutes(app, accounts);
   jobRoutes(app, desk);
   documentRoutes(app, desk);
+  if (opts.register) registerRoutes(app, opts.register);
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);

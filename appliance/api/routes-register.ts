@@ -1,0 +1,89 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { bookCsv, bookEntry, type RegisterBookPort } from '../register/book-view.js';
+import { bookPdf } from '../register/book-pdf.js';
+import type { BookFilter } from '../register/book-query.js';
+import { toVnIso } from '../register/vn-time.js';
+import { invalidRequest } from './http-errors.js';
+
+// The register book (sổ đăng ký văn bản đến, Decree 30 App. IV) and the duplicate check the review
+// form makes before registering. Reading only; every route needs a session like any GET.
+//
+//   GET /api/register?from=YYYY-MM-DD&to=YYYY-MM-DD&q=TEXT&limit=N&offset=N   {total, entries: BookEntry[]}
+//   GET /api/register.csv?from=&to=&q=        the same lines as CSV, UTF-8 with BOM (Excel)
+//   GET /api/register.pdf?from=&to=&q=        the printed book: A4 landscape, App. IV columns
+//   GET /api/register/duplicates?issuer=&numberNotation=   {duplicates: BookEntry[]} already registered
+// Dates are arrival days in Vietnam; `q` finds số đến, số ký hiệu, issuer, words of the summary…,
+// with or without tones. Query strings are strict: unknown or malformed parameters are a 400.
+
+export interface RegisterRoutesOptions {
+  book: RegisterBookPort;
+  /** Printed at the top of the book. */
+  agencyName: string;
+}
+
+const DAY = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' } as const;
+const filterProps = { from: DAY, to: DAY, q: { type: 'string', maxLength: 200 } } as const;
+
+const bookQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...filterProps,
+    // (query values are strings: no type coercion, see server.ts)
+    limit: { type: 'string', pattern: '^([1-9]\\d{0,2}|1000)$' },
+    offset: { type: 'string', pattern: '^(0|[1-9]\\d{0,6})$' },
+  },
+} as const;
+
+const exportQuery = { type: 'object', additionalProperties: false, properties: filterProps } as const;
+
+const duplicatesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuer', 'numberNotation'],
+  properties: { issuer: { type: 'string', maxLength: 2000 }, numberNotation: { type: 'string', maxLength: 200 } },
+} as const;
+
+/** A printed book longer than this is refused: choose a shorter range (a year fills ~1 500 pages). */
+const PDF_MAX = 5000;
+
+type Filter = { from?: string; to?: string; q?: string };
+
+function checked(q: Filter): BookFilter {
+  if (q.from && q.to && q.from > q.to) throw invalidRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.', `from ${q.from} > to ${q.to}`);
+  return { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.q?.trim() ? { q: q.q } : {}) };
+}
+
+const fileName = (f: BookFilter, ext: string) => `so-den_${f.from ?? 'dau'}_${f.to ?? 'nay'}.${ext}`;
+
+export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions): void {
+  const { book } = opts;
+
+  app.get<{ Querystring: Filter & { limit?: string; offset?: string } }>('/api/register', { schema: { querystring: bookQuery } }, async (req) => {
+    const page = await book.book({ ...checked(req.query), limit: Number(req.query.limit ?? 50), offset: Number(req.query.offset ?? 0) });
+    return { total: page.total, entries: page.entries.map(bookEntry) };
+  });
+
+  app.get<{ Querystring: Filter }>('/api/register.csv', { schema: { querystring: exportQuery } }, async (req, reply) => {
+    const f = checked(req.query);
+    return reply.type('text/csv; charset=utf-8').header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${fileName(f, 'csv')}"`)
+      .send(Readable.from(bookCsv(book.bookEntries(f))));
+  });
+
+  app.get<{ Querystring: Filter }>('/api/register.pdf', { schema: { querystring: exportQuery } }, async (req, reply) => {
+    const f = checked(req.query);
+    const { total } = await book.book({ ...f, limit: 1 });
+    if (total > PDF_MAX) {
+      throw invalidRequest(`Khoảng thời gian có ${total} văn bản, quá nhiều để in một lần (tối đa ${PDF_MAX}). Hãy chọn khoảng ngắn hơn.`, `${total} entries > ${PDF_MAX}`);
+    }
+    const pdf = await bookPdf({ agency: opts.agencyName, from: f.from ?? null, to: f.to ?? null, entries: book.bookEntries(f), printedAt: toVnIso(new Date()).slice(0, 16).replace('T', ' ') });
+    return reply.type('application/pdf').header('cache-control', 'no-store')
+      .header('content-disposition', `inline; filename="${fileName(f, 'pdf')}"`).send(Buffer.from(pdf));
+  });
+
+  app.get<{ Querystring: { issuer: string; numberNotation: string } }>('/api/register/duplicates', { schema: { querystring: duplicatesQuery } }, async (req) => ({
+    duplicates: book.duplicates(req.query.issuer, req.query.numberNotation).map(bookEntry),
+  }));
+}
