@@ -7,6 +7,7 @@ import { useSessionKeeper } from './session-keeper.js';
 import type { ProfileInfo, TokenState } from './types.js';
 import { ScanScreen } from './screens/scan.js';
 import { StatusScreen } from './screens/status.js';
+import { RegisterBookScreen } from './screens/register-book.js';
 import { TokenScreen } from './screens/token.js';
 import { TechnicianScreen } from './screens/technician.js';
 import { LogoutButton, UserScreen } from './screens/user.js';
@@ -18,7 +19,7 @@ import { NoticeBanner } from './components/notice-banner.js';
 // and while the screen is back at the login after a logout or the idle time: the next login finds
 // everything as it was. Before the first login only the login is there.
 
-type Screen = 'scan' | 'status' | 'token' | 'user' | 'setup';
+type Screen = 'scan' | 'status' | 'book' | 'token' | 'user' | 'setup';
 
 export function App() {
   const stream = useMemo(() => new EventStream(), []);
@@ -79,6 +80,7 @@ export function App() {
           <nav class="tabs">
             {tab('scan', S.nav.scan)}
             {tab('status', S.nav.status)}
+            {tab('book', S.nav.book)}
             {tab('token', S.nav.token)}
             {tab('user', S.nav.user)}
             {session.role === 'technician' && tab('setup', S.setup.tab)}
@@ -100,6 +102,7 @@ export function App() {
           <>
             <section hidden={!session || screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>
             <section hidden={!session || screen !== 'status'}><StatusScreen /></section>
+            {session && screen === 'book' && <section><RegisterBookScreen /></section>}
             <section hidden={!session || screen !== 'token'}><TokenScreen token={token} onToken={setToken} /></section>
             {session?.role === 'technician' && screen === 'setup' && <section><TechnicianScreen /></section>}
           </>

@@ -5,7 +5,35 @@ import type { ErrorInfo } from '../../appliance/errors.js';
 
 export const S = {
   appName: 'Sohoa — Văn thư',
-  nav: { scan: 'Quét', status: 'Trạng thái', token: 'Khoá ký số', user: 'Người dùng' },
+  nav: { scan: 'Quét', status: 'Trạng thái', book: 'Sổ đăng ký', token: 'Khoá ký số', user: 'Người dùng' },
+
+  book: {
+    title: 'Sổ đăng ký văn bản đến',
+    from: 'Từ ngày',
+    to: 'Đến ngày',
+    today: 'Hôm nay',
+    search: 'Tìm kiếm',
+    searchHint: 'số đến, số ký hiệu, cơ quan, trích yếu — có dấu hoặc không dấu',
+    searchButton: 'Tìm',
+    print: 'In sổ',
+    csv: 'Xuất CSV (Excel)',
+    working: 'Đang chuẩn bị…',
+    total: (n: number) => `${n} văn bản`,
+    empty: 'Không có văn bản nào trong khoảng thời gian này.',
+    prev: '‹ Trang trước',
+    next: 'Trang sau ›',
+    page: (a: number, b: number, n: number) => `${a}–${b} / ${n}`,
+    cols: { number: 'Số đến', arrival: 'Ngày đến', issuer: 'Tác giả', notation: 'Số, ký hiệu', summary: 'Tên loại và trích yếu', state: 'Tình trạng' },
+    close: 'Đóng',
+    showPdf: 'Xem bản PDF đã ký',
+    noPdf: 'Văn bản này chưa có bản PDF đã ký.',
+    duplicateOf: (id: string) => `Trùng số, ký hiệu với văn bản ${id}`,
+    badRange: 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.',
+  },
+
+  duplicate: {
+    warning: (n: number, date: string) => `Văn bản này có thể đã được đăng ký: cùng cơ quan ban hành và số, ký hiệu với văn bản số đến ${n} ngày ${date}. Hãy kiểm tra trước khi đăng ký.`,
+  },
 
   demo: {
     label: 'THỬ NGHIỆM',

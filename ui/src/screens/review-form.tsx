@@ -1,5 +1,6 @@
 import type { DocumentFields, ExtractionResult, FieldKey } from '../types.js';
 import { S } from '../strings.js';
+import { DuplicateWarning } from '../components/duplicate-warning.js';
 
 // The extracted fields, editable. A field the extractor doubts (flagged, or confidence below
 // DOUBT) has an orange frame so the clerk's eyes go there first.
@@ -61,6 +62,7 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
 
   return (
     <div class="form-grid">
+      <DuplicateWarning issuer={fields.issuer} numberNotation={fields.numberNotation} />
       {text('issuer', 'span-4')}
       {text('numberNotation', 'span-2')}
       <label class={cls('date', 'span-2')} data-field="date">

@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, errorInfo } from '../api.js';
+import { currentSession } from '../session.js';
+import { S } from '../strings.js';
+import type { DocumentView, ErrorInfo, FieldKey } from '../types.js';
+import type { BookEntry } from '../../../appliance/register/book-view.js';
+import { StateBadge } from '../components/state-badge.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import './register-book.css';
+
+// "Sổ đăng ký": the register book (Decree 30 App. IV) over any date range, today by default,
+// searched by number, issuer or words of the summary (with or without tones). A row reopens its
+// document: fields, state, and the signed PDF. "In sổ" prints the book as the paper one (the PDF
+// the appliance lays out, printed from a hidden frame: the kiosk prints straight to the printer);
+// "Xuất CSV" downloads it for Excel.
+
+const PAGE = 50;
+const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
+const vnDay = (iso: string | null) => (iso ? iso.slice(0, 10).split('-').reverse().join('/') : '—');
+const SHOWN: FieldKey[] = ['issuer', 'numberNotation', 'date', 'type', 'summary', 'signer', 'signerTitle', 'recipients', 'urgency', 'pages'];
+
+/** A GET of a file (PDF, CSV) in the session, as a Blob; the appliance's message on refusal. */
+async function fetchBlob(path: string): Promise<Blob> {
+  const token = currentSession()?.token;
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: ErrorInfo } | null;
+    throw new ApiError(body?.error ?? { code: 'internal', message: S.errors.network, detail: `HTTP ${res.status}` }, res.status);
+  }
+  return res.blob();
+}
+
+export function RegisterBookScreen() {
+  const [from, setFrom] = useState(today());
+  const [to, setTo] = useState(today());
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<{ total: number; entries: BookEntry[] } | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [busy, setBusy] = useState<'print' | 'csv' | null>(null);
+  const [open, setOpen] = useState<DocumentView | null>(null);
+  const [pdfUrl, setPdfUrl] = useState<string | null>(null);
+  const printFrame = useRef<HTMLIFrameElement>(null);
+
+  const filter = (extra: Record<string, string> = {}) =>
+    new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...extra }).toString();
+
+  const load = useCallback(async (at: number) => {
+    if (from && to && from > to) { setError({ code: 'request.invalid', message: S.book.badRange }); return; }
+    try {
+      setPage(await api.get<{ total: number; entries: BookEntry[] }>(`/api/register?${filter({ limit: String(PAGE), offset: String(at) })}`));
+      setOffset(at);
+      setError(null);
+    } catch (err) {
+      setError(errorInfo(err));
+    }
+  }, [from, to, q]);
+
+  useEffect(() => { void load(0); }, [from, to]);
+  useEffect(() => () => { if (pdfUrl) URL.revokeObjectURL(pdfUrl); }, [pdfUrl]);
+
+  const reopen = async (docId: string) => {
+    try {
+      setPdfUrl(null);
+      setOpen(await api.get<DocumentView>(`/api/documents/${encodeURIComponent(docId)}`));
+    } catch (err) {
+      setError(errorInfo(err));
+    }
+  };
+
+  const showPdf = async () => {
+    if (!open) return;
+    try {
+      setPdfUrl(URL.createObjectURL(await fetchBlob(`/api/documents/${encodeURIComponent(open.docId)}/pdf`)));
+    } catch (err) {
+      setError(errorInfo(err));
+    }
+  };
+
+  const print = async () => {
+    setBusy('print');
+    try {
+      const url = URL.createObjectURL(await fetchBlob(`/api/register.pdf?${filter()}`));
+      const frame = printFrame.current!;
+      frame.onload = () => { try { frame.contentWindow?.print(); } catch { /* the viewer shows it: print from there */ } };
+      frame.src = url;
+      frame.dataset.loaded = url;
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const csv = async () => {
+    setBusy('csv');
+    try {
+      const url = URL.createObjectURL(await fetchBlob(`/api/register.csv?${filter()}`));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `so-den_${from || 'dau'}_${to || 'nay'}.csv`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setError(errorInfo(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div class="screen book">
+      <div class="screen-head"><h1>{S.book.title}</h1></div>
+      <form class="book-filter" onSubmit={(e) => { e.preventDefault(); void load(0); }}>
+        <label class="field"><span class="field-label">{S.book.from}</span>
+          <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
+        <label class="field"><span class="field-label">{S.book.to}</span>
+          <input type="date" name="to" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
+        <button type="button" class="btn" onClick={() => { setFrom(today()); setTo(today()); }}>{S.book.today}</button>
+        <label class="field book-q"><span class="field-label">{S.book.search}</span>
+          <input name="q" value={q} maxLength={200} placeholder={S.book.searchHint} onInput={(e) => setQ(e.currentTarget.value)} /></label>
+        <button type="submit" class="btn btn-primary">{S.book.searchButton}</button>
+      </form>
+      <div class="book-actions">
+        <span class="lead" data-testid="book-total">{page ? S.book.total(page.total) : ''}</span>
+        <button class="btn" data-action="print" disabled={busy !== null} onClick={() => void print()}>{busy === 'print' ? S.book.working : S.book.print}</button>
+        <button class="btn" data-action="csv" disabled={busy !== null} onClick={() => void csv()}>{busy === 'csv' ? S.book.working : S.book.csv}</button>
+      </div>
+      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      {page && page.total === 0 && <p class="lead">{S.book.empty}</p>}
+      {page && page.entries.length > 0 && (
+        <table class="doc-table book-table">
+          <thead><tr>
+            <th>{S.book.cols.number}</th><th>{S.book.cols.arrival}</th><th>{S.book.cols.issuer}</th>
+            <th>{S.book.cols.notation}</th><th>{S.book.cols.summary}</th><th>{S.book.cols.state}</th>
+          </tr></thead>
+          <tbody>
+            {page.entries.map((e) => (
+              <tr key={e.docId} data-doc={e.docId} class="book-row" onClick={() => void reopen(e.docId)}>
+                <td class="num">{e.arrivalNumber}</td>
+                <td>{vnDay(e.arrivalDate)}</td>
+                <td>{e.issuer ?? '—'}</td>
+                <td>{e.numberNotation ?? '—'}</td>
+                <td class="summary">{[e.type, e.summary].filter(Boolean).join(': ')}
+                  {e.duplicateOf && <div class="row-note row-note-warn">{S.book.duplicateOf(e.duplicateOf)}</div>}</td>
+                <td class="state-cell"><StateBadge doc={{ state: e.state, delivery: null }} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {page && page.total > PAGE && (
+        <div class="book-pager">
+          <button class="btn" disabled={offset === 0} onClick={() => void load(Math.max(0, offset - PAGE))}>{S.book.prev}</button>
+          <span>{S.book.page(offset + 1, Math.min(offset + PAGE, page.total), page.total)}</span>
+          <button class="btn" disabled={offset + PAGE >= page.total} onClick={() => void load(offset + PAGE)}>{S.book.next}</button>
+        </div>
+      )}
+      {open && (
+        <div class="book-doc" role="dialog" aria-modal="true" aria-label={`${S.book.cols.number} ${open.arrivalNumber ?? ''}`} data-testid="book-doc">
+          <div class="book-doc-head">
+            <h2>{S.book.cols.number} {open.arrivalNumber ?? '—'} — {vnDay(open.arrivalDate)}</h2>
+            <StateBadge doc={open} />
+            <button class="btn" onClick={() => { setOpen(null); setPdfUrl(null); }}>{S.book.close}</button>
+          </div>
+          {open.message && <p class="row-note row-note-strong">{open.message}</p>}
+          <dl class="book-fields">
+            {SHOWN.map((k) => {
+              const v = open.fields[k];
+              return [<dt key={`${k}-t`}>{S.fields[k]}</dt>, <dd key={`${k}-d`}>{Array.isArray(v) ? v.join('; ') : (k === 'date' ? vnDay(v as string | null) : String(v ?? '—'))}</dd>];
+            })}
+          </dl>
+          {!pdfUrl && <button class="btn btn-primary" data-action="pdf" onClick={() => void showPdf()}>{S.book.showPdf}</button>}
+          {pdfUrl && <iframe class="book-pdf" title={S.book.showPdf} src={pdfUrl} />}
+        </div>
+      )}
+      <iframe ref={printFrame} class="book-print-frame" title={S.book.print} aria-hidden="true" tabIndex={-1} />
+    </div>
+  );
+}
