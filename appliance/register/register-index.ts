@@ -23,7 +23,8 @@ import { forEachLine } from './line-file.js';
 interface RegRow { d: string; y: number; n: number | null; a: string; s: DocumentState; h?: number }
 interface StateRow { d: string; s: DocumentState | null; p: DocumentState }
 interface Block { start: number; end: number; min: string; max: string; rows: number }
-interface YearFile { size: number; blocks: Block[]; broken: boolean }
+/** `size`: bytes written and readable; `reserved`: the end of the lines handed to the writer. */
+interface YearFile { size: number; reserved: number; blocks: Block[]; broken: boolean }
 
 /** One numbered registration as a query sees it. */
 export interface IndexedRow { docId: string; year: number; number: number; day: string; text: string }
@@ -75,7 +76,7 @@ export class RegisterIndex {
       });
       if (end < (await stat(path)).size) await truncate(path, end); // an append cut short
       if (bad) this.log?.warn({ file: path, lines: bad }, 'register index: damaged lines skipped (repaired from the documents)');
-      yf.size = end;
+      yf.size = yf.reserved = end;
     }
     const known = this.known;
     this.known = null;
@@ -84,7 +85,7 @@ export class RegisterIndex {
 
   private yearFile(year: number): YearFile {
     let yf = this.years.get(year);
-    if (!yf) this.years.set(year, (yf = { size: 0, blocks: [], broken: false }));
+    if (!yf) this.years.set(year, (yf = { size: 0, reserved: 0, blocks: [], broken: false }));
     return yf;
   }
 
@@ -139,25 +140,37 @@ export class RegisterIndex {
     numbers.set(year, bits);
   }
 
-  private async append(year: number, line: string): Promise<void> {
+  /** Lines are written one after the other, in the order they were applied to memory. */
+  private writes: Promise<void> = Promise.resolve();
+
+  private append(year: number, line: string): Promise<void> {
     const yf = this.yearFile(year);
-    const start = yf.size;
+    const start = yf.reserved;
     const end = start + Buffer.byteLength(line);
     // Memory first: the document file is already the truth, the line is its summary.
     this.apply(yf, line.slice(0, -1), start, end);
-    if (yf.broken) return;
+    if (yf.broken) return this.writes;
+    yf.reserved = end;
     const path = join(this.dir, `${year}.jsonl`);
-    try {
-      await appendFile(path, line, { mode: PRIVATE_FILE });
-      yf.size = end;
-    } catch (err) {
-      // (e.g. a full disk) Cut back any half line; if even that fails, stop writing this year
-      // until the next start, which rebuilds what is missing from the documents.
-      this.log?.error({ err, file: path }, 'register index: append failed');
-      await truncate(path, start).then(() => undefined, () => { yf.broken = true; });
-      yf.size = start;
-      yf.broken = true;
-    }
+    this.writes = this.writes.then(async () => {
+      if (yf.broken) return;
+      try {
+        await appendFile(path, line, { mode: PRIVATE_FILE });
+        yf.size = end;
+      } catch (err) {
+        // (e.g. a full disk) Cut back any half line and stop writing this year until the next
+        // start, which indexes what is missing from the documents again.
+        this.log?.error({ err, file: path }, 'register index: append failed');
+        yf.broken = true;
+        await truncate(path, start).catch(() => undefined);
+      }
+    });
+    return this.writes;
+  }
+
+  /** Resolves when every line handed to the writer so far is written (or given up). */
+  flushed(): Promise<void> {
+    return this.writes;
   }
 
   /** A new document (or one start() found missing from the index). */
