@@ -11,6 +11,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { defaultHeadPath } from '../audit/files.js';
 import type { Logger } from '../log.js';
 import type { AuditAction } from './audit-log.js';
+import { NEXT } from './lifecycle.js';
 import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
@@ -63,6 +64,11 @@ export interface RegisterEntry {
   registeredBy: string;
   /** Set when the document is signed; absent on entries written before signing was recorded. */
   signature?: SignatureInfo;
+  /**
+   * The scan job it was registered from, written in the same file as its number: a crash before
+   * the job records its docId is finished at start-up (appliance/reconcile), never registered twice.
+   */
+  jobId?: string;
 }
 
 export interface RegisterOptions {
@@ -110,25 +116,6 @@ function numberInName(name: string): { year: number; number: number } | null {
 export function lastNumbersIn(text: string, file = 'counters.json'): Record<string, number> {
   return decodeStateFile<Counters>(text, COUNTERS, file).value.lastNumber;
 }
-
-/** Which state may follow which: anything else is a bug in the caller. */
-const NEXT: Record<DocumentState, DocumentState[]> = {
-  scanning: [], extracting: [], review: [],
-  registered: ['signing', 'failed', 'discarded'],
-  signing: ['signed', 'failed', 'registered'],
-  signed: ['queued', 'failed'],
-  queued: ['sending', 'delivered', 'accepted', 'rejected', 'failed'],
-  sending: ['queued', 'delivered', 'accepted', 'rejected', 'failed'],
-  // After 01 the central system still decides: 03 accepted, or 02 rejected with a reason.
-  delivered: ['accepted', 'rejected'],
-  accepted: [],
-  // The clerk fixes the fields and sends again.
-  rejected: ['signed', 'registered', 'discarded'],
-  'held-secret': ['discarded'],
-  // 'signed': the clerk retries a document whose signed PDF exists (only the delivery failed).
-  failed: ['registered', 'signing', 'signed', 'queued', 'discarded'],
-  discarded: [],
-};
 
 const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
   signed: 'signed', sending: 'sent', delivered: 'delivered', accepted: 'accepted', rejected: 'rejected', failed: 'failed', discarded: 'discarded',
@@ -244,7 +231,7 @@ export class Register {
    * document (no number, none of its content kept). `extracted` (what OCR proposed) lets the audit
    * log record each field the clerk corrected.
    */
-  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras } = {}): Promise<RegisterEntry> {
+  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const confirmed = nfcFields(fields);
       const received = opts.receivedAt ?? this.clock();
@@ -259,7 +246,7 @@ export class Register {
           docId: `secret-${randomUUID().slice(0, 8)}`, arrivalNumber: null, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
           fields: { ...emptyFields(), confidentiality: secret, urgency: confirmed.urgency, pages: confirmed.pages },
           extras: {}, state: 'held-secret', history: [{ state: 'held-secret', at: now, actor, detail: null }],
-          duplicateOf: null, message: SECRET_MESSAGE(secret), registeredBy: actor,
+          duplicateOf: null, message: SECRET_MESSAGE(secret), registeredBy: actor, ...(opts.jobId ? { jobId: opts.jobId } : {}),
         };
         await this.persist(e);
         this.entries.set(e.docId, e);
@@ -274,6 +261,7 @@ export class Register {
         docId: `${year}-${String(number).padStart(6, '0')}`, arrivalNumber: number, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
         fields: confirmed, extras: opts.extras ?? {}, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
         duplicateOf: this.findDuplicate(confirmed.issuer, confirmed.numberNotation), message: null, registeredBy: actor,
+        ...(opts.jobId ? { jobId: opts.jobId } : {}),
       };
       await this.persist(e); // the commit point of the number
       this.index(e);
