@@ -67,7 +67,11 @@ export class DeskService implements Desk {
   }
 
   async discardJob(jobId: string, actor: Actor): Promise<void> {
-    this.requireJob(jobId);
+    const job = this.requireJob(jobId);
+    // A registered scan is its document's pages until filed: throwing it away would strand the document.
+    if (job.docId || this.registering.has(jobId)) {
+      throw new SohoaError('register.state', 'Bản quét này đã được đăng ký vào sổ, không huỷ được.', `job ${jobId} is document ${job.docId ?? '(being registered)'}`);
+    }
     const pages = this.deps.jobs.pageCount(jobId);
     await this.deps.jobs.remove(jobId);
     await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, pages, reason: 'discarded by the clerk' });
