@@ -28,6 +28,7 @@ import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
 import { Register } from './register/register.js';
+import { reconcileStores } from './reconcile/reconcile.js';
 import { Quarantine } from './store/quarantine.js';
 import { AgencySigner } from './sign/agency-signer.js';
 
@@ -101,8 +102,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       dir: dir('outbox'), centralUrl, deviceToken: config.central.deviceToken, bus, log: log.child({ part: 'outbox' }),
       minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
     });
-    await outbox.start();
-    stops.push(() => outbox.stop());
+    // Read, not yet sending: start-up reconciliation compares it with the register first.
+    await outbox.load();
 
     const jobs = new ScanJobs({
       capture, ocr, bus,
@@ -123,6 +124,16 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     // A missing chain, trust anchor or seal is a provisioning fault: said loudly, but the desk still
     // scans and registers; documents wait for signing until the technician fixes it.
     await signer.start().catch((err: unknown) => log.error({ err }, 'signing is not ready'));
+    // Every pair of stores compared before anything can move a document (appliance/reconcile/):
+    // what a crash left half-done is finished or undone, files no state owns are removed.
+    await reconcileStores({
+      register, outbox, jobs, quarantine, log: log.child({ part: 'reconcile' }),
+      documentsDir: dir('documents'), spoolDir: capture.spoolRoot, jobsDir: dir('jobs'),
+      stateDirs: [join(dir('register'), 'documents'), dir('register')],
+    }).catch((err: unknown) => log.error({ err }, 'start-up reconciliation stopped: the service starts, the next start tries again'));
+    await outbox.start();
+    stops.push(() => outbox.stop());
+
     const filing = new FilingQueue({
       register, jobs, outbox, log: log.child({ part: 'filing' }), documentsDir: dir('documents'),
       filing: createFiling({
@@ -145,7 +156,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     await accounts.start();
     stops.push(async () => accounts.stop());
 
-    const desk = new DeskService({ jobs, register, filing, outbox, token });
+    const desk = new DeskService({ jobs, register, filing, outbox, token, log: log.child({ part: 'desk' }) });
 
     // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.
     const health = new HealthMonitor({

@@ -30,6 +30,7 @@ export class Outbox {
   private readonly store: OutboxStore;
   private readonly items = new Map<string, OutboxItem>();
   private running = false;
+  private loaded = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
   private inFlight: AbortController | null = null;
@@ -40,7 +41,13 @@ export class Outbox {
     this.store = new OutboxStore(opts.dir, opts.quarantine);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Reads the queue from disk without sending anything yet: start-up reconciliation compares it
+   * with the register before the first upload can change it. start() loads it when not done.
+   */
+  async load(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
     for (const item of await this.store.load()) {
       // Interrupted mid-upload: send again; the Idempotency-Key makes a double send harmless.
       if (item.state === 'sending') {
@@ -49,6 +56,10 @@ export class Outbox {
       }
       this.items.set(item.docId, item);
     }
+  }
+
+  async start(): Promise<void> {
+    await this.load();
     this.running = true;
     this.loopDone = this.loop();
   }

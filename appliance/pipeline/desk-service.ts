@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { SohoaError } from '../errors.js';
 import type { TokenState } from '../events.js';
+import type { Logger } from '../log.js';
 import type { DocumentFields } from '../extract/fields.js';
 import type { RegisterEntry } from '../register/register.js';
 import { toVnIso } from '../register/vn-time.js';
@@ -24,7 +25,11 @@ export class DeskService implements Desk {
     filing: FilingQueue;
     outbox: OutboxPort;
     token: TokenPort;
+    log?: Logger;
   }) {}
+
+  /** Jobs whose registration is under way (a second "Đăng ký" on the same scan is refused). */
+  private readonly registering = new Set<string>();
 
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
     return this.deps.jobs.startScan(opts, actor);
@@ -63,7 +68,11 @@ export class DeskService implements Desk {
   }
 
   async discardJob(jobId: string, actor: Actor): Promise<void> {
-    this.requireJob(jobId);
+    const job = this.requireJob(jobId);
+    // A registered scan is its document's pages until filed: throwing it away would strand the document.
+    if (job.docId || this.registering.has(jobId)) {
+      throw new SohoaError('register.state', 'Bản quét này đã được đăng ký vào sổ, không huỷ được.', `job ${jobId} is document ${job.docId ?? '(being registered)'}`);
+    }
     const pages = this.deps.jobs.pageCount(jobId);
     await this.deps.jobs.remove(jobId);
     await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, pages, reason: 'discarded by the clerk' });
@@ -71,22 +80,36 @@ export class DeskService implements Desk {
 
   async registerJob(jobId: string, fields: DocumentFields, actor: Actor): Promise<DocumentView> {
     const job = this.requireJob(jobId);
-    if (job.state !== 'review') {
-      throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${job.state}`);
+    if (job.state !== 'review' || this.registering.has(jobId)) {
+      throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${this.registering.has(jobId) ? 'being registered' : job.state}`);
     }
     // Checked before the register takes a number: a document with no page could never be filed.
     if (!job.pages.some((p) => !p.blank)) {
       throw new SohoaError('register.state', 'Bản quét chưa có trang nào có nội dung nên không thể đăng ký. Hãy huỷ bản quét này rồi quét lại văn bản.', `job ${jobId} has no kept page`);
     }
-    const doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined });
-    if (doc.state === 'held-secret') {
+    // One registration per scan, also when the clerk touches "Đăng ký" twice.
+    this.registering.add(jobId);
+    try {
+      // The entry names its job in the same write as its number: a crash before attach() is
+      // finished at start-up (reconcile/register-jobs.ts), never registered a second time.
+      let doc: RegisterEntry;
+      try {
+        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId });
+      } catch (err) {
+        // The number may be committed although a later write (audit log) failed: then this scan
+        // is that document, not a new one the clerk would register again with another number.
+        const committed = this.deps.register.listOpen().find((d) => d.jobId === jobId);
+        if (!committed) throw err;
+        doc = committed;
+      }
+      // In memory at once (the job is no longer reviewable); on disk, or at the next start.
+      await this.deps.jobs.attach(jobId, doc.docId).catch((err: unknown) => this.deps.log?.error({ jobId, docId: doc.docId, err }, 'job not marked registered on disk: start-up will'));
       // Secret: only the register line stays; the pages wait for the clerk's confirmation to be deleted.
-      await this.deps.jobs.attach(jobId, doc.docId);
-    } else {
-      await this.deps.jobs.attach(jobId, doc.docId);
-      this.deps.filing.submit(doc.docId);
+      if (doc.state !== 'held-secret') this.deps.filing.submit(doc.docId);
+      return this.view(doc);
+    } finally {
+      this.registering.delete(jobId);
     }
-    return this.view(doc);
   }
 
   /**
@@ -117,10 +140,14 @@ export class DeskService implements Desk {
       throw new SohoaError('register.state', 'Văn bản này không phải văn bản mật đang giữ lại.', `document ${docId} is ${doc.state}`);
     }
     // Domain rule: nothing of a secret document stays on the appliance but its register line.
-    const jobId = this.deps.jobs.jobOf(docId);
-    if (jobId) await this.deps.jobs.remove(jobId);
+    // The decision is written first, the pages deleted after: a crash in between leaves a
+    // discarded document's job, which start-up deletes (reconcile/register-jobs.ts).
     await this.deps.register.recordAudit(actor.name, 'deleted', docId, { reason: 'secret document kept on paper' });
     const updated = await this.deps.register.setState(docId, 'discarded', { actor: actor.name, message: 'Văn bản mật: đã xoá bản quét, giữ bản giấy.' });
+    const jobId = this.deps.jobs.jobOf(docId) ?? doc.jobId;
+    if (jobId && this.deps.jobs.get(jobId)) {
+      await this.deps.jobs.remove(jobId).catch((err: unknown) => this.deps.log?.error({ docId, jobId, err }, 'secret document: pages not deleted yet, start-up will'));
+    }
     return this.view(updated);
   }
 

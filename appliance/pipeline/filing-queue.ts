@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -19,6 +19,9 @@ export class FilingQueue {
   private readonly waiting: string[] = [];
   private running: Promise<void> | null = null;
   private pausedForToken = false;
+  /** Waiting for disk space (signing or queuing hit a full disk): retried by a timer, no restart needed. */
+  private diskTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   /** Why the queue waits for the token, shown on every waiting document; null when not waiting. */
   private waitReason: string | null = null;
 
@@ -29,6 +32,10 @@ export class FilingQueue {
     outbox: OutboxPort;
     log: Logger;
     documentsDir: string;
+    /** How often a queue stopped by a full disk looks for space again (default 30 s). */
+    diskRetryMs?: number;
+    /** Free space the documents folder needs before a retry (default 16 MiB: a signed PDF and its package). */
+    diskNeedBytes?: number;
   }) {}
 
   /** Picks up documents registered but not yet queued (before a restart, or while the token was locked). */
@@ -41,6 +48,9 @@ export class FilingQueue {
   /** Resolves when the document in hand is finished (for a clean stop). */
   async stop(): Promise<void> {
     this.pausedForToken = true;
+    this.stopped = true;
+    if (this.diskTimer) clearTimeout(this.diskTimer);
+    this.diskTimer = null;
     await this.running;
   }
 
@@ -92,7 +102,7 @@ export class FilingQueue {
   }
 
   private pump(): void {
-    if (this.running || this.pausedForToken || this.waiting.length === 0) return;
+    if (this.running || this.pausedForToken || this.diskTimer || this.waiting.length === 0) return;
     // drain handles each document's failure; what escapes it (the register cannot be written) is
     // logged, and the next submit or unlock tries again
     this.running = this.drain().catch((err: unknown) => {
@@ -104,7 +114,7 @@ export class FilingQueue {
   }
 
   private async drain(): Promise<void> {
-    while (this.waiting.length && !this.pausedForToken) {
+    while (this.waiting.length && !this.pausedForToken && !this.diskTimer) {
       const docId = this.waiting[0]!;
       try {
         await this.file(docId);
@@ -120,6 +130,12 @@ export class FilingQueue {
           this.deps.log.warn({ docId, err: info, waiting: this.waiting.length }, 'signing paused until the token is unlocked');
           return;
         }
+        if (info.code === 'storage.full' || info.code === 'storage.io') {
+          // Not the document's fault: it keeps its place (never left 'signing') and the queue
+          // tries again by itself once the disk has room, as the clerk is told.
+          await this.waitForDisk(docId, info.message);
+          return;
+        }
         // This document stops here with its reason ("Ký lại" / "Gửi lại"); the others go on.
         this.waiting.shift();
         const signing = this.deps.register.get(docId)?.state !== 'signed';
@@ -129,6 +145,33 @@ export class FilingQueue {
         this.deps.log.error({ docId, err: info, stage: signing ? 'sign' : 'queue' }, 'filing failed: the queue goes on');
       }
     }
+  }
+
+  private async waitForDisk(docId: string, reason: string): Promise<void> {
+    const doc = this.deps.register.get(docId);
+    const signing = doc?.state !== 'signed';
+    const message = signing
+      ? `Chưa ký được văn bản: ${reason} Văn bản sẽ được ký tự động khi ổ đĩa có chỗ trống.`
+      : `Chưa đưa được văn bản vào hàng đợi gửi: ${reason} Sẽ tự động thử lại khi ổ đĩa có chỗ trống.`;
+    // On a full disk these small writes may fail too: the in-memory state then says 'signing' until
+    // the retry writes it, and a restart puts it back to 'registered' (reconcile/register-jobs.ts).
+    const record = doc?.state === 'signing'
+      ? this.deps.register.setState(docId, 'registered', { actor: SYSTEM, detail: 'disk full', message })
+      : this.deps.register.note(docId, message);
+    await record.catch((err: unknown) => this.deps.log.error({ docId, err }, 'could not record why the document waits'));
+    this.deps.log.error({ docId, stage: signing ? 'sign' : 'queue', reason }, 'filing waits for disk space');
+    const retry = async (): Promise<void> => {
+      if (this.stopped) return;
+      const need = this.deps.diskNeedBytes ?? 16 * 1024 * 1024;
+      const free = await statfs(this.deps.documentsDir).then((s) => s.bavail * s.bsize, () => need);
+      if (free < need) {
+        this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? 30_000);
+        return;
+      }
+      this.diskTimer = null;
+      this.pump();
+    };
+    this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? 30_000);
   }
 
   /** Writes the token wait reason on documents still waiting to be signed. */

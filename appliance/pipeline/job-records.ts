@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { OcrPage } from '../ocr/ocr.js';
+import { syncDir } from '../store/atomic-write.js';
 import { Quarantine } from '../store/quarantine.js';
 import type { JobView } from './desk.js';
 import { readJobFiles, saveJobFile } from './job-files.js';
@@ -93,10 +94,15 @@ export class JobRecords {
     await rm(this.workDir(jobId), { recursive: true, force: true });
   }
 
-  /** Forgets the job and deletes its page images, OCR and record. */
+  /**
+   * Forgets the job and deletes its record, then its page images and OCR. The record goes first: a
+   * crash in between leaves files no record owns, which start-up removes (reconcile/spool-sweep.ts);
+   * the other way round it would leave a job whose pages are half gone.
+   */
   async delete(jobId: string): Promise<void> {
     this.jobs.delete(jobId);
-    await this.dropPages(jobId);
     await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
+    await syncDir(this.deps.jobsDir).catch(() => undefined);
+    await this.dropPages(jobId);
   }
 }

@@ -117,6 +117,19 @@ export class ScanJobs {
     return undefined;
   }
 
+  /**
+   * Every job id whose files in the spool and OCR folders are owned: the jobs, and the documents a
+   * batch's split names before their records exist (start-up removes files no job owns).
+   */
+  ownedIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.records.all()) {
+      ids.add(r.view.jobId);
+      for (const d of r.plan ?? []) ids.add(d.jobId);
+    }
+    return ids;
+  }
+
   /** The OCR of the pages that make the document (blank pages dropped), in order. */
   async keptPages(jobId: string): Promise<OcrPage[]> {
     return (await this.reader.wholeOcr(this.records.require(jobId))).filter((p) => !p.blank);

@@ -43,26 +43,16 @@ export interface RegisterEntry {
   registeredBy: string;
   /** Set when the document is signed; absent on entries written before signing was recorded. */
   signature?: SignatureInfo;
+  /**
+   * The scan job it was registered from, written in the same file as its number: a crash before
+   * the job records its docId is finished at start-up (appliance/reconcile), never registered twice.
+   */
+  jobId?: string;
 }
 
-/** Which state may follow which: anything else is a bug in the caller. */
-export const NEXT: Record<DocumentState, DocumentState[]> = {
-  scanning: [], extracting: [], review: [],
-  registered: ['signing', 'failed', 'discarded'],
-  signing: ['signed', 'failed', 'registered'],
-  signed: ['queued', 'failed'],
-  queued: ['sending', 'delivered', 'accepted', 'rejected', 'failed'],
-  sending: ['queued', 'delivered', 'accepted', 'rejected', 'failed'],
-  // After 01 the central system still decides: 03 accepted, or 02 rejected with a reason.
-  delivered: ['accepted', 'rejected'],
-  accepted: [],
-  // The clerk fixes the fields and sends again.
-  rejected: ['signed', 'registered', 'discarded'],
-  'held-secret': ['discarded'],
-  // 'signed': the clerk retries a document whose signed PDF exists (only the delivery failed).
-  failed: ['registered', 'signing', 'signed', 'queued', 'discarded'],
-  discarded: [],
-};
+// Which state may follow which: the lifecycle table (lifecycle.ts) is the one place that says it.
+import { NEXT } from './lifecycle.js';
+export { NEXT };
 
 /** A document in a final state never changes again: the register reads it from disk when asked. */
 export function isFinal(state: DocumentState): boolean {

@@ -7,13 +7,14 @@ import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { matchingIds, type BookFilter } from './book-query.js';
 import { DocumentStore, numberInName } from './document-store.js';
-import { isFinal, NEXT, type RegisterEntry, type RegisterExtras, type SignatureInfo } from './entry.js';
+import { isFinal, type RegisterEntry, type RegisterExtras, type SignatureInfo } from './entry.js';
 import { duplicateKey } from './fold.js';
 import { docIdOf, RegisterIndex } from './register-index.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { defaultHeadPath } from '../audit/files.js';
 import type { Logger } from '../log.js';
 import type { AuditAction } from './audit-log.js';
+import { NEXT } from './lifecycle.js';
 import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
@@ -210,7 +211,7 @@ export class Register {
    * log record each field the clerk corrected. The number is taken and committed in one step: the
    * document's file, named by it, written atomically; nothing else runs meanwhile (serial()).
    */
-  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras } = {}): Promise<RegisterEntry> {
+  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const confirmed = nfcFields(fields);
       const received = opts.receivedAt ?? this.clock();
@@ -225,7 +226,7 @@ export class Register {
           docId: `secret-${randomUUID().slice(0, 8)}`, arrivalNumber: null, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
           fields: { ...emptyFields(), confidentiality: secret, urgency: confirmed.urgency, pages: confirmed.pages },
           extras: {}, state: 'held-secret', history: [{ state: 'held-secret', at: now, actor, detail: null }],
-          duplicateOf: null, message: SECRET_MESSAGE(secret), registeredBy: actor,
+          duplicateOf: null, message: SECRET_MESSAGE(secret), registeredBy: actor, ...(opts.jobId ? { jobId: opts.jobId } : {}),
         };
         await this.persist(e, null);
         await this.auditOrThrow({ at: now, actor, action: 'held', docId: e.docId, detail: { confidentiality: secret } });
@@ -239,6 +240,7 @@ export class Register {
         docId: docIdOf(year, number), arrivalNumber: number, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
         fields: confirmed, extras: opts.extras ?? {}, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
         duplicateOf: this.findDuplicate(confirmed.issuer, confirmed.numberNotation), message: null, registeredBy: actor,
+        ...(opts.jobId ? { jobId: opts.jobId } : {}),
       };
       await this.persist(e, null); // the commit point of the number
       if (opts.extracted) {
