@@ -229,9 +229,21 @@ export const S = {
   },
 
   keyboard: {
+    label: 'Bàn phím',
     space: 'Dấu cách',
     hide: 'Ẩn',
-    tones: { sac: 'sắc ´', huyen: 'huyền `', hoi: 'hỏi ̉', nga: 'ngã ~', nang: 'nặng .' },
+    clear: 'Xoá ô',
+    capsLock: 'HOA',
+    names: {
+      caps: 'Viết hoa cả chữ',
+      shift: 'Viết hoa chữ kế tiếp',
+      backspace: 'Xoá chữ trước con trỏ',
+      left: 'Lùi con trỏ',
+      right: 'Tiến con trỏ',
+      enter: 'Xuống dòng',
+      method: (m: string) => `Kiểu gõ: ${m} (chạm để đổi)`,
+      toneStyle: (example: string) => `Cách đặt dấu: ${example} (chạm để đổi)`,
+    },
   },
 
   errors: {
