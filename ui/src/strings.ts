@@ -23,6 +23,7 @@ export const S = {
   connection: {
     online: 'Đã kết nối',
     offline: 'Mất kết nối với thiết bị — đang kết nối lại…',
+    locked: 'Tạm thời chưa sửa, đăng ký hay quét được. Những gì đã nhập vẫn được giữ nguyên và dùng tiếp được ngay khi kết nối lại.',
   },
 
   user: {
@@ -182,10 +183,13 @@ export const S = {
   token: {
     title: 'Khoá ký số',
     present: 'Đã cắm khoá ký số',
+    unknown: 'Chưa biết trạng thái khoá ký số (đang hỏi thiết bị).',
     absent: 'Chưa cắm khoá ký số. Hãy cắm khoá vào cổng USB.',
     unlocked: 'Khoá đã mở — máy có thể ký văn bản.',
     locked: 'Khoá đang đóng — nhập mã PIN để mở.',
-    pinLow: 'Chú ý: sắp hết lượt nhập PIN (đã nhập sai trước đó).',
+    // CKF_USER_PIN_COUNT_LOW: the token says a wrong PIN was entered since the last good one (SoftHSM
+    // and many tokens set it after the first mistake): no claim about how many tries are left.
+    pinLow: 'Chú ý: khoá ký số báo đã có lần nhập sai mã PIN. Hãy nhập thật cẩn thận: nhập sai quá số lần cho phép, khoá ký số sẽ bị khoá.',
     pinFinal: 'CẢNH BÁO: đây là lần thử cuối cùng. Nhập sai lần nữa, khoá sẽ bị khoá hẳn.',
     pinLocked: 'Khoá ký số đã bị khoá do nhập sai PIN quá số lần. Hãy liên hệ quản trị để mở khoá.',
     pinLabel: 'Mã PIN',
@@ -196,7 +200,9 @@ export const S = {
     lock: 'Đóng khoá',
     neverRetried: 'Máy không bao giờ tự nhập lại mã PIN.',
     label: (l: string) => `Khoá: ${l}`,
-    short: { ok: 'Khoá ký số: đã mở', locked: 'Khoá ký số: chưa mở', absent: 'Khoá ký số: chưa cắm', blocked: 'Khoá ký số: bị khoá' },
+    short: { ok: 'Khoá ký số: đã mở', locked: 'Khoá ký số: chưa mở', absent: 'Khoá ký số: chưa cắm', blocked: 'Khoá ký số: bị khoá', unknown: 'Khoá ký số: chưa rõ' },
+    waitingToSign: (n: number) => `${n} văn bản đã đăng ký đang chờ ký số. Hãy mở khoá ký số (nhập mã PIN) để máy ký và gửi đi.`,
+    goUnlock: 'Mở khoá ký số',
   },
 
   setup: {
