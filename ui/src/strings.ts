@@ -160,7 +160,32 @@ export const S = {
     retry: { sign: 'Ký lại', send: 'Gửi lại', 'send-now': 'Gửi lại ngay' },
     retrying: 'Đang gửi yêu cầu…',
     signature: (level: 'B-B' | 'B-T') => (level === 'B-T' ? 'Chữ ký số PAdES B-T (có dấu thời gian)' : 'Chữ ký số PAdES B-B (không có dấu thời gian)'),
-    signatureWarning: 'Máy chủ dấu thời gian không trả lời nên văn bản được ký mức B-B và vẫn được gửi. Hãy báo kỹ thuật viên kiểm tra máy chủ dấu thời gian.',
+    signatureWarning: 'Chữ ký số chưa có dấu thời gian (máy chủ dấu thời gian không trả lời); văn bản vẫn được gửi. Hãy báo kỹ thuật viên kiểm tra.',
+    notSentYet: 'Chưa gửi được — máy sẽ tự gửi lại.',
+  },
+
+  queue: {
+    title: 'Hàng đợi gửi đi',
+    empty: 'Không có văn bản nào trong hàng đợi.',
+    count: (state: string, n: number) => `${state}: ${n}`,
+    oldest: (time: string) => `Văn bản chờ lâu nhất: từ ${time}`,
+    actions: 'Thao tác (kỹ thuật viên)',
+    retry: 'Gửi lại ngay',
+    hold: 'Tạm giữ',
+    release: 'Cho gửi tiếp',
+    states: { queued: 'Đang chờ gửi', sending: 'Đang gửi', held: 'Tạm giữ', delivered: 'Đã gửi', accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối' },
+  },
+
+  details: {
+    summary: 'Chi tiết',
+    docId: 'Mã văn bản trong máy',
+    statusCode: 'Mã trạng thái của hệ thống nhận',
+    lastError: 'Lỗi gần nhất',
+    signature: 'Chữ ký số',
+    signatureWarnings: 'Ghi chú chữ ký',
+    queueSource: 'Nguồn số liệu hàng đợi',
+    queueLive: 'GET /api/queue',
+    queueFromDocuments: 'thông tin gửi của từng văn bản (/api/documents)',
   },
 
   states: {
