@@ -179,6 +179,7 @@ export const S = {
   details: {
     summary: 'Chi tiết',
     docId: 'Mã văn bản trong máy',
+    device: 'Thiết bị',
     statusCode: 'Mã trạng thái của hệ thống nhận',
     lastError: 'Lỗi gần nhất',
     signature: 'Chữ ký số',

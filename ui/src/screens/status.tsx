@@ -9,9 +9,7 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { TechDetails } from '../components/tech-details.js';
 import { loadQueue, QueuePanel, type QueueReply } from '../components/queue-panel.js';
 
-/** A health line; `detail` carries the technical side (device names, URLs), shown only under "Chi tiết". */
-type Health = HealthItem & { detail?: Record<string, unknown> };
-interface StatusReply { health: Record<string, Health> }
+interface StatusReply { health: Record<string, HealthItem> }
 
 // Today's register, newest first, kept current by reloading whenever a document or its delivery
 // changes (the API is the one source of truth; events only say "something changed"). "Today" is
@@ -26,7 +24,7 @@ const VN_TIME = (iso: string) => new Date(iso).toLocaleTimeString('vi-VN', { tim
 export function StatusScreen() {
   const [docs, setDocs] = useState<DocumentView[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const [health, setHealth] = useState<Health[]>([]);
+  const [health, setHealth] = useState<HealthItem[]>([]);
   const [queue, setQueue] = useState<{ queue: QueueReply; live: boolean } | null>(null);
   const [acting, setActing] = useState<string | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -80,11 +78,9 @@ export function StatusScreen() {
         <button class="btn" onClick={() => void load()}>{S.status.refresh}</button>
       </div>
       <div class="health">
-        {health.map((h) => <span class={`health-item ${h.ok ? 'health-ok' : 'health-bad'}`} key={h.message}>{plainHealth(h)}</span>)}
+        {health.map((h) => <span class={`health-item ${h.ok ? 'health-ok' : 'health-bad'}`} key={h.message}>{splitHealth(h.message).plain}</span>)}
       </div>
-      <TechDetails testId="health-details" rows={health.flatMap((h) => Object.entries(h.detail ?? {})
-        .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
-        .map(([k, v]) => [k, v as string | number] as [string, string | number]))} />
+      <TechDetails testId="health-details" rows={health.map((h) => [S.details.device, splitHealth(h.message).technical])} />
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {docs && docs.length === 0 && <p class="lead">{S.status.empty}</p>}
       {docs && docs.length > 0 && (
@@ -142,9 +138,16 @@ export function StatusScreen() {
 
 const DONE = new Set(['delivered', 'accepted']);
 
-/** A health line without the device's technical name (it is under "Chi tiết"). */
-function plainHealth(h: Health): string {
-  const device = h.detail?.device;
-  if (typeof device !== 'string' || !device) return h.message;
-  return h.message.replace(` (${device})`, '').replace(`: ${device}`, '').replace(device, '').trim();
+// A scanner's SANE name ("airscan:e0:Canon DR-C230", "test:0") inside a health line: a backend
+// name, a colon, then the rest, at the end of the line or in brackets.
+const SANE_AT_END = /: ([a-z][\w-]*:\S.*)$/;
+const SANE_IN_BRACKETS = / \(([a-z][\w-]*:[^)]+)\)/;
+
+/** A health line in plain words, and the technical name taken out of it (shown under "Chi tiết"). */
+function splitHealth(message: string): { plain: string; technical: string | null } {
+  const end = SANE_AT_END.exec(message);
+  if (end) return { plain: `${message.slice(0, end.index)}.`, technical: end[1]! };
+  const inner = SANE_IN_BRACKETS.exec(message);
+  if (inner) return { plain: message.replace(inner[0], ''), technical: inner[1]! };
+  return { plain: message, technical: null };
 }
