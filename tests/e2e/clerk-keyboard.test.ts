@@ -178,6 +178,12 @@ describe('the clerk types Vietnamese on the touchscreen and is told the truth', 
     await tapKeys(' hoa2 thuy3');
     expect(await summary().inputValue()).toBe('Việt người hòa hoà thuỷ');
     await tap('tone-style');
+    // Off: plain letters (a technician's address or code), then back to Telex.
+    await tap('method');
+    expect(await page.locator('.keyboard [data-key=method]').textContent()).toBe('ABC');
+    await tap('clear');
+    await tapKeys('dd aas');
+    expect(await summary().inputValue()).toBe('dd aas');
     await tap('method');
     expect(await page.locator('.keyboard [data-key=method]').textContent()).toBe('Telex');
     await tap('hide');

@@ -64,6 +64,12 @@ describe('VNI', () => {
   table('new style', vniNew, [['hoa2', 'hoà'], ['khoe3', 'khoẻ'], ['thuy3', 'thuỷ']]);
 });
 
+describe('typing off', () => {
+  it('types the keys as they are', () => {
+    expect(typeKeys('https://qlvb.laocai.gov.vn dd aa as', { method: 'off', toneStyle: 'old' })).toBe('https://qlvb.laocai.gov.vn dd aa as');
+  });
+});
+
 describe('one key at a time', () => {
   it('keeps what it does not understand and works on the word before the caret only', () => {
     expect(typeKey('', 's', telexOld)).toBe('s');

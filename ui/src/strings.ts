@@ -266,6 +266,7 @@ export const S = {
     hide: 'Ẩn',
     clear: 'Xoá ô',
     capsLock: 'HOA',
+    methods: { telex: 'Telex', vni: 'VNI', off: 'ABC' },
     names: {
       caps: 'Viết hoa cả chữ',
       shift: 'Viết hoa chữ kế tiếp',

@@ -19,6 +19,9 @@ const ROWS: string[][] = [
   ['z', 'x', 'c', 'v', 'b', 'n', 'm', ',', '.', '?', '!', "'"],
 ];
 
+/** The method key cycles Telex → VNI → off (plain letters, for addresses and codes) → Telex. */
+const NEXT_METHOD: Record<InputOptions['method'], InputOptions['method']> = { telex: 'vni', vni: 'off', off: 'telex' };
+
 /** Keeps the field visible in the space the keyboard leaves (after the layout has shrunk). */
 function keepInView(field: Field): void {
   requestAnimationFrame(() => field.scrollIntoView({ block: 'nearest' }));
@@ -76,8 +79,8 @@ export function TouchKeyboard() {
         </div>
       ))}
       <div class="key-row">
-        {key(options.method === 'telex' ? 'Telex' : 'VNI', () => change({ ...options, method: options.method === 'telex' ? 'vni' : 'telex' }),
-          'key-wide key-setting', 'method', K.names.method(options.method === 'telex' ? 'Telex' : 'VNI'))}
+        {key(K.methods[options.method], () => change({ ...options, method: NEXT_METHOD[options.method] }),
+          'key-wide key-setting', 'method', K.names.method(K.methods[options.method]))}
         {key(options.toneStyle === 'old' ? 'hòa' : 'hoà', () => change({ ...options, toneStyle: options.toneStyle === 'old' ? 'new' : 'old' }),
           'key-wide key-setting', 'tone-style', K.names.toneStyle(options.toneStyle === 'old' ? 'hòa' : 'hoà'))}
         {key('%', () => insert(field, '%'), 'key-punct')}

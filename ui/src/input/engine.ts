@@ -12,7 +12,8 @@ import { canCarryTone, normalise, parseSyllable, toneOf, type ToneStyle } from '
 //          uow = ươ, w alone = ư; dd = đ.
 //   VNI:   1 2 3 4 5 = sắc huyền hỏi ngã nặng, 0 = no tone; 6 = â ê ô; 7 = ơ ư (uo7 = ươ); 8 = ă; 9 = đ.
 
-export type InputMethod = 'telex' | 'vni';
+/** 'off': letters as they are (a technician typing an address, a file path or a code). */
+export type InputMethod = 'telex' | 'vni' | 'off';
 
 export interface InputOptions {
   method: InputMethod;
@@ -47,8 +48,8 @@ const NUCLEI = new Set(('a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo ê
 export function typeKey(word: string, key: string, options: InputOptions): string {
   const letters = lettersOf(word);
   const keyLetter = letterOf(key);
-  const action = key.length === 1 ? (options.method === 'telex' ? TELEX[key.toLowerCase()] : VNI[key]) : undefined;
-  if (!letters) return word + key;
+  const action = key.length === 1 ? (options.method === 'telex' ? TELEX[key.toLowerCase()] : options.method === 'vni' ? VNI[key] : undefined) : undefined;
+  if (!letters || options.method === 'off') return word + key;
   const done = action && apply(letters, action, key, keyLetter, options.toneStyle);
   if (done) return typeof done === 'string' ? done : show(done);
   if (!keyLetter) return word + key;

@@ -10,7 +10,7 @@ export function loadInputOptions(): InputOptions {
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<InputOptions>;
     return {
-      method: saved.method === 'vni' ? 'vni' : DEFAULTS.method,
+      method: saved.method === 'vni' || saved.method === 'off' ? saved.method : DEFAULTS.method,
       toneStyle: saved.toneStyle === 'new' ? 'new' : DEFAULTS.toneStyle,
     };
   } catch {
