@@ -29,7 +29,9 @@ export function pinIncorrect(flags: TokenFlags, detail: string): SohoaError {
   if (flags.pinLocked) return tokenError('token.pin-locked', detail);
   let vi = 'Mã PIN không đúng.';
   if (flags.pinFinalTry) vi += ' Chỉ còn MỘT lần thử: nếu nhập sai nữa, khoá ký số sẽ bị khoá.';
-  else if (flags.pinCountLow) vi += ' Đã nhập sai nhiều lần, chỉ còn ít lần thử trước khi khoá ký số bị khoá.';
+  // CKF_USER_PIN_COUNT_LOW only says a wrong PIN was entered since the last good one (SoftHSM sets
+  // it at the first mistake): the clerk is told that, not "many times" nor how many tries are left.
+  else if (flags.pinCountLow) vi += ' Khoá ký số báo đã có lần nhập sai: hãy nhập thật cẩn thận, nhập sai quá số lần cho phép khoá sẽ bị khoá.';
   else vi += ' Hãy nhập lại cẩn thận.';
   return new SohoaError('token.pin-incorrect', vi, detail);
 }

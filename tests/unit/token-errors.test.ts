@@ -12,8 +12,10 @@ describe('token PIN errors', () => {
     expect(e.vi).toBe('Mã PIN không đúng. Hãy nhập lại cẩn thận.');
   });
 
-  it('few tries left / last try are said plainly', () => {
-    expect(pinIncorrect({ ...f, pinCountLow: true }, '').vi).toMatch(/chỉ còn ít lần thử/);
+  it('an earlier wrong PIN / last try are said plainly, no more than the token reports', () => {
+    const low = pinIncorrect({ ...f, pinCountLow: true }, '').vi;
+    expect(low).toMatch(/Khoá ký số báo đã có lần nhập sai/);
+    expect(low).not.toMatch(/nhiều lần|sắp hết|còn ít/);
     const last = pinIncorrect({ ...f, pinCountLow: true, pinFinalTry: true }, '');
     expect(last.code).toBe('token.pin-incorrect');
     expect(last.vi).toMatch(/Chỉ còn MỘT lần thử/);

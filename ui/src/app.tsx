@@ -13,6 +13,7 @@ import { TechnicianScreen } from './screens/technician.js';
 import { LogoutButton, UserScreen } from './screens/user.js';
 import { TouchKeyboard } from './components/touch-keyboard.js';
 import { NoticeBanner } from './components/notice-banner.js';
+import { SignWaitingBanner } from './components/sign-waiting-banner.js';
 
 // The shell: a top bar of big tabs and status pills, and the four screens. Screens stay mounted
 // (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab,
@@ -49,12 +50,20 @@ export function App() {
   }), [stream]);
   // Optimistic until the first connection attempt fails: no warning flash while the page loads.
   const [online, setOnline] = useState(true);
+  const mainRef = useRef<HTMLElement>(null);
+  // Unreachable appliance: every screen is locked (inert: no typing, no touch reaches it) with the
+  // reason on top, instead of a form that looks usable and fails on Đăng ký. Nothing is unmounted,
+  // so what the clerk typed is still there when the connection is back.
+  useEffect(() => {
+    if (mainRef.current) mainRef.current.inert = !online;
+  }, [online]);
   const [token, setToken] = useState<TokenState | null>(null);
   const [profile, setProfile] = useState<ProfileInfo | null>(null);
 
   useEffect(() => {
     const offStatus = stream.onStatus((up) => {
       setOnline(up);
+      if (!up) setToken(null); // not known while the appliance cannot be asked
       if (up) api.get<TokenState>('/api/token').then(setToken, () => undefined);
       if (up) api.get<ProfileInfo>('/api/status').then(setProfile, () => undefined);
     });
@@ -87,7 +96,8 @@ export function App() {
           </nav>
         ) : <div class="tabs app-name">{S.appName}</div>}
         <div class="pills">
-          <button class={`pill ${tokenPillClass(token)}`} disabled={!session} onClick={() => setScreen('token')}>{tokenPillText(token)}</button>
+          <button class={`pill ${online ? tokenPillClass(token) : 'pill-warn'}`} data-testid="token-pill" disabled={!session}
+            onClick={() => setScreen('token')}>{online ? tokenPillText(token) : S.token.short.unknown}</button>
           {session && (
             <button class="pill pill-ok" data-testid="current-user" onClick={() => setScreen('user')}>{user}</button>
           )}
@@ -95,9 +105,16 @@ export function App() {
         </div>
       </header>
       {profile && <DemoBanner profile={profile} />}
-      {!online && <div class="banner banner-warn" role="status">{S.connection.offline}</div>}
+      {!online && (
+        <div class="banner banner-warn banner-offline" role="alert" data-testid="offline">
+          <strong>{S.connection.offline}</strong><span class="banner-text">{S.connection.locked}</span>
+        </div>
+      )}
       <NoticeBanner />
-      <main>
+      {session && online && (
+        <SignWaitingBanner token={token} showButton={screen !== 'token'} onUnlock={() => setScreen('token')} />
+      )}
+      <main ref={mainRef} class={online ? '' : 'main-locked'}>
         {everIn && (
           <>
             <section hidden={!session || screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>

@@ -51,6 +51,7 @@ export const S = {
   connection: {
     online: 'Đã kết nối',
     offline: 'Mất kết nối với thiết bị — đang kết nối lại…',
+    locked: 'Tạm thời chưa sửa, đăng ký hay quét được. Những gì đã nhập vẫn được giữ nguyên và dùng tiếp được ngay khi kết nối lại.',
   },
 
   user: {
@@ -187,7 +188,33 @@ export const S = {
     retry: { sign: 'Ký lại', send: 'Gửi lại', 'send-now': 'Gửi lại ngay' },
     retrying: 'Đang gửi yêu cầu…',
     signature: (level: 'B-B' | 'B-T') => (level === 'B-T' ? 'Chữ ký số PAdES B-T (có dấu thời gian)' : 'Chữ ký số PAdES B-B (không có dấu thời gian)'),
-    signatureWarning: 'Máy chủ dấu thời gian không trả lời nên văn bản được ký mức B-B và vẫn được gửi. Hãy báo kỹ thuật viên kiểm tra máy chủ dấu thời gian.',
+    signatureWarning: 'Chữ ký số chưa có dấu thời gian (máy chủ dấu thời gian không trả lời); văn bản vẫn được gửi. Hãy báo kỹ thuật viên kiểm tra.',
+    notSentYet: 'Chưa gửi được — máy sẽ tự gửi lại.',
+  },
+
+  queue: {
+    title: 'Hàng đợi gửi đi',
+    empty: 'Không có văn bản nào trong hàng đợi.',
+    count: (state: string, n: number) => `${state}: ${n}`,
+    oldest: (time: string) => `Văn bản chờ lâu nhất: từ ${time}`,
+    actions: 'Thao tác (kỹ thuật viên)',
+    retry: 'Gửi lại ngay',
+    hold: 'Tạm giữ',
+    release: 'Cho gửi tiếp',
+    states: { queued: 'Đang chờ gửi', sending: 'Đang gửi', held: 'Tạm giữ', delivered: 'Đã gửi', accepted: 'Đã tiếp nhận', rejected: 'Bị từ chối' },
+  },
+
+  details: {
+    summary: 'Chi tiết',
+    docId: 'Mã văn bản trong máy',
+    device: 'Thiết bị',
+    statusCode: 'Mã trạng thái của hệ thống nhận',
+    lastError: 'Lỗi gần nhất',
+    signature: 'Chữ ký số',
+    signatureWarnings: 'Ghi chú chữ ký',
+    queueSource: 'Nguồn số liệu hàng đợi',
+    queueLive: 'GET /api/queue',
+    queueFromDocuments: 'thông tin gửi của từng văn bản (/api/documents)',
   },
 
   states: {
@@ -210,10 +237,13 @@ export const S = {
   token: {
     title: 'Khoá ký số',
     present: 'Đã cắm khoá ký số',
+    unknown: 'Chưa biết trạng thái khoá ký số (đang hỏi thiết bị).',
     absent: 'Chưa cắm khoá ký số. Hãy cắm khoá vào cổng USB.',
     unlocked: 'Khoá đã mở — máy có thể ký văn bản.',
     locked: 'Khoá đang đóng — nhập mã PIN để mở.',
-    pinLow: 'Chú ý: sắp hết lượt nhập PIN (đã nhập sai trước đó).',
+    // CKF_USER_PIN_COUNT_LOW: the token says a wrong PIN was entered since the last good one (SoftHSM
+    // and many tokens set it after the first mistake): no claim about how many tries are left.
+    pinLow: 'Chú ý: khoá ký số báo đã có lần nhập sai mã PIN. Hãy nhập thật cẩn thận: nhập sai quá số lần cho phép, khoá ký số sẽ bị khoá.',
     pinFinal: 'CẢNH BÁO: đây là lần thử cuối cùng. Nhập sai lần nữa, khoá sẽ bị khoá hẳn.',
     pinLocked: 'Khoá ký số đã bị khoá do nhập sai PIN quá số lần. Hãy liên hệ quản trị để mở khoá.',
     pinLabel: 'Mã PIN',
@@ -224,7 +254,9 @@ export const S = {
     lock: 'Đóng khoá',
     neverRetried: 'Máy không bao giờ tự nhập lại mã PIN.',
     label: (l: string) => `Khoá: ${l}`,
-    short: { ok: 'Khoá ký số: đã mở', locked: 'Khoá ký số: chưa mở', absent: 'Khoá ký số: chưa cắm', blocked: 'Khoá ký số: bị khoá' },
+    short: { ok: 'Khoá ký số: đã mở', locked: 'Khoá ký số: chưa mở', absent: 'Khoá ký số: chưa cắm', blocked: 'Khoá ký số: bị khoá', unknown: 'Khoá ký số: chưa rõ' },
+    waitingToSign: (n: number) => `${n} văn bản đã đăng ký đang chờ ký số. Hãy mở khoá ký số (nhập mã PIN) để máy ký và gửi đi.`,
+    goUnlock: 'Mở khoá ký số',
   },
 
   setup: {
@@ -257,9 +289,22 @@ export const S = {
   },
 
   keyboard: {
+    label: 'Bàn phím',
     space: 'Dấu cách',
     hide: 'Ẩn',
-    tones: { sac: 'sắc ´', huyen: 'huyền `', hoi: 'hỏi ̉', nga: 'ngã ~', nang: 'nặng .' },
+    clear: 'Xoá ô',
+    capsLock: 'HOA',
+    methods: { telex: 'Telex', vni: 'VNI', off: 'ABC' },
+    names: {
+      caps: 'Viết hoa cả chữ',
+      shift: 'Viết hoa chữ kế tiếp',
+      backspace: 'Xoá chữ trước con trỏ',
+      left: 'Lùi con trỏ',
+      right: 'Tiến con trỏ',
+      enter: 'Xuống dòng',
+      method: (m: string) => `Kiểu gõ: ${m} (chạm để đổi)`,
+      toneStyle: (example: string) => `Cách đặt dấu: ${example} (chạm để đổi)`,
+    },
   },
 
   errors: {

@@ -1,65 +1,44 @@
 import { useEffect, useState } from 'preact/hooks';
 import { S } from '../strings.js';
+import type { InputOptions } from '../input/engine.js';
+import { clearField, insert, isTextField, moveCaret, typeInto, type Field } from '../input/field-edit.js';
+import { loadInputOptions, saveInputOptions } from '../input/settings.js';
 
-// An on-screen keyboard for the touchscreen, with Vietnamese letters and tone keys: it appears when
-// a text field gets focus and types into that field as a real keyboard would (the field's own
-// input handler sees every change). A tone key puts the tone on the vowel just before the cursor:
-// type "a", then "sắc" → "á". Keys never take the focus away from the field.
+// The on-screen keyboard of the touchscreen: it appears when a text field gets focus and types
+// into that field as a real keyboard would (the field's own input handler sees every change).
+// Vietnamese is typed in Telex or VNI (ui/src/input: "Vieetj" → "Việt", tone placed by the rules,
+// old or new style), with the punctuation of administrative texts, caps lock for agency names,
+// caret keys and "clear field". Keys never take the focus away from the field, and the field is
+// kept in view above the keyboard. A physical keyboard is left alone: its keys and its own input
+// method's composition go straight to the field.
 
-type Field = HTMLInputElement | HTMLTextAreaElement;
-
-const ROWS = [
-  ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'],
-  ['q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p'],
-  ['a', 's', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'đ'],
-  ['z', 'x', 'c', 'v', 'b', 'n', 'm', 'ă', 'â', 'ê'],
-  ['ô', 'ơ', 'ư', ',', '.', '/', '-', ':', ';', '('],
+const ROWS: string[][] = [
+  ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '–', '/'],
+  ['q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p', '(', ')', '&'],
+  ['a', 's', 'd', 'f', 'g', 'h', 'j', 'k', 'l', ':', ';', '"'],
+  ['z', 'x', 'c', 'v', 'b', 'n', 'm', ',', '.', '?', '!', "'"],
 ];
 
-/** Tone name → combining mark. */
-const TONES: [string, string][] = [
-  [S.keyboard.tones.sac, '\u0301'], [S.keyboard.tones.huyen, '\u0300'], [S.keyboard.tones.hoi, '\u0309'],
-  [S.keyboard.tones.nga, '\u0303'], [S.keyboard.tones.nang, '\u0323'],
-];
-const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
-const VOWEL = /^[aeiouy]$/i;
+/** The method key cycles Telex → VNI → off (plain letters, for addresses and codes) → Telex. */
+const NEXT_METHOD: Record<InputOptions['method'], InputOptions['method']> = { telex: 'vni', vni: 'off', off: 'telex' };
 
-function isTextField(el: Element | null): el is Field {
-  if (el instanceof HTMLTextAreaElement) return !el.disabled && !el.readOnly;
-  return el instanceof HTMLInputElement && !el.disabled && !el.readOnly && ['text', 'search', ''].includes(el.type);
-}
-
-/** Replaces the selection (or the `back` characters before the caret) and tells the field's handlers. */
-function edit(field: Field, text: string, back = 0): void {
-  const start = field.selectionStart ?? field.value.length;
-  const end = field.selectionEnd ?? start;
-  field.setRangeText(text, start === end ? Math.max(0, start - back) : start, end, 'end');
-  field.dispatchEvent(new Event('input', { bubbles: true }));
-}
-
-/** Puts (or changes) the tone of the vowel just before the caret. */
-export function applyTone(field: Field, mark: string): void {
-  const caret = field.selectionStart ?? field.value.length;
-  if (caret !== (field.selectionEnd ?? caret)) return;
-  // The last letter with its combining marks, whether the text is stored composed or not.
-  const last = /[^\u0300-\u036f][\u0300-\u036f]*$/.exec(field.value.slice(0, caret))?.[0];
-  if (!last) return;
-  const base = last.normalize('NFD').replace(TONE_MARKS, '');
-  if (!VOWEL.test(base.charAt(0))) return;
-  edit(field, (base + mark).normalize('NFC'), last.length);
+/** Keeps the field visible in the space the keyboard leaves (after the layout has shrunk). */
+function keepInView(field: Field): void {
+  requestAnimationFrame(() => field.scrollIntoView({ block: 'nearest' }));
 }
 
 export function TouchKeyboard() {
   const [field, setField] = useState<Field | null>(null);
   const [shift, setShift] = useState(false);
+  const [caps, setCaps] = useState(false);
+  const [options, setOptions] = useState<InputOptions>(loadInputOptions);
 
   useEffect(() => {
     const onFocus = (e: FocusEvent) => {
       const el = e.target as Element | null;
       if (isTextField(el)) {
         setField(el);
-        // Let the layout shrink first, then keep the field in view above the keyboard.
-        requestAnimationFrame(() => el.scrollIntoView({ block: 'nearest' }));
+        keepInView(el);
       }
     };
     const onBlur = () => setTimeout(() => { if (!isTextField(document.activeElement)) setField(null); }, 0);
@@ -72,25 +51,46 @@ export function TouchKeyboard() {
   }, []);
 
   if (!field) return null;
-  const key = (label: string, action: () => void, cls = '') => (
-    <button type="button" class={`key ${cls}`} key={label}
-      onMouseDown={(e) => e.preventDefault()} onClick={action}>{label}</button>
-  );
-  const letter = (k: string) => {
-    const ch = shift ? k.toLocaleUpperCase('vi') : k;
-    return key(ch, () => { edit(field, ch); setShift(false); });
+  const change = (o: InputOptions) => {
+    setOptions(o);
+    saveInputOptions(o);
   };
+  // id: data-key, for tests and styles; aria: the spoken name of a key whose face is a symbol.
+  const key = (label: string, action: () => void, cls = '', id = label, aria?: string, pressed?: boolean) => (
+    <button type="button" class={`key ${cls}`} key={id} aria-label={aria} aria-pressed={pressed}
+      data-key={id} onMouseDown={(e) => e.preventDefault()}
+      onClick={() => { action(); keepInView(field); }}>{label}</button>
+  );
+  const upper = caps !== shift;
+  const letter = (k: string) => {
+    const ch = upper ? k.toLocaleUpperCase('vi') : k;
+    return key(ch, () => { typeInto(field, ch, options); setShift(false); }, /[a-z]/.test(k) ? '' : 'key-punct', k);
+  };
+  const K = S.keyboard;
 
   return (
-    <div class="keyboard" data-testid="keyboard">
-      {ROWS.map((row, i) => <div class="key-row" key={i}>{row.map(letter)}</div>)}
+    <div class="keyboard" data-testid="keyboard" role="group" aria-label={K.label}>
+      {ROWS.map((row, i) => (
+        <div class="key-row" key={i}>
+          {i === 2 && key(K.capsLock, () => setCaps((c) => !c), `key-wide ${caps ? 'key-on' : ''}`, 'caps', K.names.caps, caps)}
+          {i === 3 && key('⇧', () => setShift((s) => !s), `key-wide ${shift ? 'key-on' : ''}`, 'shift', K.names.shift, shift)}
+          {row.map(letter)}
+          {i === 0 && key('⌫', () => insert(field, '', 1), 'key-wide', 'backspace', K.names.backspace)}
+        </div>
+      ))}
       <div class="key-row">
-        {key('⇧', () => setShift((s) => !s), shift ? 'key-on key-wide' : 'key-wide')}
-        {TONES.map(([name, mark]) => key(name, () => applyTone(field, mark), 'key-tone'))}
-        {key(S.keyboard.space, () => edit(field, ' '), 'key-space')}
-        {field instanceof HTMLTextAreaElement && key('↵', () => edit(field, '\n'), 'key-wide')}
-        {key('⌫', () => edit(field, '', 1), 'key-wide')}
-        {key(S.keyboard.hide, () => field.blur(), 'key-wide key-hide')}
+        {key(K.methods[options.method], () => change({ ...options, method: NEXT_METHOD[options.method] }),
+          'key-wide key-setting', 'method', K.names.method(K.methods[options.method]))}
+        {key(options.toneStyle === 'old' ? 'hòa' : 'hoà', () => change({ ...options, toneStyle: options.toneStyle === 'old' ? 'new' : 'old' }),
+          'key-wide key-setting', 'tone-style', K.names.toneStyle(options.toneStyle === 'old' ? 'hòa' : 'hoà'))}
+        {key('%', () => insert(field, '%'), 'key-punct')}
+        {key('…', () => insert(field, '…'), 'key-punct')}
+        {key('◀', () => moveCaret(field, -1), 'key-wide', 'left', K.names.left)}
+        {key(K.space, () => insert(field, ' '), 'key-space', 'space')}
+        {key('▶', () => moveCaret(field, 1), 'key-wide', 'right', K.names.right)}
+        {field instanceof HTMLTextAreaElement && key('↵', () => insert(field, '\n'), 'key-wide', 'enter', K.names.enter)}
+        {key(K.clear, () => clearField(field), 'key-wide key-clear', 'clear')}
+        {key(K.hide, () => field.blur(), 'key-wide key-hide', 'hide')}
       </div>
     </div>
   );

@@ -3,15 +3,20 @@ import { api, errorInfo } from '../api.js';
 import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
 import type { DocumentView, ErrorInfo, HealthItem } from '../types.js';
-
-interface StatusReply { health: Record<string, HealthItem> }
+import { currentSession } from '../session.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { TechDetails } from '../components/tech-details.js';
+import { loadQueue, QueuePanel, type QueueReply } from '../components/queue-panel.js';
+
+interface StatusReply { health: Record<string, HealthItem> }
 
 // Today's register, newest first, kept current by reloading whenever a document or its delivery
 // changes (the API is the one source of truth; events only say "something changed"). "Today" is
 // the day the clerk registered it: the official arrival date may be the next office day. A stuck
 // document carries the one thing the clerk can do about it (Ký lại / Gửi lại / Gửi lại ngay).
+// Everything is in plain words; device names, status codes and signature levels are under
+// "Chi tiết" folds. Below the list, the upload queue (components/queue-panel.tsx).
 
 const VN_DAY = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
 const VN_TIME = (iso: string) => new Date(iso).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -20,6 +25,7 @@ export function StatusScreen() {
   const [docs, setDocs] = useState<DocumentView[] | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [health, setHealth] = useState<HealthItem[]>([]);
+  const [queue, setQueue] = useState<{ queue: QueueReply; live: boolean } | null>(null);
   const [acting, setActing] = useState<string | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -27,6 +33,7 @@ export function StatusScreen() {
     api.get<StatusReply>('/api/status').then((st) => setHealth(Object.values(st.health)), () => setHealth([]));
     try {
       const all = await api.get<DocumentView[]>('/api/documents');
+      loadQueue(all).then(setQueue, () => setQueue(null));
       const today = VN_DAY(new Date().toISOString());
       setDocs(all
         .filter((d) => VN_DAY(d.createdAt) === today && d.state !== 'discarded')
@@ -71,8 +78,9 @@ export function StatusScreen() {
         <button class="btn" onClick={() => void load()}>{S.status.refresh}</button>
       </div>
       <div class="health">
-        {health.map((h) => <span class={`health-item ${h.ok ? 'health-ok' : 'health-bad'}`} key={h.message}>{h.message}</span>)}
+        {health.map((h) => <span class={`health-item ${h.ok ? 'health-ok' : 'health-bad'}`} key={h.message}>{splitHealth(h.message).plain}</span>)}
       </div>
+      <TechDetails testId="health-details" rows={health.map((h) => [S.details.device, splitHealth(h.message).technical])} />
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {docs && docs.length === 0 && <p class="lead">{S.status.empty}</p>}
       {docs && docs.length > 0 && (
@@ -87,18 +95,24 @@ export function StatusScreen() {
                 <td>{d.fields.numberNotation ?? '—'}</td>
                 <td class="summary">
                   {d.fields.summary ?? '—'}
-                  {d.message && <div class="row-note row-note-strong">{d.message}</div>}
-                  {d.state === 'queued' && d.delivery?.lastError && <div class="row-note row-note-strong">{d.delivery.lastError}</div>}
-                  {d.delivery && d.delivery.attempts > 1 && d.state !== 'delivered' && (
+                  {d.message && <div class="row-note row-note-strong" data-testid="doc-message">{d.message}</div>}
+                  {d.state === 'queued' && d.delivery?.lastError && <div class="row-note row-note-strong">{S.status.notSentYet}</div>}
+                  {d.delivery && d.delivery.attempts > 1 && !DONE.has(d.state) && (
                     <div class="row-note">
                       {S.status.attempts(d.delivery.attempts)}
                       {d.state === 'queued' && d.delivery.nextAttemptAt && `, ${S.status.nextAttempt(VN_TIME(d.delivery.nextAttemptAt))}`}
                     </div>
                   )}
-                  {d.signature && <div class="row-note" data-testid="signature">{S.status.signature(d.signature.level)}</div>}
                   {d.signature && d.signature.warnings.length > 0 && (
-                    <div class="row-note row-note-warn" title={d.signature.warnings.join('\n')}>{S.status.signatureWarning}</div>
+                    <div class="row-note row-note-warn">{S.status.signatureWarning}</div>
                   )}
+                  <TechDetails rows={[
+                    [S.details.docId, d.docId],
+                    [S.details.statusCode, d.delivery?.statusCode],
+                    [S.details.lastError, d.delivery?.lastError],
+                    [S.details.signature, d.signature ? S.status.signature(d.signature.level) : null],
+                    [S.details.signatureWarnings, d.signature?.warnings.join('; ')],
+                  ]} />
                 </td>
                 <td class="state-cell">
                   <StateBadge doc={d} />
@@ -114,6 +128,26 @@ export function StatusScreen() {
           </tbody>
         </table>
       )}
+      {queue && (
+        <QueuePanel queue={queue.queue} live={queue.live} technician={currentSession()?.role === 'technician'}
+          time={VN_TIME} onChanged={() => void load()} />
+      )}
     </div>
   );
+}
+
+const DONE = new Set(['delivered', 'accepted']);
+
+// A scanner's SANE name ("airscan:e0:Canon DR-C230", "test:0") inside a health line: a backend
+// name, a colon, then the rest, at the end of the line or in brackets.
+const SANE_AT_END = /: ([a-z][\w-]*:\S.*)$/;
+const SANE_IN_BRACKETS = / \(([a-z][\w-]*:[^)]+)\)/;
+
+/** A health line in plain words, and the technical name taken out of it (shown under "Chi tiết"). */
+function splitHealth(message: string): { plain: string; technical: string | null } {
+  const end = SANE_AT_END.exec(message);
+  if (end) return { plain: `${message.slice(0, end.index)}.`, technical: end[1]! };
+  const inner = SANE_IN_BRACKETS.exec(message);
+  if (inner) return { plain: message.replace(inner[0], ''), technical: inner[1]! };
+  return { plain: message, technical: null };
 }

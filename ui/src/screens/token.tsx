@@ -44,7 +44,10 @@ export function TokenScreen({ token, onToken }: { token: TokenState | null; onTo
     <div class="screen token-screen">
       <div class="token-info">
         <h1>{S.token.title}</h1>
-        <p class={`lead ${present ? '' : 'text-warn'}`} data-testid="token-presence">{present ? S.token.present : S.token.absent}</p>
+        {/* null: not known (appliance unreachable or not asked yet) — never shown as "not plugged in". */}
+        <p class={`lead ${present || !token ? '' : 'text-warn'}`} data-testid="token-presence">
+          {!token ? S.token.unknown : present ? S.token.present : S.token.absent}
+        </p>
         {token?.label && <p>{S.token.label(token.label)}</p>}
         {present && !blocked && <p class={token?.loggedIn ? 'text-ok' : ''}>{token?.loggedIn ? S.token.unlocked : S.token.locked}</p>}
         {token?.pinCountLow && !token.pinFinalTry && !blocked && <p class="flag flag-warn" data-flag="low">{S.token.pinLow}</p>}
