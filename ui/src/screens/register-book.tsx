@@ -143,7 +143,7 @@ export function RegisterBookScreen() {
                 <td>{e.numberNotation ?? '—'}</td>
                 <td class="summary">{[e.type, e.summary].filter(Boolean).join(': ')}
                   {e.duplicateOf && <div class="row-note row-note-warn">{S.book.duplicateOf(e.duplicateOf)}</div>}</td>
-                <td class="state-cell"><StateBadge doc={{ state: e.state, delivery: null }} /></td>
+                <td class="state-cell"><StateBadge doc={{ state: e.state }} /></td>
               </tr>
             ))}
           </tbody>
