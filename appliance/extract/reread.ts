@@ -62,7 +62,12 @@ export async function addStampLines(engine: OcrEngine, page: OcrPage): Promise<O
   if (!engine.recognizeRegion) return page;
   const fresh = await engine.recognizeRegion(page, stampRegion(page));
   // a stamp is one or two words on a row of its own: group the sparse words by row
-  const marks = fresh.filter((l) => marksInLine(l.text) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
+  // a re-read that repeats, clipped at the region's edge, a longer word the first pass read there
+  // ("Khán" of the date line's "Khánh Hòa") is no stamp
+  const letters = (t: string): string => fold(t).replace(/[^A-Z]/g, '');
+  const repeats = (l: OcrLine): boolean => page.lines.some((p) => p.words.some((w) => overlaps(w.bbox, l.bbox)
+    && letters(w.text).length > letters(l.text).length && letters(w.text).startsWith(letters(l.text))));
+  const marks = fresh.filter((l) => marksInLine(l.text) && !repeats(l) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
   return marks.length ? withLines(page, [...page.lines, ...marks]) : page;
 }
 
