@@ -61,6 +61,9 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
       if ((twin(i - 1) || twin(i + 1)) && known.has(c)) cands.add(c);
     }
   }
+  // a two-letter code with a confusable letter that reads as a code as it is ("TN", a unit of its
+  // own, or TH with H read as N): kept as read, and doubtful (longer codes are rarer by chance)
+  if (cands.size && code.length === 2 && !docCodes.some((d) => cands.has(d)) && !UNLIKELY.test(code) && ABBREVIATION.test(code)) return { code, ok: false, repaired: false };
   // the small final letter of a mixed-case code lost ("TT" for TTr): the one known code it begins
   if (!cands.size && !OFFICE_CODES.has(code)) for (const k of known) if (k.length === code.length + 1 && k.startsWith(code) && /\p{Ll}$/u.test(k)) cands.add(k);
   if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };
@@ -81,7 +84,9 @@ export function repairArchive(item: string, docCodes: string[] = []): { item: st
   if (!codes) return { item, sure: true };
   if (!codes.length || !codes.every((c) => ABBREVIATION.test(c) || DRAFTER.test(c))) return { item, sure: false };
   const checked = codes.map((c) => checkCode(c, docCodes));
-  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c) => c.ok) };
+  // a code repaired from a reading that is itself a plausible code ("TN" → TH) may have been right: doubtful
+  const plausible = (c: string): boolean => !UNLIKELY.test(c) && ABBREVIATION.test(c);
+  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c, i) => c.ok && !(c.repaired && i > 0 && plausible(codes[i]!))) };
 }
 
 const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
