@@ -6,6 +6,7 @@ import { trimSummary } from '../../appliance/extract/extract-fields.js';
 import { placeSpans, repairText } from '../../appliance/extract/vn-words.js';
 import { checkCode, repairArchive } from '../../appliance/extract/recipients.js';
 import { missingRowBands } from '../../appliance/extract/reread.js';
+import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
 
 // Issue 12's mechanisms: fields checked against each other, confidence as a learned probability
 // with form-check failures always flagged, place names as one class of the word-pair model,
@@ -79,6 +80,13 @@ describe('text repairs', () => {
     expect(repairText('Chi cục Thuế khu vực Văn Bàn').text).toBe('Chi cục Thuế khu vực Văn Bàn');
     expect(repairText('Bảo An Giang').text).toBe('Báo An Giang');
     expect(repairText('Bảo hiểm xã hội tỉnh').text).toBe('Bảo hiểm xã hội tỉnh');
+  });
+});
+
+describe('agency names snapped to the directory', () => {
+  it('keep the printed tone placement of each word, a speck glued to a word aside', () => {
+    const dir = AgencyDirectory.builtIn();
+    expect(dir.snapToEntry('-UỶ BAN NHÂN DÂN TỈNH AN GIANG')).toBe('UỶ BAN NHÂN DÂN TỈNH AN GIANG');
   });
 });
 
