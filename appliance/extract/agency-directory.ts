@@ -138,7 +138,8 @@ export class AgencyDirectory {
     const glued = this.entries.filter((e) => compact(e.name) === compact(line) && e.name.split(/\s+/).length >= 2
       && (!punct(e.name) || punct(e.name) === punct(line)));
     if (glued.length && glued.every((e) => fold(e.name) === fold(glued[0]!.name))) {
-      const read = new Map(words.map((w) => [toneKey(w), w]));
+      // the printed spelling of each word kept (UỶ/ỦY), specks glued to it ("-UỶ") aside
+      const read = new Map(words.map((w) => w.replace(/[^\p{L}]/gu, '')).filter(Boolean).map((w) => [toneKey(w), w]));
       return glued[0]!.name.split(/\s+/).map((w) => read.get(toneKey(w)) ?? matchCase(w, line)).join(' ');
     }
     for (const e of this.entries) {

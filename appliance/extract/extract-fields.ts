@@ -10,19 +10,23 @@ import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
+import { crossChecks, unknownShare } from './cross-checks.js';
+import { calibrate, type FieldEvidence } from './calibration.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
 // (issuer | motto + date), "Số:", the centred type and summary, then on the last page "Nơi nhận"
 // bottom left and the signature block bottom right. Pure: same pages in, same fields out.
 
-/** Below these a field is flagged for the clerk to check. */
-export const THRESHOLDS: Record<FieldKey, number> = {
-  issuerParent: 0.8, issuer: 0.8, numberNotation: 0.85, number: 0.85, place: 0.8, date: 0.85,
-  type: 0.8, summary: 0.8, authority: 0.8, signerTitle: 0.8, signer: 0.85, recipients: 0.8,
-  confidentiality: 0.9, urgency: 0.85, pages: 0.5,
-};
-
 type Conf = Record<FieldKey, number>;
+/**
+ * Fields whose reading failed a form check (NĐ30's shape, a closed list, another field): flagged
+ * whatever the calibration says, since the fitting documents cannot hold every kind of failure.
+ */
+const DOUBTS = new WeakMap<Conf, Set<FieldKey>>();
+function doubt(c: Conf, k: FieldKey, cap: number): void {
+  c[k] = Math.min(c[k], cap);
+  DOUBTS.get(c)?.add(k);
+}
 const segConf = (segs: Segment[]): number => (segs.length ? Math.min(...segs.map((s) => s.conf)) : 0);
 const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).join(' '));
 /**
@@ -32,6 +36,26 @@ const clean = (segs: Segment[]): string => repairGlyphs(segs.map((s) => s.text).
  */
 export const joinText = (t: string): string => t.replace(/(\S)-\s+(?=\S)/gu, (m, a: string) => (/[\p{L}\d]/u.test(a) ? `${a}-` : m))
   .replace(/(\p{Ll}{2})\.(?=\p{Ll}{2})/gu, '$1 ');
+
+/**
+ * A summary as NĐ30 prints it: never the "Kính gửi" line that follows a công văn's V/v (read into
+ * the same lines when they sit close), and no specks after its last word (a lone letter or two that
+ * is no word, letters glued to digits, runs of punctuation).
+ */
+export function trimSummary(text: string): string {
+  let t = text.replace(/\s*Kính\s+gửi\s*:.*$/u, '').trim();
+  for (;;) {
+    const m = /\s+(\S+)$/u.exec(t);
+    if (!m) break;
+    const w = m[1]!;
+    const word = /^[(\p{L}\d]+(?:[-/][\p{L}\d]+)*[),.;:]?$/u.test(w);
+    const glued = /\p{Ll}\d|\d\p{Ll}/u.test(w) && !/^\d+[a-zđ]?$/u.test(w);
+    const speck = /^\p{Ll}$/u.test(w) && !knownWord(w);
+    if (word && !glued && !speck) break;
+    t = t.slice(0, m.index).trim();
+  }
+  return t;
+}
 
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
 
@@ -53,7 +77,8 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     const d = parseDateLine(s.text, today)!;
     f.place = d.place;
     f.date = d.date;
-    c.place = s.conf; c.date = d.valid ? s.conf : s.conf * 0.5;
+    c.place = s.conf; c.date = s.conf;
+    if (!d.valid) doubt(c, 'date', s.conf * 0.5);
   }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
@@ -69,23 +94,25 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   const rowLines = rows.map((r) => r.sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.text).join(' '));
   const { parent, issuer } = dir.splitHeader(rowLines.map((t) => capsDebrisOut(repairGlyphs(t))).filter(Boolean));
   f.issuerParent = parent; f.issuer = issuer;
-  c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : agencyLines.length ? Math.min(0.95, p.quality) : 0.3;
+  c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : Math.min(0.95, p.quality);
+  if (!agencyLines.length) doubt(c, 'issuerParent', 0.3);
   c.issuer = issuer ? segConf(agencyLines) : 0;
   if (f.place) f.place = dir.repairPlace(f.place, [issuer, parent]);
   // the header's place read a second time on the date line: marks that disagree are checked
   for (const k of ['issuer', 'issuerParent'] as const) {
     const r = f[k] ? dir.checkPlaceInName(f[k]!, f.place) : null;
-    if (r) { f[k] = r.name; if (r.disagreed) c[k] = Math.min(c[k], 0.75); }
+    if (r) { f[k] = r.name; if (r.disagreed) doubt(c, k, 0.75); }
   }
   // a name that does not read as an agency name (no head word, a non-word inside): checked; a
   // doubtful parent makes the parent/issuer split doubtful too
-  if (dir.doubts(f.issuer).length) c.issuer = Math.min(c.issuer, 0.6);
-  if (dir.doubts(f.issuerParent).length) { c.issuerParent = Math.min(c.issuerParent, 0.6); c.issuer = Math.min(c.issuer, 0.7); }
+  if (dir.doubts(f.issuer).length) doubt(c, 'issuer', 0.6);
+  if (dir.doubts(f.issuerParent).length) { doubt(c, 'issuerParent', 0.6); doubt(c, 'issuer', 0.7); }
   if (numberSeg) {
     const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''), [issuer, parent]);
     if (n) {
       f.numberNotation = n.numberNotation; f.number = n.number;
-      c.numberNotation = n.valid ? numberSeg.conf : numberSeg.conf * 0.5; c.number = c.numberNotation;
+      c.numberNotation = numberSeg.conf; c.number = c.numberNotation;
+      if (!n.valid) { doubt(c, 'numberNotation', numberSeg.conf * 0.5); doubt(c, 'number', numberSeg.conf * 0.5); }
     }
   }
 
@@ -125,7 +152,8 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       f.numberNotation = repairTypeCode(f.numberNotation, f.type);
       fromNotation = typeFromNotation(f.numberNotation);
     }
-    c.type = fromNotation === f.type ? 0.99 : fromNotation ? 0.5 : t.conf;
+    c.type = fromNotation === f.type ? 0.99 : t.conf;
+    if (fromNotation && fromNotation !== f.type) doubt(c, 'type', 0.5);
     // summary: centred lines right under the type name, until a wider gap or a caps line
     const lines: Segment[] = [];
     let prev = t;
@@ -137,14 +165,15 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       if (lines.length && BODY_OPENER.test(s.text)) break;
       lines.push(s); prev = s;
     }
-    const r = repairText(joinText(clean(lines)));
+    const r = repairText(trimSummary(joinText(clean(lines))));
     f.summary = lines.length ? r.text : null;
     c.summary = lines.length ? (r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines)) : 0;
     return;
   }
   // công văn: no type name; "V/v ..." under the number, in the left column
   f.type = 'Công văn';
-  c.type = fromNotation ? 0.4 : 0.9;
+  c.type = 0.9;
+  if (fromNotation) doubt(c, 'type', 0.4);
   const vvIdx = segs.findIndex((s) => /^V\s*[/|]\s*[vV]\b/.test(s.text.trim()));
   if (vvIdx >= 0) {
     const first = segs[vvIdx]!;
@@ -155,7 +184,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
       if (s.bbox.y0 - prev.bbox.y1 > unit * 1.2 || marksInLine(s.text) || s.bbox.x1 > width * 0.6) break;
       lines.push(s); prev = s;
     }
-    const r = repairText(joinText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, ''))));
+    const r = repairText(trimSummary(joinText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, '')))));
     f.summary = r.text;
     c.summary = r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines);
   } else {
@@ -166,7 +195,8 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
 function signatureBlock(segs: Segment[], width: number, unit: number, f: DocumentFields, c: Conf, quality: number): void {
   const { recvIdx, auth, title, nameRow } = signatureLayout(segs, width, unit);
   f.authority = auth.length ? cleanAuthority(clean(auth)) : null;
-  c.authority = auth.length ? segConf(auth) : title.length ? Math.min(0.9, quality) : 0.3;
+  c.authority = auth.length ? segConf(auth) : Math.min(0.9, quality);
+  if (!auth.length && !title.length) doubt(c, 'authority', 0.3);
   const t = resolveTitle(title.length ? clean(title) : null, segConf(title), f.authority);
   f.signerTitle = t.title; c.signerTitle = t.conf;
   // an acting head's "Q. GIÁM ĐỐC" under no TM./KT. line is the title itself: taken for the
@@ -179,25 +209,29 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   // the national title or motto is never a signer's title: the block was not found where it was
   // looked for (a page turned wrongly, a block beside the header): nothing, to be checked
   if (f.signerTitle && /CONG HOA|CHU NGHIA|DOC LAP|HANH PHUC/.test(fold(f.signerTitle))) {
-    f.signerTitle = null; c.signerTitle = 0.2;
-    if (!f.authority) c.authority = Math.min(c.authority, 0.3);
+    f.signerTitle = null; doubt(c, 'signerTitle', 0.2);
+    if (!f.authority) doubt(c, 'authority', 0.3);
   }
   // a title that could not be read leaves the block's split into authority and title in doubt;
   // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT.): no authority line means it was lost
-  if (c.signerTitle < THRESHOLDS.signerTitle && f.authority) c.authority = Math.min(c.authority, 0.7);
-  if (!f.authority && /^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '')) c.authority = Math.min(c.authority, 0.6);
+  // a title that is none of NĐ30's titles (read wrongly, or not read)
+  const titleDoubt = !f.signerTitle || !TITLES.some((x) => fold(x) === fold(f.signerTitle!.replace(/^Q\.\s*/u, '')));
+  if (titleDoubt && f.authority) doubt(c, 'authority', 0.7);
+  if (titleDoubt) doubt(c, 'signerTitle', c.signerTitle);
+  if (!f.authority && /^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '')) doubt(c, 'authority', 0.6);
   if (nameRow.length) {
     const r = readName(rowText(nameRow));
     f.signer = r.valid || r.name.split(' ').length >= 2 ? r.name : null;
     c.signer = f.signer ? Math.min(segConf(nameRow), r.conf) : 0;
-  } else c.signer = 0;
+    if (!r.valid) doubt(c, 'signer', c.signer);
+  } else doubt(c, 'signer', 0);
 
   if (f.type === 'Biên bản') {
     f.authority = null; c.authority = 0.95;
     f.recipients = []; c.recipients = 0.95;
     return;
   }
-  if (recvIdx < 0) { c.recipients = 0.2; return; }
+  if (recvIdx < 0) { doubt(c, 'recipients', 0.2); return; }
   const head = segs[recvIdx]!;
   const items: string[] = [];
   const inline = head.text.replace(/^\S+\s+\S+?[:;.]?\s*/, '').trim(); // "Nơi nhận: - Như trên;" on one line
@@ -215,8 +249,9 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     .map((t) => { const r = repairArchive(repairRecipient(t), codes); sure &&= r.sure; return r.item; })
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   const conf = rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2;
-  c.recipients = sure ? conf : Math.min(conf, 0.5);
-  if (recipientDoubts(f.recipients).length || lostRow(head, rows)) c.recipients = Math.min(c.recipients, 0.6);
+  c.recipients = conf;
+  if (!sure) doubt(c, 'recipients', 0.5);
+  if (recipientDoubts(f.recipients).length || lostRow(head, rows)) doubt(c, 'recipients', 0.6);
 }
 
 /**
@@ -242,6 +277,7 @@ const placeEnds = (t: string): boolean => {
 export function repairRecipient(raw: string): string {
   let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,:_|\s]+/, '')
     .replace(/\s\|\s/g, ' ') // a box or seal edge read as "|"
+    .replace(/\s[^\p{L}\d\s()&/-]+(?=\s)/gu, '') // a speck between words ("Văn phòng `. Tỉnh ủy")
     .replace(/[\s;.,]+$/, '')
     // a trailing speck ("_", "Ệ"), but not the letter of a place's name ("Châu Thành A")
     .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, (m: string, ...a: unknown[]) => (placeEnds(String(a[a.length - 1])) ? m : ''))
@@ -295,29 +331,47 @@ export function repairItemWords(item: string): string {
 
 export interface ExtractOptions { directory?: AgencyDirectory; today?: Date }
 
+/** What the calibration sees of one extraction: each field's evidence and the page's mean word confidence. */
+export interface ExtractionEvidence { evidence: Record<FieldKey, FieldEvidence>; quality: number }
+
+/** Fields, calibrated confidences and flags (calibration.ts). */
 export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): ExtractionResult {
+  return extractFieldsWithEvidence(pages, opts).result;
+}
+
+/** extractFields plus the evidence its confidences were calibrated from (for fitting the calibration). */
+export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions = {}): { result: ExtractionResult } & ExtractionEvidence {
   const dir = opts.directory ?? AgencyDirectory.builtIn();
+  const today = opts.today ?? new Date();
   const kept = pages.filter((p) => !p.blank && p.text.trim());
   const f = emptyFields();
   const c = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0])) as Conf;
+  const doubted = new Set<FieldKey>();
+  DOUBTS.set(c, doubted);
   f.pages = kept.length; c.pages = kept.length ? 0.99 : 0;
   if (kept.length) {
     const first = kept[0]!;
     const segs = splitColumns(pageSegments(first), first.width, first.height, fold);
     const quality = segs.reduce((a, x) => a + x.conf, 0) / Math.max(1, segs.length);
     const p1 = { segs, width: first.width, unit: lineUnit(segs), quality };
-    const { headerBottom, numberSeg } = headerFields(p1, f, c, dir, opts.today ?? new Date());
+    const { headerBottom, numberSeg } = headerFields(p1, f, c, dir, today);
     marks(p1, headerBottom, f, c);
     typeAndSummary(p1, headerBottom, numberSeg, f, c);
     const last = kept[kept.length - 1]!;
     const lsegs = last === first ? segs : pageSegments(last);
     signatureBlock(lsegs, last.width, lineUnit(lsegs), f, c, lsegs.reduce((a, x) => a + x.conf, 0) / Math.max(1, lsegs.length));
     const id = f.issuer ? dir.lookup(f.issuer, f.issuerParent) : null;
-    const flagged = FIELD_KEYS.filter((k) => c[k] < THRESHOLDS[k]);
-    return { ...f, confidence: round(c), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged };
+    const agree = crossChecks(f, today);
+    const text: Partial<Record<FieldKey, string | string[] | null>> = { issuerParent: f.issuerParent, issuer: f.issuer, summary: f.summary, signer: f.signer, recipients: f.recipients, authority: f.authority, signerTitle: f.signerTitle };
+    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0, unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0 }])) as Record<FieldKey, FieldEvidence>;
+    const { confidence, flagged } = calibrate(evidence, quality);
+    return { result: { ...f, confidence: round(confidence), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged }, evidence, quality };
   }
-  return { ...f, confidence: round(c), text: [], issuerId: null, flagged: [...FIELD_KEYS] };
+  const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: 0, doubt: true, agreement: 0, unknown: 0 }])) as Record<FieldKey, FieldEvidence>;
+  return { result: { ...f, confidence: round(c), text: [], issuerId: null, flagged: [...FIELD_KEYS] }, evidence, quality: 0 };
 }
+
+const clamp01 = (x: number): number => Math.max(0, Math.min(1, x));
 
 function round(c: Conf): Conf {
   return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Math.round(Math.max(0, Math.min(1, v)) * 1000) / 1000])) as Conf;

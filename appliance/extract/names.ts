@@ -49,7 +49,8 @@ export interface NameRead {
 
 /** A name read by OCR, repaired against the lexicon and judged. */
 export function readName(raw: string): NameRead {
-  const tokens = raw.normalize('NFC').replace(/[^\p{L}\s]/gu, ' ').replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
+  // modifier letters ("ˆ", "ˇ") are marks of a stroke read alone, not letters of a name
+  const tokens = raw.normalize('NFC').replace(/[^\p{L}\s]|\p{Lm}/gu, ' ').replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
   let conf = 1; let known = 0;
   const words = tokens.map((w) => {
     if (lexicon.has(w)) { known++; return w; }

@@ -25,7 +25,7 @@ export const OFFICE_CODES = new Set([
 ]);
 
 /** Letters OCR confuses in serif capitals at list size: printed letter → misreads. */
-const CONFUSED: Record<string, string[]> = { P: ['E', 'F', 'R'], C: ['G'], T: ['I', 'F', 'L', 'Y'], H: ['U', 'N'], D: ['O'], V: ['Y'] };
+const CONFUSED: Record<string, string[]> = { P: ['E', 'F', 'R'], C: ['G'], T: ['I', 'F', 'L', 'Y'], H: ['U', 'N'], D: ['O'], V: ['Y'], r: ['T', 'I'] };
 
 /** Letters that open no syllable of a unit name: a code holding one was misread. */
 const UNLIKELY = /[EFIJWZ]/;
@@ -43,6 +43,8 @@ export function documentCodes(notation: string | null): string[] {
 export function checkCode(code: string, docCodes: string[] = []): { code: string; ok: boolean; repaired: boolean } {
   const known = new Set([...OFFICE_CODES, ...docCodes]);
   if (known.has(code)) return { code, ok: true, repaired: false };
+  // the drafter's code (NĐ30 App. I): initials or a name and, in brackets, the copies made ("Hg(3b)", "Nhân(2)")
+  if (DRAFTER.test(code)) return { code, ok: true, repaired: false };
   const cands = new Set<string>();
   for (let i = 0; i < code.length; i++) {
     for (const [printed, misreads] of Object.entries(CONFUSED)) {
@@ -59,6 +61,11 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
       if ((twin(i - 1) || twin(i + 1)) && known.has(c)) cands.add(c);
     }
   }
+  // a two-letter code with a confusable letter that reads as a code as it is ("TN", a unit of its
+  // own, or TH with H read as N): kept as read, and doubtful (longer codes are rarer by chance)
+  if (cands.size && code.length === 2 && !docCodes.some((d) => cands.has(d)) && !UNLIKELY.test(code) && ABBREVIATION.test(code)) return { code, ok: false, repaired: false };
+  // the small final letter of a mixed-case code lost ("TT" for TTr): the one known code it begins
+  if (!cands.size && !OFFICE_CODES.has(code)) for (const k of known) if (k.length === code.length + 1 && k.startsWith(code) && /\p{Ll}$/u.test(k)) cands.add(k);
   if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };
   // unknown: plausible only when every letter can open a syllable and the shape is a code's
   return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && ABBREVIATION.test(code), repaired: false };
@@ -67,18 +74,22 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
 /** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
 export function archiveCodes(item: string): string[] | null {
   const m = /^Lưu\s*:\s*(.*)$/u.exec(item);
-  return m ? m[1]!.split(/[\s,]+/).filter(Boolean) : null;
+  // a lone lower-case letter is a speck: codes are capitals ("Lưu: x VT, NN")
+  return m ? m[1]!.split(/[\s,]+/).filter((c) => c && !/^\p{Ll}$/u.test(c)) : null;
 }
 
 /** The item with its "Lưu:" codes repaired against the known codes; `sure` false when a code stays doubtful. */
 export function repairArchive(item: string, docCodes: string[] = []): { item: string; sure: boolean } {
   const codes = archiveCodes(item);
   if (!codes) return { item, sure: true };
-  if (!codes.length || !codes.every((c) => ABBREVIATION.test(c))) return { item, sure: false };
+  if (!codes.length || !codes.every((c) => ABBREVIATION.test(c) || DRAFTER.test(c))) return { item, sure: false };
   const checked = codes.map((c) => checkCode(c, docCodes));
-  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c) => c.ok) };
+  // a code repaired from a reading that is itself a plausible code ("TN" → TH) may have been right: doubtful
+  const plausible = (c: string): boolean => !UNLIKELY.test(c) && ABBREVIATION.test(c);
+  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c, i) => c.ok && !(c.repaired && i > 0 && plausible(codes[i]!))) };
 }
 
+const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
 const ABBREVIATION = /^\p{Lu}(?:[\p{Lu}\d]{1,7}|[\p{Lu}\d]{0,6}\p{Ll})$/u; // VP, KGVX, NV1, TTr
 
 /**

@@ -62,7 +62,12 @@ export async function addStampLines(engine: OcrEngine, page: OcrPage): Promise<O
   if (!engine.recognizeRegion) return page;
   const fresh = await engine.recognizeRegion(page, stampRegion(page));
   // a stamp is one or two words on a row of its own: group the sparse words by row
-  const marks = fresh.filter((l) => marksInLine(l.text) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
+  // a re-read that repeats, clipped at the region's edge, a longer word the first pass read there
+  // ("Khán" of the date line's "Khánh Hòa") is no stamp
+  const letters = (t: string): string => fold(t).replace(/[^A-Z]/g, '');
+  const repeats = (l: OcrLine): boolean => page.lines.some((p) => p.words.some((w) => overlaps(w.bbox, l.bbox)
+    && letters(w.text).length > letters(l.text).length && letters(w.text).startsWith(letters(l.text))));
+  const marks = fresh.filter((l) => marksInLine(l.text) && !repeats(l) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
   return marks.length ? withLines(page, [...page.lines, ...marks]) : page;
 }
 
@@ -252,9 +257,11 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
   if (recvIdx < 0) return page;
   const rows = recipientRows(segs, segs[recvIdx]!, page.width, unit);
   let bad = rows.filter((r, i) => !rowOk(r, i === 0));
-  if (!bad.length) return page;
-  const region = recipientsRegion(page, segs, unit);
-  if (!region) return page;
+  let missing = missingRowBands(segs[recvIdx]!.bbox, rows, unit);
+  if (!bad.length && !missing.length) return page;
+  const column = recipientsRegion(page, segs, unit);
+  if (!column) return page;
+  const region = { ...column, y1: Math.min(page.height, Math.max(column.y1, ...missing.map((b) => b.y1))) };
   let out = page;
   for (const [layout, level] of [['page', 0.6], ['sparse', 0.6], ['page', 0.42]] as const) {
     const lines = await readInkOnly(engine, page, region, level, layout);
@@ -272,8 +279,32 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
       } else still.push(r);
     }
     bad = still;
-    if (!bad.length) break;
+    // rows the first read lost altogether: an item-like line of the re-read in the band where one is missing
+    const known = out.lines.flatMap((l) => l.words);
+    const found = missing.map((b) => lines.filter((l) => cy(l.bbox) > b.y0 && cy(l.bbox) < b.y1 && !known.some((w) => overlaps(w.bbox, l.bbox))
+      && l.confidence >= 60 && (rowLooksRight(l.text, { first: true }) || (l.confidence >= 75 && /^[-–—]\s*\p{Lu}/u.test(l.text.trim())))));
+    const add = found.flat();
+    if (add.length) out = withLines(out, [...out.lines, ...add]);
+    missing = missing.filter((_, i) => !found[i]!.length);
+    if (!bad.length && !missing.length) break;
   }
+  return out;
+}
+
+/**
+ * Bands of the "Nơi nhận" column where a printed row is missing from the first read: a gap of
+ * about two rows between rows (the list is single-spaced: its own pitch is its closest two rows),
+ * and below the last row when it is not the archive line that always closes the list (NĐ30 App. I).
+ */
+export function missingRowBands(head: BBox, rows: Array<{ text: string; y0: number; y1: number }>, unit: number): Array<{ y0: number; y1: number }> {
+  if (!rows.length) return [];
+  const tops = [head.y0, ...rows.map((r) => r.y0)];
+  const steps = tops.slice(1).map((y, i) => y - tops[i]!);
+  const pitch = Math.max(unit, Math.min(...steps.filter((d) => d > unit * 0.5), unit * 1.6));
+  const out: Array<{ y0: number; y1: number }> = [];
+  steps.forEach((d, i) => { if (i > 0 && d > pitch * 1.7) out.push({ y0: rows[i - 1]!.y1, y1: rows[i]!.y0 }); });
+  const last = rows[rows.length - 1]!;
+  if (!/^[-–—]?\s*LUU\s*[:;.,]/.test(fold(last.text.trim()))) out.push({ y0: last.y1, y1: last.y1 + pitch * 2.2 });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { fold, levenshtein } from './vn-text.js';
 import { matchCase } from './tone.js';
 import { SEED_PAIRS, SEED_WORDS } from './seed-lexicon.js';
+import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 
 // A small word-pair model of administrative Vietnamese for diacritic repair in running text
 // (trích yếu, recipients). OCR swaps marks within a letter family (ă/â/a, ô/ơ/o, ư/u, đ/d, the five
@@ -73,6 +74,7 @@ tiêm chủng; tiêm chủng mở rộng; sốt xuất huyết; khám sức kh�
 nhập ngũ; tuyển quân; dân quân tự vệ; quân sự địa phương; giáo dục quốc phòng và an ninh
 xúc tiến thương mại; xúc tiến đầu tư; khuyến nông; khuyến công; sản phẩm ocop; du lịch cộng đồng; di tích lịch sử - văn hóa; di sản văn hóa
 thể dục thể thao; đại hội thể dục thể thao; gia đình văn hóa; nếp sống văn minh; bạo lực gia đình; bình đẳng giới; trẻ em
+báo <place>; đài phát thanh và truyền hình <place>; công an <place>; điện lực <place>; kho bạc nhà nước <place>; huyện đoàn <place>; tỉnh đoàn <place>
 như trên; như điều <n>; lưu: vt; cổng thông tin điện tử; cổng ttđt; trang thông tin điện tử; trang ttđt; công báo tỉnh
 lãnh đạo đơn vị; các phòng chuyên môn; các phòng, ban chuyên môn; các đơn vị trực thuộc; chủ tịch, các phó chủ tịch
 `;
@@ -93,12 +95,29 @@ for (const e of SEED_PAIRS.split('|')) { const i = e.lastIndexOf(':'); pairs.set
 for (const run of ADMIN_PHRASES.toLocaleLowerCase('vi').split(/[\n;,:]+/)) {
   const toks = run.split(/\s+/).filter(Boolean);
   toks.forEach((t, i) => {
-    if (t !== '<n>') addWord(t, 3);
+    if (!/^<\w+>$/.test(t)) addWord(t, 3);
     if (i) { const k = `${toks[i - 1]} ${t}`; pairs.set(k, (pairs.get(k) ?? 0) + 3); }
   });
 }
 
 const key = (t: string): string => (/^\d/.test(t) ? '<n>' : t.toLocaleLowerCase('vi'));
+
+// Known place names (provinces, districts) are one class "<place>" for the pair model: "Báo An
+// Giang" and "Báo Lào Cai" are one pattern; and a word that is part of a place name written as one
+// ("Văn Bàn", "Cư M'gar") is a name, never repaired into the word its neighbour favours ("văn bản").
+const PLACES = [...PROVINCE_NAMES, ...DISTRICT_NAMES].map((p) => p.split(/\s+/).filter((w) => w !== '-'));
+/** For each word index of `words`, whether it belongs to a known place name spelled in capitalised words there. */
+export function placeSpans(words: string[]): boolean[] {
+  const out = words.map(() => false);
+  for (let i = 0; i < words.length; i++) {
+    if (!/^\p{Lu}/u.test(words[i]!)) continue;
+    for (const p of PLACES) {
+      if (p.length < 2 || i + p.length > words.length) continue;
+      if (p.every((w, j) => words[i + j] === w)) for (let j = 0; j < p.length; j++) out[i + j] = true;
+    }
+  }
+  return out;
+}
 const pair = (a: string | null, b: string | null): number => (a && b ? pairs.get(`${a} ${b}`) ?? 0 : 0);
 
 /** How often two words follow each other in the model (any case; 0 when never or either is missing). */
@@ -120,12 +139,14 @@ export function repairText(text: string): { text: string; changed: number } {
   });
   let changed = 0;
   const idx = toks.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
+  const inPlace = placeSpans(idx.map((i) => toks[i]!.core));
+  const placeStart = idx.map((_, k) => inPlace[k]! && (k === 0 || !inPlace[k - 1]));
   idx.forEach((i, k) => {
     const t = toks[i]!;
-    if (!/^\p{L}+$/u.test(t.core)) return;
+    if (!/^\p{L}+$/u.test(t.core) || inPlace[k]) return;
     const prevI = idx[k - 1]; const nextI = idx[k + 1];
-    const prev = prevI !== undefined && !toks[prevI]!.tail && !t.lead ? key(toks[prevI]!.core) : null;
-    const next = nextI !== undefined && !t.tail && !toks[nextI]!.lead ? key(toks[nextI]!.core) : null;
+    const prev = prevI !== undefined && !toks[prevI]!.tail && !t.lead ? (inPlace[k - 1] ? '<place>' : key(toks[prevI]!.core)) : null;
+    const next = nextI !== undefined && !t.tail && !toks[nextI]!.lead ? (placeStart[k + 1] ? '<place>' : key(toks[nextI]!.core)) : null;
     const w = key(t.core);
     const support = (x: string): number => pair(prev, x) + pair(x, next);
     if (support(w) > 0) return;

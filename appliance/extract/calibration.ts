@@ -1,0 +1,63 @@
+import { FIELD_KEYS, type FieldKey } from './fields.js';
+import type { Agreement } from './cross-checks.js';
+import { CALIBRATION_MODEL } from './calibration-model.js';
+
+// Confidence as a probability that the field is right, learned from data instead of hand-set
+// thresholds. For each field the extractor gives evidence: its raw score (OCR confidence of the
+// words, lowered by the form checks of extract-fields.ts), the page's mean word confidence, the
+// cross-checks with other fields (cross-checks.ts) and the share of its words the lexicon does not
+// know. A logistic model per field (its weights pulled toward weights shared by all fields, so that
+// a field with few errors in the fitting data borrows from the others) turns them into P(right); a field is flagged for the clerk when P(right) is under the model's one
+// target. A field that failed a form check (a doubt) is flagged whatever the model says: the
+// fitting documents cannot hold every kind of failure. The model is fitted on generated documents by tests/fixtures/extract/fit-calibration.mjs
+// (never on the evaluation sets) and written to calibration-model.ts.
+
+export interface FieldEvidence {
+  /** Raw score 0..1: the OCR confidence of the field's words, lowered by the form checks. */
+  raw: number;
+  /** A form check failed (extract-fields.ts): flagged whatever the model says. */
+  doubt: boolean;
+  /** Cross-check with the other fields. */
+  agreement: Agreement;
+  /** Share of the value's words unknown to the lexicon (0..1; 0 for fields that are not text). */
+  unknown: number;
+}
+
+/** Weights of one field's logistic model. */
+export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number }
+
+export interface CalibrationModel {
+  /** Flag a field when its probability of being right is below this. */
+  target: number;
+  fields: Record<FieldKey, FieldWeights>;
+  /** Where the model came from (sets, documents, fields), for the record. */
+  fittedOn: string;
+}
+
+const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, x));
+/** Log-odds of a score, bounded so that 0 and 1 stay finite. */
+export const logit = (p: number): number => { const q = clamp(p, 0.005, 0.995); return Math.log(q / (1 - q)); };
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** The model's inputs for one field, in the order of the fit script's weight vector. */
+export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number } {
+  return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown };
+}
+
+/** P(field right | evidence). */
+export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number, model: CalibrationModel = CALIBRATION_MODEL): number {
+  const x = features(e, quality);
+  const w = model.fields[k];
+  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown);
+}
+
+/** Calibrated confidences and the fields to flag. */
+export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: number, model: CalibrationModel = CALIBRATION_MODEL):
+{ confidence: Record<FieldKey, number>; flagged: FieldKey[] } {
+  const confidence = Object.fromEntries(FIELD_KEYS.map((k) => {
+    const p = probabilityRight(k, evidence[k], quality, model);
+    // a doubted field is never shown surer than its raw score, nor above the flag target
+    return [k, evidence[k].doubt ? Math.min(p, evidence[k].raw, model.target * 0.999) : p];
+  })) as Record<FieldKey, number>;
+  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || confidence[k] < model.target) };
+}
