@@ -14,7 +14,7 @@ export interface ReconcileDeps {
   register: Pick<Register, 'get' | 'listOpen' | 'setState'>;
   outbox: Pick<Outbox, 'list' | 'get'>;
   jobs: Pick<ScanJobs, 'list' | 'get' | 'attach' | 'remove' | 'ownedIds'>;
-  quarantine: Pick<Quarantine, 'setAside'>;
+  quarantine: Pick<Quarantine, 'setAside' | 'entries'>;
   log: Logger;
   /** Signed PDFs: `<documentsDir>/<docId>.pdf`. */
   documentsDir: string;

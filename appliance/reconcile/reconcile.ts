@@ -24,7 +24,8 @@ import { sweepDocuments, sweepSpool } from './spool-sweep.js';
 //   unsignable                    registered, no scan                               → 'failed' (scan again / Gửi lại)
 //   orphan-spool, orphan-ocr-     page images / OCR folder of no job               removed
 //   folder
-//   orphan-signed-pdf             signed PDF of no register entry                   set aside (quarantine)
+//   orphan-signed-pdf             signed PDF of no register entry (nor of one       set aside (quarantine)
+//                                 set aside as unreadable)
 //   half-written-file             an atomic write's temporary file, a scan run's    removed
 //                                 working folder
 //

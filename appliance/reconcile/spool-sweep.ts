@@ -49,11 +49,13 @@ export async function sweepSpool(deps: ReconcileDeps, rec: Recorder): Promise<vo
 }
 
 export async function sweepDocuments(deps: ReconcileDeps, rec: Recorder): Promise<void> {
+  // An entry set aside (unreadable) still owns its PDF: it stays where a repaired entry expects it.
+  const setAside = await deps.quarantine.entries('register');
   for (const e of await entries(deps.documentsDir)) {
     const path = join(deps.documentsDir, e.name);
     if (await removeTemp(rec, path, e.name)) continue;
     const docId = /^(.+)\.pdf$/.exec(e.name)?.[1];
-    if (docId && deps.register.get(docId)) continue;
+    if (docId && (deps.register.get(docId) || setAside.some((n) => n.startsWith(`${docId}.json`)))) continue;
     await rec.try({ rule: 'orphan-signed-pdf', action: 'set aside', ...(docId ? { docId } : {}), path }, () =>
       deps.quarantine.setAside('register', e.name, path, 'a signed PDF no register entry names'));
   }

@@ -56,7 +56,7 @@ export function generate(dir: string, n: number): void {
   }
 }
 
-interface Life { startMs: number; p50Ms: number; p95Ms: number; floorP50Ms: number; overheadP50Ms: number; rssAfterStartMb: number; rssMb: number }
+interface Life { startMs: number; p50Ms: number; p95Ms: number; floorP50Ms: number; overheadP50Ms: number; rssAfterStartMb: number; rssMb: number; heapUsedMb: number }
 
 async function life(dir: string, count: number): Promise<Life> {
   const { stdout } = await exec(process.execPath, ['--expose-gc', projectPath('dist', 'tests', 'bench', 'register-child.js'), `--dir=${dir}`, `--count=${count}`],
@@ -85,7 +85,7 @@ export async function run(args: string[]): Promise<void> {
     const s = result.small as { restart: Life }; const l = result.large as { restart: Life; firstStart: Life };
     process.stdout.write(JSON.stringify({
       bench: 'register', documents: large, p50Ms: l.restart.p50Ms, p95Ms: l.restart.p95Ms, floorP50Ms: l.restart.floorP50Ms, overheadP50Ms: l.restart.overheadP50Ms, startMs: l.restart.startMs, firstStartMs: l.firstStart.startMs,
-      rssSmallMb: s.restart.rssMb, rssLargeMb: l.restart.rssMb, small, count, load: load(), unit: 'ms per registration (floor: one bare fsync\'d atomic write on the same disk, overhead: registration minus floor); RSS MB after start + count registrations (fresh process)',
+      rssSmallMb: s.restart.rssMb, rssLargeMb: l.restart.rssMb, heapSmallMb: s.restart.heapUsedMb, heapLargeMb: l.restart.heapUsedMb, small, count, load: load(), unit: 'ms per registration (floor: one bare fsync\'d atomic write on the same disk, overhead: registration minus floor); RSS MB after start + count registrations (fresh process)',
     }) + '\n');
   } finally {
     await rm(root, { recursive: true, force: true });
