@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startScanner } from '../drivers/scanner/start-scanner.js';
@@ -100,6 +101,10 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     const outbox = new Outbox({
       dir: dir('outbox'), centralUrl, deviceToken: config.central.deviceToken, bus, log: log.child({ part: 'outbox' }),
       minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
+      concurrency: config.outbox.concurrency, retryBudget: config.outbox.retryBudget, retryRefillMs: config.outbox.retryRefillMs,
+      statusPollMs: config.outbox.statusPollMs, keepAcceptedDays: config.outbox.keepAcceptedDays,
+      // the rest of an accepted document's local copy: its signed PDF
+      removeLocalCopy: (docId) => rm(join(dir('documents'), `${docId}.pdf`), { force: true }),
     });
     await outbox.start();
     stops.push(() => outbox.stop());
