@@ -64,6 +64,8 @@ export class Outbox {
   private probing = false;
   /** The central system failed as a whole on the last upload (cleared by any success). */
   private centralDown = false;
+  /** Health probes failed in a row while down: the backoff of the items they stand for grows with them. */
+  private downProbes = 0;
   /** Retry-After: nothing goes to the central system before this time. */
   private pausedUntil = 0;
   /** Items a technician put on hold while they were being sent. */
@@ -274,7 +276,8 @@ export class Outbox {
           this.recovered();
         } else {
           // still down: this item waits its next backoff step (counted as a try of the central system)
-          const delay = retryDelay(item.attempts + 1, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
+          this.downProbes++;
+          const delay = retryDelay(item.attempts + this.downProbes, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
           await this.commit(item, { nextAttemptAt: new Date(Date.now() + delay).toISOString() });
         }
       } finally {
@@ -288,6 +291,7 @@ export class Outbox {
   private recovered(): void {
     const wasDown = this.centralDown;
     this.centralDown = false;
+    this.downProbes = 0;
     this.budget.success(wasDown);
     if (!wasDown) return;
     this.opts.log.info({ waiting: [...this.items.values()].filter((i) => i.state === 'queued').length }, 'outbox: the central system answers again, sending the backlog');
