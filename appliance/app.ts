@@ -167,6 +167,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     const http = createHttpServer({
       desk, bus, accounts, profile,
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
+      queue: {
+        outbox, arrivalNumber: (docId) => register.get(docId)?.arrivalNumber ?? null,
+        resend: (docId, actor) => desk.retryDocument(docId, actor),
+        audit: (actor, action, docId, detail) => register.recordAudit(actor, action, docId, detail),
+      },
       logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),
       monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },
