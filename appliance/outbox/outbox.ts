@@ -274,7 +274,8 @@ export class Outbox {
         if (!this.running) return;
         if (up) {
           this.recovered();
-        } else {
+        } else if (this.centralDown) {
+          // (a status read or another upload may have found it back while this probe failed)
           // still down: this item waits its next backoff step (counted as a try of the central system)
           this.downProbes++;
           const delay = retryDelay(item.attempts + this.downProbes, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
