@@ -382,9 +382,10 @@ export class Outbox {
     this.opts.log.warn({ docId: item.docId, reason: description }, 'outbox: rejected (StatusCode 02)');
   }
 
-  /** Delay before status read number n+1 after 01: from statusPollMs, doubling, up to maxDelayMs, half of it jittered. */
+  /** Delay before status read number n+1 after 01: from statusPollMs, doubling, up to maxDelayMs (or statusPollMs if longer), half of it jittered. */
   private pollDelay(n: number): number {
-    const ceiling = Math.min(this.opts.maxDelayMs, (this.opts.statusPollMs ?? 5000) * 2 ** Math.min(n, 30));
+    const first = this.opts.statusPollMs ?? 5000;
+    const ceiling = Math.min(Math.max(this.opts.maxDelayMs, first), first * 2 ** Math.min(n, 30));
     return Math.round(ceiling / 2 + ((this.opts.random ?? Math.random)() * ceiling) / 2);
   }
 
