@@ -67,6 +67,11 @@ const ITEM: StateFileFormat = {
     Number.isInteger(d.priority) && OUTBOX_STATES.includes(d.state as OutboxState) && Number.isInteger(d.attempts),
 };
 
+/** An item queued by an earlier version: whole package, no status read yet, nothing removed. */
+const ADDED_FIELDS: Pick<OutboxItem, 'acceptedAt' | 'polls' | 'bodySha256' | 'bodyBytes' | 'attachment' | 'localCopyRemovedAt'> = {
+  acceptedAt: null, polls: 0, bodySha256: null, bodyBytes: null, attachment: false, localCopyRemovedAt: null,
+};
+
 /** What enqueue hands the store: a whole package, or its parts around a signed PDF file. */
 export type PackageSource = { xml: string; pdfPath?: string } | { head: string; tail: string; pdfPath: string };
 
@@ -92,7 +97,8 @@ export class OutboxStore {
       const read = await readStateFile<OutboxItem>(join(dir, 'state.json'), ITEM, {
         quarantine: this.quarantine, store: 'outbox', setAside: { name, from: dir },
       });
-      if (read.status === 'ok') items.push(read.value);
+      // fields added since format 2 was written (streamed parts, status reads, retention) default off
+      if (read.status === 'ok') items.push({ ...ADDED_FIELDS, ...read.value });
       else if (read.status === 'missing') await rm(dir, { recursive: true, force: true });
     }
     return items;

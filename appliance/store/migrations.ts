@@ -38,11 +38,7 @@ export const FORMATS = {
     steps: { 1: (d) => ({ lastNumber: d }) },
   },
   /** outbox/items/<docId>/state.json: a queued package's state (outbox/store.ts). */
-  /** v3: the package kept as head + signed PDF + tail (sent streamed), status polling after 01, held items. */
-  'outbox.item': {
-    what: 'hàng đợi gửi (outbox)', current: 3,
-    steps: { 1: tagOnly, 2: (d) => ({ bodySha256: null, bodyBytes: null, attachment: false, polls: 0, acceptedAt: null, localCopyRemovedAt: null, ...d }) },
-  },
+  'outbox.item': { what: 'hàng đợi gửi (outbox)', current: 2, steps: { 1: tagOnly } },
   /** users.json: the desk's accounts (accounts/user-store.ts). v1 had `version: 1`. */
   'accounts.users': {
     what: 'danh sách tài khoản (users.json)', current: 2,
