@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startScanner } from '../drivers/scanner/start-scanner.js';
@@ -101,6 +102,10 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     const outbox = new Outbox({
       dir: dir('outbox'), centralUrl, deviceToken: config.central.deviceToken, bus, log: log.child({ part: 'outbox' }),
       minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
+      concurrency: config.outbox.concurrency, retryBudget: config.outbox.retryBudget, retryRefillMs: config.outbox.retryRefillMs,
+      statusPollMs: config.outbox.statusPollMs, keepAcceptedDays: config.outbox.keepAcceptedDays,
+      // the rest of an accepted document's local copy: its signed PDF
+      removeLocalCopy: (docId) => rm(join(dir('documents'), `${docId}.pdf`), { force: true }),
     });
     // Read, not yet sending: start-up reconciliation compares it with the register first.
     await outbox.load();
@@ -173,6 +178,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     const http = createHttpServer({
       desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name },
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
+      queue: {
+        outbox, arrivalNumber: (docId) => register.get(docId)?.arrivalNumber ?? null,
+        resend: (docId, actor) => desk.retryDocument(docId, actor),
+        audit: (actor, action, docId, detail) => register.recordAudit(actor, action, docId, detail),
+      },
       logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),
       monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },

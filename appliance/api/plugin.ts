@@ -17,6 +17,7 @@ import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
 import { accountRoutes } from './routes-accounts.js';
+import { queueRoutes, type QueueRoutesDeps } from './routes-queue.js';
 import { optionalSession, publicTokenState } from './public-view.js';
 import { serveUi } from './static-ui.js';
 
@@ -42,6 +43,7 @@ import { serveUi } from './static-ui.js';
 //   GET  /api/register[.csv|.pdf], /api/register/duplicates   the register book, duplicate check (routes-register.ts)
 //   GET  /api/token (open: public part without a session); POST /api/token/unlock {pin}, /api/token/lock → TokenState
 //   GET/POST /api/accounts, DELETE /api/accounts/:name, POST /api/accounts/:name/pin   technician only
+//   GET  /api/queue; POST /api/queue/:docId/retry|hold|release (technician); GET …/package, …/pdf (technician)   routes-queue.ts
 //   GET  /api/events                    WebSocket, same Origin: {event, data}; jobs/documents only with a live session
 //   GET  /metrics, /healthz             Prometheus text / health of each part: monitoring.allow only (routes-monitoring.ts)
 //   /api/provision/*                    technician only: each set-up step's validate + apply (provisioning/routes.ts)
@@ -75,6 +77,8 @@ export interface ApiOptions {
   register?: RegisterRoutesOptions;
   /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
   provision?: (app: FastifyInstance) => void;
+  /** The upload queue's view and the technician's retry/hold/release/export (routes-queue.ts). */
+  queue?: QueueRoutesDeps;
 }
 
 const VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
@@ -99,6 +103,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   jobRoutes(app, desk);
   documentRoutes(app, desk);
   if (opts.register) registerRoutes(app, opts.register);
+  if (opts.queue) queueRoutes(app, opts.queue);
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);

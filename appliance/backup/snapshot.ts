@@ -164,19 +164,24 @@ export class Snapshot {
     const root = join(this.dataDir, 'outbox', 'items');
     for (const name of await list(root)) {
       // state.json is written last: without it the item is half-written and the outbox drops it too.
+      // The package is package.edxml (kept whole) or head.xml + attachment.pdf + tail.xml (outbox/store.ts);
+      // an accepted item past its retention keeps only its state and replies.
       const state = await readOnce(join(root, name, 'state.json'));
-      const pkg = state && (await readOnce(join(root, name, 'package.edxml')));
-      if (!state || !pkg) continue;
-      const receipt = await readOnce(join(root, name, 'receipt.edxml'));
+      if (!state) continue;
+      const files: [string, Awaited<ReturnType<typeof readOnce>>][] = [];
+      for (const f of ['package.edxml', 'head.xml', 'attachment.pdf', 'tail.xml', 'receipt.edxml', 'status.edxml']) {
+        const data = await readOnce(join(root, name, f));
+        if (data) files.push([f, data]);
+      }
       try {
         bump(this.manifest.counts.outboxByState, (JSON.parse(state.data.toString('utf8')) as { state: string }).state);
       } catch {
         this.manifest.warnings.push(`outbox/items/${name}/state.json is not valid JSON; archived as it is`);
       }
       this.manifest.counts.outboxItems++;
-      yield this.entry(`outbox/items/${name}/package.edxml`, pkg);
+      for (const [f, data] of files) if (f !== 'receipt.edxml' && f !== 'status.edxml') yield this.entry(`outbox/items/${name}/${f}`, data!);
       yield this.entry(`outbox/items/${name}/state.json`, state);
-      if (receipt) yield this.entry(`outbox/items/${name}/receipt.edxml`, receipt);
+      for (const [f, data] of files) if (f === 'receipt.edxml' || f === 'status.edxml') yield this.entry(`outbox/items/${name}/${f}`, data!);
     }
   }
 }

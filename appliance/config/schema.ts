@@ -81,6 +81,11 @@ export const SettingsSchema = Group({
   outbox: Group({
     minDelayMs: Duration('ms', 1000, 10, 3_600_000, { vi: 'Thời gian chờ đầu tiên trước khi gửi lại.', en: 'First retry delay.' }),
     maxDelayMs: Duration('ms', 300_000, 10, 86_400_000, { vi: 'Thời gian chờ tối đa giữa hai lần gửi lại.', en: 'Longest retry delay.' }),
+    concurrency: Int(2, 1, 16, { vi: 'Số văn bản được gửi cùng lúc.', en: 'Uploads at once.' }),
+    retryBudget: Int(10, 1, 1000, { vi: 'Số lần gửi lại được phép dồn liền nhau (chung cho cả hàng đợi), để không dồn dập vào hệ thống trung tâm vừa hoạt động lại.', en: 'Retries allowed in a burst, shared by the whole queue, so a central system coming back is not stampeded.' }),
+    retryRefillMs: Duration('ms', 5000, 10, 3_600_000, { vi: 'Cứ sau chừng này thời gian thì được thêm một lần gửi lại.', en: 'One more retry is allowed per this long.' }),
+    statusPollMs: Duration('ms', 5000, 10, 3_600_000, { vi: 'Hỏi trạng thái tiếp nhận lần đầu sau chừng này thời gian kể từ khi văn bản đến (01), rồi thưa dần.', en: 'First status read after arrival (01), then less and less often.' }),
+    keepAcceptedDays: Int(90, 0, 3650, { vi: 'Số ngày giữ bản lưu (PDF đã ký, gói tin) sau khi hệ thống trung tâm tiếp nhận (03); 0 = xoá ngay khi tiếp nhận.', en: 'Days the local copy (signed PDF, package) is kept after the central system accepted it (03); 0 = removed at once.' }),
   }, { vi: 'Hàng đợi gửi văn bản.', en: 'Upload queue.' }),
   accounts: Group({
     sessionIdleMinutes: Duration('minutes', 15, 1, 480, { vi: 'Phiên làm việc kết thúc sau chừng này phút không thao tác.', en: 'A desk session ends after this long without a command.' }),

@@ -2,7 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { TokenStatus } from '../../drivers/token/token.js';
 import type { DocumentState } from '../events.js';
 import { diskSpace } from '../health/disk-space.js';
-import type { OutboxItem, OutboxState } from '../outbox/store.js';
+import { OUTBOX_STATES as ALL_OUTBOX_STATES, type OutboxItem, type OutboxState } from '../outbox/store.js';
 import type { RegisterEntry } from '../register/register.js';
 
 // How things are right now, read from the stages when Prometheus scrapes (nothing is kept here):
@@ -23,7 +23,7 @@ export interface MetricSources {
   health: { latest(): Promise<{ scanner: { ok: boolean }; central: { ok: boolean } }> };
 }
 
-const OUTBOX_STATES: OutboxState[] = ['queued', 'sending', 'delivered', 'rejected'];
+const OUTBOX_STATES: readonly OutboxState[] = ALL_OUTBOX_STATES;
 /** The states a register entry takes (scanning → review happen before a document is in the register). */
 const DOCUMENT_STATES: DocumentState[] = ['registered', 'signing', 'signed', 'queued', 'sending', 'delivered', 'accepted', 'rejected', 'held-secret', 'failed', 'discarded'];
 /** Registered but not yet in the delivery queue: waiting to be signed (the token) or packaged. */

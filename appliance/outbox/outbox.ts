@@ -1,16 +1,24 @@
+import type { Dispatcher } from 'undici';
 import { SohoaError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Quarantine } from '../store/quarantine.js';
 import { retryDelay } from './backoff.js';
-import { deliver, failureOf, type DeliveryOutcome } from './deliver.js';
-import { OutboxStore, type OutboxItem } from './store.js';
+import { createAgent, deliver, failureOf, fetchStatus, probeHealth, type DeliveryOutcome, type DeliveryTarget } from './deliver.js';
+import { RetryBudget } from './retry-budget.js';
+import { OutboxStore, type OutboxItem, type PackageSource } from './store.js';
 
-// The durable delivery queue (Thái Nguyên art. 4.2: an outage never stops the desk). One upload at
-// a time, in order: the head of the queue is retried with growing delays until the central system
-// accepts it, and what is behind it waits. Order: higher Priority first (urgent documents go at
-// once, domain.md), then enqueue order. Rejected items (400/409/413…) leave the queue but stay on
-// disk with their reason.
+// The durable delivery queue (Thái Nguyên art. 4.2: an outage never stops the desk).
+// - Order: Hỏa tốc, Thượng khẩn, Khẩn, then first in first out; up to `concurrency` uploads at once.
+//   Each item has its own next attempt time (exponential backoff, full jitter): among the items
+//   that are due, the order decides, so a failing head never holds the rest for its backoff.
+// - One retry budget for every send (retry-budget.ts). While the central system is down (no
+//   connection, timeout, 5xx, 429), a due retry first asks its /healthz; when that or any upload
+//   succeeds, every waiting item is due at once and the backlog drains in order.
+// - Retry-After on 429/503 pauses every upload and status read until then.
+// - After 01 the item's status is read with growing delays until 03 (accepted) or 02 (rejected,
+//   with the reason); an accepted item's local copy is removed after `keepAcceptedDays`.
+// - A technician may hold an item (it is not sent) and release it.
 
 export interface OutboxOptions {
   dir: string;
@@ -24,21 +32,51 @@ export interface OutboxOptions {
   timeoutMs?: number;
   /** Where an item whose state cannot be read is set aside (the appliance's; default `<dir>/quarantine`). */
   quarantine?: Quarantine;
+  /** Uploads at once (default 2). */
+  concurrency?: number;
+  /** Retries allowed in a burst (tokens) and how fast one comes back (default 10, one per 5 s). */
+  retryBudget?: number;
+  retryRefillMs?: number;
+  /** First status read after 01 (default 5 s), growing to maxDelayMs. */
+  statusPollMs?: number;
+  /** Days an accepted (03) document's local copy is kept (default 90; 0 = removed at 03). */
+  keepAcceptedDays?: number;
+  /** Removes the rest of an accepted document's local copy (the signed PDF under documents/). */
+  removeLocalCopy?: (docId: string) => Promise<void>;
+  random?: () => number;
 }
+
+/** Upload failures that say the central system as a whole is down or overloaded. */
+const CENTRAL_DOWN = new Set(['network', 'timeout', 'http_5xx']);
+const RETENTION_CHECK_MS = 3_600_000;
 
 export class Outbox {
   private readonly store: OutboxStore;
   private readonly items = new Map<string, OutboxItem>();
+  private readonly budget: RetryBudget;
+  private readonly aborts = new Map<string, AbortController>();
+  private readonly work = new Set<Promise<void>>();
+  private dispatcher: Dispatcher | undefined;
   private running = false;
   private loaded = false;
-  private loopDone: Promise<void> = Promise.resolve();
-  private wake: (() => void) | null = null;
-  private inFlight: AbortController | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private probing = false;
+  /** The central system failed as a whole on the last upload (cleared by any success). */
+  private centralDown = false;
+  /** Health probes failed in a row while down: the backoff of the items they stand for grows with them. */
+  private downProbes = 0;
+  /** Retry-After: nothing goes to the central system before this time. */
+  private pausedUntil = 0;
+  /** Items a technician put on hold while they were being sent. */
+  private readonly holdWhenDone = new Set<string>();
   /** Enqueues run one at a time so `seq` is unique. */
   private enqueueChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: OutboxOptions) {
     this.store = new OutboxStore(opts.dir, opts.quarantine);
+    this.budget = new RetryBudget(opts.retryBudget ?? 10, opts.retryRefillMs ?? 5000);
   }
 
   /**
@@ -60,35 +98,46 @@ export class Outbox {
 
   async start(): Promise<void> {
     await this.load();
+    this.dispatcher = await createAgent();
     this.running = true;
-    this.loopDone = this.loop();
+    this.pump();
+    this.retentionTimer = setInterval(() => this.track(this.applyRetention()), RETENTION_CHECK_MS).unref();
+    this.track(this.applyRetention());
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.inFlight?.abort();
-    this.wakeUp();
-    await this.loopDone;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    for (const a of this.aborts.values()) a.abort();
+    while (this.work.size) await Promise.all([...this.work]);
     await this.enqueueChain.catch(() => undefined);
+    await this.dispatcher?.close().catch(() => undefined);
   }
 
   /**
-   * Queues a package for delivery. Resolves once it is safely on disk. A document already queued
-   * is refused; one that was rejected is replaced (the clerk fixed it and sends again).
+   * Queues a package for delivery. Resolves once it is safely on disk. `pkg` is the whole edXML
+   * (with `pdfPath`, the signed PDF it carries, it is kept as parts and sent streamed) or its parts
+   * around that PDF. A document already queued is refused; one rejected is replaced (fixed, sent again).
    */
-  enqueue(docId: string, documentId: string, xml: string, opts: { priority?: number } = {}): Promise<void> {
+  enqueue(docId: string, documentId: string, pkg: string | { head: string; tail: string }, opts: { priority?: number; pdfPath?: string } = {}): Promise<void> {
     const run = this.enqueueChain.catch(() => undefined).then(async () => {
       const existing = this.items.get(docId);
       if (existing && existing.state !== 'rejected') {
         throw new SohoaError('request.invalid', 'Văn bản này đã có trong hàng đợi gửi.', `outbox: ${docId} is already ${existing.state}`);
       }
-      const item: OutboxItem = {
-        docId, documentId, seq: Math.max(0, ...[...this.items.values()].map((i) => i.seq)) + 1, priority: opts.priority ?? 0,
-        state: 'queued', attempts: 0, enqueuedAt: new Date().toISOString(), lastAttemptAt: null, nextAttemptAt: null,
-        statusCode: null, lastError: null, credentialsRefused: false, deliveredAt: null,
-      };
+      const src: PackageSource = typeof pkg === 'string' ? { xml: pkg, ...(opts.pdfPath ? { pdfPath: opts.pdfPath } : {}) } : { ...pkg, pdfPath: opts.pdfPath ?? '' };
+      if ('head' in src && !src.pdfPath) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: parts of ${docId} without pdfPath`);
+      let item: OutboxItem;
       try {
-        await this.store.create(item, xml);
+        const body = await this.store.createPackage(docId, src);
+        item = {
+          docId, documentId, seq: Math.max(0, ...[...this.items.values()].map((i) => i.seq)) + 1, priority: opts.priority ?? 0,
+          state: 'queued', attempts: 0, enqueuedAt: new Date().toISOString(), lastAttemptAt: null, nextAttemptAt: null,
+          statusCode: null, lastError: null, credentialsRefused: false, deliveredAt: null, acceptedAt: null, polls: 0,
+          ...body, localCopyRemovedAt: null,
+        };
+        await this.store.save(item);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'ENOSPC') throw new SohoaError('storage.full', 'Ổ đĩa đã đầy: chưa đưa được văn bản vào hàng đợi gửi. Hãy báo kỹ thuật viên giải phóng dung lượng.', e.message, { cause: err });
@@ -96,21 +145,56 @@ export class Outbox {
       }
       this.items.set(docId, item);
       this.changed(item);
-      this.wakeUp();
+      this.pump();
     });
     this.enqueueChain = run;
     return run;
   }
 
-  /** Retry now ("Gửi lại"): every waiting item becomes due at once. */
+  /** Retry now ("Gửi lại ngay"): every waiting item becomes due at once (the budget still applies). */
   kick(): void {
     for (const item of this.items.values()) if (item.state === 'queued') item.nextAttemptAt = null;
-    this.wakeUp();
+    this.pausedUntil = 0;
+    this.pump();
   }
 
-  /** All items, in the order they go out (delivered and rejected ones last). */
+  /** A technician's "retry now" for one item: a waiting or held one is sent, a delivered one's status read now. */
+  async retry(docId: string): Promise<OutboxItem> {
+    const item = this.require(docId);
+    if (item.state === 'queued' || item.state === 'held' || item.state === 'delivered') {
+      this.holdWhenDone.delete(docId);
+      await this.commit(item, { state: item.state === 'held' ? 'queued' : item.state, nextAttemptAt: null });
+      this.pump();
+      return { ...item };
+    }
+    throw new SohoaError('register.state', this.stateMessage(item, 'gửi lại'), `outbox: ${docId} is ${item.state}`);
+  }
+
+  /** Holds an item: it is not sent until released (an upload under way is stopped). */
+  async hold(docId: string): Promise<OutboxItem> {
+    const item = this.require(docId);
+    if (item.state === 'sending') {
+      this.holdWhenDone.add(docId);
+      this.aborts.get(docId)?.abort();
+      return { ...item };
+    }
+    if (item.state !== 'queued') throw new SohoaError('register.state', this.stateMessage(item, 'giữ lại'), `outbox: ${docId} is ${item.state}`);
+    await this.commit(item, { state: 'held', nextAttemptAt: null });
+    return { ...item };
+  }
+
+  async release(docId: string): Promise<OutboxItem> {
+    const item = this.require(docId);
+    if (this.holdWhenDone.delete(docId)) return { ...item };
+    if (item.state !== 'held') throw new SohoaError('register.state', 'Văn bản này không bị giữ lại.', `outbox: ${docId} is ${item.state}, not held`);
+    await this.commit(item, { state: 'queued', nextAttemptAt: null });
+    this.pump();
+    return { ...item };
+  }
+
+  /** All items, in the order they go out (waiting first, by priority then enqueue order). */
   list(): OutboxItem[] {
-    const rank = (i: OutboxItem) => (i.state === 'queued' || i.state === 'sending' ? 0 : 1);
+    const rank = (i: OutboxItem) => (i.state === 'queued' || i.state === 'sending' ? 0 : i.state === 'held' ? 1 : 2);
     return [...this.items.values()].sort((a, b) => rank(a) - rank(b) || b.priority - a.priority || a.seq - b.seq).map((i) => ({ ...i }));
   }
 
@@ -119,35 +203,114 @@ export class Outbox {
     return i ? { ...i } : undefined;
   }
 
-  private wakeUp(): void {
-    this.wake?.();
-    this.wake = null;
+  /** The package exactly as it is sent (export for hand delivery), as a stream of its files. */
+  packageFiles(docId: string) {
+    const item = this.require(docId);
+    if (item.localCopyRemovedAt) throw new SohoaError('register.state', 'Bản lưu của văn bản này đã được xoá theo thời hạn lưu giữ.', `outbox: ${docId} local copy removed`);
+    return this.store.files(item);
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(() => this.wakeUp(), ms) : null;
-      this.wake = () => { if (timer) clearTimeout(timer); resolve(); };
+  private require(docId: string): OutboxItem {
+    const item = this.items.get(docId);
+    if (!item) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản này trong hàng đợi gửi.', `outbox: no item ${docId}`);
+    return item;
+  }
+
+  private stateMessage(item: OutboxItem, what: string): string {
+    const vi: Record<OutboxItem['state'], string> = {
+      queued: 'đang chờ gửi', sending: 'đang được gửi', held: 'đang bị giữ lại', delivered: 'đã đến hệ thống trung tâm',
+      accepted: 'đã được tiếp nhận', rejected: 'đã bị từ chối (hãy sửa rồi gửi lại từ sổ)',
+    };
+    return `Không thể ${what}: văn bản ${vi[item.state]}.`;
+  }
+
+  private track(p: Promise<void>): void {
+    const t = p.catch((err: unknown) => this.opts.log.error({ err }, 'outbox: unexpected failure')).finally(() => {
+      this.work.delete(t);
+      this.pump();
     });
+    this.work.add(t);
   }
 
-  private head(): OutboxItem | undefined {
-    return this.list().find((i) => i.state === 'queued' && this.items.has(i.docId));
+  private target(): DeliveryTarget {
+    return { centralUrl: this.opts.centralUrl, deviceToken: this.opts.deviceToken, timeoutMs: this.opts.timeoutMs ?? 60_000, dispatcher: this.dispatcher };
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const next = this.head();
-      const item = next && this.items.get(next.docId)!;
-      if (!item) { await this.sleep(Infinity); continue; }
-      const wait = item.nextAttemptAt ? Date.parse(item.nextAttemptAt) - Date.now() : 0;
-      if (wait > 0) { await this.sleep(wait); continue; }
+  /** Starts whatever is due now, in order, within the limits; sets a timer for the next. */
+  private pump(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const now = Date.now();
+    let wakeAt = Infinity;
+    if (now < this.pausedUntil) {
+      wakeAt = this.pausedUntil;
+    } else {
+      const sending = [...this.items.values()].filter((i) => i.state === 'sending').length;
+      let slots = (this.opts.concurrency ?? 2) - sending;
+      for (const item of this.list()) {
+        if (item.state !== 'queued' || slots <= 0) continue;
+        const due = item.nextAttemptAt ? Date.parse(item.nextAttemptAt) : 0;
+        if (due > now) { wakeAt = Math.min(wakeAt, due); continue; }
+        const live = this.items.get(item.docId)!;
+        if (live.attempts > 0 && this.centralDown) {
+          // one health probe at a time stands for every retry while the central system is down
+          if (this.probing) continue;
+          if (this.budget.tryTake()) this.startProbe(live);
+          else wakeAt = Math.min(wakeAt, now + this.budget.msUntilToken());
+          continue;
+        }
+        if (live.attempts > 0 && !this.budget.tryTake()) { wakeAt = Math.min(wakeAt, now + this.budget.msUntilToken()); continue; }
+        slots--;
+        live.state = 'sending'; // taken now; attempt() persists it
+        this.track(this.attempt(live));
+      }
+      if (!this.polling) {
+        const polls = [...this.items.values()].filter((i) => i.state === 'delivered');
+        const next = polls.map((i) => ({ i, due: i.nextAttemptAt ? Date.parse(i.nextAttemptAt) : 0 })).sort((a, b) => a.due - b.due)[0];
+        if (next && next.due <= now) this.startPoll(next.i);
+        else if (next) wakeAt = Math.min(wakeAt, next.due);
+      }
+    }
+    if (wakeAt < Infinity) this.timer = setTimeout(() => this.pump(), Math.min(Math.max(0, wakeAt - now), 2 ** 31 - 1));
+  }
+
+  private startProbe(item: OutboxItem): void {
+    this.probing = true;
+    const abort = new AbortController();
+    this.aborts.set('\0probe', abort);
+    this.track((async () => {
       try {
-        await this.attempt(item);
-      } catch (err) {
-        // Only the disk can fail here (the upload's own failures are outcomes): pause, then go on.
-        this.opts.log.error({ err, docId: item.docId }, 'outbox: cannot record delivery state');
-        if (this.running) await this.sleep(this.opts.minDelayMs);
+        const up = await probeHealth(this.target(), abort.signal);
+        if (!this.running) return;
+        if (up) {
+          this.recovered();
+        } else if (this.centralDown) {
+          // (a status read or another upload may have found it back while this probe failed)
+          // still down: this item waits its next backoff step (counted as a try of the central system)
+          this.downProbes++;
+          const delay = retryDelay(item.attempts + this.downProbes, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
+          await this.commit(item, { nextAttemptAt: new Date(Date.now() + delay).toISOString() });
+        }
+      } finally {
+        this.aborts.delete('\0probe');
+        this.probing = false;
+      }
+    })());
+  }
+
+  /** The central system answers again: the budget is full and every waiting item is due now. */
+  private recovered(): void {
+    const wasDown = this.centralDown;
+    this.centralDown = false;
+    this.downProbes = 0;
+    this.budget.success(wasDown);
+    if (!wasDown) return;
+    this.opts.log.info({ waiting: [...this.items.values()].filter((i) => i.state === 'queued').length }, 'outbox: the central system answers again, sending the backlog');
+    for (const item of this.items.values()) {
+      if (item.state === 'queued' && item.nextAttemptAt) {
+        item.nextAttemptAt = null;
+        this.changed(item);
       }
     }
   }
@@ -161,36 +324,125 @@ export class Outbox {
   }
 
   private async attempt(item: OutboxItem): Promise<void> {
-    await this.commit(item, { state: 'sending', attempts: item.attempts + 1, lastAttemptAt: new Date().toISOString() });
-
+    try {
+      await this.commit(item, { state: 'sending', attempts: item.attempts + 1, lastAttemptAt: new Date().toISOString() });
+    } catch (err) {
+      item.state = 'queued';
+      this.opts.log.error({ err, docId: item.docId }, 'outbox: cannot record delivery state');
+      item.nextAttemptAt = new Date(Date.now() + this.opts.minDelayMs).toISOString();
+      return;
+    }
     const abort = new AbortController();
-    this.inFlight = abort;
+    this.aborts.set(item.docId, abort);
     let outcome: DeliveryOutcome;
     const started = performance.now();
     try {
-      const xml = await this.store.readPackage(item.docId);
-      outcome = await deliver({ centralUrl: this.opts.centralUrl, deviceToken: this.opts.deviceToken, timeoutMs: this.opts.timeoutMs ?? 60_000 }, item.documentId, xml, abort.signal);
+      const body = item.bodySha256 && item.bodyBytes !== null
+        ? { files: this.store.files(item), bytes: item.bodyBytes, sha256: item.bodySha256 }
+        : await this.store.readPackage(item);
+      outcome = await deliver(this.target(), item.documentId, body, abort.signal);
     } finally {
-      this.inFlight = null;
+      this.aborts.delete(item.docId);
     }
+    await this.settle(item, outcome, performance.now() - started);
+  }
 
-    if (this.running || outcome.kind !== 'retry') {
-      this.opts.bus.emit('outbox.attempt', { docId: item.docId, result: outcome.kind, failure: failureOf(outcome), ms: performance.now() - started });
-    }
-    if (!this.running && outcome.kind === 'retry') {
-      // Stopped mid-upload: not a failure of the central system.
-      await this.commit(item, { state: 'queued', attempts: item.attempts - 1 });
+  private async settle(item: OutboxItem, outcome: DeliveryOutcome, ms: number): Promise<void> {
+    const held = this.holdWhenDone.delete(item.docId);
+    const stopped = outcome.kind === 'retry' && (!this.running || held);
+    if (!stopped) this.opts.bus.emit('outbox.attempt', { docId: item.docId, result: outcome.kind, failure: failureOf(outcome), ms });
+    const now = new Date();
+    if (stopped) {
+      // Stopped mid-upload (service stopping, or a technician's hold): not a failure of the central system.
+      await this.commit(item, { state: held ? 'held' : 'queued', attempts: item.attempts - 1 });
+    } else if (outcome.kind === 'delivered' && outcome.statusCode === '02') {
+      await this.store.saveReceipt(item.docId, outcome.receipt);
+      this.recovered();
+      await this.reject(item, outcome.description);
     } else if (outcome.kind === 'delivered') {
       await this.store.saveReceipt(item.docId, outcome.receipt);
-      await this.commit(item, { state: 'delivered', statusCode: outcome.statusCode, lastError: null, credentialsRefused: false, nextAttemptAt: null, deliveredAt: new Date().toISOString() });
+      this.recovered();
+      const final = outcome.statusCode === '03' || outcome.statusCode === '04' || outcome.statusCode === '05' || outcome.statusCode === '06';
+      await this.commit(item, {
+        state: final ? 'accepted' : 'delivered', statusCode: outcome.statusCode, lastError: null, credentialsRefused: false,
+        deliveredAt: now.toISOString(), acceptedAt: final ? now.toISOString() : null,
+        nextAttemptAt: final ? null : new Date(now.getTime() + this.pollDelay(0)).toISOString(),
+      });
       this.opts.log.info({ docId: item.docId, documentId: item.documentId, statusCode: outcome.statusCode, attempts: item.attempts }, 'outbox: delivered');
     } else if (outcome.kind === 'rejected') {
       await this.commit(item, { state: 'rejected', lastError: outcome.reason, credentialsRefused: false, nextAttemptAt: null });
       this.opts.log.warn({ docId: item.docId, httpStatus: outcome.httpStatus, reason: outcome.reason }, 'outbox: rejected by the central system');
     } else {
-      const delay = retryDelay(item.attempts, this.opts.minDelayMs, this.opts.maxDelayMs);
-      await this.commit(item, { state: 'queued', lastError: outcome.reason, credentialsRefused: outcome.credentialsRefused, nextAttemptAt: new Date(Date.now() + delay).toISOString() });
-      this.opts.log[outcome.credentialsRefused ? 'error' : 'warn']({ docId: item.docId, attempts: item.attempts, delayMs: delay, reason: outcome.reason }, 'outbox: will retry');
+      if (CENTRAL_DOWN.has(outcome.failure) || outcome.httpStatus === 429) this.centralDown = true;
+      let delay = retryDelay(item.attempts, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
+      if (outcome.retryAfterMs) {
+        // the central system said when: nothing goes before then, this item not before either
+        delay = Math.max(delay, outcome.retryAfterMs);
+        this.pausedUntil = Math.max(this.pausedUntil, now.getTime() + outcome.retryAfterMs);
+      }
+      await this.commit(item, { state: 'queued', lastError: outcome.reason, credentialsRefused: outcome.credentialsRefused, nextAttemptAt: new Date(now.getTime() + delay).toISOString() });
+      this.opts.log[outcome.credentialsRefused ? 'error' : 'warn']({ docId: item.docId, attempts: item.attempts, delayMs: delay, retryAfterMs: outcome.retryAfterMs ?? null, reason: outcome.reason }, 'outbox: will retry');
+    }
+  }
+
+  private async reject(item: OutboxItem, description: string, change: Partial<OutboxItem> = {}): Promise<void> {
+    await this.commit(item, {
+      ...change, state: 'rejected', statusCode: '02', nextAttemptAt: null,
+      lastError: `Hệ thống trung tâm từ chối tiếp nhận văn bản: ${description || 'không nêu lý do'}`,
+    });
+    this.opts.log.warn({ docId: item.docId, reason: description }, 'outbox: rejected (StatusCode 02)');
+  }
+
+  /** Delay before status read number n+1 after 01: from statusPollMs, doubling, up to maxDelayMs (or statusPollMs if longer), half of it jittered. */
+  private pollDelay(n: number): number {
+    const first = this.opts.statusPollMs ?? 5000;
+    const ceiling = Math.min(Math.max(this.opts.maxDelayMs, first), first * 2 ** Math.min(n, 30));
+    return Math.round(ceiling / 2 + ((this.opts.random ?? Math.random)() * ceiling) / 2);
+  }
+
+  private startPoll(item: OutboxItem): void {
+    this.polling = true;
+    const abort = new AbortController();
+    this.aborts.set('\0poll', abort);
+    this.track((async () => {
+      try {
+        const res = await fetchStatus(this.target(), item.documentId, abort.signal);
+        if (!this.running || item.state !== 'delivered') return;
+        if (res.kind !== 'retry') this.recovered();
+        const next = (n: number) => new Date(Date.now() + this.pollDelay(n)).toISOString();
+        if (res.kind === 'unknown') {
+          // the central system no longer holds it: upload it again (same key and body: harmless)
+          await this.commit(item, { state: 'queued', nextAttemptAt: null, lastError: 'Hệ thống trung tâm không còn giữ văn bản này: gửi lại.' });
+        } else if (res.kind === 'retry') {
+          if (res.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + res.retryAfterMs);
+          await this.commit(item, { polls: item.polls + 1, nextAttemptAt: next(item.polls + 1) });
+        } else if (res.statusCode === '02') {
+          await this.store.saveReceipt(item.docId, res.xml, 'status.edxml');
+          await this.reject(item, res.description, { polls: item.polls + 1 });
+        } else if (res.statusCode === '01') {
+          await this.commit(item, { polls: item.polls + 1, nextAttemptAt: next(item.polls + 1) });
+        } else {
+          await this.store.saveReceipt(item.docId, res.xml, 'status.edxml');
+          await this.commit(item, { state: 'accepted', statusCode: res.statusCode, polls: item.polls + 1, acceptedAt: new Date().toISOString(), nextAttemptAt: null, lastError: null });
+          await this.applyRetention();
+        }
+      } finally {
+        this.aborts.delete('\0poll');
+        this.polling = false;
+      }
+    })());
+  }
+
+  /** Removes the local copy (package, signed PDF) of documents accepted longer ago than the retention. */
+  private async applyRetention(): Promise<void> {
+    const keepMs = (this.opts.keepAcceptedDays ?? 90) * 86_400_000;
+    for (const item of this.items.values()) {
+      if (item.state !== 'accepted' || item.localCopyRemovedAt || !item.acceptedAt) continue;
+      if (Date.now() - Date.parse(item.acceptedAt) < keepMs) continue;
+      await this.store.removePackage(item.docId);
+      await this.opts.removeLocalCopy?.(item.docId);
+      await this.commit(item, { localCopyRemovedAt: new Date().toISOString() });
+      this.opts.log.info({ docId: item.docId, acceptedAt: item.acceptedAt }, 'outbox: local copy removed after acceptance (retention)');
     }
   }
 

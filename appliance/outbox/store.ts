@@ -1,46 +1,79 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWrite, PRIVATE_DIR } from '../store/atomic-write.js';
+import { atomicWrite, PRIVATE_DIR, syncDir } from '../store/atomic-write.js';
 import { Quarantine } from '../store/quarantine.js';
 import { readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
+import { measureBody, splitAtAttachment, type PackageFiles } from './package-body.js';
 
 // The queue on disk, one folder per document:
-//   items/<docId>/package.edxml   the package exactly as it will be sent (written first)
+//   items/<docId>/head.xml        the package's text before the attachment's base64 (written first)
+//   items/<docId>/attachment.pdf  the signed PDF (a hard link to documents/<docId>.pdf when it can)
+//   items/<docId>/tail.xml        the text after it — body = head + base64(PDF) + tail
+//   items/<docId>/package.edxml   instead of the three: a package kept whole (no attachment, or
+//                                 queued by an older version)
 //   items/<docId>/state.json      the item's state (written last: its presence means "queued")
-//   items/<docId>/receipt.edxml   the central system's status reply, once delivered
-// An item whose state.json cannot be read is set aside whole (package, state, receipt) in the
-// quarantine: nothing of it is deleted, and the rest of the queue goes out.
+//   items/<docId>/receipt.edxml   the central system's reply to the upload (01)
+//   items/<docId>/status.edxml    its latest status read after that (03, or 02 with the reason)
+// An item whose state.json cannot be read is set aside whole in the quarantine: nothing of it is
+// deleted, and the rest of the queue goes out.
 
-export type OutboxState = 'queued' | 'sending' | 'delivered' | 'rejected';
+/**
+ * queued (waiting, or retrying after a failure), sending, held (by a technician), delivered
+ * (arrived: 01, its status is polled), accepted (03), rejected (02, or a final 4xx).
+ */
+export type OutboxState = 'queued' | 'sending' | 'held' | 'delivered' | 'accepted' | 'rejected';
+export const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sending', 'held', 'delivered', 'accepted', 'rejected'];
 
 export interface OutboxItem {
   docId: string;
   documentId: string;
   /** Enqueue order. */
   seq: number;
-  /** 0 normal … 3 Hỏa tốc (edXML Priority): higher goes first. */
+  /** 0 normal, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc (edXML Priority): higher goes first. */
   priority: number;
   state: OutboxState;
+  /** Uploads tried. */
   attempts: number;
   enqueuedAt: string;
   lastAttemptAt: string | null;
+  /** The next upload (queued) or status read (delivered); null = as soon as it is its turn. */
   nextAttemptAt: string | null;
+  /** The central system's latest StatusCode (01, 02, 03…). */
   statusCode: string | null;
-  /** Plain-Vietnamese reason of the last failure, shown to the clerk. */
+  /** Plain-Vietnamese reason of the last failure or of a rejection, shown to the clerk. */
   lastError: string | null;
   /** The central system refused this device's credentials (401/403) on the last try. */
   credentialsRefused: boolean;
+  /** When the central system said 01. */
   deliveredAt: string | null;
+  /** When it said 03. */
+  acceptedAt: string | null;
+  /** Status reads after 01. */
+  polls: number;
+  /** SHA-256 (hex) and length of the body as sent; the Content-Digest of every upload. */
+  bodySha256: string | null;
+  bodyBytes: number | null;
+  /** Kept as head + attachment.pdf + tail (else package.edxml whole). */
+  attachment: boolean;
+  /** When the retention removed the local copy (package and signed PDF) after 03. */
+  localCopyRemovedAt: string | null;
 }
-
-const STATES: readonly OutboxState[] = ['queued', 'sending', 'delivered', 'rejected'];
 
 const ITEM: StateFileFormat = {
   format: 'outbox.item',
   indent: 2,
   check: (d) => typeof d.docId === 'string' && typeof d.documentId === 'string' && Number.isInteger(d.seq) &&
-    Number.isInteger(d.priority) && STATES.includes(d.state as OutboxState) && Number.isInteger(d.attempts),
+    Number.isInteger(d.priority) && OUTBOX_STATES.includes(d.state as OutboxState) && Number.isInteger(d.attempts),
 };
+
+/** An item queued by an earlier version: whole package, no status read yet, nothing removed. */
+const ADDED_FIELDS: Pick<OutboxItem, 'acceptedAt' | 'polls' | 'bodySha256' | 'bodyBytes' | 'attachment' | 'localCopyRemovedAt'> = {
+  acceptedAt: null, polls: 0, bodySha256: null, bodyBytes: null, attachment: false, localCopyRemovedAt: null,
+};
+
+/** What enqueue hands the store: a whole package, or its parts around a signed PDF file. */
+export type PackageSource = { xml: string; pdfPath?: string } | { head: string; tail: string; pdfPath: string };
 
 export class OutboxStore {
   private readonly quarantine: Quarantine;
@@ -50,7 +83,7 @@ export class OutboxStore {
     this.quarantine = quarantine ?? new Quarantine({ dataDir: dir });
   }
 
-  private folder(docId: string): string {
+  folder(docId: string): string {
     return join(this.dir, 'items', encodeURIComponent(docId));
   }
 
@@ -64,34 +97,80 @@ export class OutboxStore {
       const read = await readStateFile<OutboxItem>(join(dir, 'state.json'), ITEM, {
         quarantine: this.quarantine, store: 'outbox', setAside: { name, from: dir },
       });
-      if (read.status === 'ok') items.push(read.value);
+      // fields added since format 2 was written (streamed parts, status reads, retention) default off
+      if (read.status === 'ok') items.push({ ...ADDED_FIELDS, ...read.value });
       else if (read.status === 'missing') await rm(dir, { recursive: true, force: true });
     }
     return items;
   }
 
-  /** Writes a new item: package first, state last; on failure nothing of it is left. */
-  async create(item: OutboxItem, xml: string): Promise<void> {
-    const dir = this.folder(item.docId);
+  /**
+   * Writes a new item's package: parts first, state last (by save()); on failure nothing of it is
+   * left. A whole package with the path of its PDF is cut around the attachment and kept as parts
+   * when they give back exactly the same bytes (checked by digest), else kept whole.
+   */
+  async createPackage(docId: string, src: PackageSource): Promise<{ bodySha256: string; bodyBytes: number; attachment: boolean }> {
+    const dir = this.folder(docId);
     await rm(dir, { recursive: true, force: true });
     try {
-      await atomicWrite(join(dir, 'package.edxml'), xml);
-      await writeStateFile(join(dir, 'state.json'), ITEM, item);
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+      if ('head' in src) return { ...(await this.writeParts(dir, src.head, src.tail, src.pdfPath)), attachment: true };
+      const whole = { bodySha256: createHash('sha256').update(src.xml).digest('hex'), bodyBytes: Buffer.byteLength(src.xml) };
+      const cut = src.pdfPath ? splitAtAttachment(src.xml) : null;
+      if (cut && src.pdfPath) {
+        const parts = await this.writeParts(dir, cut.head, cut.tail, src.pdfPath);
+        if (parts.bodySha256 === whole.bodySha256) return { ...parts, attachment: true };
+        for (const f of ['head.xml', 'tail.xml', 'attachment.pdf']) await rm(join(dir, f), { force: true });
+      }
+      await atomicWrite(join(dir, 'package.edxml'), src.xml);
+      return { ...whole, attachment: false };
     } catch (err) {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw err;
     }
   }
 
+  private async writeParts(dir: string, head: string, tail: string, pdfPath: string): Promise<{ bodySha256: string; bodyBytes: number }> {
+    await atomicWrite(join(dir, 'head.xml'), head);
+    await atomicWrite(join(dir, 'tail.xml'), tail);
+    // A hard link costs no space and survives the signed PDF being replaced (atomicWrite renames a
+    // new file over it); another file system gets a copy.
+    const pdf = join(dir, 'attachment.pdf');
+    await link(pdfPath, pdf).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EXDEV' && err.code !== 'EPERM') throw err;
+      await copyFile(pdfPath, pdf);
+    });
+    await syncDir(dir);
+    const m = await measureBody({ head: join(dir, 'head.xml'), pdf, tail: join(dir, 'tail.xml') });
+    return { bodySha256: m.sha256, bodyBytes: m.bytes };
+  }
+
+  files(item: Pick<OutboxItem, 'docId' | 'attachment'>): PackageFiles {
+    const dir = this.folder(item.docId);
+    return item.attachment
+      ? { head: join(dir, 'head.xml'), pdf: join(dir, 'attachment.pdf'), tail: join(dir, 'tail.xml') }
+      : { head: join(dir, 'package.edxml'), pdf: null, tail: null };
+  }
+
   save(item: OutboxItem): Promise<void> {
     return writeStateFile(join(this.folder(item.docId), 'state.json'), ITEM, item);
   }
 
-  saveReceipt(docId: string, xml: string): Promise<void> {
-    return atomicWrite(join(this.folder(docId), 'receipt.edxml'), xml);
+  saveReceipt(docId: string, xml: string, name: 'receipt.edxml' | 'status.edxml' = 'receipt.edxml'): Promise<void> {
+    return atomicWrite(join(this.folder(docId), name), xml);
   }
 
-  readPackage(docId: string): Promise<string> {
-    return readFile(join(this.folder(docId), 'package.edxml'), 'utf8');
+  /** The whole package as text (small packages, export); large ones go through package-body.ts. */
+  async readPackage(item: Pick<OutboxItem, 'docId' | 'attachment'>): Promise<string> {
+    const f = this.files(item);
+    if (!f.pdf) return readFile(f.head, 'utf8');
+    return (await readFile(f.head, 'utf8')) + (await readFile(f.pdf)).toString('base64') + (await readFile(f.tail!, 'utf8'));
+  }
+
+  /** Removes the package (retention after 03); state and receipts stay as the record. */
+  async removePackage(docId: string): Promise<void> {
+    const dir = this.folder(docId);
+    for (const f of ['head.xml', 'tail.xml', 'attachment.pdf', 'package.edxml']) await rm(join(dir, f), { force: true });
+    await syncDir(dir);
   }
 }

@@ -73,7 +73,7 @@ export class FilingQueue {
    * again), null when neither (it has to be scanned again).
    */
   retryKind(doc: RegisterEntry): 'sign' | 'send' | null {
-    if (doc.state !== 'failed') return null;
+    if (doc.state !== 'failed' && doc.state !== 'rejected') return null;
     if (existsSync(this.signedPdfPath(doc.docId))) return 'send';
     return this.deps.jobs.jobOf(doc.docId) ? 'sign' : null;
   }
@@ -82,8 +82,8 @@ export class FilingQueue {
   async retry(docId: string, actor: string): Promise<RegisterEntry> {
     const doc = this.deps.register.get(docId);
     if (!doc) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ.', `no document ${docId}`);
-    if (doc.state !== 'failed') {
-      throw new SohoaError('register.state', 'Chỉ thử lại được văn bản đang báo lỗi.', `document ${docId} is ${doc.state}, not failed`);
+    if (doc.state !== 'failed' && doc.state !== 'rejected') {
+      throw new SohoaError('register.state', 'Chỉ thử lại được văn bản đang báo lỗi hoặc bị từ chối.', `document ${docId} is ${doc.state}, not failed or rejected`);
     }
     const kind = this.retryKind(doc);
     if (!kind) {
@@ -210,7 +210,8 @@ export class FilingQueue {
     }
 
     const pkg = filing.package(signed, doc);
-    await outbox.enqueue(docId, pkg.documentId, pkg.xml, { priority: pkg.priority });
+    // with the PDF's path the outbox keeps the package as parts around it and sends it streamed
+    await outbox.enqueue(docId, pkg.documentId, pkg.xml, { priority: pkg.priority, pdfPath });
     await register.setState(docId, 'queued', { actor: SYSTEM, detail: pkg.documentId });
     // The signed PDF now carries the document; the scan spool is no longer needed (a spool that
     // cannot be removed is the technician's concern, not a failure of the filed document).

@@ -24,7 +24,8 @@ export async function testConfig(token: DevToken, dataDir?: string): Promise<Con
     central: { ...cfg.central, url: 'http://127.0.0.1:0' },
     scanner: { ...cfg.scanner, simulator: { ...cfg.scanner.simulator, port: 0 } },
     token: { ...cfg.token, module: token.module, label: token.label, env: token.env, chainPath: join(token.dir, 'chain.pem'), trustPath: join(token.dir, 'ca.pem') },
-    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
+    // status reads after 01 an hour away: these tests look at arrival (01); 01 → 03/02 has its own (outbox-status.test.ts)
+    outbox: { ...cfg.outbox, minDelayMs: 200, maxDelayMs: 2000, retryRefillMs: 200, statusPollMs: 3_600_000 },
     ocr: { ...cfg.ocr, workers: 1 },
   };
 }
@@ -114,7 +115,8 @@ export async function provisionedDefaults(dir: string): Promise<Config> {
     scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, port: 0 } },
     central: { ...base.central, url: 'http://127.0.0.1:0' },
     ocr: { ...base.ocr, workers: 1 },
-    outbox: { minDelayMs: 200, maxDelayMs: 2000 },
+    // status reads after 01 an hour away, as above
+    outbox: { ...base.outbox, minDelayMs: 200, maxDelayMs: 2000, retryRefillMs: 200, statusPollMs: 3_600_000 },
   };
 }
 

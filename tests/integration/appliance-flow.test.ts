@@ -122,8 +122,8 @@ describe('the desk end to end', () => {
     expect(reg.body.fields.numberNotation).toBe(first.fields.numberNotation);
     expect(reg.body.duplicateOf).toBe(first.docId);
     // The central system already holds that document (same DocumentId, other bytes): it refuses
-    // it, and the clerk sees why instead of an endless retry.
-    const refused = await docState(reg.body.docId, 'failed');
+    // it (a final 4xx: "rejected", like a 02), and the clerk sees why instead of an endless retry.
+    const refused = await docState(reg.body.docId, 'rejected');
     expect(refused.message).toMatch(/HTTP 409/);
   });
 });

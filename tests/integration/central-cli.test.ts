@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../appliance/config/paths.js';
+import { startCentralProcess } from '../helpers/central-process.js';
 
 // `sohoa central` as an operator runs it (the built CLI, a real process, a real port).
 describe('sohoa central', () => {
@@ -39,6 +40,26 @@ describe('sohoa central', () => {
     expect(await exit).toBe(0);
   });
 
+  it('plays trouble on purpose: 503 with Retry-After (--fail-rate), reset connections (--reset-rate)', async () => {
+    const post = (url: string) => request(`${url}/edxml/v1/documents`, {
+      method: 'POST', body: '<edXML/>', headers: { 'content-type': 'application/xml', authorization: 'Bearer t', 'idempotency-key': 'k' },
+    });
+    const failing = await startCentralProcess(['--port', '0', '--data-dir', join(dir, 'f'), '--token', 't', '--fail-rate', '1', '--retry-after', '7']);
+    try {
+      const r = await post(failing.url);
+      expect(r.statusCode).toBe(503);
+      expect(r.headers['retry-after']).toBe('7');
+      await r.body.dump();
+      const health = await request(`${failing.url}/healthz`); // the health check itself stays up
+      expect(health.statusCode).toBe(200);
+      await health.body.dump();
+    } finally { await failing.kill(); }
+    const resetting = await startCentralProcess(['--port', '0', '--data-dir', join(dir, 'r'), '--token', 't', '--reset-rate', '1']);
+    try {
+      await expect(post(resetting.url)).rejects.toMatchObject({ code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/) });
+    } finally { await resetting.kill(); }
+  });
+
   it('explains itself with --help and refuses unknown options', async () => {
     const run = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
       const c = spawn(process.execPath, [projectPath('bin', 'sohoa.js'), 'central', ...args]);
@@ -54,5 +75,8 @@ describe('sohoa central', () => {
     const bad = await run(['--prot', '1']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Unknown option '--prot'/);
+    const rates = await run(['--fail-rate', '0.8', '--reset-rate', '0.5']);
+    expect(rates.code).toBe(2);
+    expect(rates.err).toMatch(/together at most 1/);
   });
 });

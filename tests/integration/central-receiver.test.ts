@@ -27,7 +27,8 @@ describe('reference central receiver over HTTP', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sohoa-central-'));
-    server = createCentralServer({ dataDir: dir, tokens: [TOKEN], bodyLimit: 200_000 });
+    // status stays 01 here (no decision for 10 min): the 01 → 03/02 move is outbox-status.test.ts's
+    server = createCentralServer({ dataDir: dir, tokens: [TOKEN], bodyLimit: 200_000, acceptAfterMs: 600_000 });
     ({ url } = await server.start(0, '127.0.0.1'));
   });
   afterAll(async () => {

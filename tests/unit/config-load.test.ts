@@ -60,7 +60,7 @@ describe('loadConfig: a valid device configuration', () => {
     });
     expect(cfg.register.officeHours).toEqual({ start: '07:00', end: '16:30', days: [1, 2, 3, 4, 5, 6] });
     expect(cfg.accounts.sessionIdleMinutes).toBe(60);
-    expect(cfg.outbox).toEqual({ minDelayMs: 2000, maxDelayMs: 600_000 });
+    expect(cfg.outbox).toMatchObject({ minDelayMs: 2000, maxDelayMs: 600_000 });
     expect(cfg.extract.agenciesPath).toBe(join(files, 'seal.png')); // relative to the file's folder
     expect(cfg.central.embedded).toBe(false);
     expect(cfg.scanner.simulator.enabled).toBe(false);
