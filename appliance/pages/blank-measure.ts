@@ -4,7 +4,7 @@ import { inkMask, levels } from './raster.js';
 // Is a page blank? Counted in letters, not in ink: a blank back carries dust specks, punch holes,
 // a scanner's edge shadow and faint bleed-through, all of which can add up to more ink than one
 // printed line. What no blank page has is a few dozen letter-sized marks. The raster is ~100 dpi
-// (an A4 page ~830 px wide): a letter is 4–40 px tall, a speck is a small round filled blob, a punch
+// (an A4 page ~830 px wide): a letter of 10 pt or more is 6–40 px tall, a speck is a small round filled blob, a punch
 // hole a large one, and shadows touch the page edge.
 
 export interface BlankMeasure {
@@ -59,7 +59,7 @@ export function measureBlank(r: GreyRaster): BlankMeasure {
   for (const c of components(mask, w, h)) {
     const cw = c.x1 - c.x0 + 1; const ch = c.y1 - c.y0 + 1;
     if (c.x0 === 0 || c.y0 === 0 || c.x1 === w - 1 || c.y1 === h - 1) continue; // edge shadow, torn corner
-    if (ch < 4 || ch > 40 || cw > 80) continue; // dots, accents, specks; rules, holes, pictures
+    if (ch < 6 || ch > 40 || cw > 80) continue; // dots, accents, specks; rules, holes, pictures
     const fill = c.area / (cw * ch);
     const aspect = cw / ch;
     if (fill > 0.6 && aspect > 0.6 && aspect < 1.6) continue; // a round filled blob: dust or a hole

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { stat } from 'node:fs/promises';
 import { analysePage } from '../ocr/page-analysis.js';
 import { SohoaError } from '../errors.js';
-import { isBlank, measureBlank } from './blank-measure.js';
+import { isBlank, measureBlank, type BlankMeasure } from './blank-measure.js';
 import { levels, type GreyRaster, type Levels } from './raster.js';
 import { estimateSkew } from './skew.js';
 import { writeCleanPage, type OutputFormat, type OutputOptions } from './page-output.js';
@@ -55,6 +55,21 @@ function inputError(file: string, why: string, cause?: unknown): SohoaError {
   return new SohoaError('ocr.input', `Không đọc được ảnh trang "${file}": ${why}.`, (cause as Error)?.message ?? why, { cause });
 }
 
+/** The ~100 dpi grey copy blankness is judged on. */
+const blankRaster = (img: sharp.Sharp, width: number, dpi: number): Promise<GreyRaster> =>
+  greyOf(img.resize({ width: Math.max(1, Math.round((width * 100) / dpi)), kernel: 'linear' }));
+
+/**
+ * Blankness alone (what capture needs for every page as it arrives, cheaply: one 100 dpi copy).
+ * `dpi` is the scan's resolution; the width is read from the image.
+ */
+export async function judgeBlank(input: string | sharp.Sharp, dpi: number): Promise<{ blank: boolean; measure: BlankMeasure }> {
+  const img = typeof input === 'string' ? sharp(input, { limitInputPixels: MAX_PIXELS }) : input;
+  const { width } = await img.metadata();
+  const measure = measureBlank(await blankRaster(img.clone().flatten({ background: '#ffffff' }), width ?? 1, dpi));
+  return { blank: isBlank(measure), measure };
+}
+
 /** Measures a page image: orientation, skew, blankness. Reads the file; writes nothing. */
 export async function judgePage(input: string): Promise<PageJudgement> {
   let meta: sharp.Metadata;
@@ -73,7 +88,7 @@ export async function judgePage(input: string): Promise<PageJudgement> {
     const raw = await sharp(input, { limitInputPixels: MAX_PIXELS }).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true });
     full = sharp(raw.data, { raw: { width: raw.info.width, height: raw.info.height, channels: 1 } });
     orient = await greyOf(full.clone().resize({ width: w >= h ? 1200 : undefined, height: h > w ? 1200 : undefined, fit: 'inside', kernel: 'linear' }));
-    small = await greyOf(full.clone().resize({ width: Math.max(1, Math.round((w * 100) / dpi)), kernel: 'linear' }));
+    small = await blankRaster(full.clone(), w, dpi);
   } catch (err) {
     throw inputError(input, 'dữ liệu ảnh hỏng', err);
   }

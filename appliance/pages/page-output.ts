@@ -1,5 +1,7 @@
 import sharp from 'sharp';
+import { writeFile } from 'node:fs/promises';
 import type { Levels } from './raster.js';
+import { setJpegDpi, setPngDpi } from './density.js';
 
 // The cleaned page as written: turned upright and levelled in one resampling, its tones stretched
 // so the paper is white and the ink black (legible, and a clean background compresses to little),
@@ -64,14 +66,16 @@ export async function writeCleanPage(input: string, outBase: string, o: {
   // paper → white, ink → black (never more than ×4: a nearly blank page is not blown up)
   const ink = Math.min(o.levels.ink, o.levels.paper - 64);
   const a = 255 / Math.max(64, o.levels.paper - Math.max(0, ink));
-  img = img.linear(a, -Math.max(0, ink) * a).withMetadata({ density: o.dpi });
+  img = img.linear(a, -Math.max(0, ink) * a);
+  // (rotation and the tone curve hand back sRGB: a grey page is written with one channel)
+  if (!colour) img = img.toColourspace('b-w');
   let path: string; let format: OutputFormat;
   if (o.bitonal) {
     path = `${outBase}.png`; format = 'png-bitonal';
-    await img.threshold(128).png({ palette: true, colours: 2, dither: 0, compressionLevel: 9 }).toFile(path);
+    await writeFile(path, setPngDpi(await img.threshold(128).png({ palette: true, colours: 2, dither: 0, compressionLevel: 9 }).toBuffer(), o.dpi));
   } else {
     path = `${outBase}.jpg`; format = colour ? 'jpeg-colour' : 'jpeg-grey';
-    await img.jpeg({ quality: o.jpegQuality ?? 70 }).toFile(path);
+    await writeFile(path, setJpegDpi(await img.jpeg({ quality: o.jpegQuality ?? 70 }).toBuffer(), o.dpi));
   }
   return { path, format };
 }
