@@ -48,6 +48,7 @@ export const SettingsSchema = Group({
       enabled: Bool(false, { vi: 'Dùng máy quét MÔ PHỎNG (trang mẫu) thay cho máy quét thật.', en: 'Use the demo eSCL scanner (sample pages) instead of a real one.' }),
       port: Int(8091, 0, 65535, { vi: 'Cổng của máy quét mô phỏng.', en: 'Port of the demo scanner.' }),
       pagesDir: Path('dir', projectPath('provisioning', 'demo-pages'), { vi: 'Thư mục trang mẫu của máy quét mô phỏng.', en: "The demo scanner's sample pages.", expect: 'thư mục trang mẫu' }),
+      pagesPerMinute: Int(0, 0, 600, { vi: 'Tốc độ khay nạp của máy quét mô phỏng, trang/phút (0 = nhanh nhất có thể).', en: "The demo scanner's feeder speed in pages per minute (0 = as fast as it can).", env: 'SOHOA_SIMULATOR_PPM' }),
     }, { vi: 'Máy quét mô phỏng (thử nghiệm).', en: 'Demo scanner (testing).' }),
   }, { vi: 'Máy quét.', en: 'The scanner.' }),
   token: Group({

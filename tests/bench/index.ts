@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   accuracy: () => import('./accuracy.js'),
   start: () => import('./start.js'),
   pages: () => import('./pages.js'),
+  batch: () => import('./batch.js'),
 };
 
 const args = process.argv.slice(2);
