@@ -10,6 +10,7 @@ say() { printf 'sohoa setup: %s\n' "$*" >&2; }
 # Debian packages the appliance and its tests use (see README "What gets installed").
 APT_PACKAGES=(
   sane-utils sane-airscan            # scanner: scanimage + eSCL backend (demo scanner, network scanners)
+  qrencode zbar-tools                # separator sheets: QR made by qrencode, found in scanned pages by zbarimg
   softhsm2 opensc libengine-pkcs11-openssl libnss3-tools   # development token, token tools, pdfsig trust store
   pcscd libccid                      # CCID smart-card tokens (most agency USB tokens) through PC/SC
   poppler-utils                      # pdfsig / pdftotext / pdftoppm (verification, PDF input)

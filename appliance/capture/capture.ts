@@ -7,7 +7,8 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { toErrorInfo, type ErrorInfo } from '../errors.js';
 import { atomicWrite, PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
-import { isBlankPage, measureInk, type PageInkStats } from './blank-page.js';
+import { judgeBlank } from '../pages/clean-page.js';
+import type { BlankMeasure } from '../pages/blank-measure.js';
 
 // The capture stage: runs one scanner job into the job's spool folder, and for every page as it
 // arrives makes the touchscreen preview, judges blankness, records it and hands it on at once (so
@@ -26,7 +27,8 @@ export interface CapturedPage {
   previewPath: string;
   blank: boolean;
   dpi: number;
-  ink: PageInkStats;
+  /** What the blank judgement counted (appliance/pages, the same measure as `sohoa pages`). */
+  blankMeasure: BlankMeasure;
 }
 
 export interface CaptureResult {
@@ -148,12 +150,12 @@ export class CaptureStage {
     await rename(scannedPath, path);
     await chmod(path, PRIVATE_FILE); // written by the scanner's process, under its umask
     const img = sharp(path);
-    const [preview, ink] = await Promise.all([
+    const [preview, judged] = await Promise.all([
       img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
-      measureInk(img.clone()),
+      judgeBlank(img.clone(), dpi),
     ]);
     const previewPath = join(dir, `page-${index}.preview.jpg`);
     await atomicWrite(previewPath, preview);
-    return { index, path, previewPath, blank: isBlankPage(ink), dpi, ink };
+    return { index, path, previewPath, blank: judged.blank, dpi, blankMeasure: judged.measure };
   }
 }

@@ -19,6 +19,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   provision: { summary: 'guided set-up: agency, central system, token, seal, office hours, scanner, accounts, then selftest', load: async () => (await import('./provision.js')).default },
   diagnose: { summary: 'one .tar.gz for the help desk: versions, masked configuration, a day of logs, device probes, counts, selftest', load: async () => (await import('./diagnose.js')).default },
   queue: { summary: 'the upload queue of the running service: counts, retry, hold, release, export for hand delivery', load: async () => (await import('./queue.js')).default },
+  pages: { summary: 'page cleanup alone: orientation, skew, blank pages, small legible output (--json)', load: async () => (await import('./pages.js')).default },
+  'separator-sheet': { summary: 'a printable QR separator sheet (PDF) to put between documents of a stack', load: async () => (await import('./separator-sheet.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 

@@ -48,8 +48,12 @@ export const SettingsSchema = Group({
       enabled: Bool(false, { vi: 'Dùng máy quét MÔ PHỎNG (trang mẫu) thay cho máy quét thật.', en: 'Use the demo eSCL scanner (sample pages) instead of a real one.' }),
       port: Int(8091, 0, 65535, { vi: 'Cổng của máy quét mô phỏng.', en: 'Port of the demo scanner.' }),
       pagesDir: Path('dir', projectPath('provisioning', 'demo-pages'), { vi: 'Thư mục trang mẫu của máy quét mô phỏng.', en: "The demo scanner's sample pages.", expect: 'thư mục trang mẫu' }),
+      pagesPerMinute: Int(0, 0, 600, { vi: 'Tốc độ khay nạp của máy quét mô phỏng, trang/phút (0 = nhanh nhất có thể).', en: "The demo scanner's feeder speed in pages per minute (0 = as fast as it can).", env: 'SOHOA_SIMULATOR_PPM' }),
     }, { vi: 'Máy quét mô phỏng (thử nghiệm).', en: 'Demo scanner (testing).' }),
   }, { vi: 'Máy quét.', en: 'The scanner.' }),
+  capture: Group({
+    profilesPath: Path('file', '', { vi: 'Tệp JSON các cách quét (nút lớn trên màn hình quét: nguồn giấy, hai mặt, dpi ≥ 200, màu/xám, trang trắng, tờ phân cách, số trang tối đa); để trống = "Văn bản đến" và "Số hóa hàng loạt".', en: 'JSON file of capture profiles (the big buttons: source, duplex, dpi ≥ 200, colour/grey, blank-page and separator policy, max pages per document); empty = the two defaults.', expect: 'đường dẫn tới tệp JSON các cách quét' }),
+  }, { vi: 'Cách quét và làm sạch trang.', en: 'Capture profiles and page cleanup.' }),
   token: Group({
     module: Path('file', '', { vi: 'Thư viện PKCS#11 của khoá ký số, ví dụ /usr/lib/libbit4xpki.so.', en: 'PKCS#11 module of the token, e.g. /usr/lib/libbit4xpki.so.', env: 'SOHOA_TOKEN_MODULE', expect: 'đường dẫn tới thư viện PKCS#11 (.so)' }),
     label: Str('', { vi: 'Nhãn của khoá ký số (hoặc dùng serial).', en: 'Token label (or use serial).', env: 'SOHOA_TOKEN_LABEL' }),

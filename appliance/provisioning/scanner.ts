@@ -78,14 +78,14 @@ export async function checkScanner(a: ScannerAnswers): Promise<StepOutcome> {
     if (stage) await writeSaneConfig(stage, { esclUrl: esclUrl || undefined, deviceName: name, backends: backendsFor(device) });
     const found = await discoverScanners(stage);
     const scanner = new SaneScanner({ device, saneConfigDir: stage || undefined, stallMs: 60_000 });
-    let sources: string[];
+    let sources: string[]; let adfModes: string[];
     try {
-      sources = (await scanner.probe()).sources;
+      ({ sources, adfModes } = await scanner.probe());
     } catch (err) {
       const listed = found.length ? `các máy quét tìm thấy: ${found.map((f) => `${f.device} (${f.vendor} ${f.model})`).join(', ')}` : 'không tìm thấy máy quét nào';
       throw fail(`Không mở được máy quét "${device}"${esclUrl ? ` tại ${esclUrl}` : ''}; ${listed}. Hãy kiểm tra máy quét đã bật, đã cắm cáp/nối mạng.`, (err as Error).message);
     }
-    if (!pickSource(sources, a.source)) throw fail(`Máy quét "${device}" không có ${SOURCE_VI[a.source]}; nguồn giấy nó có: ${sources.join(', ')}.`);
+    if (!pickSource({ sources, adfModes }, a.source)) throw fail(`Máy quét "${device}" không có ${SOURCE_VI[a.source]}; nguồn giấy nó có: ${sources.join(', ')}.`);
     const outDir = join(work, 'page');
     await import('node:fs/promises').then((fs) => fs.mkdir(outDir));
     let page: { path: string; dpi: number } | undefined;

@@ -45,10 +45,14 @@ const busyDevices = new Set<string>();
 const probingDevices = new Map<string, Promise<unknown>>();
 
 /** Sentences scanimage prints (sane_strstatus) that mean paper problems rather than a broken device. */
-const PAPER_STATUS: Array<[RegExp, 'jammed' | 'no-docs' | 'cover-open']> = [
+const PAPER_STATUS: Array<[RegExp, 'jammed' | 'no-docs' | 'cover-open' | 'double-feed' | 'not-found']> = [
+  // backends that tell a double feed apart (fujitsu, canon_dr, kodakaio) say so in their message
+  [/double.?feed|multi(?:ple)?.?feed/i, 'double-feed'],
   [/Document feeder jammed/i, 'jammed'],
   [/Document feeder out of documents/i, 'no-docs'],
   [/Scanner cover is open/i, 'cover-open'],
+  // "open of device X failed: Invalid argument" — no such device (unplugged, renamed, never there)
+  [/open of device .* failed: (Invalid argument|No such device|Error during device I\/O)/i, 'not-found'],
 ];
 
 /** scanimage's exit status is the SANE status of the failure. */
@@ -66,7 +70,7 @@ export class SaneScanner implements Scanner {
     const options = await this.deviceOptions(true);
     const list = await this.run(['-f', '%d\t%v\t%m\n', '-L']).catch(() => '');
     const row = list.split('\n').map((l) => l.split('\t')).find((r) => r[0] === this.device);
-    return { device: this.device, vendor: row?.[1] ?? 'unknown', model: row?.[2] ?? 'unknown', sources: options.sources };
+    return { device: this.device, vendor: row?.[1] ?? 'unknown', model: row?.[2] ?? 'unknown', sources: options.sources, adfModes: options.adfModes };
   }
 
   /** True while a job runs on this device: a probe then would disturb it, and the device is evidently there. */
@@ -106,13 +110,13 @@ export class SaneScanner implements Scanner {
     await probingDevices.get(this.device)?.catch(() => undefined);
     req.signal?.throwIfAborted();
     const options = await this.deviceOptions(false);
-    const source = pickSource(options.sources, req.source);
+    const source = pickSource(options, req.source);
     const mode = pickMode(options.modes, req.mode);
-    if (!source) throw scannerErrors.device(`${this.device} offers no source for "${req.source}" (has: ${options.sources.join(', ')})`);
+    if (!source) throw scannerErrors.noSource(req.source, `${this.device} offers no source for "${req.source}" (has: ${options.sources.join(', ') || 'none'})`);
     if (!mode) throw scannerErrors.device(`${this.device} offers no mode for "${req.mode}" (has: ${options.modes.join(', ')})`);
     const dpi = pickResolution(options.resolutions, req.dpi);
     const outDir = resolve(req.outDir);
-    const args = ['-d', this.device, '--source', source, '--mode', mode, '--resolution', String(dpi), ...this.geometryArgs(options)];
+    const args = ['-d', this.device, ...(source.source ? ['--source', source.source] : []), ...source.args, '--mode', mode, '--resolution', String(dpi), ...this.geometryArgs(options)];
     args.push('--format=tiff', `--batch=${join(outDir, 'page-%d.tiff')}`, '--batch-print');
     if (req.source === 'flatbed') args.push('--batch-count=1');
     else if (req.maxPages) args.push(`--batch-count=${req.maxPages}`);
@@ -183,6 +187,8 @@ export class SaneScanner implements Scanner {
     // other "scanimage:" lines are warnings (e.g. a rounded geometry value).
     const errorLines = stderr.split('\n').filter((l) => /^scanimage: (sane_\w+: |open of device )/.test(l));
     const kind = PAPER_STATUS.find(([re]) => errorLines.some((l) => re.test(l)))?.[1] ?? EXIT_STATUS[code ?? -1];
+    if (kind === 'double-feed') return scannerErrors.doubleFeed(detail);
+    if (kind === 'not-found') return scannerErrors.notFound(detail);
     if (kind === 'jammed') return scannerErrors.jammed(detail);
     if (kind === 'cover-open') return scannerErrors.coverOpen(detail);
     if (kind === 'no-docs') return pages > 0 ? null : scannerErrors.noDocs(detail); // running out ends every batch

@@ -15,6 +15,26 @@ export const scannerErrors = {
     ),
   coverOpen: (detail?: string) =>
     new SohoaError('scanner.cover-open', 'Nắp máy quét đang mở. Hãy đóng nắp lại rồi bấm Quét.', detail),
+  doubleFeed: (detail?: string) =>
+    new SohoaError(
+      'scanner.double-feed',
+      'Máy quét kéo hai tờ cùng lúc. Hãy lấy tờ vừa ra khỏi máy, xếp lại các trang chưa quét (tách rời, gỡ ghim) vào khay rồi bấm Quét tiếp. Các trang đã quét vẫn được giữ.',
+      detail,
+    ),
+  notFound: (detail?: string) =>
+    new SohoaError(
+      'scanner.not-found',
+      'Không tìm thấy máy quét. Hãy kiểm tra máy quét đã bật và cáp USB (hoặc mạng) đã cắm, đợi vài giây rồi thử lại; nếu vẫn không thấy, báo kỹ thuật viên.',
+      detail,
+    ),
+  noSource: (want: string, detail?: string) =>
+    new SohoaError(
+      'scanner.no-source',
+      want === 'flatbed' ? 'Máy quét này không có mặt kính. Hãy đặt văn bản vào khay nạp giấy và chọn cách quét bằng khay.'
+        : want === 'adf-duplex' ? 'Máy quét này không quét được hai mặt. Hãy chọn cách quét một mặt, hoặc báo kỹ thuật viên sửa cấu hình.'
+          : 'Máy quét này không có khay nạp giấy. Hãy đặt từng tờ lên mặt kính và chọn cách quét bằng mặt kính.',
+      detail,
+    ),
   stalled: (detail?: string) =>
     new SohoaError(
       'scanner.device',

@@ -25,6 +25,8 @@ export interface ScannerInfo {
   vendor: string;
   model: string;
   sources: string[];
+  /** `--adf-mode` values, where duplex is an option rather than a source (epson2); else empty. */
+  adfModes: string[];
 }
 
 export interface Scanner {

@@ -12,7 +12,7 @@ export interface ScannerSettings {
   device: string;
   /** Private SANE config folder (written here when set); empty = the system's /etc/sane.d. */
   saneConfigDir: string;
-  simulator: { enabled: boolean; port: number; pagesDir: string };
+  simulator: { enabled: boolean; port: number; pagesDir: string; pagesPerMinute?: number };
 }
 
 export interface RunningScanner {
@@ -25,7 +25,7 @@ export async function startScanner(cfg: ScannerSettings, log?: Logger): Promise<
   let simulator: EsclSimulator | undefined;
   let esclUrl: string | undefined;
   if (cfg.simulator.enabled) {
-    simulator = new EsclSimulator({ port: cfg.simulator.port, pagesDir: cfg.simulator.pagesDir, log: log?.child({ part: 'escl-simulator' }) });
+    simulator = new EsclSimulator({ port: cfg.simulator.port, pagesDir: cfg.simulator.pagesDir, pagesPerMinute: cfg.simulator.pagesPerMinute, log: log?.child({ part: 'escl-simulator' }) });
     esclUrl = (await simulator.start()).url;
   }
   if (cfg.saneConfigDir) {

@@ -8,6 +8,8 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   start: () => import('./start.js'),
   register: () => import('./register.js'),
   send: () => import('./send.js'),
+  pages: () => import('./pages.js'),
+  batch: () => import('./batch.js'),
 };
 
 const args = process.argv.slice(2);

@@ -96,9 +96,10 @@ describe('SaneScanner on the SANE test device', () => {
     expect(await readdir(r.outDir)).toEqual([]);
   });
 
-  it('an unknown source is scanner.device, naming what the device offers', async () => {
+  it('a source the device lacks is scanner.no-source: what to do for the clerk, what it offers for the log', async () => {
     const err = await collect(new SaneScanner({ device: 'test:0', saneConfigDir }).scan(await req({ source: 'adf-duplex' })));
-    expect((err.error as SohoaError).code).toBe('scanner.device');
+    expect((err.error as SohoaError).code).toBe('scanner.no-source');
+    expect((err.error as SohoaError).vi).toContain('không quét được hai mặt');
     expect((err.error as SohoaError).message).toContain('Automatic Document Feeder');
   });
 

@@ -21,8 +21,17 @@ export interface EsclSimulatorOptions {
   host?: string;
   /** A stack of documents (one subfolder each) fed one document per scan job, round and round. */
   pagesDir?: string;
+  /**
+   * Feeder speed, pages per minute (0 or absent: as fast as asked). A page is handed over no
+   * sooner than its slot; a request that comes more than STALL_GRACE_MS after the slot is counted
+   * as the feeder made to wait (`adfStalls`): the host was not reading.
+   */
+  pagesPerMinute?: number;
   log?: Logger;
 }
+
+/** Lateness of the host's page request beyond which the feeder counts as stalled. */
+export const STALL_GRACE_MS = 500;
 
 interface Job {
   id: string;
@@ -36,6 +45,10 @@ export class EsclSimulator {
   private server?: Server;
   private baseUrl = '';
   private poweredOn = true;
+  /** When the feeder's next sheet is through (paced feeder only). */
+  private nextSlot = 0;
+  private adfStalls = 0;
+  private pagesFed = 0;
 
   constructor(private readonly opts: EsclSimulatorOptions = {}) {}
 
@@ -101,7 +114,7 @@ export class EsclSimulator {
   }
 
   get state() {
-    return { ...this.tray.state, jobs: this.jobs.size, poweredOn: this.poweredOn };
+    return { ...this.tray.state, jobs: this.jobs.size, poweredOn: this.poweredOn, pagesFed: this.pagesFed, adfStalls: this.adfStalls };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -130,6 +143,7 @@ export class EsclSimulator {
       if (!this.tray.startJob()) return xml(409, 'no paper');
       const id = randomUUID();
       this.jobs.set(id, { id, settings, pagesSent: 0 });
+      this.nextSlot = 0; // a new job starts the feeder
       this.opts.log?.info({ job: id, settings }, 'escl simulator: job created');
       return xml(201, '', { location: `${this.baseUrl}/eSCL/ScanJobs/${id}` });
     }
@@ -159,10 +173,23 @@ export class EsclSimulator {
       res.writeHead(500, { 'content-type': 'text/plain' }).end('paper jam');
       return;
     }
+    await this.pace();
     const body = await renderPage(feed.page, job.settings);
     job.pagesSent++;
+    this.pagesFed++;
     this.opts.log?.debug({ job: job.id, page: job.pagesSent, file: feed.page }, 'escl simulator: page sent');
     res.writeHead(200, { 'content-type': job.settings.format, 'content-length': body.length }).end(body);
+  }
+
+  /** Waits for the feeder's next slot; counts a stall when the host asked too late for it. */
+  private async pace(): Promise<void> {
+    const ppm = this.opts.pagesPerMinute ?? 0;
+    if (ppm <= 0) return;
+    const now = Date.now();
+    if (this.nextSlot && now > this.nextSlot + STALL_GRACE_MS) this.adfStalls++;
+    const wait = this.nextSlot - now;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.nextSlot = Math.max(now, this.nextSlot) + 60_000 / ppm;
   }
 
   private async control(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
