@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   send: () => import('./send.js'),
   pages: () => import('./pages.js'),
   batch: () => import('./batch.js'),
+  chaos: () => import('./chaos.js'),
 };
 
 const args = process.argv.slice(2);
