@@ -29,6 +29,7 @@ import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
 import { Register } from './register/register.js';
 import { Quarantine } from './store/quarantine.js';
+import { DiskGuard } from './store/disk-guard.js';
 import { AgencySigner } from './sign/agency-signer.js';
 
 // The composition root: config → drivers → stages → pipeline → API. Nothing else in the code base
@@ -75,7 +76,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const scanner = await startScanner(config.scanner, log);
     stops.push(() => scanner.stop());
-    const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }) });
+    // New documents are refused below capture.minFreeDiskMB, before anything of them is written.
+    const disk = new DiskGuard({ dataDir: config.dataDir, minFreeMB: config.capture.minFreeDiskMB });
+    const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }), disk });
 
     const directory = config.extract.agenciesPath ? AgencyDirectory.fromFile(config.extract.agenciesPath) : AgencyDirectory.builtIn();
     // (an engine handed in — a test's — belongs to whoever made it)
@@ -150,7 +153,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.
     const health = new HealthMonitor({
       scanner: scanner.scanner, token: () => token.state(), outbox: () => outbox.list(), dataDir: config.dataDir, centralUrl, bus,
-      minFreeDiskMB: config.monitoring.minFreeDiskMB, deliveryStaleMinutes: config.monitoring.deliveryStaleMinutes,
+      minFreeDiskMB: config.monitoring.minFreeDiskMB, fullDiskMB: config.capture.minFreeDiskMB, deliveryStaleMinutes: config.monitoring.deliveryStaleMinutes,
     });
     health.start();
     stops.push(async () => health.stop());

@@ -63,6 +63,12 @@ export const SettingsSchema = Group({
   signing: Group({
     tsaUrl: Str('', { vi: 'Dịch vụ cấp dấu thời gian RFC 3161; để trống = chữ ký PAdES B-B.', en: 'RFC 3161 timestamp service; empty = PAdES B-B.', expect: URL_EXPECT }, { pattern: HTTP_URL }),
   }, { vi: 'Chữ ký số.', en: 'Signing.' }),
+  capture: Group({
+    minFreeDiskMB: Int(256, 0, 1_048_576, {
+      vi: 'Không nhận bản quét mới (và dừng lượt quét đang chạy, giữ các trang đã quét) khi ổ chứa thư mục dữ liệu còn ít hơn số MB này; văn bản đã đăng ký vẫn được gửi đi. Nên nhỏ hơn monitoring.minFreeDiskMB (mức cảnh báo).',
+      en: "New scans are refused (and a running one stops, keeping its pages) below this many MB free on the data folder's file system; registered documents still go out. Keep it below monitoring.minFreeDiskMB (the warning level).",
+    }),
+  }, { vi: 'Quét và nhận văn bản.', en: 'Scanning and submitted documents.' }),
   ocr: Group({
     langPath: Path('dir', '', { vi: 'Thư mục chứa vie.traineddata; để trống = gói tesseract-ocr-vie của Debian.', en: "Folder holding vie.traineddata; empty = Debian's tesseract-ocr-vie.", expect: 'thư mục chứa vie.traineddata' }),
     workers: Int(2, 1, 16, { vi: 'Số tiến trình nhận dạng chữ (mặc định 2 = một cho mỗi nhân).', en: 'OCR workers (default 2 = one per core).', env: 'SOHOA_OCR_WORKERS' }),
