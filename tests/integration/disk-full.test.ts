@@ -145,4 +145,32 @@ describe.skipIf(cannotMount !== null)(`a full data disk (${cannotMount ?? 'tmpfs
       for (const id of done.batch!.documents) await api('POST', `/api/jobs/${id}/discard`, {});
     }, 600_000);
   });
+
+  describe('start-up', () => {
+    it('starts and serves on a full disk: login, viewing and /healthz work, and new scans are refused', async () => {
+      // some state of every kind to read back: a job waiting for review, the audit log, sessions
+      await scanner('feeder', { files: PAGES('doc-021').slice(0, 1) });
+      const waiting = await scanToReview(api);
+      await app.stop();
+      await disk.leaveFree(0);
+      expect(await disk.free()).toBeLessThan(64 * 1024);
+      app = await startAppliance(config, { log: silentLogger() });
+      app.bus.on('job.failed', (e) => failures.push(e));
+
+      // the clerk logs in again (or keeps the session saved before the restart) and sees the desk
+      const list = await api<JobView[]>('GET', '/api/jobs');
+      expect(list.status).toBe(200);
+      expect(list.body.map((j) => j.jobId)).toEqual([waiting.jobId]);
+      expect((await api.raw(waiting.pages[0]!.imageUrl)).status).toBe(200);
+      expect((await api<DocumentView[]>('GET', '/api/documents')).status).toBe(200);
+      const health = await fetch(new URL('/healthz', app.url)).then((r) => r.json() as Promise<{ checks: { disk: { ok: boolean; detail: { full: boolean } } } }>);
+      expect(health.checks.disk).toMatchObject({ ok: false, detail: { full: true } });
+      const refused = await api<{ error: ErrorInfo }>('POST', '/api/scan', {});
+      expect(refused.status).toBe(507);
+      expect(refused.body.error.code).toBe('storage.full');
+
+      await disk.clear();
+      expect((await api('POST', `/api/jobs/${waiting.jobId}/discard`, {})).status).toBe(200);
+    }, 300_000);
+  });
 });
