@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { PRIVATE_DIR } from '../store/atomic-write.js';
+import { unlessDiskFull } from '../store/disk-guard.js';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
@@ -27,6 +28,8 @@ export interface RegisterExtras {
   recipientUnit?: string | null;
   dueDate?: string | null;
   note?: string | null;
+  /** The client key of the `sohoa submit` that brought the document (a retried submit finds it). */
+  submissionKey?: string;
 }
 
 export interface StateChange {
@@ -189,7 +192,9 @@ export class Register {
       if (taken && taken.number > (this.counters.get(taken.year) ?? 0)) this.counters.set(taken.year, taken.number);
     }
     // The checkpoint says what was derived (missing, set aside, older or behind: written now).
-    if (checkpoint.status !== 'ok' || JSON.stringify(Object.fromEntries(this.counters)) !== saved) await this.saveCounters();
+    if (checkpoint.status !== 'ok' || JSON.stringify(Object.fromEntries(this.counters)) !== saved) {
+      await unlessDiskFull(() => this.saveCounters(), this.opts.log, 'register counters checkpoint');
+    }
     await this.audit.start();
   }
 

@@ -74,3 +74,17 @@ export class DiskGuard {
       `${this.opts.dataDir}: ${s?.freeBytes ?? '?'} bytes free < capture.minFreeDiskMB ${this.opts.minFreeMB} MB; stopped after ${pagesKept} pages`);
   }
 }
+
+/**
+ * A write the service can do without (a checkpoint, a cache, a rewrite in a newer format, a
+ * config it already has): on a full disk it is skipped with a logged warning, so the service
+ * still starts and serves (issue 10: a full disk made it crash-loop at start). Other errors throw.
+ */
+export async function unlessDiskFull(write: () => Promise<unknown>, log: { warn(o: object, msg: string): void } | undefined, what: string): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (!isDiskFull(err) && !(err instanceof SohoaError && err.code === 'storage.full')) throw err;
+    log?.warn({ err: (err as Error).message }, `disk full: ${what} not written (written again once there is room)`);
+  }
+}

@@ -157,15 +157,16 @@ describe.skipIf(cannotMount !== null)(`a full data disk (${cannotMount ?? 'tmpfs
       app = await startAppliance(config, { log: silentLogger() });
       app.bus.on('job.failed', (e) => failures.push(e));
 
-      // the clerk logs in again (or keeps the session saved before the restart) and sees the desk
-      const list = await api<JobView[]>('GET', '/api/jobs');
+      // the clerk logs in afresh (a new session on the full disk) and sees the desk
+      const again = apiAs(CLERK, () => app.url, () => config.dataDir);
+      const list = await again<JobView[]>('GET', '/api/jobs');
       expect(list.status).toBe(200);
       expect(list.body.map((j) => j.jobId)).toEqual([waiting.jobId]);
-      expect((await api.raw(waiting.pages[0]!.imageUrl)).status).toBe(200);
-      expect((await api<DocumentView[]>('GET', '/api/documents')).status).toBe(200);
+      expect((await again.raw(waiting.pages[0]!.imageUrl)).status).toBe(200);
+      expect((await again<DocumentView[]>('GET', '/api/documents')).status).toBe(200);
       const health = await fetch(new URL('/healthz', app.url)).then((r) => r.json() as Promise<{ checks: { disk: { ok: boolean; detail: { full: boolean } } } }>);
       expect(health.checks.disk).toMatchObject({ ok: false, detail: { full: true } });
-      const refused = await api<{ error: ErrorInfo }>('POST', '/api/scan', {});
+      const refused = await again<{ error: ErrorInfo }>('POST', '/api/scan', {});
       expect(refused.status).toBe(507);
       expect(refused.body.error.code).toBe('storage.full');
 
