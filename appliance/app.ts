@@ -27,6 +27,7 @@ import { DeskService } from './pipeline/desk-service.js';
 import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
+import { Submissions } from './pipeline/submissions.js';
 import { Register } from './register/register.js';
 import { Quarantine } from './store/quarantine.js';
 import { DiskGuard } from './store/disk-guard.js';
@@ -149,6 +150,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
+    // `sohoa submit`: documents handed in through the local API, idempotent by their client key.
+    const submissions = new Submissions({ desk, jobs, register, token, dataDir: config.dataDir, log: log.child({ part: 'submit' }) });
+    await submissions.start();
 
     // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.
     const health = new HealthMonitor({
@@ -163,7 +167,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile,
+      desk, bus, accounts, profile, submit: submissions,
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),

@@ -12,6 +12,7 @@ import { jobRoutes } from './routes-jobs.js';
 import { monitoringRoutes, type MonitoringOptions } from './routes-monitoring.js';
 import { documentRoutes } from './routes-documents.js';
 import { tokenRoutes } from './routes-token.js';
+import { submitRoutes, type SubmitPort } from './routes-submit.js';
 import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
@@ -35,6 +36,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/jobs/:id/discard          → {ok: true}
 //   POST /api/jobs/:id/register         DocumentFields → DocumentView
 //   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF
+//   POST /api/submit                    {key, files[{name, data}], fields?} → DocumentView + {jobId, submissionKey} (sohoa submit)
 //   POST /api/documents/:id/confirm-secret → DocumentView
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
@@ -69,6 +71,8 @@ export interface ApiOptions {
   notices?: () => Promise<Notice[]>;
   /** Demo or device profile, and the demo parts in use: the UI shows a "THỬ NGHIỆM" banner. */
   profile?: ProfileInfo;
+  /** `sohoa submit`'s POST /api/submit (routes-submit.ts), when given. */
+  submit?: SubmitPort;
   /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
   provision?: (app: FastifyInstance) => void;
 }
@@ -94,6 +98,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   accountRoutes(app, accounts);
   jobRoutes(app, desk);
   documentRoutes(app, desk);
+  if (opts.submit) submitRoutes(app, opts.submit);
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);

@@ -18,6 +18,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   config: { summary: 'check the configuration (config check), show it with its sources (config show), list every setting (config keys)', load: async () => (await import('./config.js')).default },
   provision: { summary: 'guided set-up: agency, central system, token, seal, office hours, scanner, accounts, then selftest', load: async () => (await import('./provision.js')).default },
   diagnose: { summary: 'one .tar.gz for the help desk: versions, masked configuration, a day of logs, device probes, counts, selftest', load: async () => (await import('./diagnose.js')).default },
+  submit: { summary: 'hand page images or a PDF to the running service: extract, register, sign, queue; prints the register entry', load: async () => (await import('./submit.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 

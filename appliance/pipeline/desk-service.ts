@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { SohoaError } from '../errors.js';
 import type { TokenState } from '../events.js';
 import type { DocumentFields } from '../extract/fields.js';
-import type { RegisterEntry } from '../register/register.js';
+import type { RegisterEntry, RegisterExtras } from '../register/register.js';
 import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js';
 import type { FilingQueue } from './filing-queue.js';
 import type { OutboxPort, RegisterPort } from './ports.js';
@@ -68,7 +68,7 @@ export class DeskService implements Desk {
     await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, pages, reason: 'discarded by the clerk' });
   }
 
-  async registerJob(jobId: string, fields: DocumentFields, actor: Actor): Promise<DocumentView> {
+  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView> {
     const job = this.requireJob(jobId);
     if (job.state !== 'review') {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${job.state}`);
@@ -77,7 +77,7 @@ export class DeskService implements Desk {
     if (!job.pages.some((p) => !p.blank)) {
       throw new SohoaError('register.state', 'Bản quét chưa có trang nào có nội dung nên không thể đăng ký. Hãy huỷ bản quét này rồi quét lại văn bản.', `job ${jobId} has no kept page`);
     }
-    const doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined });
+    const doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, ...(extras ? { extras } : {}) });
     if (doc.state === 'held-secret') {
       // Secret: only the register line stays; the pages wait for the clerk's confirmation to be deleted.
       await this.deps.jobs.attach(jobId, doc.docId);
