@@ -14,6 +14,8 @@ import type { FilingPort, JobsPort, OutboxPort, RegisterPort } from './ports.js'
 // (the token's own message), so a clerk with a pile in the list knows what to do.
 
 const SYSTEM = 'hệ thống';
+/** How often a document held up by a full disk is tried again. */
+const DISK_RETRY_MS = 10_000;
 
 export class FilingQueue {
   private readonly waiting: string[] = [];
@@ -21,6 +23,8 @@ export class FilingQueue {
   private pausedForToken = false;
   /** Why the queue waits for the token, shown on every waiting document; null when not waiting. */
   private waitReason: string | null = null;
+  /** Set while the queue waits for disk space to try its head again. */
+  private diskTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: {
     register: RegisterPort;
@@ -41,6 +45,7 @@ export class FilingQueue {
   /** Resolves when the document in hand is finished (for a clean stop). */
   async stop(): Promise<void> {
     this.pausedForToken = true;
+    if (this.diskTimer) clearTimeout(this.diskTimer);
     await this.running;
   }
 
@@ -91,8 +96,15 @@ export class FilingQueue {
     return join(this.deps.documentsDir, `${docId}.pdf`);
   }
 
+  /** Pumps again after DISK_RETRY_MS (one timer at a time; it does not keep the process alive). */
+  private retryLater(): void {
+    if (this.diskTimer) return;
+    this.diskTimer = setTimeout(() => { this.diskTimer = null; this.pump(); }, DISK_RETRY_MS);
+    this.diskTimer.unref();
+  }
+
   private pump(): void {
-    if (this.running || this.pausedForToken || this.waiting.length === 0) return;
+    if (this.running || this.pausedForToken || this.diskTimer || this.waiting.length === 0) return;
     // drain handles each document's failure; what escapes it (the register cannot be written) is
     // logged, and the next submit or unlock tries again
     this.running = this.drain().catch((err: unknown) => {
@@ -118,6 +130,14 @@ export class FilingQueue {
           await this.deps.register.setState(docId, 'registered', { actor: SYSTEM, detail: info.code, message: this.waitReason });
           await this.explainWait(this.waiting.slice(1));
           this.deps.log.warn({ docId, err: info, waiting: this.waiting.length }, 'signing paused until the token is unlocked');
+          return;
+        }
+        if (info.code === 'storage.full') {
+          // A full disk is not this document's fault: it stays first in line, says why, and the
+          // queue tries again on its own (issue 10: it stayed "đang ký" until a restart).
+          this.retryLater();
+          await this.deps.register.note(docId, `Chờ ký và gửi: ${info.message}`).catch(() => undefined);
+          this.deps.log.warn({ docId, err: info, retryInMs: DISK_RETRY_MS }, 'filing waits for disk space');
           return;
         }
         // This document stops here with its reason ("Ký lại" / "Gửi lại"); the others go on.

@@ -146,6 +146,99 @@ describe.skipIf(cannotMount !== null)(`a full data disk (${cannotMount ?? 'tmpfs
     }, 600_000);
   });
 
+  const docOf = (docId: string) => api<DocumentView>('GET', `/api/documents/${docId}`).then((r) => r.body);
+  const docState = (docId: string, state: string, timeoutMs = 120_000) => eventually(async () => {
+    const d = await docOf(docId);
+    return d.state === state ? d : undefined;
+  }, `document ${docId} to be ${state}`, timeoutMs);
+  const received = () => (existsSync(join(centralDir, 'documents')) ? readdirSync(join(centralDir, 'documents')) : []);
+  const scanOne = async () => {
+    await scanner('feeder', { files: PAGES('doc-021').slice(0, 1) });
+    return scanToReview(api);
+  };
+
+  describe('register', () => {
+    it('a full disk refuses the registration with storage.full, takes no number and keeps the job; once freed it registers with that number', async () => {
+      const job = await scanOne();
+      await disk.leaveFree(0);
+      const res = await api<{ error: ErrorInfo }>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
+      expect(res.status).toBe(507);
+      expect(res.body.error.code).toBe('storage.full');
+      expect(res.body.error.message).toMatch(/^Ổ đĩa đã đầy, chưa đăng ký được văn bản/);
+      expect((await api<DocumentView[]>('GET', '/api/documents')).body).toEqual([]);
+      expect((await api<JobView>('GET', `/api/jobs/${job.jobId}`)).body.state).toBe('review');
+
+      await disk.clear();
+      expect((await api('POST', '/api/token/unlock', { pin: token.pin })).status).toBe(200);
+      const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
+      expect(reg.status).toBe(200);
+      expect(reg.body.arrivalNumber).toBe(1);
+      await docState(reg.body.docId, 'delivered');
+    }, 300_000);
+  });
+
+  describe('sign', () => {
+    it('signing that meets a full disk waits with the reason (not failed, not lost) and completes on its own once space is freed', async () => {
+      const job = await scanOne();
+      // room for the register entry and its audit line, not for the signed PDF
+      await disk.leaveFree(96 * 1024);
+      const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
+      expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+      const waiting = await eventually(async () => {
+        const d = await docOf(reg.body.docId);
+        return d.message?.includes('Ổ đĩa') ? d : undefined;
+      }, 'the document to say it waits for disk space');
+      expect(['registered', 'signing']).toContain(waiting.state);
+      expect(waiting.message).toMatch(/^Chờ ký và gửi: Ổ đĩa/);
+      expect(existsSync(join(config.dataDir, 'documents', `${reg.body.docId}.pdf`))).toBe(false);
+      // its scan is still there to sign from
+      expect((await api<JobView>('GET', `/api/jobs/${job.jobId}`)).body.docId).toBe(reg.body.docId);
+
+      await disk.clear();
+      const delivered = await docState(reg.body.docId, 'delivered');
+      expect(delivered.arrivalNumber).toBe(2);
+      expect(delivered.message).toBeNull();
+    }, 300_000);
+  });
+
+  describe('queue', () => {
+    it('documents already queued go out under the threshold, and wait on a completely full disk until space is freed, sent once', async () => {
+      const port = Number(new URL(config.central.url).port);
+      await central.stop(); // the province's system is down: documents queue
+      const docs: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const job = await scanOne();
+        const reg = await api<DocumentView>('POST', `/api/jobs/${job.jobId}/register`, fieldsOf(job));
+        expect(reg.status).toBe(200);
+        docs.push(reg.body.docId);
+        await docState(reg.body.docId, 'queued');
+      }
+      const restart = async () => {
+        central = createCentralServer({ dataDir: centralDir, tokens: [config.central.deviceToken] });
+        await central.start(port, '127.0.0.1');
+      };
+      const before = received().length;
+
+      // Under the threshold: no new scan, but the queue goes out.
+      await disk.leaveFree((THRESHOLD_MB - 6) * MB);
+      expect((await api('POST', '/api/scan', {})).status).toBe(507);
+      await restart();
+      expect((await api<DocumentView>('POST', `/api/documents/${docs[0]}/send-now`, {})).status).toBe(200);
+      await docState(docs[0]!, 'delivered', 60_000);
+      await central.stop();
+
+      // Completely full: the delivery cannot even be recorded; it waits, nothing is lost.
+      await disk.leaveFree(0);
+      await restart();
+      await api('POST', `/api/documents/${docs[1]}/send-now`, {});
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(['queued', 'sending']).toContain((await docOf(docs[1]!)).state);
+      await disk.clear();
+      await docState(docs[1]!, 'delivered', 60_000);
+      expect(received().length).toBe(before + 2);
+    }, 600_000);
+  });
+
   describe('start-up', () => {
     it('starts and serves on a full disk: login, viewing and /healthz work, and new scans are refused', async () => {
       // some state of every kind to read back: a job waiting for review, the audit log, sessions

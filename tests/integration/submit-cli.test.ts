@@ -16,6 +16,8 @@ import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
 
 const CLERK = 'Nguyễn Thị Lan';
 const PAGE = projectPath('provisioning', 'demo-pages', 'doc-021', 'page-1.png');
+/** Another document (the same one twice would be the same DocumentId at the receiver). */
+const OTHER = projectPath('provisioning', 'demo-pages', 'doc-012', 'page-1.jpg');
 
 let token: DevToken;
 let config: Config;
@@ -90,24 +92,24 @@ describe('sohoa submit', () => {
 
     // A new key whose first request is cut off while the service works on it, then retried.
     const key = 'chaos-0001-retry';
-    const page = (await readFile(PAGE)).toString('base64');
+    const page = (await readFile(OTHER)).toString('base64');
     const tokenRes = await fetch(new URL('/api/session', app.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: CLERK, pin: TEST_PIN }) });
     const session = (await tokenRes.json() as { token: string }).token;
     const dropped = new AbortController();
     const cut = fetch(new URL('/api/submit', app.url), {
       method: 'POST', signal: dropped.signal,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
-      body: JSON.stringify({ key, files: [{ name: 'page-1.png', data: page }] }),
+      body: JSON.stringify({ key, files: [{ name: 'page-1.jpg', data: page }] }),
     }).catch((err: unknown) => err);
     await eventually(async () => ((await api<JobView[]>('GET', '/api/jobs')).body.length > 0 ? true : undefined), 'the first request to start a job', 60_000);
     dropped.abort();
     await cut;
-    const retried = await submit([PAGE, '--key', key]);
-    expect(retried.code).toBe(0);
+    const retried = await submit([OTHER, '--key', key]);
+    expect(retried.code, retried.stderr).toBe(0);
     const second = JSON.parse(retried.stdout) as DocumentView;
     expect(second.docId).not.toBe(first.docId);
     expect(second.arrivalNumber).toBe(2);
-    const again2 = await submit([PAGE, '--key', key]);
+    const again2 = await submit([OTHER, '--key', key]);
     expect((JSON.parse(again2.stdout) as DocumentView).docId).toBe(second.docId);
     expect((await documents()).map((d) => d.arrivalNumber).sort()).toEqual([1, 2]);
   }, 300_000);
