@@ -151,7 +151,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const desk = new DeskService({ jobs, register, filing, outbox, token });
     // `sohoa submit`: documents handed in through the local API, idempotent by their client key.
-    const submissions = new Submissions({ desk, jobs, register, token, dataDir: config.dataDir, log: log.child({ part: 'submit' }) });
+    const submissions = new Submissions({ desk, jobs, register, token, filing, dataDir: config.dataDir, log: log.child({ part: 'submit' }) });
     await submissions.start();
 
     // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.

@@ -41,8 +41,11 @@ Examples:
 /** States a submitted document may end in with exit status 0. */
 const QUEUED = new Set(['queued', 'sending', 'delivered', 'accepted', 'rejected']);
 
-/** Answers worth another try: the service restarting or busy, the connection dropped. */
-const RETRY_STATUS = new Set([502, 503, 504]);
+/**
+ * Answers worth another try (the client key makes every retry safe): the service restarting or
+ * busy, or an internal failure (e.g. its own wait for a slow OCR timed out).
+ */
+const RETRY_STATUS = new Set([500, 502, 503, 504]);
 
 interface Answer { status: number; body: unknown }
 
@@ -75,6 +78,7 @@ export async function submitFiles(opts: {
   const end = Date.now() + opts.timeoutMs;
   let token: string | undefined;
   let delay = 250;
+  let lastAnswer: SohoaError | undefined;
   for (;;) {
     let last: string;
     try {
@@ -90,6 +94,7 @@ export async function submitFiles(opts: {
         if (answer.status === 200) return answer.body as Record<string, unknown>;
         if (answer.status === 401) token = undefined; // the session ended (a restart, the idle time): log in again
         else if (!RETRY_STATUS.has(answer.status)) throw failed(answer, 'submit');
+        else lastAnswer = failed(answer, 'submit');
         last = `submit: HTTP ${answer.status} ${errorOf(answer)?.code ?? ''}`;
       }
     } catch (err) {
@@ -98,6 +103,7 @@ export async function submitFiles(opts: {
       last = `${(err as Error).message}${(err as { cause?: { code?: string } }).cause?.code ? ` (${(err as { cause: { code: string } }).cause.code})` : ''}`;
     }
     if (Date.now() + delay > end) {
+      if (lastAnswer) throw lastAnswer;
       throw new SohoaError('outbox.transport', 'Không kết nối được dịch vụ Sohoa đang chạy (hãy kiểm tra dịch vụ đã bật: systemctl status sohoa).', `${opts.base}: ${last!}; gave up after ${Math.round(opts.timeoutMs / 1000)} s`);
     }
     await new Promise((r) => setTimeout(r, delay));

@@ -10,6 +10,7 @@ import type { Actor, Desk, DocumentView, JobView } from './desk.js';
 import type { RegisterPort } from './ports.js';
 import type { ScanJobs } from './scan-jobs.js';
 import type { TokenPort } from './desk-service.js';
+import type { FilingQueue } from './filing-queue.js';
 
 // `sohoa submit`: page images or a PDF handed to the running service, taken through the same path
 // as a scan — pages into a job (capture), OCR and fields (extract), then registered with the
@@ -53,6 +54,7 @@ export class Submissions {
     jobs: ScanJobs;
     register: Pick<RegisterPort, 'list' | 'get'>;
     token: Pick<TokenPort, 'state'>;
+    filing: Pick<FilingQueue, 'submit' | 'retry'>;
     dataDir: string;
     log: Logger;
   }) {}
@@ -76,7 +78,7 @@ export class Submissions {
 
   private async run(req: SubmitRequest, actor: Actor): Promise<SubmitResult> {
     const known = this.docOf(req.key);
-    if (known) return this.filed(known, this.deps.jobs.jobOfSubmission(req.key)?.jobId ?? null, req.key);
+    if (known) return this.filed(await this.resume(known, req.key, actor), this.deps.jobs.jobOfSubmission(req.key)?.jobId ?? null, req.key);
 
     const token = this.deps.token.state();
     if (!token.loggedIn) {
@@ -105,6 +107,21 @@ export class Submissions {
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * A document registered for this key whose job was not marked registered (the service stopped
+   * in between): the job is attached now and the document goes on through filing (again).
+   */
+  private async resume(docId: string, key: string, actor: Actor): Promise<string> {
+    const job = this.deps.jobs.jobOfSubmission(key);
+    const doc = this.deps.register.get(docId);
+    if (!job || job.docId || !doc) return docId;
+    this.deps.log.warn({ docId, jobId: job.jobId, key, state: doc.state }, 'submit: registered document found its job again');
+    await this.deps.jobs.attach(job.jobId, docId);
+    if (doc.state === 'failed') await this.deps.filing.retry(docId, actor.name).catch((err: unknown) => this.deps.log.error({ docId, err }, 'submit: could not file again'));
+    else if (doc.state === 'registered') this.deps.filing.submit(docId);
+    return docId;
   }
 
   /** The files written where capture takes them from (the data folder's disk), PDFs rasterised. */
@@ -143,7 +160,9 @@ export class Submissions {
     const view = await this.until(async () => {
       const d = await this.deps.desk.getDocument(docId);
       if (!d) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ.', `no document ${docId}`);
-      return FILED.has(d.state) || d.state === 'failed' || d.state === 'held-secret' ? d : undefined;
+      // (waiting for the token to be unlocked is said at once: it needs a person)
+      const waitsForToken = d.state === 'registered' && !!d.message?.startsWith('Chờ ký số');
+      return FILED.has(d.state) || d.state === 'failed' || d.state === 'held-secret' || waitsForToken ? d : undefined;
     }, `document ${docId} to be queued`);
     return { ...view, jobId, submissionKey: key };
   }

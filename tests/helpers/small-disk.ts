@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { mkdtemp, open, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,8 +46,18 @@ export async function mountSmallDisk(sizeMB: number): Promise<SmallDisk> {
     dir, free, clear,
     async leaveFree(bytes) {
       await clear();
-      const size = Math.max(0, (await free()) - bytes);
+      // most of it at once, the rest page by page until the target (fallocate of every last byte fails)
+      const size = (await free()) - bytes - 256 * 1024;
       if (size > 0) await run('fallocate', ['-l', String(size), ballast]);
+      const fh = await open(ballast, 'a');
+      try {
+        const page = Buffer.alloc(4096, 1);
+        while ((await free()) > bytes) await fh.write(page);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      } finally {
+        await fh.close();
+      }
     },
     async unmount() {
       await run('umount', ['-l', dir]).catch(() => undefined);
