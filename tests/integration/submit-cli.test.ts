@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type RunningAppliance } from '../../appliance/app.js';
 import type { Config } from '../../appliance/config/config.js';
@@ -18,6 +19,7 @@ const CLERK = 'Nguyễn Thị Lan';
 const PAGE = projectPath('provisioning', 'demo-pages', 'doc-021', 'page-1.png');
 /** Another document (the same one twice would be the same DocumentId at the receiver). */
 const OTHER = projectPath('provisioning', 'demo-pages', 'doc-012', 'page-1.jpg');
+const PDF_PAGE = projectPath('provisioning', 'demo-pages', 'doc-024', 'page-1.png');
 
 let token: DevToken;
 let config: Config;
@@ -114,6 +116,21 @@ describe('sohoa submit', () => {
     expect((await documents()).map((d) => d.arrivalNumber).sort()).toEqual([1, 2]);
   }, 300_000);
 
+  it('takes a PDF too (rasterised like `sohoa extract` does)', async () => {
+    const pdf = await PDFDocument.create();
+    const png = await pdf.embedPng(await readFile(PDF_PAGE));
+    // an A4 page at the image's 200 dpi
+    pdf.addPage([png.width * 72 / 200, png.height * 72 / 200]).drawImage(png, { x: 0, y: 0, width: png.width * 72 / 200, height: png.height * 72 / 200 });
+    const file = join(config.dataDir, 'scan.pdf');
+    await writeFile(file, await pdf.save());
+    const r = await submit([file]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as DocumentView;
+    expect(doc.arrivalNumber).toBe(3);
+    expect(doc.fields.pages).toBe(1);
+    expect(doc.fields.numberNotation).toBeTruthy();
+  }, 300_000);
+
   it('refuses what is not a document with a one-line reason, and a malformed request with 400 (strict schema)', async () => {
     const txt = join(config.dataDir, 'note.txt');
     await writeFile(txt, 'not an image at all');
@@ -138,6 +155,6 @@ describe('sohoa submit', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('request.invalid');
     }
-    expect(await documents()).toHaveLength(2);
+    expect(await documents()).toHaveLength(3);
   }, 120_000);
 });
