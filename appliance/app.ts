@@ -28,9 +28,11 @@ import { DeskService } from './pipeline/desk-service.js';
 import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
+import { Submissions } from './pipeline/submissions.js';
 import { Register } from './register/register.js';
 import { reconcileStores } from './reconcile/reconcile.js';
 import { Quarantine } from './store/quarantine.js';
+import { DiskGuard } from './store/disk-guard.js';
 import { AgencySigner } from './sign/agency-signer.js';
 
 // The composition root: config → drivers → stages → pipeline → API. Nothing else in the code base
@@ -77,7 +79,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const scanner = await startScanner(config.scanner, log);
     stops.push(() => scanner.stop());
-    const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }) });
+    // New documents are refused below capture.minFreeDiskMB, before anything of them is written.
+    const disk = new DiskGuard({ dataDir: config.dataDir, minFreeMB: config.capture.minFreeDiskMB });
+    const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }), disk });
 
     const directory = config.extract.agenciesPath ? AgencyDirectory.fromFile(config.extract.agenciesPath) : AgencyDirectory.builtIn();
     // (an engine handed in — a test's — belongs to whoever made it)
@@ -162,11 +166,14 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     stops.push(async () => accounts.stop());
 
     const desk = new DeskService({ jobs, register, filing, outbox, token, log: log.child({ part: 'desk' }) });
+    // `sohoa submit`: documents handed in through the local API, idempotent by their client key.
+    const submissions = new Submissions({ desk, jobs, register, token, filing, dataDir: config.dataDir, log: log.child({ part: 'submit' }) });
+    await submissions.start();
 
     // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.
     const health = new HealthMonitor({
       scanner: scanner.scanner, token: () => token.state(), outbox: () => outbox.list(), dataDir: config.dataDir, centralUrl, bus,
-      minFreeDiskMB: config.monitoring.minFreeDiskMB, deliveryStaleMinutes: config.monitoring.deliveryStaleMinutes,
+      minFreeDiskMB: config.monitoring.minFreeDiskMB, fullDiskMB: config.capture.minFreeDiskMB, deliveryStaleMinutes: config.monitoring.deliveryStaleMinutes,
     });
     health.start();
     stops.push(async () => health.stop());
@@ -176,7 +183,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name },
+      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name }, submit: submissions,
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       queue: {
         outbox, arrivalNumber: (docId) => register.get(docId)?.arrivalNumber ?? null,

@@ -1,4 +1,5 @@
 import { SohoaError } from '../errors.js';
+import { unlessDiskFull } from '../store/disk-guard.js';
 import type { Logger } from '../log.js';
 import type { AuditAction } from '../register/audit-log.js';
 import { LOCK_MS, LoginThrottle, MAX_FAILURES } from './login-throttle.js';
@@ -187,7 +188,7 @@ export class AccountService implements AccountsPort {
 
   private async ended(s: Session, reason: EndReason): Promise<void> {
     await this.save();
-    await this.opts.audit.recordAudit(s.name, 'logout', null, { reason });
+    await unlessDiskFull(() => this.opts.audit.recordAudit(s.name, 'logout', null, { reason }), this.opts.log, `audit line "logout" of ${s.name}`);
   }
 
   private async checkLogin(name: string, pin: string): Promise<SessionView & { token: string }> {
@@ -215,7 +216,8 @@ export class AccountService implements AccountsPort {
     this.throttle.succeeded(key);
     const { token, session } = this.sessions.open(user.name, user.role, pinStampOf(user.pinHash));
     await this.save();
-    await this.opts.audit.recordAudit(user.name, 'login', null, { role: user.role });
+    // On a full disk the desk still opens (to view, and to see why nothing new is taken): the line is logged as missing.
+    await unlessDiskFull(() => this.opts.audit.recordAudit(user.name, 'login', null, { role: user.role }), this.opts.log, `audit line "login" of ${user.name}`);
     return { token, ...view(session) };
   }
 

@@ -13,6 +13,7 @@ import { monitoringRoutes, type MonitoringOptions } from './routes-monitoring.js
 import { documentRoutes } from './routes-documents.js';
 import { registerRoutes, type RegisterRoutesOptions } from './routes-register.js';
 import { tokenRoutes } from './routes-token.js';
+import { submitRoutes, type SubmitPort } from './routes-submit.js';
 import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
@@ -37,6 +38,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/jobs/:id/discard          → {ok: true}
 //   POST /api/jobs/:id/register         DocumentFields → DocumentView
 //   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF
+//   POST /api/submit                    {key, files[{name, data}], fields?} → DocumentView + {jobId, submissionKey} (sohoa submit)
 //   POST /api/documents/:id/confirm-secret → DocumentView
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
@@ -75,6 +77,8 @@ export interface ApiOptions {
   profile?: ProfileInfo;
   /** The register book and the duplicate check (routes-register.ts), when given. */
   register?: RegisterRoutesOptions;
+  /** `sohoa submit`'s POST /api/submit (routes-submit.ts), when given. */
+  submit?: SubmitPort;
   /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
   provision?: (app: FastifyInstance) => void;
   /** The upload queue's view and the technician's retry/hold/release/export (routes-queue.ts). */
@@ -104,6 +108,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   documentRoutes(app, desk);
   if (opts.register) registerRoutes(app, opts.register);
   if (opts.queue) queueRoutes(app, opts.queue);
+  if (opts.submit) submitRoutes(app, opts.submit);
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);

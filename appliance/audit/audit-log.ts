@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, type FileHandle } from 'node:fs/promises';
 import { PRIVATE_DIR, PRIVATE_FILE, syncDir } from '../store/atomic-write.js';
+import { unlessDiskFull } from '../store/disk-guard.js';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { AuditRecord } from '../register/audit-log.js';
@@ -84,10 +85,11 @@ export class AuditLog {
       const { text: _t, ...said } = n as AuditNotice & { text?: string };
       if (n.kind === 'behind-head') this.opts.log?.error({ notice: said }, 'audit log: shorter than its kept head, entries were lost');
       else this.opts.log?.warn({ notice: said }, `audit log: ${n.kind}`);
-      await this.append({ at: this.now(), actor: 'system', action: NOTICE_ACTION, docId: null, detail: { ...n } });
+      // (on a full disk the notice waits: the same finding is made again at the next start)
+      await unlessDiskFull(() => this.append({ at: this.now(), actor: 'system', action: NOTICE_ACTION, docId: null, detail: { ...n } }), this.opts.log, 'audit notice');
     }
     // Even with nothing appended: a head restored or lost is written back to match the log.
-    if (!notices.length) await writeHead(this.opts.headPath, this.tail);
+    if (!notices.length) await unlessDiskFull(() => writeHead(this.opts.headPath, this.tail), this.opts.log, 'audit chain head');
   }
 
   async stop(): Promise<void> {

@@ -5,15 +5,19 @@ import sharp from 'sharp';
 import type { Scanner, ScanRequest } from '../../drivers/scanner/scanner.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
-import { toErrorInfo, type ErrorInfo } from '../errors.js';
+import { SohoaError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { atomicWrite, PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { judgeBlank } from '../pages/clean-page.js';
 import type { BlankMeasure } from '../pages/blank-measure.js';
+import { asStorageFull, isDiskFull, storageFull, type DiskGuard } from '../store/disk-guard.js';
 
 // The capture stage: runs one scanner job into the job's spool folder, and for every page as it
 // arrives makes the touchscreen preview, judges blankness, records it and hands it on at once (so
 // OCR starts on page 1 while page 2 is still in the feeder). A paper problem ends the run but
 // keeps every finished page; scanning the same job again appends after them.
+// A full disk never leaves a torn page behind: a page is decoded whole (its preview and ink) before
+// it is moved into the job and recorded, and the run stops cleanly, keeping its pages, once free
+// space falls under the threshold (store/disk-guard.ts) or a write hits ENOSPC (storage.full).
 //
 // Spool layout (owned by this stage): <dataDir>/spool/<jobId>/
 //   page-<n>.tiff   the page as scanned       page-<n>.preview.jpg   preview (~900 px tall)
@@ -49,6 +53,11 @@ export interface CaptureRequest {
   maxPages?: number;
   signal?: AbortSignal;
   /**
+   * Page images handed in instead of a scanner run (`sohoa submit`): taken through the same steps
+   * as scanned pages (moved into the job, previews, blankness). Files of the data folder's file system.
+   */
+  from?: { path: string; dpi: number }[];
+  /**
    * Called for each page as soon as it is ready. Not awaited: scanning and previews go on while
    * it works. Its errors are logged, never fail the capture.
    */
@@ -63,6 +72,8 @@ export interface CaptureDeps {
   log?: Logger;
   /** Preview height in pixels (default 900). */
   previewHeight?: number;
+  /** Free-space threshold for new scans (absent: never refused, e.g. a test of this stage alone). */
+  disk?: DiskGuard;
 }
 
 const MANIFEST = 'capture.json';
@@ -101,6 +112,11 @@ export class CaptureStage {
     }
   }
 
+  /** Throws storage.full (nothing written) when the data disk is too full to take a new document. */
+  async requireRoom(what = 'quét văn bản mới'): Promise<void> {
+    await this.deps.disk?.requireRoom(what);
+  }
+
   /** Deletes everything of a job (secret documents, discarded scans). */
   async discard(jobId: string): Promise<void> {
     await rm(this.jobDir(jobId), { recursive: true, force: true });
@@ -117,15 +133,25 @@ export class CaptureStage {
     const runDir = join(dir, `scan-${Date.now()}`);
     try {
       await mkdir(runDir, { recursive: true, mode: PRIVATE_DIR });
-      const scan = scanner.scan({ source: req.source, mode: req.mode, dpi: req.dpi, outDir: runDir, maxPages: req.maxPages, signal: req.signal });
+      const scan = req.from
+        ? handedIn(req.from)
+        : scanner.scan({ source: req.source, mode: req.mode, dpi: req.dpi, outDir: runDir, maxPages: req.maxPages, signal: req.signal });
       for await (const scanned of scan) {
         const page = await this.keepPage(dir, pages.length + 1, scanned.path, scanned.dpi);
+        // recorded before it counts: a manifest that cannot be written leaves the page unnamed
+        await atomicWrite(join(dir, MANIFEST), JSON.stringify([...pages, page], null, 1)).catch((err: unknown) => {
+          throw asStorageFull(err, 'lưu trang vừa quét');
+        });
         pages.push(page);
-        await atomicWrite(join(dir, MANIFEST), JSON.stringify(pages, null, 1));
         bus.emit('scan.page', { jobId, page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
         if (req.onPage) pending.push(Promise.resolve().then(() => req.onPage!(page)).catch((err: unknown) => {
           log?.error({ jobId, page: page.index, err: (err as Error).message }, 'capture: page consumer failed');
         }));
+        // Free space under the threshold: stop the scanner (leaving the loop ends its run) and keep what came.
+        if (this.deps.disk && await this.deps.disk.low()) {
+          error = this.deps.disk.stopError(pages.length, await this.deps.disk.space()).toInfo();
+          break;
+        }
       }
     } catch (err) {
       error = toErrorInfo(err);
@@ -143,19 +169,42 @@ export class CaptureStage {
     return { jobId, dir, pages, error };
   }
 
-  /** Moves a finished page into the job folder, writes its preview and judges blankness. */
+  /**
+   * Moves a finished page into the job folder, writes its preview and judges blankness. The page
+   * is decoded whole first: a file torn by a full disk (scanimage does not always say) is refused
+   * here, with the reason, and never becomes a page.
+   */
   private async keepPage(dir: string, index: number, scannedPath: string, dpi: number): Promise<CapturedPage> {
     const ext = scannedPath.match(/\.(tiff?|png|jpe?g)$/i)?.[1]?.toLowerCase() ?? 'tiff';
     const path = join(dir, `page-${index}.${ext}`);
-    await rename(scannedPath, path);
-    await chmod(path, PRIVATE_FILE); // written by the scanner's process, under its umask
-    const img = sharp(path);
-    const [preview, judged] = await Promise.all([
-      img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
-      judgeBlank(img.clone(), dpi),
-    ]);
     const previewPath = join(dir, `page-${index}.preview.jpg`);
-    await atomicWrite(previewPath, preview);
+    let preview: Buffer;
+    let judged: Awaited<ReturnType<typeof judgeBlank>>;
+    try {
+      const img = sharp(scannedPath, { failOn: 'truncated' });
+      [preview, judged] = await Promise.all([
+        img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
+        judgeBlank(img.clone(), dpi),
+      ]);
+    } catch (err) {
+      await rm(scannedPath, { force: true }).catch(() => undefined);
+      if (isDiskFull(err) || (await this.deps.disk?.low())) throw storageFull('lưu trang vừa quét', `page ${index} (${scannedPath}) torn on a full disk: ${(err as Error).message}`, err);
+      throw new SohoaError('scanner.device', `Trang ${index} vừa quét bị hỏng (ảnh không đọc được) nên không được giữ. Các trang trước vẫn được giữ: hãy đặt lại trang này vào khay rồi bấm Quét tiếp.`,
+        `page ${index} (${scannedPath}) cannot be decoded: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      await atomicWrite(previewPath, preview);
+      await rename(scannedPath, path);
+      await chmod(path, PRIVATE_FILE); // written by the scanner's process, under its umask
+    } catch (err) {
+      await rm(previewPath, { force: true }).catch(() => undefined);
+      throw asStorageFull(err, 'lưu trang vừa quét');
+    }
     return { index, path, previewPath, blank: judged.blank, dpi, blankMeasure: judged.measure };
   }
+}
+
+/** Handed-in page files as a scanner run would yield them. */
+async function* handedIn(files: { path: string; dpi: number }[]): AsyncGenerator<{ path: string; dpi: number }> {
+  for (const f of files) yield f;
 }

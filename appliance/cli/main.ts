@@ -21,6 +21,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   queue: { summary: 'the upload queue of the running service: counts, retry, hold, release, export for hand delivery', load: async () => (await import('./queue.js')).default },
   pages: { summary: 'page cleanup alone: orientation, skew, blank pages, small legible output (--json)', load: async () => (await import('./pages.js')).default },
   'separator-sheet': { summary: 'a printable QR separator sheet (PDF) to put between documents of a stack', load: async () => (await import('./separator-sheet.js')).default },
+  submit: { summary: 'hand page images or a PDF to the running service: extract, register, sign, queue; prints the register entry', load: async () => (await import('./submit.js')).default },
   users: { summary: 'the people who may use the desk: list, add, remove, reset-pin', load: async () => (await import('./users.js')).default },
 };
 

@@ -53,7 +53,11 @@ export const SettingsSchema = Group({
   }, { vi: 'Máy quét.', en: 'The scanner.' }),
   capture: Group({
     profilesPath: Path('file', '', { vi: 'Tệp JSON các cách quét (nút lớn trên màn hình quét: nguồn giấy, hai mặt, dpi ≥ 200, màu/xám, trang trắng, tờ phân cách, số trang tối đa); để trống = "Văn bản đến" và "Số hóa hàng loạt".', en: 'JSON file of capture profiles (the big buttons: source, duplex, dpi ≥ 200, colour/grey, blank-page and separator policy, max pages per document); empty = the two defaults.', expect: 'đường dẫn tới tệp JSON các cách quét' }),
-  }, { vi: 'Cách quét và làm sạch trang.', en: 'Capture profiles and page cleanup.' }),
+    minFreeDiskMB: Int(256, 0, 1_048_576, {
+      vi: 'Không nhận bản quét mới (và dừng lượt quét đang chạy, giữ các trang đã quét) khi ổ chứa thư mục dữ liệu còn ít hơn số MB này; văn bản đã đăng ký vẫn được gửi đi. Nên nhỏ hơn monitoring.minFreeDiskMB (mức cảnh báo).',
+      en: "New scans are refused (and a running one stops, keeping its pages) below this many MB free on the data folder's file system; registered documents still go out. Keep it below monitoring.minFreeDiskMB (the warning level).",
+    }),
+  }, { vi: 'Quét: các cách quét, làm sạch trang, chỗ trống tối thiểu trên ổ đĩa.', en: 'Capture: profiles, page cleanup, minimum free disk space.' }),
   token: Group({
     module: Path('file', '', { vi: 'Thư viện PKCS#11 của khoá ký số, ví dụ /usr/lib/libbit4xpki.so.', en: 'PKCS#11 module of the token, e.g. /usr/lib/libbit4xpki.so.', env: 'SOHOA_TOKEN_MODULE', expect: 'đường dẫn tới thư viện PKCS#11 (.so)' }),
     label: Str('', { vi: 'Nhãn của khoá ký số (hoặc dùng serial).', en: 'Token label (or use serial).', env: 'SOHOA_TOKEN_LABEL' }),

@@ -56,12 +56,17 @@ export function checkToken(s: TokenStatus): HealthCheck {
 
 const MB = 1024 * 1024;
 
-export function checkDisk(path: string, space: DiskSpace | Error, minFreeMB: number): HealthCheck {
+export function checkDisk(path: string, space: DiskSpace | Error, minFreeMB: number, fullMB = 0): HealthCheck {
   if (space instanceof Error) {
     return { ok: false, message: 'Không đọc được dung lượng ổ đĩa dữ liệu. Hãy báo kỹ thuật viên.', detail: { path, error: space.message } };
   }
-  const detail = { path, freeBytes: space.freeBytes, sizeBytes: space.sizeBytes, minFreeBytes: minFreeMB * MB };
+  // full: under capture.minFreeDiskMB the desk refuses new scans (store/disk-guard.ts)
+  const full = space.freeBytes < fullMB * MB;
+  const detail = { path, freeBytes: space.freeBytes, sizeBytes: space.sizeBytes, minFreeBytes: minFreeMB * MB, full, scanMinFreeBytes: fullMB * MB };
   const free = formatBytes(space.freeBytes);
+  if (full) {
+    return { ok: false, message: `Ổ đĩa dữ liệu đã đầy: chỉ còn trống ${free}, máy không nhận bản quét mới (văn bản đã đăng ký vẫn được gửi đi). Hãy báo kỹ thuật viên giải phóng dung lượng.`, detail };
+  }
   return space.freeBytes >= minFreeMB * MB
     ? { ok: true, message: `Ổ đĩa dữ liệu còn trống ${free}.`, detail }
     : { ok: false, message: `Ổ đĩa dữ liệu sắp đầy: chỉ còn trống ${free} (cần ít nhất ${formatBytes(minFreeMB * MB)}). Hãy báo kỹ thuật viên giải phóng dung lượng.`, detail };

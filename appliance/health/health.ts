@@ -25,6 +25,8 @@ export interface HealthMonitorOptions {
   dataDir: string;
   centralUrl: string;
   minFreeDiskMB: number;
+  /** Below this many MB free the desk takes no new document (capture.minFreeDiskMB): /healthz says the disk is full. */
+  fullDiskMB?: number;
   deliveryStaleMinutes: number;
   /** Scans tell the scanner's state as they happen, between probes. */
   bus: EventBus;
@@ -76,7 +78,7 @@ export class HealthMonitor {
     const checks: Record<HealthPart, HealthCheck> = {
       scanner,
       token: checkToken(o.token()),
-      disk: checkDisk(o.dataDir, space, o.minFreeDiskMB),
+      disk: checkDisk(o.dataDir, space, o.minFreeDiskMB, o.fullDiskMB),
       central,
       lastDelivery: checkLastDelivery(o.outbox(), o.deliveryStaleMinutes),
     };

@@ -3,7 +3,7 @@ import { SohoaError } from '../errors.js';
 import type { TokenState } from '../events.js';
 import type { Logger } from '../log.js';
 import type { DocumentFields } from '../extract/fields.js';
-import type { RegisterEntry } from '../register/register.js';
+import type { RegisterEntry, RegisterExtras } from '../register/register.js';
 import { toVnIso } from '../register/vn-time.js';
 import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js';
 import type { FilingQueue } from './filing-queue.js';
@@ -78,7 +78,7 @@ export class DeskService implements Desk {
     await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, pages, reason: 'discarded by the clerk' });
   }
 
-  async registerJob(jobId: string, fields: DocumentFields, actor: Actor): Promise<DocumentView> {
+  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView> {
     const job = this.requireJob(jobId);
     if (job.state !== 'review' || this.registering.has(jobId)) {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${this.registering.has(jobId) ? 'being registered' : job.state}`);
@@ -94,7 +94,7 @@ export class DeskService implements Desk {
       // finished at start-up (reconcile/register-jobs.ts), never registered a second time.
       let doc: RegisterEntry;
       try {
-        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId });
+        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}) });
       } catch (err) {
         // The number may be committed although a later write (audit log) failed: then this scan
         // is that document, not a new one the clerk would register again with another number.

@@ -1,7 +1,7 @@
 import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
-import type { SignatureInfo } from '../register/register.js';
+import type { RegisterExtras, SignatureInfo } from '../register/register.js';
 
 // The commands the front desk (API → UI) may give, and the views it may read. The API depends on
 // this interface only; the pipeline implements it. Nothing here exposes a stage's internals.
@@ -93,7 +93,7 @@ export interface Desk {
   pagePreview(jobId: string, page: number): string | undefined;
   discardJob(jobId: string, actor: Actor): Promise<void>;
   /** The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. */
-  registerJob(jobId: string, fields: DocumentFields, actor: Actor): Promise<DocumentView>;
+  registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView>;
   listDocuments(): Promise<DocumentView[]>;
   getDocument(docId: string): Promise<DocumentView | undefined>;
   /** Path of the signed PDF, when there is one. */

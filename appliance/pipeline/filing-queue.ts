@@ -14,6 +14,8 @@ import type { FilingPort, JobsPort, OutboxPort, RegisterPort } from './ports.js'
 // (the token's own message), so a clerk with a pile in the list knows what to do.
 
 const SYSTEM = 'hệ thống';
+/** How often a document held up by a full disk is tried again. */
+const DISK_RETRY_MS = 10_000;
 
 export class FilingQueue {
   private readonly waiting: string[] = [];
@@ -165,13 +167,13 @@ export class FilingQueue {
       const need = this.deps.diskNeedBytes ?? 16 * 1024 * 1024;
       const free = await statfs(this.deps.documentsDir).then((s) => s.bavail * s.bsize, () => need);
       if (free < need) {
-        this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? 30_000);
+        this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? DISK_RETRY_MS).unref();
         return;
       }
       this.diskTimer = null;
       this.pump();
     };
-    this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? 30_000);
+    this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? DISK_RETRY_MS).unref();
   }
 
   /** Writes the token wait reason on documents still waiting to be signed. */

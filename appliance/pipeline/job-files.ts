@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { asStorageFull } from '../store/disk-guard.js';
 import type { Part, Quarantine } from '../store/quarantine.js';
 import { readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 
@@ -19,8 +20,11 @@ export const JOB_FILE: StateFileFormat = {
   },
 };
 
+/** Crash-safe (never torn); on a full disk, storage.full in the clerk's words (the old record stays). */
 export function saveJobFile(jobsDir: string, jobId: string, rec: object): Promise<void> {
-  return writeStateFile(join(jobsDir, `${jobId}.json`), JOB_FILE, rec);
+  return writeStateFile(join(jobsDir, `${jobId}.json`), JOB_FILE, rec).catch((err: unknown) => {
+    throw asStorageFull(err, 'lưu bản quét');
+  });
 }
 
 /**

@@ -20,6 +20,8 @@ export interface JobRecord {
   pages: JobPage[];
   /** OCR of every page, in page order (blank pages included, flagged blank). */
   ocr: OcrPage[];
+  /** The client key of the `sohoa submit` that handed this job's pages in (a retry finds the job). */
+  submission?: string;
   /** A batch's split, persisted before its pages are handed to the document jobs it names. */
   plan?: PlannedDocument[];
 }

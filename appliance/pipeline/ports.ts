@@ -8,7 +8,7 @@ import type { ScanJobs } from './scan-jobs.js';
 // The parts of each stage the pipeline uses. Narrow on purpose: the pipeline routes documents
 // between stages and owns no stage's data.
 
-export type CapturePort = Pick<CaptureStage, 'capture' | 'discard' | 'previewPath'>;
+export type CapturePort = Pick<CaptureStage, 'capture' | 'discard' | 'previewPath' | 'requireRoom'>;
 export type RegisterPort = Pick<Register, 'register' | 'setState' | 'note' | 'get' | 'listOpen' | 'book' | 'recordAudit'>;
 /** Where the scan side writes who scanned and who discarded what. */
 export type AuditPort = Pick<Register, 'recordAudit'>;

@@ -1,5 +1,6 @@
 import { newJobId, previewUrl } from '../capture/capture.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
+import { asStorageFull } from '../store/disk-guard.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
@@ -33,6 +34,12 @@ export interface ScanDefaults {
   source: 'adf' | 'adf-duplex' | 'flatbed';
   mode: 'color' | 'gray';
   dpi: number;
+}
+
+/** Page files handed in by `sohoa submit`, under its client key (a retried submit finds its job). */
+export interface HandedPages {
+  key: string;
+  files: { path: string; dpi: number }[];
 }
 
 export class ScanJobs {
@@ -135,9 +142,16 @@ export class ScanJobs {
     return (await this.reader.wholeOcr(this.records.require(jobId))).filter((p) => !p.blank);
   }
 
-  async startScan(opts: ScanOptions, actor: Actor, kind: 'single' | 'batch' = 'single'): Promise<JobView> {
-    this.requireIdle();
+  /**
+   * A new job: a scanner run (single document or batch), or page files handed in (`sohoa submit`:
+   * `handed`, which does not take the scanner). Refused with storage.full before anything is
+   * written when the data disk is too full (store/disk-guard.ts).
+   */
+  async startScan(opts: ScanOptions, actor: Actor, kind: 'single' | 'batch' = 'single', handed?: HandedPages): Promise<JobView> {
+    if (!handed) this.requireIdle();
+    await this.deps.capture.requireRoom(handed ? 'nhận văn bản gửi vào' : 'quét văn bản mới');
     await this.batches.prune();
+    if (!handed) this.requireIdle(); // (another scan may have started meanwhile)
     const jobId = newJobId();
     const rec: JobRecord = {
       view: {
@@ -146,13 +160,26 @@ export class ScanJobs {
       },
       pages: [],
       ocr: [],
+      ...(handed ? { submission: handed.key } : {}),
     };
+    if (!handed) this.scanning = jobId;
+    try {
+      await this.records.save(rec);
+    } catch (err) {
+      // nothing half-written stays: no record, no job on the screen, the scanner free again
+      if (this.scanning === jobId) this.scanning = null;
+      await this.records.delete(jobId).catch(() => undefined);
+      throw asStorageFull(err, handed ? 'nhận văn bản gửi vào' : 'bắt đầu quét');
+    }
     this.records.set(rec);
-    this.scanning = jobId;
-    await this.records.save(rec);
-    this.deps.log.info({ jobId, actor: actor.name, kind }, 'scan started');
-    this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, []));
+    this.deps.log.info({ jobId, actor: actor.name, kind, ...(handed ? { submitted: handed.files.length } : {}) }, 'scan started');
+    this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, [], handed?.files));
     return rec.view;
+  }
+
+  /** The job made for a submission (`sohoa submit`'s client key), if it is still here. */
+  jobOfSubmission(key: string): JobView | undefined {
+    return this.records.all().find((r) => r.submission === key)?.view;
   }
 
   /**
@@ -166,11 +193,12 @@ export class ScanJobs {
     const batch = rec.view.batch;
     if (batch && rec.view.state === 'split') {
       // The rest of the stack: a new run into the batch, split after the documents it already gave.
+      await this.deps.capture.requireRoom();
       rec.view = { ...rec.view, state: 'scanning', error: null, pages: [] };
       rec.pages = [];
       rec.ocr = [];
       this.scanning = jobId;
-      await this.records.save(rec);
+      await this.saveOrRelease(rec, () => { rec.view = { ...rec.view, state: 'split' }; });
       this.deps.log.info({ jobId, actor: actor.name, documents: batch.documents.length }, 'batch continued');
       this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, []));
       return rec.view;
@@ -178,17 +206,30 @@ export class ScanJobs {
     if (rec.view.state !== 'review' && rec.view.state !== 'failed') {
       throw new SohoaError('register.state', 'Chỉ quét tiếp được bản quét đang chờ kiểm tra.', `job ${jobId} is ${rec.view.state}`);
     }
+    await this.deps.capture.requireRoom();
     // Pages already recognised keep their OCR; after an OCR failure they are read again.
     await this.reader.wholeReadDone(jobId);
     const kept = rec.ocr.length === rec.pages.length
       ? rec.ocr.map((p) => Promise.resolve(p))
       : rec.pages.map((p) => this.reader.readPage(rec, p));
+    const before = rec.view;
     rec.view = { ...rec.view, state: 'scanning', result: null, error: null };
     this.scanning = jobId;
-    await this.records.save(rec);
+    await this.saveOrRelease(rec, () => { rec.view = before; });
     this.deps.log.info({ jobId, actor: actor.name, pagesKept: rec.pages.length }, 'scan continued');
     this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, kept));
     return rec.view;
+  }
+
+  /** Saves a job a scanner run is about to fill; when that fails, the job is as it was and the scanner free. */
+  private async saveOrRelease(rec: JobRecord, undo: () => void): Promise<void> {
+    try {
+      await this.records.save(rec);
+    } catch (err) {
+      undo();
+      this.scanning = null;
+      throw asStorageFull(err, 'quét tiếp');
+    }
   }
 
   /** Marks the job as registered as document `docId`. */
@@ -224,7 +265,7 @@ export class ScanJobs {
   }
 
   /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
-  private async run(rec: JobRecord, opts: ScanDefaults, actor: Actor, pending: Promise<OcrPage>[]): Promise<void> {
+  private async run(rec: JobRecord, opts: ScanDefaults, actor: Actor, pending: Promise<OcrPage>[], from?: HandedPages['files']): Promise<void> {
     const { jobId } = rec.view;
     const before = rec.pages.length;
     const batch = rec.view.batch;
@@ -235,7 +276,7 @@ export class ScanJobs {
     let result;
     try {
       result = await this.deps.capture.capture({
-        jobId, ...opts,
+        jobId, ...opts, from,
         onPage: (page) => {
           const p = { index: page.index, path: page.path, blank: page.blank };
           rec.pages.push(p);
@@ -252,7 +293,7 @@ export class ScanJobs {
     } catch (err) {
       result = { error: toErrorInfo(err) };
     } finally {
-      this.scanning = null;
+      if (this.scanning === jobId) this.scanning = null;
     }
     // Who scanned what (domain: the audit log names who scanned), also when nothing came out.
     // Not awaited before the job moves on: the screen must see 'extracting' as soon as the

@@ -7,6 +7,8 @@ export interface RegisterExtras {
   recipientUnit?: string | null;
   dueDate?: string | null;
   note?: string | null;
+  /** The client key of the `sohoa submit` that brought the document (a retried submit finds it). */
+  submissionKey?: string;
 }
 
 export interface StateChange {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { unlessDiskFull } from '../store/disk-guard.js';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
@@ -148,7 +149,9 @@ export class Register {
       if (taken) floor(taken.year, taken.number);
     }
     const saved = checkpoint.status === 'ok' ? JSON.stringify(checkpoint.value.lastNumber) : '';
-    if (JSON.stringify(this.lastNumbers()) !== saved) await this.saveCounters();
+    if (JSON.stringify(this.lastNumbers()) !== saved) {
+      await unlessDiskFull(() => this.saveCounters(), this.opts.log, 'register counters checkpoint');
+    }
     await this.audit.start();
   }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { atomicWrite } from './atomic-write.js';
+import { unlessDiskFull } from './disk-guard.js';
 import { FORMATS, MalformedStateError, stateFileText, upgrade, type FormatName } from './migrations.js';
 import type { Part, Quarantine, StoreName } from './quarantine.js';
 
@@ -77,6 +78,7 @@ export async function readStateFile<T extends object>(path: string, f: StateFile
     const aside = at.setAside ?? { name: basename(path), from: path };
     return { status: 'set-aside', path: await at.quarantine.setAside(at.store, aside.name, aside.from, reason), reason };
   }
-  if (read.from < FORMATS[f.format].current) await writeStateFile(path, f, read.value);
+  // (on a full disk the older file stays: it is read and carried forward again next time)
+  if (read.from < FORMATS[f.format].current) await unlessDiskFull(() => writeStateFile(path, f, read.value), undefined, path);
   return { status: 'ok', ...read };
 }

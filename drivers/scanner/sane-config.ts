@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../../appliance/store/atomic-write.js';
+import { isDiskFull } from '../../appliance/store/disk-guard.js';
 
 // A private SANE configuration folder (used through SANE_CONFIG_DIR): nothing in /etc is touched,
 // and with only the backends we need listed, device discovery takes milliseconds instead of the
@@ -26,13 +27,27 @@ export function airscanDeviceName(name: string = DEFAULT_ESCL_DEVICE_NAME): stri
 export async function writeSaneConfig(dir: string, opts: SaneConfigOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   const backends = opts.backends ?? ['test', 'airscan'];
-  await atomicWrite(join(dir, 'dll.conf'), backends.join('\n') + '\n');
+  await writeIfChanged(join(dir, 'dll.conf'), backends.join('\n') + '\n');
   // The test backend's scan area is 200 mm unless told otherwise: too short for A4 (297 mm).
-  await atomicWrite(join(dir, 'test.conf'), 'geometry_max 300.0\n');
+  await writeIfChanged(join(dir, 'test.conf'), 'geometry_max 300.0\n');
   const name = (opts.deviceName ?? DEFAULT_ESCL_DEVICE_NAME).replace(/"/g, '');
   const devices = opts.esclUrl ? `"${name}" = ${opts.esclUrl}, eSCL\n` : '';
-  await atomicWrite(
+  await writeIfChanged(
     join(dir, 'airscan.conf'),
     `[devices]\n${devices}\n[options]\ndiscovery = disable\nmodel = hardware\n`,
   );
+}
+
+/**
+ * Written at every start: left alone when already right; on a full data disk the file there is
+ * kept (the service must start and serve; new scans are refused then anyway).
+ */
+async function writeIfChanged(path: string, text: string): Promise<void> {
+  const old = await readFile(path, 'utf8').catch(() => null);
+  if (old === text) return;
+  try {
+    await atomicWrite(path, text);
+  } catch (err) {
+    if (old === null || !isDiskFull(err)) throw err;
+  }
 }
