@@ -52,7 +52,7 @@ describe.skipIf(cannotMount !== null)(`a full data disk (${cannotMount ?? 'tmpfs
     const base = await testConfig(token, join(disk.dir, 'data'));
     central = createCentralServer({ dataDir: centralDir, tokens: [base.central.deviceToken] });
     const { url } = await central.start(0, '127.0.0.1');
-    config = { ...base, central: { ...base.central, embedded: false, url }, capture: { minFreeDiskMB: THRESHOLD_MB } };
+    config = { ...base, central: { ...base.central, embedded: false, url }, capture: { ...base.capture, minFreeDiskMB: THRESHOLD_MB } };
     app = await startAppliance(config, { log: logger() });
     app.bus.on('job.failed', (e) => failures.push(e));
   }, 180_000);
