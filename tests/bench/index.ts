@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   sign: () => import('./sign.js'),
   accuracy: () => import('./accuracy.js'),
   start: () => import('./start.js'),
+  ui: () => import('./ui.js'),
 };
 
 const args = process.argv.slice(2);

@@ -94,7 +94,7 @@ describe('login on a provisioned appliance', () => {
     await expect.poll(async () => (await jobs<JobView[]>('GET', '/api/jobs')).body.find((j) => j.state === 'review')?.pages.length, { timeout: 180_000 }).toBe(6);
     await loginOnPad(page, HOA, HOA_PIN);
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 20_000 }).toBe(true);
-    expect(await page.locator('input[name=numberNotation]').inputValue()).toMatch(/\d/);
+    expect(await page.locator('[name=numberNotation]').inputValue()).toMatch(/\d/);
     expect(await page.locator('.thumb').count()).toBe(6);
     await page.screenshot({ path: shot('3-back-to-review') });
 

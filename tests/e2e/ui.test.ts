@@ -115,8 +115,8 @@ describe('touchscreen UI on the real appliance', () => {
     await page.screenshot({ path: shot('2-scanning') });
 
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
-    const issuer = await page.locator('input[name=issuer]').inputValue();
-    const notation = await page.locator('input[name=numberNotation]').inputValue();
+    const issuer = await page.locator('[name=issuer]').inputValue();
+    const notation = await page.locator('[name=numberNotation]').inputValue();
     expect(issuer.length).toBeGreaterThan(3);
     expect(notation).toMatch(/\d/);
     const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
@@ -193,7 +193,7 @@ describe('touchscreen UI on the real appliance', () => {
     await expect.poll(() => page.locator('.thumb').count(), { timeout: 120_000 }).toBe(6);
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
     expect(await stopped.isVisible()).toBe(false);
-    const notation = await page.locator('input[name=numberNotation]').inputValue();
+    const notation = await page.locator('[name=numberNotation]').inputValue();
     expect(notation).toMatch(/\d/);
     await page.screenshot({ path: shot('11-continued-1280x800') });
 
