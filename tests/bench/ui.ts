@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<void> {
       const t0 = Date.now();
       await page.goto(app.url);
       await page.locator('.login-screen .btn-user').first().waitFor({ state: 'visible' });
-      await page.waitForFunction(() => !(document.querySelector('.login-screen .btn-user') as { disabled?: boolean } | null)?.disabled);
+      await page.waitForFunction("!document.querySelector('.login-screen .btn-user').disabled");
       firstMs.push(Date.now() - t0);
     }
     process.stdout.write(JSON.stringify({ bench: 'ui', step: 'first-screen', ms: firstMs, p50Ms: p50(firstMs), budgetMs: FIRST_SCREEN_MS, load: load() }) + '\n');
@@ -82,7 +82,7 @@ export async function run(args: string[]): Promise<void> {
       await page.mouse.move(mark.x + mark.width + 6, mark.y + mark.height + 6, { steps: 3 });
       const t0 = Date.now();
       await page.mouse.up();
-      await page.waitForFunction(() => ((document.querySelector('[name=numberNotation]') as { value?: string } | null)?.value ?? '') !== '', undefined, { timeout: 60_000 });
+      await page.waitForFunction("document.querySelector('[name=numberNotation]').value !== ''", undefined, { timeout: 60_000 });
       tapMs.push(Date.now() - t0);
       text = await field.inputValue();
     }
