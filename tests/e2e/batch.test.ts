@@ -88,7 +88,7 @@ describe('Quét cả tập on the touchscreen', () => {
     expect(progress, progress.join(' | ')).toContain('Đang đọc thông tin: 2/3 văn bản');
     // The first document is open for review, its three pages shown above the form.
     await expect.poll(() => page.locator('[name=numberNotation]').inputValue(), { timeout: 20_000 }).toBe('111/BC-UBND');
-    expect(await page.locator('.strip-page').count()).toBe(3);
+    await expect.poll(() => page.locator('.strip-thumb:not(.strip-thumb-out)').count(), { timeout: 20_000 }).toBe(3);
     expect(await page.getByTestId('merge').count()).toBe(0);
     await page.screenshot({ path: shot('2-list-1280x800') });
   }, 400_000);
@@ -122,7 +122,7 @@ describe('Quét cả tập on the touchscreen', () => {
     await merge.click();
     await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => items.first().locator('.batch-meta').textContent(), { timeout: 120_000 }).toMatch(/^2 trang/);
-    await expect.poll(() => page.locator('.strip-page').count(), { timeout: 120_000 }).toBe(2);
+    await expect.poll(() => page.locator('.strip-thumb:not(.strip-thumb-out)').count(), { timeout: 120_000 }).toBe(2);
 
     // Discard takes two touches; then the list is empty and the way on is offered.
     await page.getByRole('button', { name: 'Huỷ bản quét' }).click();
