@@ -4,11 +4,15 @@ import type { Desk, ScanOptions } from '../pipeline/desk.js';
 import type { DocumentFields } from '../extract/fields.js';
 import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
-import { documentFieldsSchema, emptyBody, idParams, pageParams, scanBody } from './schemas.js';
+import type { PageEdit } from '../pipeline/page-edits.js';
+import type { Region } from '../pipeline/page-geometry.js';
+import { documentFieldsSchema, emptyBody, idParams, pageEditsBody, pageParams, regionBody, scanBody } from './schemas.js';
 
 // Scan jobs: start a scan (or a batch: a whole stack split into document jobs), watch it, preview
 // its pages, scan more into it after a jam ("Quét tiếp"), merge a wrongly split document with the
-// previous one, then discard it or register it.
+// previous one, then discard it or register it. Under review, the clerk arranges its pages (turn,
+// take out, reorder, blank; undoable), reads a marked region of a page into a field, and sees
+// where each field was read.
 
 type IdReq = { Params: { id: string } };
 
@@ -63,6 +67,40 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
       return reply.header('cache-control', 'no-store').type('image/jpeg').send(jpeg);
     },
   );
+
+  app.get<IdReq>('/api/jobs/:id/edits', { schema: { params: idParams } }, async (req) => {
+    jobOr404(req.params.id);
+    return desk.pageEdits(req.params.id);
+  });
+
+  app.post<IdReq & { Body: { pages: PageEdit[] } }>('/api/jobs/:id/edits', { schema: { params: idParams, body: pageEditsBody } }, async (req) => {
+    const actor = actorOf(req);
+    jobOr404(req.params.id);
+    return desk.editPages(req.params.id, req.body.pages, actor);
+  });
+
+  app.post<IdReq>('/api/jobs/:id/edits/undo', { schema: { params: idParams, body: emptyBody } }, async (req) => {
+    const actor = actorOf(req);
+    jobOr404(req.params.id);
+    return desk.undoPageEdit(req.params.id, actor);
+  });
+
+  // "Chạm hoặc kéo trên trang để đọc vào ô": OCR of the marked region, the text for the focused field.
+  app.post<{ Params: { id: string; n: string }; Body: Region }>(
+    '/api/jobs/:id/pages/:n/read',
+    { schema: { params: pageParams, body: regionBody } },
+    async (req) => {
+      actorOf(req);
+      jobOr404(req.params.id);
+      const r = req.body;
+      return desk.readRegion(req.params.id, Number(req.params.n), { x: r.x, y: r.y, w: Math.min(r.w, 1 - r.x), h: Math.min(r.h, 1 - r.y) });
+    },
+  );
+
+  app.get<IdReq>('/api/jobs/:id/fields/where', { schema: { params: idParams } }, async (req) => {
+    jobOr404(req.params.id);
+    return desk.fieldBoxes(req.params.id);
+  });
 
   app.post<IdReq>('/api/jobs/:id/discard', { schema: { params: idParams, body: emptyBody } }, async (req) => {
     const actor = actorOf(req);

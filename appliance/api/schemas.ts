@@ -102,3 +102,39 @@ export const pinResetBody = {
   required: ['pin'],
   properties: { pin: { type: 'string', pattern: '^[0-9]{4,8}$' } },
 } as const;
+
+/** The clerk's arrangement of a job's pages (pipeline/page-edits.ts): every page once, in document order. */
+export const pageEditsBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pages'],
+  properties: {
+    pages: {
+      type: 'array', minItems: 1, maxItems: 10000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['page', 'rotation', 'removed', 'blank'],
+        properties: {
+          page: { type: 'integer', minimum: 1, maximum: 9999 },
+          rotation: { enum: [0, 90, 180, 270] },
+          removed: { type: 'boolean' },
+          blank: { type: 'boolean' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A region of a page in fractions of the page as scanned (its preview), to be read by OCR. */
+export const regionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['x', 'y', 'w', 'h'],
+  properties: {
+    x: { type: 'number', minimum: 0, maximum: 1 },
+    y: { type: 'number', minimum: 0, maximum: 1 },
+    w: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    h: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+  },
+} as const;

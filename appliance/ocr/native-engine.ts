@@ -8,7 +8,7 @@ import { Limiter } from './limiter.js';
 import { span, record, now } from './profile.js';
 import { preparePage, preparedGrey, fileGrey, MAX_PIXELS, type Grey } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
-import { buildPage, clampRegion, offsetLines } from './ocr-page.js';
+import { buildPage, clampRegion, offsetLines, PSM } from './ocr-page.js';
 import { ProcessError, runProcess } from '../util/run-process.js';
 
 // The installed `tesseract` CLI, one single-threaded process per core (OpenMP on 2 shared cores
@@ -104,7 +104,7 @@ export class NativeTesseractEngine implements OcrEngine {
   async recognizeRegion(page: OcrPage, region: BBox, o: RegionOptions = {}): Promise<OcrLine[]> {
     const r = clampRegion(page, region);
     if (!r) return [];
-    const psm = o.layout === 'page' ? '3' : '11';
+    const psm = PSM[o.layout ?? 'sparse'];
     const img = await span('engine.greyDecode', () => this.grey(page.imagePath));
     const queued = now();
     const tsv = await this.limiter.run(() => {

@@ -28,6 +28,9 @@ export function buildPage(prep: PreparedPage, lines: OcrLine[]): OcrPage {
   };
 }
 
+/** Tesseract's page segmentation mode for each region layout (ocr.ts RegionOptions). */
+export const PSM = { sparse: '11', page: '3', block: '6', line: '7' } as const;
+
 /** A region clipped to the page, in whole pixels; null when nothing is left. */
 export function clampRegion(page: OcrPage, r: BBox): BBox | null {
   const x0 = Math.max(0, Math.floor(r.x0)); const y0 = Math.max(0, Math.floor(r.y0));

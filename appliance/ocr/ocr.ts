@@ -36,9 +36,10 @@ export interface OcrPage {
 export interface RegionOptions {
   /**
    * 'sparse' (default): sparse-text segmentation, for stamps and a signature block drawn over;
-   * 'page': full layout analysis as for a whole page, for a band of the page (the header, the body).
+   * 'page': full layout analysis as for a whole page, for a band of the page (the header, the body);
+   * 'block': one block of text (psm 6), 'line': one line (psm 7), for a region the clerk marked.
    */
-  layout?: 'sparse' | 'page';
+  layout?: 'sparse' | 'page' | 'block' | 'line';
   /** Lower runs first when every process/worker is busy (0 = the fields, 1 = the rest); default 0. */
   priority?: number;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { BBox, OcrEngine, OcrLine, OcrPage, RegionOptions } from './ocr.js';
 import { preparePage } from './prepare-page.js';
-import { buildPage, clampRegion } from './ocr-page.js';
+import { buildPage, clampRegion, PSM } from './ocr-page.js';
 
 // tesseract.js (WebAssembly) worker pool: the engine that always works, with the trained data
 // installed with the project — a local langPath and no cache, so nothing is ever downloaded.
@@ -73,7 +73,7 @@ export class TesseractJsEngine implements OcrEngine {
     if (!r) return [];
     const worker = await this.acquire(o.priority ?? 0);
     try {
-      await worker.setParameters({ tessedit_pageseg_mode: (o.layout === 'page' ? '3' : '11') as never, user_defined_dpi: String(page.dpi) });
+      await worker.setParameters({ tessedit_pageseg_mode: PSM[o.layout ?? 'sparse'] as never, user_defined_dpi: String(page.dpi) });
       const { data } = await worker.recognize(page.imagePath, { rectangle: { left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0 } }, { blocks: true, text: false });
       return linesOf(data.blocks);
     } finally {

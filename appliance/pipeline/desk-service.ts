@@ -9,6 +9,9 @@ import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js'
 import type { FilingQueue } from './filing-queue.js';
 import type { OutboxPort, RegisterPort } from './ports.js';
 import type { ScanJobs } from './scan-jobs.js';
+import type { FieldBoxes } from './field-boxes.js';
+import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
+import type { Region } from './page-geometry.js';
 
 /** What the desk needs of the token: its state, and a person's PIN to unlock it. */
 export interface TokenPort {
@@ -78,13 +81,42 @@ export class DeskService implements Desk {
     await this.deps.register.recordAudit(actor.name, 'deleted', null, { jobId, pages, reason: 'discarded by the clerk' });
   }
 
+  pageEdits(jobId: string): Promise<PageEditsView> {
+    this.requireJob(jobId);
+    return this.deps.jobs.pageEdits.view(jobId);
+  }
+
+  async editPages(jobId: string, pages: PageEdit[], actor: Actor): Promise<PageEditsView> {
+    this.requireJob(jobId);
+    const view = await this.deps.jobs.pageEdits.edit(jobId, pages);
+    await this.deps.register.recordAudit(actor.name, 'state', null, { jobId, pages: editSummary(pages), reason: 'pages edited by the clerk' });
+    return view;
+  }
+
+  async undoPageEdit(jobId: string, actor: Actor): Promise<PageEditsView> {
+    this.requireJob(jobId);
+    const view = await this.deps.jobs.pageEdits.undo(jobId);
+    await this.deps.register.recordAudit(actor.name, 'state', null, { jobId, pages: editSummary(view.pages), reason: 'page edit undone by the clerk' });
+    return view;
+  }
+
+  readRegion(jobId: string, page: number, region: Region): Promise<RegionText> {
+    this.requireJob(jobId);
+    return this.deps.jobs.pageEdits.readRegion(jobId, page, region);
+  }
+
+  fieldBoxes(jobId: string): FieldBoxes {
+    this.requireJob(jobId);
+    return this.deps.jobs.pageEdits.fieldBoxes(jobId);
+  }
+
   async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView> {
     const job = this.requireJob(jobId);
     if (job.state !== 'review' || this.registering.has(jobId)) {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${this.registering.has(jobId) ? 'being registered' : job.state}`);
     }
     // Checked before the register takes a number: a document with no page could never be filed.
-    if (!job.pages.some((p) => !p.blank)) {
+    if (await this.deps.jobs.pageEdits.keptCount(jobId) === 0) {
       throw new SohoaError('register.state', 'Bản quét chưa có trang nào có nội dung nên không thể đăng ký. Hãy huỷ bản quét này rồi quét lại văn bản.', `job ${jobId} has no kept page`);
     }
     // One registration per scan, also when the clerk touches "Đăng ký" twice.
@@ -211,4 +243,9 @@ export class DeskService implements Desk {
       retry: d?.state === 'queued' && d.nextAttemptAt ? 'send-now' : this.deps.filing.retryKind(doc),
     };
   }
+}
+
+/** A page arrangement in one short line for the audit log: "2,1↻90,-3,4(blank)". */
+function editSummary(pages: PageEdit[]): string {
+  return pages.map((p) => `${p.removed ? '-' : ''}${p.page}${p.rotation ? `↻${p.rotation}` : ''}${p.blank ? '(blank)' : ''}`).join(',');
 }

@@ -2,6 +2,9 @@ import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
 import type { RegisterExtras, SignatureInfo } from '../register/register.js';
+import type { FieldBoxes } from './field-boxes.js';
+import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
+import type { Region } from './page-geometry.js';
 
 // The commands the front desk (API → UI) may give, and the views it may read. The API depends on
 // this interface only; the pipeline implements it. Nothing here exposes a stage's internals.
@@ -92,6 +95,15 @@ export interface Desk {
   /** Path of a page's JPEG preview, or undefined. */
   pagePreview(jobId: string, page: number): string | undefined;
   discardJob(jobId: string, actor: Actor): Promise<void>;
+  /** The job's pages as the clerk arranged them (turned, taken out, reordered, blank or not). */
+  pageEdits(jobId: string): Promise<PageEditsView>;
+  /** A new arrangement of every page of the job (undoable until Đăng ký). */
+  editPages(jobId: string, pages: PageEdit[], actor: Actor): Promise<PageEditsView>;
+  undoPageEdit(jobId: string, actor: Actor): Promise<PageEditsView>;
+  /** OCR of a region the clerk marked on a page (fractions of the page as scanned). */
+  readRegion(jobId: string, page: number, region: Region): Promise<RegionText>;
+  /** Where on the pages each extracted field was read. */
+  fieldBoxes(jobId: string): FieldBoxes;
   /** The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. */
   registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView>;
   listDocuments(): Promise<DocumentView[]>;

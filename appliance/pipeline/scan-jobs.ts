@@ -10,6 +10,7 @@ import { deferred } from './deferred.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
 import type { SpoolPort } from './job-pages.js';
 import { JobRecords, type JobRecord } from './job-records.js';
+import { PageEditor } from './page-edits.js';
 import { PageReader } from './page-reader.js';
 import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './ports.js';
 
@@ -46,6 +47,8 @@ export class ScanJobs {
   private readonly records: JobRecords;
   private readonly reader: PageReader;
   private readonly batches: BatchJobs;
+  /** The clerk's page edits (turn, take out, reorder, blank), region reads and field places (page-edits.ts). */
+  readonly pageEdits: PageEditor;
   private scanning: string | null = null;
 
   constructor(private readonly deps: {
@@ -67,6 +70,7 @@ export class ScanJobs {
       records: this.records, ocr: deps.ocr, extract: deps.extract, readFieldsFirst: deps.readFieldsFirst, bus, log,
       scanningJob: () => this.scanning,
     });
+    this.pageEdits = new PageEditor({ records: this.records, ocr: deps.ocr, log });
     this.batches = new BatchJobs({
       records: this.records, reader: this.reader, capture, bus, log,
       host: { remove: (jobId) => this.remove(jobId), background: (rec, work) => this.background(rec, work) },
@@ -137,9 +141,10 @@ export class ScanJobs {
     return ids;
   }
 
-  /** The OCR of the pages that make the document (blank pages dropped), in order. */
+  /** The OCR of the pages that make the document, as the clerk arranged them (blank and taken-out pages dropped). */
   async keptPages(jobId: string): Promise<OcrPage[]> {
-    return (await this.reader.wholeOcr(this.records.require(jobId))).filter((p) => !p.blank);
+    const rec = this.records.require(jobId);
+    return this.pageEdits.kept(rec, await this.reader.wholeOcr(rec));
   }
 
   /**
@@ -251,6 +256,7 @@ export class ScanJobs {
     }
     const batchId = this.records.get(jobId)?.view.split?.batchId;
     await this.records.delete(jobId);
+    this.pageEdits.forget(jobId);
     // A batch whose every document is gone (filed or discarded) has nothing left to offer.
     const batch = batchId ? this.records.get(batchId) : undefined;
     if (batch?.view.state === 'split' && !batch.view.batch!.documents.some((id) => this.records.has(id))) await this.remove(batchId!);

@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   pages: () => import('./pages.js'),
   batch: () => import('./batch.js'),
   chaos: () => import('./chaos.js'),
+  ui: () => import('./ui.js'),
 };
 
 const args = process.argv.slice(2);

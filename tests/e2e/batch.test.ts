@@ -87,8 +87,8 @@ describe('Quét cả tập on the touchscreen', () => {
     expect(counted.at(-1), progress.join(' | ')).toBe(8);
     expect(progress, progress.join(' | ')).toContain('Đang đọc thông tin: 2/3 văn bản');
     // The first document is open for review, its three pages shown above the form.
-    await expect.poll(() => page.locator('input[name=numberNotation]').inputValue(), { timeout: 20_000 }).toBe('111/BC-UBND');
-    expect(await page.locator('.strip-page').count()).toBe(3);
+    await expect.poll(() => page.locator('[name=numberNotation]').inputValue(), { timeout: 20_000 }).toBe('111/BC-UBND');
+    await expect.poll(() => page.locator('.strip-thumb:not(.strip-thumb-out)').count(), { timeout: 20_000 }).toBe(3);
     expect(await page.getByTestId('merge').count()).toBe(0);
     await page.screenshot({ path: shot('2-list-1280x800') });
   }, 400_000);
@@ -106,13 +106,13 @@ describe('Quét cả tập on the touchscreen', () => {
     await page.getByTestId('register').click();
     await expect.poll(() => page.getByTestId('batch-registered').textContent(), { timeout: 60_000 }).toMatch(/^Đã đăng ký 111\/BC-UBND — số đến 1\.$/);
     await expect.poll(() => items.count()).toBe(2);
-    await expect.poll(() => page.locator('input[name=numberNotation]').inputValue()).toBe('658/CCATVSTP');
+    await expect.poll(() => page.locator('[name=numberNotation]').inputValue()).toBe('658/CCATVSTP');
     expect(await page.locator('.batch-item-on .batch-notation').textContent()).toBe('658/CCATVSTP');
     await page.screenshot({ path: shot('4-next-1024x600') });
 
     // The notice was wrongly split off (say the clerk decides): merged onto the công văn.
     await items.nth(1).click();
-    await expect.poll(() => page.locator('input[name=numberNotation]').inputValue()).toBe('130/TB-STP');
+    await expect.poll(() => page.locator('[name=numberNotation]').inputValue()).toBe('130/TB-STP');
     const merge = page.getByTestId('merge');
     expect(await merge.textContent()).toBe('Gộp với văn bản trước');
     const box = await merge.boundingBox();
@@ -122,7 +122,7 @@ describe('Quét cả tập on the touchscreen', () => {
     await merge.click();
     await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => items.first().locator('.batch-meta').textContent(), { timeout: 120_000 }).toMatch(/^2 trang/);
-    await expect.poll(() => page.locator('.strip-page').count(), { timeout: 120_000 }).toBe(2);
+    await expect.poll(() => page.locator('.strip-thumb:not(.strip-thumb-out)').count(), { timeout: 120_000 }).toBe(2);
 
     // Discard takes two touches; then the list is empty and the way on is offered.
     await page.getByRole('button', { name: 'Huỷ bản quét' }).click();

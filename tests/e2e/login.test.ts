@@ -81,7 +81,7 @@ describe('login on a provisioned appliance', () => {
     await expect.poll(() => page.getByTestId('current-user').textContent(), { timeout: 20_000 }).toBe(HOA);
     await scannerControl(() => appliance!.scannerSimulatorUrl)('feeder', { dir: projectPath('provisioning', 'demo-pages', 'doc-029') });
     await page.getByTestId('scan').click();
-    await expect.poll(() => page.locator('.thumb').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.thumb, .strip-thumb').count(), { timeout: 60_000 }).toBeGreaterThan(0);
 
     // Nobody touches the screen: back to the login, saying why.
     await expect.poll(() => page.getByTestId('session-expired').isVisible(), { timeout: 30_000 }).toBe(true);
@@ -94,8 +94,8 @@ describe('login on a provisioned appliance', () => {
     await expect.poll(async () => (await jobs<JobView[]>('GET', '/api/jobs')).body.find((j) => j.state === 'review')?.pages.length, { timeout: 180_000 }).toBe(6);
     await loginOnPad(page, HOA, HOA_PIN);
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 20_000 }).toBe(true);
-    expect(await page.locator('input[name=numberNotation]').inputValue()).toMatch(/\d/);
-    expect(await page.locator('.thumb').count()).toBe(6);
+    expect(await page.locator('[name=numberNotation]').inputValue()).toMatch(/\d/);
+    await expect.poll(() => page.locator('.thumb, .strip-thumb').count(), { timeout: 20_000 }).toBe(6);
     await page.screenshot({ path: shot('3-back-to-review') });
 
     const mine = (await auditLog(dataDir)).filter((l) => l.actor === HOA);

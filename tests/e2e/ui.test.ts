@@ -109,14 +109,14 @@ describe('touchscreen UI on the real appliance', () => {
         .observe(el, { childList: true, subtree: true, characterData: true });
     });
     await page.getByTestId('scan').click();
-    await expect.poll(() => page.locator('.thumb img').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.thumb img, .strip-thumb img').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     // The preview really loads: the <img> carries the session cookie (no Authorization header there).
-    await expect.poll(() => page.locator('.thumb img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.thumb img, .strip-thumb img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: shot('2-scanning') });
 
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
-    const issuer = await page.locator('input[name=issuer]').inputValue();
-    const notation = await page.locator('input[name=numberNotation]').inputValue();
+    const issuer = await page.locator('[name=issuer]').inputValue();
+    const notation = await page.locator('[name=numberNotation]').inputValue();
     expect(issuer.length).toBeGreaterThan(3);
     expect(notation).toMatch(/\d/);
     const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
@@ -140,7 +140,7 @@ describe('touchscreen UI on the real appliance', () => {
     await page.locator('[data-tab=scan]').click();
     await page.getByRole('button', { name: 'Quét văn bản tiếp theo' }).click();
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
-    const jobPreview = await page.locator('.thumb img').first().getAttribute('src');
+    const jobPreview = await page.locator('.thumb img, .strip-thumb img').first().getAttribute('src');
     expect(jobPreview).toMatch(/^\/api\/jobs\/.+\/pages\/\d+\.jpg$/);
     // The action bar stays on screen while the form scrolls, and every button is a touch target.
     const bar = await page.getByTestId('register').boundingBox();
@@ -179,21 +179,22 @@ describe('touchscreen UI on the real appliance', () => {
     expect(await stopped.textContent()).toContain('Kẹt giấy sau trang 2: gỡ giấy kẹt');
     expect(await stopped.textContent()).toContain('Các trang đã quét vẫn được giữ');
     expect(await page.getByTestId('progress').textContent()).toBe('Máy quét đã dừng giữa chừng — xem hướng dẫn bên phải.');
-    expect(await page.locator('.thumb').count()).toBe(2);
-    // The way on is on screen and big enough for a finger; a new scan is not offered meanwhile.
+    await expect.poll(() => page.locator('.thumb, .strip-thumb').count(), { timeout: 20_000 }).toBe(2);
+    // The way on is on screen and big enough for a finger; a new scan stays possible (this
+    // document would wait in the "Chờ kiểm tra" list: issue 11).
     const cont = await page.getByTestId('continue').boundingBox();
     expect(cont!.y + cont!.height).toBeLessThanOrEqual(600);
     expect(cont!.height).toBeGreaterThanOrEqual(56);
-    expect(await page.getByTestId('scan').isDisabled()).toBe(true);
+    expect(await page.getByTestId('scan').isDisabled()).toBe(false);
     await page.screenshot({ path: shot('9-jam-1024x600') });
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: shot('10-jam-1280x800') });
 
     await page.getByTestId('continue').click();
-    await expect.poll(() => page.locator('.thumb').count(), { timeout: 120_000 }).toBe(6);
+    await expect.poll(() => page.locator('.thumb, .strip-thumb').count(), { timeout: 120_000 }).toBe(6);
     await expect.poll(() => page.getByTestId('register').isVisible(), { timeout: 120_000 }).toBe(true);
     expect(await stopped.isVisible()).toBe(false);
-    const notation = await page.locator('input[name=numberNotation]').inputValue();
+    const notation = await page.locator('[name=numberNotation]').inputValue();
     expect(notation).toMatch(/\d/);
     await page.screenshot({ path: shot('11-continued-1280x800') });
 

@@ -22,6 +22,8 @@ import { EventBus, type TokenState } from '../../appliance/events.js';
 import { SohoaError } from '../../appliance/errors.js';
 import { emptyFields, type DocumentFields } from '../../appliance/extract/fields.js';
 import type { Actor, Desk, DocumentView, JobView, ScanOptions } from '../../appliance/pipeline/desk.js';
+import type { PageEdit, PageEditsView } from '../../appliance/pipeline/page-edits.js';
+import type { Region } from '../../appliance/pipeline/page-geometry.js';
 
 const GOOD_PIN = '739184';
 const WRONG_PIN = '402615';
@@ -62,6 +64,14 @@ class ScriptedDesk implements Desk {
   getJob(id: string) { return id === this.job.jobId ? this.job : undefined; }
   pagePreview(id: string, page: number) { return id === this.job.jobId && page === 1 ? this.previewPath : undefined; }
   async discardJob(id: string, actor: Actor) { this.maybeFail('discardJob', actor, id); }
+  private edits(): PageEditsView {
+    return { jobId: this.job.jobId, pages: [{ page: 1, rotation: 0, removed: false, blank: false, imageUrl: this.job.pages[0]!.imageUrl, autoRotation: 0 }], kept: 1, canUndo: false };
+  }
+  async pageEdits(id: string) { this.maybeFail('pageEdits', undefined, id); return this.edits(); }
+  async editPages(id: string, pages: PageEdit[], actor: Actor) { this.maybeFail('editPages', actor, { id, pages }); return this.edits(); }
+  async undoPageEdit(id: string, actor: Actor) { this.maybeFail('undoPageEdit', actor, id); return this.edits(); }
+  async readRegion(id: string, page: number, region: Region) { this.maybeFail('readRegion', undefined, { id, page, region }); return { text: '', confidence: 0 }; }
+  fieldBoxes(id: string) { this.maybeFail('fieldBoxes', undefined, id); return {}; }
   async registerJob(id: string, fields: DocumentFields, actor: Actor): Promise<DocumentView> {
     this.maybeFail('registerJob', actor, fields);
     return this.doc(fields);

@@ -100,6 +100,9 @@ export const S = {
       }
     },
     pagesSafe: 'Các trang đã quét vẫn được giữ.',
+    pendingTitle: (n: number) => `Chờ kiểm tra (${n})`,
+    pendingUnnamed: (startedAt: string) => `Bản quét lúc ${new Date(startedAt).toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' })}`,
+    pendingFailed: 'Chưa đọc được — mở để xem',
     stopped: 'Máy quét đã dừng giữa chừng — xem hướng dẫn bên phải.',
   },
 
@@ -136,6 +139,31 @@ export const S = {
     dateInvalid: 'Ngày ban hành chưa đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2020.',
     none: 'Không',
     normal: 'Thường',
+  },
+
+  pages: {
+    viewerAlt: 'Trang văn bản',
+    strip: 'Các trang của văn bản',
+    reading: 'Đang đọc vùng đã chọn…',
+    readNothing: 'Không đọc được chữ nào trong vùng đã chọn. Hãy kéo một vùng rộng hơn quanh dòng chữ, hoặc gõ vào ô.',
+    modeRead: 'Đọc vào ô',
+    modeMove: 'Di chuyển',
+    zoomIn: 'Phóng to',
+    zoomOut: 'Thu nhỏ',
+    fit: 'Cả trang',
+    readHint: (field: string) => `Kéo (hoặc chạm) trên trang để đọc vào ô “${field}”.`,
+    moveHint: 'Chạm vào một ô để xem chỗ máy đã đọc. Hai ngón tay để phóng to.',
+    rotate: '↻ Xoay',
+    earlier: 'Chuyển lên trước',
+    later: 'Chuyển ra sau',
+    remove: 'Bỏ trang',
+    restore: 'Giữ lại trang',
+    blank: 'Trắng',
+    notBlank: 'Không trắng',
+    undo: '↶ Hoàn tác',
+    removedShort: 'bỏ',
+    blankShort: 'trắng',
+    noneKept: 'Không còn trang nào được giữ lại: hãy giữ lại ít nhất một trang (chạm trang rồi “Giữ lại trang” hoặc “Không trắng”), hoặc “Hoàn tác”.',
   },
 
   fields: {

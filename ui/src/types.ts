@@ -7,3 +7,6 @@ export type { ErrorInfo } from '../../appliance/errors.js';
 export type { HealthItem } from '../../appliance/api/plugin.js';
 export type { Notice } from '../../appliance/store/quarantine.js';
 export type { DemoPart, ProfileInfo } from '../../appliance/config/profiles.js';
+export type { PageEdit, PageEditView, PageEditsView, RegionText } from '../../appliance/pipeline/page-edits.js';
+export type { FieldBox, FieldBoxes } from '../../appliance/pipeline/field-boxes.js';
+export type { Region, Rotation } from '../../appliance/pipeline/page-geometry.js';

@@ -4,7 +4,8 @@ import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
 import type { DocumentFields, DocumentView, ErrorInfo, ExtractionResult, JobView } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { ReviewForm, anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
+import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
+import { ReviewPane } from '../components/review-pane.js';
 
 // "Quét cả tập": the walk-up user drops a stack and walks away; the screen counts pages and
 // documents as they come, then lists the documents found (số/ký hiệu, trích yếu, pages, what to
@@ -163,9 +164,10 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
     : waiting ? S.batch.waiting(waiting)
     : info.documents.length ? S.batch.allDone : S.batch.noneFound;
   const first = docs[0]?.jobId;
+  const reviewing = !secretPending && current?.state === 'review' && !!current.result && !!fields;
 
   return (
-    <div class="scan-screen batch-screen">
+    <div class={`scan-screen batch-screen ${reviewing ? 'reviewing' : ''}`}>
       <aside class="scan-side">
         <p class="progress batch-progress" role="status" data-testid="batch-progress">{status}</p>
         <ul class="batch-list" data-testid="batch-list">
@@ -193,7 +195,7 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
         )}
       </aside>
 
-      <div class="scan-main">
+      <div class={`scan-main ${reviewing ? 'scan-main-review' : ''}`}>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
         {stop && (
           <div class="banner banner-warn banner-stop" role="alert" data-testid="scan-stopped" data-code={stop.code}>
@@ -212,25 +214,18 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
             <p class="banner banner-ok" role="status" data-testid="batch-registered">{S.batch.registered(done.arrivalNumber, done.fields.numberNotation)}</p>
           )
         )}
-        {secretPending ? null : current?.state === 'review' && current.result && fields ? (
-          <>
-            <div class="review-scroll">
+        {secretPending ? null : reviewing && current?.result && fields ? (
+          // the document beside its pages, as for a single scan (components/review-pane.tsx)
+          <ReviewPane key={current.jobId} job={current} fields={fields} onChange={setFields} disabled={busy} onError={setError}
+            head={<>
               <div class="review-head">
                 <h1>{S.review.title}</h1>
                 {anyDoubtful(current.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {current.split?.doubtful && <p class="banner banner-warn" data-testid="split-hint">{S.batch.splitHint}</p>}
-              <div class="page-strip">
-                {current.pages.filter((p) => !p.blank).map((p) => (
-                  <figure class="strip-page" key={p.page}>
-                    <img src={p.imageUrl} alt={S.scan.page(p.page)} loading="lazy" />
-                  </figure>
-                ))}
-              </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
-              <ReviewForm result={current.result} fields={fields} onChange={setFields} disabled={busy} />
-            </div>
-            <div class="actions">
+            </>}
+            actions={<>
               <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
               {current.jobId !== first && (
                 <button class="btn btn-merge" data-testid="merge" disabled={busy} onClick={merge}>{S.batch.merge}</button>
@@ -238,8 +233,7 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
               <button class="btn btn-primary btn-register" data-testid="register" disabled={busy} onClick={register}>
                 {busy ? S.review.registering : S.review.register}
               </button>
-            </div>
-          </>
+            </>} />
         ) : current?.state === 'failed' ? (
           <>
             <p class="lead placeholder">{S.batch.failed}</p>

@@ -3,7 +3,8 @@ import { S } from '../strings.js';
 import { DuplicateWarning } from '../components/duplicate-warning.js';
 
 // The extracted fields, editable. A field the extractor doubts (flagged, or confidence below
-// DOUBT) has an orange frame so the clerk's eyes go there first.
+// DOUBT) has an orange frame so the clerk's eyes go there first. Độ mật and Độ khẩn come first
+// (they decide where the document goes); text boxes grow with their value, nothing is cut off.
 
 const DOUBT = 0.6;
 const TYPES = ['Công văn', 'Quyết định', 'Nghị quyết', 'Chỉ thị', 'Thông báo', 'Kế hoạch', 'Báo cáo', 'Tờ trình', 'Hướng dẫn', 'Giấy mời', 'Quy chế', 'Quy định', 'Chương trình', 'Phương án', 'Đề án', 'Biên bản', 'Hợp đồng', 'Công điện', 'Giấy ủy quyền'];
@@ -41,8 +42,10 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
   const text = (key: 'issuerParent' | 'issuer' | 'numberNotation' | 'number' | 'place' | 'authority' | 'signerTitle' | 'signer', extra = '') => (
     <label class={cls(key, extra)} data-field={key}>
       <span class="field-label">{S.fields[key]}</span>
-      <input name={key} value={fields[key] ?? ''} disabled={disabled}
-        onInput={(e) => set(key, e.currentTarget.value === '' ? null : e.currentTarget.value)} />
+      {/* one line of data, shown whole: the box grows with a long value ("TM. ỦY BAN NHÂN DÂN KT.") */}
+      <textarea name={key} rows={1} class="grow" value={fields[key] ?? ''} disabled={disabled}
+        onKeyDown={(e) => { if (e.key === 'Enter') e.preventDefault(); }}
+        onInput={(e) => { const v = e.currentTarget.value.replace(/\s*\n\s*/g, ' '); set(key, v === '' ? null : v); }} />
     </label>
   );
   const choice = <T extends string | null>(key: 'confidentiality' | 'urgency', options: readonly T[]) => (
@@ -62,6 +65,9 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
 
   return (
     <div class="form-grid">
+      {/* first: the two fields that decide where the document goes, never below the fold */}
+      {choice('confidentiality', SECRECY)}
+      {choice('urgency', URGENCY)}
       <DuplicateWarning issuer={fields.issuer} numberNotation={fields.numberNotation} />
       {text('issuer', 'span-4')}
       {text('numberNotation', 'span-2')}
@@ -80,7 +86,7 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
       {text('place', 'span-2')}
       <label class={cls('summary', 'span-6')} data-field="summary">
         <span class="field-label">{S.fields.summary}</span>
-        <textarea name="summary" rows={2} value={fields.summary ?? ''} disabled={disabled}
+        <textarea name="summary" rows={2} class="grow" value={fields.summary ?? ''} disabled={disabled}
           onInput={(e) => set('summary', e.currentTarget.value === '' ? null : e.currentTarget.value)} />
       </label>
       {text('signer', 'span-2')}
@@ -88,11 +94,9 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
       {text('authority', 'span-2')}
       <label class={cls('recipients', 'span-6')} data-field="recipients">
         <span class="field-label">{S.fields.recipients} <small>({S.review.recipientsHint})</small></span>
-        <textarea name="recipients" rows={2} value={fields.recipients.join('\n')} disabled={disabled}
+        <textarea name="recipients" rows={2} class="grow" value={fields.recipients.join('\n')} disabled={disabled}
           onInput={(e) => set('recipients', e.currentTarget.value.split('\n'))} />
       </label>
-      {choice('confidentiality', SECRECY)}
-      {choice('urgency', URGENCY)}
       {text('issuerParent', 'span-4')}
       {text('number', 'span-2')}
     </div>

@@ -5,17 +5,23 @@ import { S } from '../strings.js';
 import type { DocumentFields, DocumentView, ErrorInfo, JobView, PageView } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { StateBadge } from '../components/state-badge.js';
-import { ReviewForm, anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
+import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
 import { BatchScreen } from './batch.js';
+import { ReviewPane } from '../components/review-pane.js';
+import '../review.css';
 
-// Quét → pages appear as they are scanned → Kiểm tra the extracted fields → Đăng ký. One job at a
-// time on screen: the clerk finishes (registers or discards) before the next scan. What is shown
+// Quét → pages appear as they are scanned → Kiểm tra the extracted fields beside the page → Đăng
+// ký. One job at a time on screen; a document waiting for review never blocks the next scan or a
+// batch: it waits in the "Chờ kiểm tra" list (with the corrections typed so far) until the clerk
+// opens it again. What is shown
 // comes from the API; events only say when to look again. A scan cut short by the paper (jam,
 // empty tray, open cover) keeps its pages: the screen says what happened after which page and
 // offers "Quét tiếp", which scans the rest into the same job. "Quét cả tập" hands the screen to
 // the batch view (batch.tsx) until the stack's documents are all reviewed.
 
 const ACTIVE: JobView['state'][] = ['scanning', 'extracting', 'review', 'failed'];
+/** A single scan (not a batch or one of its documents) waiting for the clerk. */
+const isPending = (j: JobView) => (j.state === 'review' || j.state === 'failed') && !j.batch && !j.split && j.pages.length > 0;
 
 /** The batch the desk is busy with (scanning, or documents of it still to review), if any. */
 function activeBatch(jobs: JobView[]): string | null {
@@ -37,6 +43,26 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const [discardArmed, setDiscardArmed] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
+  const [pending, setPending] = useState<JobView[]>([]);
+  /** Corrections typed into documents left waiting, by job. */
+  const drafts = useRef(new Map<string, DocumentFields>());
+  const jobRef = useRef(job);
+  jobRef.current = job;
+  const fieldsRef = useRef(fields);
+  fieldsRef.current = fields;
+
+  /** Keeps what was typed into the document on screen before another takes its place. */
+  const park = () => {
+    const j = jobRef.current;
+    if (j && fieldsRef.current && (j.state === 'review' || j.state === 'failed')) drafts.current.set(j.jobId, fieldsRef.current);
+  };
+  const listPending = useCallback(async () => {
+    try {
+      setPending((await api.get<JobView[]>('/api/jobs')).filter(isPending).sort((a, b) => a.startedAt.localeCompare(b.startedAt)));
+    } catch {
+      // the list comes back with the next event or reconnect
+    }
+  }, []);
 
   // A job's error (jam with pages kept, OCR failure…) is shown once, not again after each refresh.
   const errorShownFor = useRef<string | null>(null);
@@ -44,7 +70,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     // A batch and its documents belong to the batch view.
     if (j.batch || j.split) return;
     setJob(j);
-    if (j.state === 'review' && j.result) setFields((f) => f ?? fieldsOf(j.result!));
+    if (j.state === 'review' && j.result) setFields((f) => f ?? drafts.current.get(j.jobId) ?? fieldsOf(j.result!));
     if (j.error && !isPaperStop(j.error, j.pages.length) && errorShownFor.current !== j.jobId) {
       errorShownFor.current = j.jobId;
       setError(j.error);
@@ -67,8 +93,12 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       const b = activeBatch(jobs);
       if (b) setBatchId(b);
       const active = jobs.find((j) => ACTIVE.includes(j.state) && !j.batch && !j.split);
-      if (active) show(active);
+      // the one on screen stays; else the scan running, else the oldest waiting
+      const cur = jobRef.current && jobs.find((j) => j.jobId === jobRef.current!.jobId && ACTIVE.includes(j.state));
+      const next = cur ?? jobs.find((j) => (j.state === 'scanning' || j.state === 'extracting') && !j.batch && !j.split) ?? active;
+      if (next) show(next);
       else setJob((j) => (j && ACTIVE.includes(j.state) ? null : j));
+      setPending(jobs.filter(isPending).sort((a, b) => a.startedAt.localeCompare(b.startedAt)));
     } catch (err) {
       setError(errorInfo(err));
     }
@@ -79,6 +109,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   useEvents((e) => {
     if (!('jobId' in e.data)) return;
     const { jobId } = e.data;
+    if (e.event === 'job.extracted' || e.event === 'job.failed' || e.event === 'scan.finished' || e.event === 'scan.failed') void listPending();
     // A batch started elsewhere (another screen): show it when this screen is idle.
     if (e.event === 'batch.progress' && !batchId && !job) setBatchId(jobId);
     if (batchId) return;
@@ -99,8 +130,20 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     void refresh(jobId);
   });
 
+  /** Opens a document of the waiting list (the one on screen waits in its place). */
+  const open = (j: JobView) => {
+    park();
+    setOutcome(null);
+    setSecretDone(false);
+    setError(null);
+    setFields(j.result ? drafts.current.get(j.jobId) ?? fieldsOf(j.result) : null);
+    setJob(j);
+    void refresh(j.jobId);
+  };
+
   const scan = async () => {
     if (!user) return onNeedUser();
+    park();
     setError(null);
     setOutcome(null);
     setSecretDone(false);
@@ -144,7 +187,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     try {
       const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, fields);
       setOutcome(doc);
+      drafts.current.delete(job.jobId);
       setJob({ ...job, state: 'registered', docId: doc.docId });
+      void listPending();
     } catch (err) {
       setError(errorInfo(err));
     } finally {
@@ -164,6 +209,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setBusy(true);
     try {
       await api.post(`/api/jobs/${encodeURIComponent(job.jobId)}/discard`);
+      drafts.current.delete(job.jobId);
+      void listPending();
       setJob(null);
       setFields(null);
       setError(null);
@@ -176,6 +223,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
 
   const startBatch = async () => {
     if (!user) return onNeedUser();
+    park();
     setError(null);
     setStarting(true);
     try {
@@ -208,8 +256,10 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const working = starting || (!!job && (job.state === 'scanning' || job.state === 'extracting'));
   // A secret document must be confirmed (its pages deleted) before the next scan can hide it.
   const secretPending = outcome?.state === 'held-secret' && !secretDone;
-  // A job waiting for review (or stopped with pages) is finished first: registered, continued or discarded.
-  const canScan = !working && !(job && (job.state === 'review' || job.state === 'failed')) && !secretPending;
+  // A job waiting for review (or stopped with pages) does not block: it waits in the list.
+  const canScan = !working && !secretPending;
+  const reviewing = !outcome && job?.state === 'review' && !!job.result && !!fields;
+  const waiting = pending.filter((j) => j.jobId !== job?.jobId);
   const kept = job ? job.pages.filter((p) => !p.blank).length : 0;
   const paperStop = job && (job.state === 'review' || job.state === 'failed') && isPaperStop(job.error, job.pages.length) ? job.error : null;
   const stopped = paperStop && job && (
@@ -232,13 +282,24 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   }
 
   return (
-    <div class="scan-screen">
+    <div class={`scan-screen ${reviewing ? 'reviewing' : ''}`}>
       <aside class="scan-side">
         <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
         <button class="btn btn-batch" data-testid="batch" disabled={!canScan || busy} onClick={startBatch}>{S.batch.start}</button>
         <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
-        {job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
-        <div class="thumbs" data-testid="thumbs">
+        {waiting.length > 0 && (
+          <div class="pending" data-testid="pending">
+            <p class="pending-title">{S.scan.pendingTitle(waiting.length)}</p>
+            {waiting.map((j) => (
+              <button type="button" class="btn pending-item" key={j.jobId} data-job={j.jobId} onClick={() => open(j)}>
+                <strong>{j.result?.numberNotation ?? S.scan.pendingUnnamed(j.startedAt)}</strong>
+                <span class="pending-sub">{j.state === 'failed' ? S.scan.pendingFailed : S.batch.pages(j.pages.length)}</span>
+              </button>
+            ))}
+          </div>
+        )}
+        {!reviewing && job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
+        {!reviewing && <div class="thumbs" data-testid="thumbs">
           {job?.pages.map((p) => (
             <figure class={`thumb ${p.blank ? 'thumb-blank' : ''}`} key={p.page} data-page={p.page}>
               <img src={p.imageUrl} alt={S.scan.page(p.page)} loading="lazy" />
@@ -246,32 +307,30 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
               <figcaption>{S.scan.page(p.page)}</figcaption>
             </figure>
           ))}
-        </div>
+        </div>}
       </aside>
 
-      <div class="scan-main">
+      <div class={`scan-main ${reviewing ? 'scan-main-review' : ''}`}>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
         {outcome ? (
           <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
-        ) : job?.state === 'review' && job.result && fields ? (
-          <>
-            {stopped}
-            <div class="review-scroll">
+        ) : reviewing && job?.result && fields ? (
+          <ReviewPane key={job.jobId} job={job} fields={fields} onChange={setFields} disabled={busy} onError={setError}
+            head={<>
+              {stopped}
               <div class="review-head">
                 <h1>{S.review.title}</h1>
                 {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
-              <ReviewForm result={job.result} fields={fields} onChange={setFields} disabled={busy} />
-            </div>
-            <div class="actions">
+            </>}
+            actions={<>
               {discardButton}
               {continueButton}
               <button class={`btn ${paperStop ? '' : 'btn-primary'} btn-register`} data-testid="register" disabled={busy} onClick={register}>
                 {busy ? S.review.registering : S.review.register}
               </button>
-            </div>
-          </>
+            </>} />
         ) : job?.state === 'failed' && job.pages.length > 0 ? (
           // Recognition failed (or the paper stopped and nothing could be read): keep, continue or discard.
           <>
