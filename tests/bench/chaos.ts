@@ -71,7 +71,10 @@ class ServiceRunner {
     notify.start();
     try {
       this.service = spawnService(this.config, { ...this.env, NOTIFY_SOCKET: notify.path, SOHOA_LOG_LEVEL: 'info' }, { limitMs: 3_600_000 });
-      this.url = urlFromStatus(await notify.next('READY', 120_000));
+      const ready = await notify.next('READY', 120_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n${this.service?.output().slice(-2000) ?? ''}`);
+      });
+      this.url = urlFromStatus(ready);
       this.starts++;
       this.outputSeen = 0;
     } finally {
@@ -191,7 +194,7 @@ export async function run(args: string[]): Promise<void> {
     await writeFile(config, JSON.stringify({
       dataDir,
       http: { host: '127.0.0.1', port: await freePort() },
-      central: { url: `http://127.0.0.1:${centralPort}`, deviceToken: DEVICE_TOKEN },
+      central: { url: `http://127.0.0.1:${centralPort}`, deviceToken: DEVICE_TOKEN, toId: '000.00.00.H00', toName: 'HỆ THỐNG QUẢN LÝ VĂN BẢN TỈNH (KIỂM THỬ)' },
       scanner: { simulator: { enabled: true, port: 0 } },
       ocr: { workers: 1 },
       outbox: { minDelayMs: 200, maxDelayMs: 3000 },

@@ -173,7 +173,7 @@ describe('corrupt state files', () => {
     expect((await readdir(data(jobAside, 'spool'))).some((f) => f.startsWith('page-1'))).toBe(true);
     expect(existsSync(data('spool', torn))).toBe(false);
     const itemAside = status.notices.find((n) => n.store === 'outbox')!.path;
-    expect(await readdir(data(itemAside))).toEqual(expect.arrayContaining(['package.edxml', 'state.json', 'receipt.edxml']));
+    expect(await readdir(data(itemAside))).toEqual(expect.arrayContaining(['head.xml', 'attachment.pdf', 'tail.xml', 'state.json', 'receipt.edxml']));
 
     // The rest is there: the first document, the other scan, and the desk registers it as number 3.
     expect((await listDocs()).map((d) => d.arrivalNumber)).toEqual([1]);

@@ -119,7 +119,7 @@ describe('key with CKA_ALWAYS_AUTHENTICATE', () => {
     const [u0, c0] = [await user(), await ctx()];
     const err = await token.sign(Buffer.from('x')).catch((e) => e);
     expect(err).toMatchObject({ code: 'token.pin-incorrect' });
-    expect(err.vi).toMatch(/ít lần thử/); // SoftHSM raises CKF_USER_PIN_COUNT_LOW after a refused PIN
+    expect(err.vi).toMatch(/đã có lần nhập sai/); // SoftHSM raises CKF_USER_PIN_COUNT_LOW after any refused PIN: said as it is, not "few tries left"
     expect(await ctx()).toBe(c0 + 1);
     expect(await user()).toBe(u0);
     expect(token.state()).toMatchObject({ loggedIn: false, pinCountLow: true });
