@@ -191,11 +191,15 @@ describe('the clerk types Vietnamese on the touchscreen and is told the truth', 
   it('an unreachable appliance locks the form with the reason; what was typed survives its restart and is registered; the waiting document asks for the token PIN', async () => {
     await page.setViewportSize({ width: 1024, height: 600 });
     await issuer().click();
+    // a one-line field (a textarea that only grows) gets no line-break key; Trích yếu does
+    await expect.poll(() => page.getByTestId('keyboard').isVisible()).toBe(true);
+    expect(await page.locator('.keyboard [data-key=enter]').count()).toBe(0);
     await tap('clear');
     await tap('caps');
     await tapKeys('sowr tuw phasp');
     await tap('caps');
     await summary().click();
+    expect(await page.locator('.keyboard [data-key=enter]').count()).toBe(1);
     await tap('clear');
     await tapKeys('Veef vieecj boor sung hoof sow');
     await tap('hide');
