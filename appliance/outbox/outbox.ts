@@ -344,7 +344,18 @@ export class Outbox {
     } finally {
       this.aborts.delete(item.docId);
     }
-    await this.settle(item, outcome, performance.now() - started);
+    try {
+      await this.settle(item, outcome, performance.now() - started);
+    } catch (err) {
+      // The answer could not be recorded (a full disk): the item must not stay 'sending' in memory,
+      // holding a slot and never tried again. It goes out again later; the receiver answers the
+      // same package (same DocumentId and body) with its stored reply, so it is held once.
+      if (item.state === 'sending') {
+        item.state = 'queued';
+        item.nextAttemptAt = new Date(Date.now() + this.opts.minDelayMs).toISOString();
+      }
+      this.opts.log.error({ err, docId: item.docId }, 'outbox: cannot record delivery state');
+    }
   }
 
   private async settle(item: OutboxItem, outcome: DeliveryOutcome, ms: number): Promise<void> {

@@ -141,8 +141,8 @@ describe('a document the central system refused', () => {
     // Registering a job that is already registered is refused; so is continuing it.
     expect((await api('POST', `/api/jobs/${job.jobId}/continue`, {})).status).toBe(409);
 
-    const refused = await docWhere(reg.body.docId, (d) => d.state === 'failed', 'refused by the central system');
-    expect(refused.message).toMatch(/từ chối/);
+    const refused = await docWhere(reg.body.docId, (d) => d.state === 'rejected', 'refused by the central system');
+    expect(refused.message).toMatch(/Hệ thống trung tâm không nhận văn bản/);
     expect(refused.message).toMatch(/413/);
     expect(refused.retry).toBe('send');
     // Signed without a timestamp, never blocked, and the register says so.
@@ -151,7 +151,7 @@ describe('a document the central system refused', () => {
 
     // Nothing is retried behind the clerk's back.
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await api<DocumentView>('GET', `/api/documents/${reg.body.docId}`)).body.state).toBe('failed');
+    expect((await api<DocumentView>('GET', `/api/documents/${reg.body.docId}`)).body.state).toBe('rejected');
     // Gửi lại ngay is only for a document waiting in the queue.
     expect((await api('POST', `/api/documents/${reg.body.docId}/send-now`, {})).status).toBe(409);
 
@@ -160,13 +160,13 @@ describe('a document the central system refused', () => {
     await startCentral();
     const retried = await api<DocumentView>('POST', `/api/documents/${reg.body.docId}/retry`, {});
     expect(retried.status).toBe(200);
-    expect(retried.body.state).not.toBe('failed');
+    expect(retried.body.state).not.toBe('rejected');
     const delivered = await docWhere(reg.body.docId, (d) => d.state === 'delivered', 'delivered');
     expect(delivered.delivery?.statusCode).toBe('01');
     expect(delivered.retry).toBeNull();
     expect(delivered.signature?.level).toBe('B-B');
     const lines = (await audit()).filter((a) => a.docId === reg.body.docId);
-    expect(lines.find((a) => a.action === 'retried')).toMatchObject({ actor: CLERK, detail: { from: 'failed', to: 'signed' } });
+    expect(lines.find((a) => a.action === 'retried')).toMatchObject({ actor: CLERK, detail: { from: 'rejected', to: 'signed' } });
     expect(lines.find((a) => a.action === 'signed')?.detail).toMatchObject({ signature: { level: 'B-B' } });
     // A delivered document is not retried.
     const again = await api<{ error: { code: string } }>('POST', `/api/documents/${reg.body.docId}/retry`, {});

@@ -196,7 +196,7 @@ describe.skipIf(cannotMount !== null)(`a full data disk (${cannotMount ?? 'tmpfs
         return d.message?.includes('Ổ đĩa') ? d : undefined;
       }, 'the document to say it waits for disk space');
       expect(['registered', 'signing']).toContain(waiting.state);
-      expect(waiting.message).toMatch(/^Chờ ký và gửi: Ổ đĩa/);
+      expect(waiting.message).toMatch(/^Chưa ký được văn bản: Ổ đĩa.*ký tự động khi ổ đĩa có chỗ trống\.$/);
       expect(existsSync(join(config.dataDir, 'documents', `${reg.body.docId}.pdf`))).toBe(false);
       // its scan is still there to sign from
       expect((await api<JobView>('GET', `/api/jobs/${job.jobId}`)).body.docId).toBe(reg.body.docId);

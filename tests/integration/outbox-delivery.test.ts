@@ -193,6 +193,28 @@ describe('Outbox delivering to the reference receiver over loopback HTTP', () =>
     await waitFor('the small one delivered', () => ob.get(small.docId)?.state === 'delivered');
     expect(ob.get(big.docId)).toBeUndefined();
   });
+
+  it('an answer it cannot record (disk filled during the upload) leaves the item queued, not stuck sending; sent again, the receiver holds it once', async () => {
+    const c = await central();
+    const { ob } = outbox(c.url, { minDelayMs: 200 });
+    // The disk fills between the upload and the write of its receipt: a real tmpfs cannot be timed
+    // to fill inside that window, so the store's write fails once with the error a full disk gives.
+    const store = (ob as unknown as { store: { saveReceipt: (...a: unknown[]) => Promise<void> } }).store;
+    const saveReceipt = store.saveReceipt.bind(store);
+    let failed = 0;
+    store.saveReceipt = async (...a: unknown[]) => {
+      if (failed++ === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return saveReceipt(...a);
+    };
+    await ob.start();
+    const p = pkg(51);
+    await ob.enqueue(p.docId, p.documentId, p.xml);
+    await waitFor('delivery after the unrecorded answer', () => ob.get(p.docId)?.state === 'delivered');
+    expect(failed).toBe(2);
+    expect(ob.get(p.docId)).toMatchObject({ statusCode: '01', attempts: 2 });
+    // one package held: the second upload was the same body, answered with the stored reply
+    expect(await c.received()).toEqual([p.documentId]);
+  });
 });
 
 describe('retryDelay', () => {

@@ -88,7 +88,8 @@ export function TouchKeyboard() {
         {key('◀', () => moveCaret(field, -1), 'key-wide', 'left', K.names.left)}
         {key(K.space, () => insert(field, ' '), 'key-space', 'space')}
         {key('▶', () => moveCaret(field, 1), 'key-wide', 'right', K.names.right)}
-        {field instanceof HTMLTextAreaElement && key('↵', () => insert(field, '\n'), 'key-wide', 'enter', K.names.enter)}
+        {/* no line break for the one-line textareas of the form (they only grow to show a long value) */}
+        {field instanceof HTMLTextAreaElement && field.dataset.oneLine === undefined && key('↵', () => insert(field, '\n'), 'key-wide', 'enter', K.names.enter)}
         {key(K.clear, () => clearField(field), 'key-wide key-clear', 'clear')}
         {key(K.hide, () => field.blur(), 'key-wide key-hide', 'hide')}
       </div>

@@ -43,7 +43,7 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
     <label class={cls(key, extra)} data-field={key}>
       <span class="field-label">{S.fields[key]}</span>
       {/* one line of data, shown whole: the box grows with a long value ("TM. ỦY BAN NHÂN DÂN KT.") */}
-      <textarea name={key} rows={1} class="grow" value={fields[key] ?? ''} disabled={disabled}
+      <textarea name={key} rows={1} class="grow" data-one-line value={fields[key] ?? ''} disabled={disabled}
         onKeyDown={(e) => { if (e.key === 'Enter') e.preventDefault(); }}
         onInput={(e) => { const v = e.currentTarget.value.replace(/\s*\n\s*/g, ' '); set(key, v === '' ? null : v); }} />
     </label>
