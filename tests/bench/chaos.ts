@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectPath } from '../../appliance/config/paths.js';
+import { DEV_CORPUS, projectPath } from '../../appliance/config/paths.js';
 import { NotifyListener, spawnService, urlFromStatus, type ServiceProcess } from '../helpers/service-process.js';
 import { argValue } from './rss-sampler.js';
 
@@ -41,7 +41,7 @@ async function freePort(): Promise<number> {
 
 /** Clean one-page documents of the dev corpus (rendered at 200 dpi where possible: faster OCR). */
 function samplePages(): string[] {
-  const root = projectPath('..', 'shared', 'corpus', 'dev');
+  const root = DEV_CORPUS;
   const pages: string[] = [];
   for (const doc of readdirSync(root).sort()) {
     try {
@@ -74,7 +74,7 @@ class ServiceRunner {
       const ready = await notify.next('READY', 120_000).catch((err: Error) => {
         throw new Error(`${err.message}\n${this.service?.output().slice(-2000) ?? ''}`);
       });
-      this.url = urlFromStatus(ready);
+      this.url = urlFromStatus(ready).replace(/\/$/, '');
       this.starts++;
       this.outputSeen = 0;
     } finally {
@@ -89,8 +89,8 @@ class ServiceRunner {
       try {
         const login = await fetch(`${this.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CLERK) });
         if (!login.ok) throw new Error(`login ${login.status} ${await login.text()}`);
-        const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-        const unlock = await fetch(`${this.url}/api/token/unlock`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ pin: TOKEN_PIN }) });
+        const { token } = await login.json() as { token: string };
+        const unlock = await fetch(`${this.url}/api/token/unlock`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ pin: TOKEN_PIN }) });
         if (unlock.ok) return;
         throw new Error(`unlock ${unlock.status} ${await unlock.text()}`);
       } catch (err) {
