@@ -34,7 +34,7 @@ export class FilingQueue {
     outbox: OutboxPort;
     log: Logger;
     documentsDir: string;
-    /** How often a queue stopped by a full disk looks for space again (default 30 s). */
+    /** How often a queue stopped by a full disk looks for space again (default DISK_RETRY_MS, 10 s). */
     diskRetryMs?: number;
     /** Free space the documents folder needs before a retry (default 16 MiB: a signed PDF and its package). */
     diskNeedBytes?: number;
