@@ -6,7 +6,8 @@ import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
 import type { PageEdit } from '../pipeline/page-edits.js';
 import type { Region } from '../pipeline/page-geometry.js';
-import { documentFieldsSchema, emptyBody, idParams, pageEditsBody, pageParams, regionBody, scanBody } from './schemas.js';
+import { lateReceipt, registerBody, type RegisterRequestExtras } from './schemas-register.js';
+import { emptyBody, idParams, pageEditsBody, pageParams, regionBody, scanBody } from './schemas.js';
 
 // Scan jobs: start a scan (or a batch: a whole stack split into document jobs), watch it, preview
 // its pages, scan more into it after a jam ("Quét tiếp"), merge a wrongly split document with the
@@ -109,13 +110,15 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
     return { ok: true };
   });
 
-  app.post<IdReq & { Body: DocumentFields }>(
+  // The fields, and optionally `exclusion: 'complaint'` and `late: {receivedAt, paperRecord}` (schemas-register.ts).
+  app.post<IdReq & { Body: DocumentFields & RegisterRequestExtras }>(
     '/api/jobs/:id/register',
-    { schema: { params: idParams, body: documentFieldsSchema } },
+    { schema: { params: idParams, body: registerBody } },
     async (req) => {
       const actor = actorOf(req);
       jobOr404(req.params.id);
-      return desk.registerJob(req.params.id, normalizeFields(req.body), actor);
+      const { exclusion, late, ...fields } = req.body;
+      return desk.registerJob(req.params.id, normalizeFields(fields), actor, exclusion ? { exclusion } : undefined, lateReceipt(late));
     },
   );
 }

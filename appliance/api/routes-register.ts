@@ -5,6 +5,7 @@ import { bookPdf } from '../register/book-pdf.js';
 import type { BookFilter } from '../register/book-query.js';
 import { toVnIso } from '../register/vn-time.js';
 import { invalidRequest } from './http-errors.js';
+import { statsRoutes } from './routes-stats.js';
 
 // The register book (sổ đăng ký văn bản đến, Decree 30 App. IV) and the duplicate check the review
 // form makes before registering. Reading only; every route needs a session like any GET.
@@ -13,6 +14,7 @@ import { invalidRequest } from './http-errors.js';
 //   GET /api/register.csv?from=&to=&q=        the same lines as CSV, UTF-8 with BOM (Excel)
 //   GET /api/register.pdf?from=&to=&q=        the printed book: A4 landscape, App. IV columns
 //   GET /api/register/duplicates?issuer=&numberNotation=   {duplicates: BookEntry[]} already registered
+//   GET /api/register/stats[.csv|.pdf]?from=&to=&by=       the clerk's statistics (routes-stats.ts)
 // Dates are arrival days in Vietnam; `q` finds số đến, số ký hiệu, issuer, words of the summary…,
 // with or without tones. Query strings are strict: unknown or malformed parameters are a 400.
 
@@ -59,6 +61,7 @@ const fileName = (f: BookFilter, ext: string) => `so-den_${f.from ?? 'dau'}_${f.
 
 export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions): void {
   const { book } = opts;
+  statsRoutes(app, { stats: book, agencyName: opts.agencyName });
 
   app.get<{ Querystring: Filter & { limit?: string; offset?: string } }>('/api/register', { schema: { querystring: bookQuery } }, async (req) => {
     const page = await book.book({ ...checked(req.query), limit: Number(req.query.limit ?? 50), offset: Number(req.query.offset ?? 0) });

@@ -5,6 +5,8 @@ import type { Logger } from '../log.js';
 import type { DocumentFields } from '../extract/fields.js';
 import type { RegisterEntry, RegisterExtras } from '../register/register.js';
 import { toVnIso } from '../register/vn-time.js';
+import type { LateReceipt } from '../register/late-entry.js';
+import { WITHHELD_DONE, withheldOf } from '../register/withheld.js';
 import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js';
 import type { FilingQueue } from './filing-queue.js';
 import type { OutboxPort, RegisterPort } from './ports.js';
@@ -110,7 +112,7 @@ export class DeskService implements Desk {
     return this.deps.jobs.pageEdits.fieldBoxes(jobId);
   }
 
-  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView> {
+  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras, late?: LateReceipt): Promise<DocumentView> {
     const job = this.requireJob(jobId);
     if (job.state !== 'review' || this.registering.has(jobId)) {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${this.registering.has(jobId) ? 'being registered' : job.state}`);
@@ -126,7 +128,7 @@ export class DeskService implements Desk {
       // finished at start-up (reconcile/register-jobs.ts), never registered a second time.
       let doc: RegisterEntry;
       try {
-        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}) });
+        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}), ...(late ? { late } : {}) });
       } catch (err) {
         // The number may be committed although a later write (audit log) failed: then this scan
         // is that document, not a new one the clerk would register again with another number.
@@ -136,7 +138,7 @@ export class DeskService implements Desk {
       }
       // In memory at once (the job is no longer reviewable); on disk, or at the next start.
       await this.deps.jobs.attach(jobId, doc.docId).catch((err: unknown) => this.deps.log?.error({ jobId, docId: doc.docId, err }, 'job not marked registered on disk: start-up will'));
-      // Secret: only the register line stays; the pages wait for the clerk's confirmation to be deleted.
+      // Withheld (secret, complaint): only the register line stays; the pages wait for the clerk's confirmation to be deleted.
       if (doc.state !== 'held-secret') this.deps.filing.submit(doc.docId);
       return this.view(doc);
     } finally {
@@ -169,16 +171,17 @@ export class DeskService implements Desk {
     const doc = this.deps.register.get(docId);
     if (!doc) throw new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ.', `no document ${docId}`);
     if (doc.state !== 'held-secret') {
-      throw new SohoaError('register.state', 'Văn bản này không phải văn bản mật đang giữ lại.', `document ${docId} is ${doc.state}`);
+      throw new SohoaError('register.state', 'Văn bản này không phải văn bản mật hay đơn thư đang giữ lại.', `document ${docId} is ${doc.state}`);
     }
-    // Domain rule: nothing of a secret document stays on the appliance but its register line.
+    const kind = withheldOf(doc) ?? 'secret';
+    // Domain rule: nothing of a withheld document stays on the appliance but its register line.
     // The decision is written first, the pages deleted after: a crash in between leaves a
     // discarded document's job, which start-up deletes (reconcile/register-jobs.ts).
-    await this.deps.register.recordAudit(actor.name, 'deleted', docId, { reason: 'secret document kept on paper' });
-    const updated = await this.deps.register.setState(docId, 'discarded', { actor: actor.name, message: 'Văn bản mật: đã xoá bản quét, giữ bản giấy.' });
+    await this.deps.register.recordAudit(actor.name, 'deleted', docId, { reason: kind === 'secret' ? 'secret document kept on paper' : 'complaint kept on paper' });
+    const updated = await this.deps.register.setState(docId, 'discarded', { actor: actor.name, message: WITHHELD_DONE[kind] });
     const jobId = this.deps.jobs.jobOf(docId) ?? doc.jobId;
     if (jobId && this.deps.jobs.get(jobId)) {
-      await this.deps.jobs.remove(jobId).catch((err: unknown) => this.deps.log?.error({ docId, jobId, err }, 'secret document: pages not deleted yet, start-up will'));
+      await this.deps.jobs.remove(jobId).catch((err: unknown) => this.deps.log?.error({ docId, jobId, err }, 'withheld document: pages not deleted yet, start-up will'));
     }
     return this.view(updated);
   }

@@ -2,6 +2,7 @@ import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
 import type { RegisterExtras, SignatureInfo } from '../register/register.js';
+import type { LateReceipt } from '../register/late-entry.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
@@ -104,13 +105,16 @@ export interface Desk {
   readRegion(jobId: string, page: number, region: Region): Promise<RegionText>;
   /** Where on the pages each extracted field was read. */
   fieldBoxes(jobId: string): FieldBoxes;
-  /** The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. */
-  registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView>;
+  /**
+   * The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. `extras.exclusion`
+   * holds a complaint on paper; `late`: entered after an outage with its real receipt time (register/late-entry.ts).
+   */
+  registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras, late?: LateReceipt): Promise<DocumentView>;
   listDocuments(): Promise<DocumentView[]>;
   getDocument(docId: string): Promise<DocumentView | undefined>;
   /** Path of the signed PDF, when there is one. */
   documentPdf(docId: string): Promise<string | undefined>;
-  /** Clerk confirms a secret (MẬT…) document stays on paper: its pages are deleted. */
+  /** Clerk confirms a withheld document (secret, or a complaint) stays on paper: its pages are deleted. */
   confirmSecretHeld(docId: string, actor: Actor): Promise<DocumentView>;
   /** "Ký lại" / "Gửi lại": a failed document goes back through the filing queue. */
   retryDocument(docId: string, actor: Actor): Promise<DocumentView>;

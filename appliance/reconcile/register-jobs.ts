@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Recorder } from './outcome.js';
+import { WITHHELD_DONE, withheldOf } from '../register/withheld.js';
 import { FILED, openDocuments, signedPdfExists, SYSTEM, type ReconcileDeps } from './ports.js';
 
 // Register ↔ scan jobs. The register entry names its job (RegisterEntry.jobId, written with its
@@ -58,10 +59,10 @@ export async function documentsWithoutScan(deps: ReconcileDeps, rec: Recorder): 
   for (const doc of openDocuments(deps)) {
     if (jobOf.has(doc.docId)) continue;
     if (doc.state === 'held-secret') {
-      // Its pages go only after the clerk confirms: the crash came between deleting them and
+      // (secret or complaint alike) Its pages go only after the clerk confirms: the crash came between deleting them and
       // recording it (older versions deleted first).
       await rec.try({ rule: 'secret-pages-gone', action: 'held-secret→discarded', docId: doc.docId }, () =>
-        deps.register.setState(doc.docId, 'discarded', { actor: SYSTEM, detail: 'scan already deleted', message: 'Văn bản mật: đã xoá bản quét, giữ bản giấy.' }));
+        deps.register.setState(doc.docId, 'discarded', { actor: SYSTEM, detail: 'scan already deleted', message: WITHHELD_DONE[withheldOf(doc) ?? 'secret'] }));
     } else if (doc.state === 'registered') {
       const pdf = signedPdfExists(deps, doc.docId);
       await rec.try({ rule: 'unsignable', action: 'registered→failed', docId: doc.docId }, () =>

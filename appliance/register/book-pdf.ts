@@ -26,7 +26,7 @@ export interface BookPrint {
 }
 
 /** Lines of `text` that fit `width` at `size` (long words are cut). */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   for (const para of text.replace(/[\t\r]/g, ' ').split('\n')) {
     let line = '';

@@ -1,6 +1,7 @@
 import type { DocumentState } from '../events.js';
 import type { BookFilter } from './book-query.js';
 import type { RegisterEntry } from './entry.js';
+import type { StatsFilter } from './stats.js';
 
 // The register book as people read it: Decree 30/2020 Appendix IV, "Sổ đăng ký văn bản đến", one
 // line per số đến. Shared by the JSON API, the CSV export and the printed book (book-pdf.ts).
@@ -21,6 +22,8 @@ export interface BookEntry {
   note: string | null;
   state: DocumentState;
   duplicateOf: string | null;
+  /** A late entry: its paper record, who entered it and when (null otherwise). */
+  late: RegisterEntry['late'] | null;
 }
 
 /** What the API needs of the register for the book (implemented by Register). */
@@ -28,13 +31,15 @@ export interface RegisterBookPort {
   book(filter: BookFilter & { limit?: number; offset?: number }): Promise<{ total: number; entries: RegisterEntry[] }>;
   bookEntries(filter: BookFilter): AsyncGenerator<RegisterEntry>;
   duplicates(issuer: string | null, numberNotation: string | null): RegisterEntry[];
+  /** Statistics (stats.ts): every registration of a range, held ones included. */
+  statsEntries(filter: StatsFilter): AsyncGenerator<RegisterEntry>;
 }
 
 export function bookEntry(e: RegisterEntry): BookEntry {
   return {
     docId: e.docId, arrivalNumber: e.arrivalNumber ?? 0, arrivalDate: e.arrivalDate, issuer: e.fields.issuer, numberNotation: e.fields.numberNotation,
     date: e.fields.date, type: e.fields.type, summary: e.fields.summary, recipientUnit: e.extras.recipientUnit ?? null, note: e.extras.note ?? null,
-    state: e.state, duplicateOf: e.duplicateOf,
+    state: e.state, duplicateOf: e.duplicateOf, late: e.late ?? null,
   };
 }
 
@@ -47,9 +52,14 @@ export function vnDate(iso: string | null): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
 }
 
+/** The register's mark of a late entry: "Vào sổ muộn ngày dd/mm/yyyy (Nguyễn Văn A), theo Sổ giấy trang 12, dòng 3". */
+export function lateNote(e: Pick<BookEntry, 'late'>): string | null {
+  return e.late ? `Vào sổ muộn ngày ${vnDate(e.late.enteredAt)} (${e.late.enteredBy}), theo ${e.late.paperRecord}` : null;
+}
+
 /** The nine cells of one line of the book (ký nhận is signed by hand on paper: empty). */
 export function bookCells(e: BookEntry): string[] {
-  const notes = [e.note, e.duplicateOf ? `Trùng số, ký hiệu với văn bản ${e.duplicateOf}` : null, e.state === 'discarded' ? 'Đã huỷ' : null].filter(Boolean);
+  const notes = [e.note, e.duplicateOf ? `Trùng số, ký hiệu với văn bản ${e.duplicateOf}` : null, e.state === 'discarded' ? 'Đã huỷ' : null, lateNote(e)].filter(Boolean);
   return [
     String(e.arrivalNumber), vnDate(e.arrivalDate), e.issuer ?? '', e.numberNotation ?? '', vnDate(e.date),
     [e.type, e.summary].filter(Boolean).join(': '), e.recipientUnit ?? '', '', notes.join('; '),

@@ -9,6 +9,18 @@ export interface RegisterExtras {
   note?: string | null;
   /** The client key of the `sohoa submit` that brought the document (a retried submit finds it). */
   submissionKey?: string;
+  // --- flowsdesk ---
+  /** Set by the clerk at Đăng ký: đơn thư khiếu nại, tố cáo, held on paper like a secret document (never kept in the entry). */
+  exclusion?: 'complaint';
+}
+
+/** A document entered after an outage from the paper record kept meanwhile (Vĩnh Phúc art. 6.2; Tuyên Quang art. 20). */
+export interface LateEntry {
+  /** When it was entered into the register (ISO 8601 +07:00); the entry's receivedAt is the real receipt. */
+  enteredAt: string;
+  enteredBy: string;
+  /** Where the receipt was written down, e.g. "Sổ giấy trang 12, dòng 3". */
+  paperRecord: string;
 }
 
 export interface StateChange {
@@ -50,6 +62,11 @@ export interface RegisterEntry {
    * the job records its docId is finished at start-up (appliance/reconcile), never registered twice.
    */
   jobId?: string;
+  // --- flowsdesk ---
+  /** A late entry: the paper record it came from, who entered it and when. */
+  late?: LateEntry;
+  /** Held on paper only, nothing of its content kept (state 'held-secret'): why. */
+  withheld?: 'secret' | 'complaint';
 }
 
 // Which state may follow which: the lifecycle table (lifecycle.ts) is the one place that says it.

@@ -95,14 +95,15 @@ export class RegisterIndex {
     let block = yf.blocks.at(-1);
     if ('y' in row) {
       this.bump(row.s, 1);
+      // (unnumbered registrations — held on paper — are in the blocks too: statistics count them)
+      if (!block || block.rows >= BLOCK_ROWS) yf.blocks.push(block = { start, end, min: row.a, max: row.a, rows: 0 });
+      block.rows++;
+      if (row.a < block.min) block.min = row.a;
+      if (row.a > block.max) block.max = row.a;
       if (row.n !== null) {
         if (row.n > (this.lastNumber.get(row.y) ?? 0)) this.lastNumber.set(row.y, row.n);
         if (row.h !== undefined) this.addDup(row.h, pack(row.y, row.n));
         if (this.known) this.markKnown(row.y, row.n);
-        if (!block || block.rows >= BLOCK_ROWS) yf.blocks.push(block = { start, end, min: row.a, max: row.a, rows: 0 });
-        block.rows++;
-        if (row.a < block.min) block.min = row.a;
-        if (row.a > block.max) block.max = row.a;
       } else {
         this.known?.secretIds.add(row.d);
       }
@@ -206,6 +207,20 @@ export class RegisterIndex {
    * open-ended when absent), year by year, in the order they were indexed.
    */
   async scan(visit: (row: IndexedRow) => void, from?: string, to?: string): Promise<void> {
+    await this.scanRegistrations((row, text) => {
+      if (row.n !== null) visit({ docId: row.d, year: row.y, number: row.n, day: row.a, text });
+    }, from, to);
+  }
+
+  /**
+   * Visits every registration, numbered or not (held on paper), whose arrival day is within
+   * [from, to]: the document id and arrival day (statistics read each document's file after).
+   */
+  async scanAll(visit: (row: { docId: string; day: string }) => void, from?: string, to?: string): Promise<void> {
+    await this.scanRegistrations((row) => visit({ docId: row.d, day: row.a }), from, to);
+  }
+
+  private async scanRegistrations(visit: (row: RegRow, text: string) => void, from?: string, to?: string): Promise<void> {
     const years = [...this.years.keys()].sort((a, b) => a - b)
       .filter((y) => (!from || y >= Number(from.slice(0, 4))) && (!to || y <= Number(to.slice(0, 4))));
     for (const year of years) {
@@ -223,8 +238,8 @@ export class RegisterIndex {
           if (tab < 0) return;
           let row: RegRow;
           try { row = JSON.parse(line.slice(0, tab)) as RegRow; } catch { return; }
-          if (row.n === null || (from && row.a < from) || (to && row.a > to)) return;
-          visit({ docId: row.d, year: row.y, number: row.n, day: row.a, text: line.slice(tab + 1) });
+          if ((from && row.a < from) || (to && row.a > to)) return;
+          visit(row, line.slice(tab + 1));
         }, r.start, Math.min(r.end, yf.size));
       }
     }

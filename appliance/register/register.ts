@@ -3,7 +3,7 @@ import { unlessDiskFull } from '../store/disk-guard.js';
 import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
-import { emptyFields, FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
+import { FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
 import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { matchingIds, type BookFilter } from './book-query.js';
@@ -18,9 +18,12 @@ import type { AuditAction } from './audit-log.js';
 import { NEXT } from './lifecycle.js';
 import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
+import { checkLateReceipt, type LateReceipt } from './late-entry.js';
+import { withheldFields, withheldKind, withheldMessage } from './withheld.js';
 
 export type { RegisterEntry, RegisterExtras, SignatureInfo, StateChange } from './entry.js';
 export type { BookFilter } from './book-query.js';
+import type { StatsFilter } from './stats.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
 //   documents/<docId>.json   one file per document, written atomically: the source of truth (document-store.ts)
@@ -68,9 +71,7 @@ const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
   signed: 'signed', sending: 'sent', delivered: 'delivered', accepted: 'accepted', rejected: 'rejected', failed: 'failed', discarded: 'discarded',
 };
 
-export const SECRET_MESSAGE = (level: string) =>
-  `Văn bản có độ mật "${level}" không được gửi qua mạng. Hãy đăng ký vào sổ văn bản mật và chuyển bản giấy theo quy định. ` +
-  'Ảnh đã quét của văn bản này sẽ bị xóa khi anh/chị xác nhận.';
+export { SECRET_MESSAGE } from './withheld.js';
 
 function nfcFields(f: DocumentFields): DocumentFields {
   const n = (v: string | null) => (v === null ? null : v.normalize('NFC').trim());
@@ -209,30 +210,39 @@ export class Register {
   }
 
   /**
-   * Registers a confirmed document: takes the next số đến of the arrival year, or holds a secret
-   * document (no number, none of its content kept). `extracted` (what OCR proposed) lets the audit
-   * log record each field the clerk corrected. The number is taken and committed in one step: the
+   * Registers a confirmed document: takes the next số đến of the arrival year, or holds a withheld
+   * document — secret, or a complaint the clerk flagged (`extras.exclusion`) — with no number and
+   * none of its content kept. `extracted` (what OCR proposed) lets the audit log record each field
+   * the clerk corrected. `late`: entered after an outage from a paper record, its real receipt
+   * time (checked: not in the future, not before the year rollover) is the arrival time, and it
+   * takes the next number like any other. The number is taken and committed in one step: the
    * document's file, named by it, written atomically; nothing else runs meanwhile (serial()).
    */
-  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string } = {}): Promise<RegisterEntry> {
+  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; late?: LateReceipt } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const confirmed = nfcFields(fields);
-      const received = opts.receivedAt ?? this.clock();
+      const late = opts.late ? checkLateReceipt(opts.late, this.clock()) : null;
+      const received = late?.receivedAt ?? opts.receivedAt ?? this.clock();
       const arrival = effectiveArrival(received, this.opts.officeHours);
       const year = vnYear(arrival);
       const now = toVnIso(this.clock());
-      const secret = confirmed.confidentiality;
+      const lateMark = late ? { late: { enteredAt: now, enteredBy: actor, paperRecord: late.paperRecord } } : {};
+      const { exclusion: _flag, ...extras } = opts.extras ?? {};
+      const withheld = withheldKind(confirmed, opts.extras);
 
-      if (secret) {
-        // Nothing of a secret document's content is written: only that one was held, and by whom.
+      if (withheld) {
+        // Nothing of a withheld document's content is written: only that one was held, why, and by whom.
         const e: RegisterEntry = {
-          docId: `secret-${randomUUID().slice(0, 8)}`, arrivalNumber: null, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
-          fields: { ...emptyFields(), confidentiality: secret, urgency: confirmed.urgency, pages: confirmed.pages },
-          extras: {}, state: 'held-secret', history: [{ state: 'held-secret', at: now, actor, detail: null }],
-          duplicateOf: null, message: SECRET_MESSAGE(secret), registeredBy: actor, ...(opts.jobId ? { jobId: opts.jobId } : {}),
+          docId: `${withheld === 'secret' ? 'secret' : 'held'}-${randomUUID().slice(0, 8)}`, arrivalNumber: null, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
+          fields: withheldFields(withheld, confirmed), extras: {}, state: 'held-secret', history: [{ state: 'held-secret', at: now, actor, detail: null }],
+          duplicateOf: null, message: withheldMessage(withheld, confirmed), registeredBy: actor, ...(opts.jobId ? { jobId: opts.jobId } : {}),
+          withheld, ...lateMark,
         };
         await this.persist(e, null);
-        await this.auditOrThrow({ at: now, actor, action: 'held', docId: e.docId, detail: { confidentiality: secret } });
+        await this.auditOrThrow({
+          at: now, actor, action: 'held', docId: e.docId,
+          detail: { withheld, ...(withheld === 'secret' ? { confidentiality: confirmed.confidentiality } : {}), ...(late ? { late: { receivedAt: e.receivedAt, paperRecord: late.paperRecord } } : {}) },
+        });
         this.publish(e);
         this.opts.bus?.emit('document.registered', { docId: e.docId, held: true });
         return e;
@@ -241,9 +251,9 @@ export class Register {
       const number = (this.counters.get(year) ?? 0) + 1;
       const e: RegisterEntry = {
         docId: docIdOf(year, number), arrivalNumber: number, arrivalDate: toVnIso(arrival), receivedAt: toVnIso(received), year,
-        fields: confirmed, extras: opts.extras ?? {}, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
+        fields: confirmed, extras, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
         duplicateOf: this.findDuplicate(confirmed.issuer, confirmed.numberNotation), message: null, registeredBy: actor,
-        ...(opts.jobId ? { jobId: opts.jobId } : {}),
+        ...(opts.jobId ? { jobId: opts.jobId } : {}), ...lateMark,
       };
       await this.persist(e, null); // the commit point of the number
       if (opts.extracted) {
@@ -253,7 +263,8 @@ export class Register {
       }
       await this.auditOrThrow({
         at: now, actor, action: 'registered', docId: e.docId,
-        detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}) },
+        detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}),
+          ...(late ? { late: { receivedAt: e.receivedAt, paperRecord: late.paperRecord } } : {}) },
       });
       this.publish(e);
       this.opts.bus?.emit('document.registered', { docId: e.docId, held: false });
@@ -351,6 +362,16 @@ export class Register {
   /** Every document a filter selects, in book order, read one by one (exports). */
   async *bookEntries(filter: BookFilter): AsyncGenerator<RegisterEntry> {
     for (const id of await matchingIds(this.index, filter)) {
+      const e = this.entries.get(id) ?? (await this.store.read(id));
+      if (e) yield e;
+    }
+  }
+
+  /** Every registration arriving in the range, held ones included, read one by one (statistics, stats.ts). */
+  async *statsEntries(filter: StatsFilter): AsyncGenerator<RegisterEntry> {
+    const ids = new Set<string>(); // (a line indexed again after a crash may come twice)
+    await this.index.scanAll((row) => ids.add(row.docId), filter.from, filter.to);
+    for (const id of ids) {
       const e = this.entries.get(id) ?? (await this.store.read(id));
       if (e) yield e;
     }
