@@ -339,4 +339,31 @@ export const S = {
     network: 'Không liên lạc được với thiết bị. Hãy kiểm tra rồi thử lại.',
     dismiss: 'Đóng',
   },
+
+  // --- flowsdesk ---
+  /** Late entry after an outage, the complaint mark (review form), the statistics (register book). */
+  desk: {
+    complaint: 'Đơn thư khiếu nại, tố cáo',
+    complaintHint: 'Chỉ vào sổ bản giấy: không gửi qua mạng, bản quét sẽ bị xoá.',
+    complaintBanner: 'Đơn thư khiếu nại, tố cáo: chỉ giữ bản giấy, không gửi qua mạng.',
+    late: 'Vào sổ muộn',
+    lateHint: 'Văn bản đã nhận và ghi vào sổ giấy trong lúc máy hoặc hệ thống ngừng hoạt động.',
+    lateDate: 'Ngày nhận thực tế',
+    lateTime: 'Giờ nhận',
+    latePaper: 'Ghi ở sổ giấy',
+    latePaperHint: 'Ví dụ: Sổ giấy trang 12, dòng 3',
+    lateIncomplete: 'Vào sổ muộn: hãy nhập đủ ngày, giờ nhận thực tế và chỗ ghi trong sổ giấy.',
+    lateMark: (date: string, by: string, paper: string) => `Vào sổ muộn ngày ${date} (${by}), theo ${paper}`,
+    complaintTitle: 'Đơn thư khiếu nại, tố cáo — không gửi điện tử',
+    complaintDone: 'Đã xoá bản quét. Hãy lưu giữ bản giấy theo quy trình tiếp nhận đơn thư khiếu nại, tố cáo.',
+    statsOpen: 'Thống kê',
+    statsClose: 'Về sổ đăng ký',
+    statsTitle: 'Thống kê văn bản',
+    by: { day: 'Theo ngày', week: 'Theo tuần', month: 'Theo tháng', issuer: 'Theo nơi gửi' },
+    byCol: { day: 'Ngày', week: 'Tuần', month: 'Tháng', issuer: 'Nơi gửi' },
+    cols: { received: 'Văn bản đến', sent: 'Văn bản đi', late: 'Vào sổ muộn', refused: 'Bị từ chối', waiting: 'Đang xử lý', withheld: 'Giữ bản giấy' },
+    total: 'Tổng cộng',
+    statsEmpty: 'Không có văn bản nào trong khoảng thời gian này.',
+    statsPrint: 'In thống kê',
+  },
 } as const;

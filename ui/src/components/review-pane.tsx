@@ -5,6 +5,7 @@ import { S } from '../strings.js';
 import type { DocumentFields, ErrorInfo, FieldBoxes, FieldKey, JobView, PageEdit, PageEditsView, Region, RegionText } from '../types.js';
 import { ReviewForm, isDoubtful } from '../screens/review-form.js';
 import { addRotation, unionRegion } from './page-geometry.js';
+import type { DeskMarks } from './desk-marks.js';
 import { PageStrip } from './page-strip.js';
 import { PageViewer } from './page-viewer.js';
 
@@ -24,6 +25,9 @@ interface Props {
   /** Under the form, always visible (Huỷ, Quét tiếp, Đăng ký…). */
   actions: ComponentChildren;
   onError: (e: ErrorInfo) => void;
+  /** The complaint mark and late entry (desk-marks.tsx), passed to the form. */
+  marks?: DeskMarks;
+  onMarks?: (m: DeskMarks) => void;
 }
 
 const jobPath = (jobId: string) => `/api/jobs/${encodeURIComponent(jobId)}`;
@@ -45,7 +49,7 @@ function intoField(key: FieldKey, fields: DocumentFields, read: string): Documen
   return { ...fields, [key]: oneLine === '' ? null : oneLine };
 }
 
-export function ReviewPane({ job, fields, onChange, disabled, head, actions, onError }: Props) {
+export function ReviewPane({ job, fields, onChange, disabled, head, actions, onError, marks, onMarks }: Props) {
   const [edits, setEdits] = useState<PageEditsView | null>(null);
   const [selected, setSelected] = useState<number>(job.pages[0]?.page ?? 1);
   const [boxes, setBoxes] = useState<FieldBoxes>({});
@@ -165,7 +169,7 @@ export function ReviewPane({ job, fields, onChange, disabled, head, actions, onE
           onPointerDown={(e) => { const k = (e.target as Element).closest('[data-field]')?.getAttribute('data-field'); if (k) choose(k as FieldKey); }}>
           {head}
           {edits && edits.kept === 0 && <p class="banner banner-warn" role="alert">{S.pages.noneKept}</p>}
-          <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} />
+          <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} marks={marks} onMarks={onMarks} />
         </div>
         <div class="actions">{actions}</div>
       </div>

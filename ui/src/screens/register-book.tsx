@@ -6,6 +6,7 @@ import type { DocumentView, ErrorInfo, FieldKey } from '../types.js';
 import type { BookEntry } from '../../../appliance/register/book-view.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { RegisterStatsView } from './register-stats.js';
 import './register-book.css';
 
 // "Sổ đăng ký": the register book (Decree 30 App. IV) over any date range, today by default,
@@ -20,7 +21,7 @@ const vnDay = (iso: string | null) => (iso ? iso.slice(0, 10).split('-').reverse
 const SHOWN: FieldKey[] = ['issuer', 'numberNotation', 'date', 'type', 'summary', 'signer', 'signerTitle', 'recipients', 'urgency', 'pages'];
 
 /** A GET of a file (PDF, CSV) in the session, as a Blob; the appliance's message on refusal. */
-async function fetchBlob(path: string): Promise<Blob> {
+export async function fetchBlob(path: string): Promise<Blob> {
   const token = currentSession()?.token;
   const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) {
@@ -40,6 +41,7 @@ export function RegisterBookScreen() {
   const [busy, setBusy] = useState<'print' | 'csv' | null>(null);
   const [open, setOpen] = useState<DocumentView | null>(null);
   const [pdfUrl, setPdfUrl] = useState<string | null>(null);
+  const [statsOn, setStatsOn] = useState(false);
   const printFrame = useRef<HTMLIFrameElement>(null);
 
   const filter = (extra: Record<string, string> = {}) =>
@@ -122,11 +124,16 @@ export function RegisterBookScreen() {
         <button type="submit" class="btn btn-primary">{S.book.searchButton}</button>
       </form>
       <div class="book-actions">
-        <span class="lead" data-testid="book-total">{page ? S.book.total(page.total) : ''}</span>
+        <span class="lead" data-testid="book-total">{page && !statsOn ? S.book.total(page.total) : ''}</span>
+        <button class={`btn ${statsOn ? 'btn-primary' : ''}`} data-action="stats" onClick={() => setStatsOn(!statsOn)}>{statsOn ? S.desk.statsClose : S.desk.statsOpen}</button>
+        {!statsOn && <>
         <button class="btn" data-action="print" disabled={busy !== null} onClick={() => void print()}>{busy === 'print' ? S.book.working : S.book.print}</button>
         <button class="btn" data-action="csv" disabled={busy !== null} onClick={() => void csv()}>{busy === 'csv' ? S.book.working : S.book.csv}</button>
+        </>}
       </div>
+      {statsOn && <RegisterStatsView from={from} to={to} />}
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      {!statsOn && <>
       {page && page.total === 0 && <p class="lead">{S.book.empty}</p>}
       {page && page.entries.length > 0 && (
         <table class="doc-table book-table">
@@ -142,7 +149,8 @@ export function RegisterBookScreen() {
                 <td>{e.issuer ?? '—'}</td>
                 <td>{e.numberNotation ?? '—'}</td>
                 <td class="summary">{[e.type, e.summary].filter(Boolean).join(': ')}
-                  {e.duplicateOf && <div class="row-note row-note-warn">{S.book.duplicateOf(e.duplicateOf)}</div>}</td>
+                  {e.duplicateOf && <div class="row-note row-note-warn">{S.book.duplicateOf(e.duplicateOf)}</div>}
+                  {e.late && <div class="row-note" data-testid="late-mark">{S.desk.lateMark(vnDay(e.late.enteredAt), e.late.enteredBy, e.late.paperRecord)}</div>}</td>
                 <td class="state-cell"><StateBadge doc={{ state: e.state }} /></td>
               </tr>
             ))}
@@ -156,6 +164,7 @@ export function RegisterBookScreen() {
           <button class="btn" disabled={offset + PAGE >= page.total} onClick={() => void load(offset + PAGE)}>{S.book.next}</button>
         </div>
       )}
+      </>}
       {open && (
         <div class="book-doc" role="dialog" aria-modal="true" aria-label={`${S.book.cols.number} ${open.arrivalNumber ?? ''}`} data-testid="book-doc">
           <div class="book-doc-head">

@@ -1,6 +1,7 @@
 import type { DocumentFields, ExtractionResult, FieldKey } from '../types.js';
 import { S } from '../strings.js';
 import { DuplicateWarning } from '../components/duplicate-warning.js';
+import { DeskMarksForm, type DeskMarks } from '../components/desk-marks.js';
 
 // The extracted fields, editable. A field the extractor doubts (flagged, or confidence below
 // DOUBT) has an orange frame so the clerk's eyes go there first. Độ mật and Độ khẩn come first
@@ -34,9 +35,12 @@ interface Props {
   fields: DocumentFields;
   onChange: (f: DocumentFields) => void;
   disabled: boolean;
+  /** The complaint mark and the "Vào sổ muộn" fold, when the screen registers with them. */
+  marks?: DeskMarks;
+  onMarks?: (m: DeskMarks) => void;
 }
 
-export function ReviewForm({ result, fields, onChange, disabled }: Props) {
+export function ReviewForm({ result, fields, onChange, disabled, marks, onMarks }: Props) {
   const set = <K extends FieldKey>(key: K, value: DocumentFields[K]) => onChange({ ...fields, [key]: value });
   const cls = (key: FieldKey, extra = '') => `field ${extra} ${isDoubtful(result, key) ? 'doubtful' : ''}`;
   const text = (key: 'issuerParent' | 'issuer' | 'numberNotation' | 'number' | 'place' | 'authority' | 'signerTitle' | 'signer', extra = '') => (
@@ -99,6 +103,7 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
       </label>
       {text('issuerParent', 'span-4')}
       {text('number', 'span-2')}
+      {marks && onMarks && <DeskMarksForm marks={marks} onChange={onMarks} disabled={disabled} />}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { StateBadge } from '../components/state-badge.js';
 import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
 import { BatchScreen } from './batch.js';
 import { ReviewPane } from '../components/review-pane.js';
+import { marksBody, NO_MARKS, type DeskMarks } from '../components/desk-marks.js';
 import '../review.css';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields beside the page → Đăng
@@ -44,6 +45,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
   const [pending, setPending] = useState<JobView[]>([]);
+  // Complaint mark and late entry of the document under review: never carried over to another one.
+  const [marks, setMarks] = useState<DeskMarks>(NO_MARKS);
+  useEffect(() => setMarks(NO_MARKS), [job?.jobId]);
   /** Corrections typed into documents left waiting, by job. */
   const drafts = useRef(new Map<string, DocumentFields>());
   const jobRef = useRef(job);
@@ -185,7 +189,10 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setBusy(true);
     setError(null);
     try {
-      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, fields);
+      const extra = marksBody(marks);
+      if ('error' in extra) { setError({ code: 'request.invalid', message: extra.error }); return; }
+      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, { ...fields, ...extra.body });
+      setMarks(NO_MARKS);
       setOutcome(doc);
       drafts.current.delete(job.jobId);
       setJob({ ...job, state: 'registered', docId: doc.docId });
@@ -315,7 +322,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
         {outcome ? (
           <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
         ) : reviewing && job?.result && fields ? (
-          <ReviewPane key={job.jobId} job={job} fields={fields} onChange={setFields} disabled={busy} onError={setError}
+          <ReviewPane key={job.jobId} job={job} fields={fields} onChange={setFields} disabled={busy} onError={setError} marks={marks} onMarks={setMarks}
             head={<>
               {stopped}
               <div class="review-head">
@@ -323,6 +330,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
                 {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
+              {marks.complaint && <p class="banner banner-secret" data-testid="complaint-banner">{S.desk.complaintBanner}</p>}
             </>}
             actions={<>
               {discardButton}
@@ -357,10 +365,11 @@ function Outcome(props: { doc: DocumentView; secretDone: boolean; busy: boolean;
   if (doc.state === 'held-secret' || props.secretDone) {
     return (
       <div class="outcome outcome-secret" data-testid="secret">
-        <h1>{S.outcome.secretTitle}</h1>
+        {/* (a held document keeps its secrecy mark; one without is a complaint the clerk flagged) */}
+        <h1>{doc.fields.confidentiality ? S.outcome.secretTitle : S.desk.complaintTitle}</h1>
         <p class="lead">{doc.message ?? S.outcome.secretBody}</p>
         {props.secretDone
-          ? <p class="lead text-ok">{S.outcome.secretDone}</p>
+          ? <p class="lead text-ok">{doc.fields.confidentiality ? S.outcome.secretDone : S.desk.complaintDone}</p>
           : <button class="btn btn-primary btn-wide" disabled={props.busy} onClick={props.onConfirmSecret}>{S.outcome.secretConfirm}</button>}
       </div>
     );
