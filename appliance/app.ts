@@ -2,6 +2,10 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startScanner } from '../drivers/scanner/start-scanner.js';
+import { DEFAULT_PROFILES, loadProfiles } from './capture/profiles.js';
+import { ScannerPresence } from './capture/scanner-presence.js';
+import { ScannerDiscovery } from '../drivers/scanner/discovery.js';
+import { HotplugWatcher, loadUsbEvents } from '../drivers/scanner/hotplug.js';
 import { AccountService } from './accounts/account-service.js';
 import { ensureAccounts } from './accounts/demo-account.js';
 import { UserStore } from './accounts/user-store.js';
@@ -79,6 +83,17 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const scanner = await startScanner(config.scanner, log);
     stops.push(() => scanner.stop());
+    // Is the scanner there (after an unplug: "Tiếp tục"); discovery again on a USB hot-plug or the technician's button.
+    const presence = new ScannerPresence({
+      scanner: scanner.scanner, log: log.child({ part: 'scanner' }),
+      discovery: new ScannerDiscovery({ saneConfigDir: config.scanner.saneConfigDir || undefined }),
+    });
+    const usbEvents = config.scanner.hotplug ? await loadUsbEvents(log) : null;
+    if (usbEvents) {
+      const hotplug = new HotplugWatcher({ events: usbEvents, reprobe: () => presence.refresh(), log: log.child({ part: 'hotplug' }) });
+      hotplug.start();
+      stops.push(() => hotplug.stop());
+    }
     // New documents are refused below capture.minFreeDiskMB, before anything of them is written.
     const disk = new DiskGuard({ dataDir: config.dataDir, minFreeMB: config.capture.minFreeDiskMB });
     const capture = new CaptureStage({ scanner: scanner.scanner, bus, dataDir: config.dataDir, log: log.child({ part: 'capture' }), disk });
@@ -123,6 +138,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       readFieldsFirst: (image, workDir) => extractProgressive(ocr, [image], workDir, { directory }),
       log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'), quarantine,
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
+      // a profiles file that cannot be read is the technician's to fix: said loudly, the defaults meanwhile
+      profiles: await loadProfiles(config.capture.profilesPath).catch((err: unknown) => {
+        log.error({ err }, 'capture profiles file unreadable: using the default profiles');
+        return DEFAULT_PROFILES;
+      }),
     });
     await jobs.start();
 
@@ -190,6 +210,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
         resend: (docId, actor) => desk.retryDocument(docId, actor),
         audit: (actor, action, docId, detail) => register.recordAudit(actor, action, docId, detail),
       },
+      scanners: presence,
       logger: log.child({ part: 'api' }),
       health: () => health.statusItems(), notices: () => quarantine.notices(),
       monitoring: { allow: config.monitoring.allow, metrics: () => metrics.scrape(), health: () => health.report() },

@@ -3,7 +3,7 @@
 
 export type ErrorCode =
   | 'scanner.busy' | 'scanner.no-docs' | 'scanner.jammed' | 'scanner.cover-open' | 'scanner.device'
-  | 'scanner.double-feed' | 'scanner.not-found' | 'scanner.no-source'
+  | 'scanner.double-feed' | 'scanner.not-found' | 'scanner.no-source' | 'scanner.disconnected'
   | 'token.absent' | 'token.module' | 'token.pin-incorrect' | 'token.pin-locked' | 'token.not-logged-in'
   | 'token.key-missing' | 'token.certificate' | 'token.timeout' | 'token.ambiguous' | 'token.device'
   | 'ocr.input' | 'ocr.engine'

@@ -6,7 +6,7 @@ import { SohoaError, toErrorInfo, type ErrorCode, type ErrorInfo } from '../erro
 
 const STATUS: Record<ErrorCode, number> = {
   'scanner.busy': 409, 'scanner.no-docs': 409, 'scanner.jammed': 409, 'scanner.cover-open': 409,
-  'scanner.device': 503, 'scanner.double-feed': 409, 'scanner.not-found': 503, 'scanner.no-source': 409,
+  'scanner.device': 503, 'scanner.double-feed': 409, 'scanner.not-found': 503, 'scanner.no-source': 409, 'scanner.disconnected': 503,
   'token.absent': 503, 'token.module': 503, 'token.device': 503, 'token.timeout': 504,
   'token.ambiguous': 503, 'token.key-missing': 503, 'token.certificate': 503,
   'token.pin-incorrect': 403, 'token.pin-locked': 423, 'token.not-logged-in': 423,

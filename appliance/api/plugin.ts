@@ -19,6 +19,7 @@ import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
 import { accountRoutes } from './routes-accounts.js';
 import { queueRoutes, type QueueRoutesDeps } from './routes-queue.js';
+import { scannerRoutes, type ScannerRoutesDeps } from './routes-scanner.js';
 import { optionalSession, publicTokenState } from './public-view.js';
 import { serveUi } from './static-ui.js';
 
@@ -29,10 +30,12 @@ import { serveUi } from './static-ui.js';
 //   GET  /api/users                     the login picker's names (open)
 //   POST /api/session                   {name, pin} → {token, name, role, expiresAt} (open)
 //   GET  /api/session; POST /api/session/refresh; DELETE /api/session   who am I / still here / logout
-//   POST /api/scan                      {source?, mode?, dpi?} → JobView
+//   GET  /api/profiles                  {profiles: CaptureProfile[]}: the scan screen's buttons, first = default
+//   POST /api/scan                      {profile?, source?, mode?, dpi?} → JobView (a batch profile starts a batch)
+//   GET  /api/scanner; POST /api/scanner/refresh (technician)   presence / discovery again (routes-scanner.ts)
 //   GET  /api/jobs, /api/jobs/:id       JobView[] / JobView
 //   GET  /api/jobs/:id/pages/:n.jpg     page preview (JPEG)
-//   POST /api/batch                     {source?, mode?, dpi?} → JobView of the batch ("Quét cả tập")
+//   POST /api/batch                     {profile?, source?, mode?, dpi?} → JobView of the batch ("Quét cả tập")
 //   POST /api/jobs/:id/continue         {source?, mode?, dpi?} → JobView ("Quét tiếp")
 //   POST /api/jobs/:id/merge            → JobView of the previous document it joined
 //   POST /api/jobs/:id/discard          → {ok: true}
@@ -79,6 +82,8 @@ export interface ApiOptions {
   register?: RegisterRoutesOptions;
   /** `sohoa submit`'s POST /api/submit (routes-submit.ts), when given. */
   submit?: SubmitPort;
+  /** The scanner's presence and the technician's re-discovery (routes-scanner.ts). */
+  scanners?: ScannerRoutesDeps;
   /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
   provision?: (app: FastifyInstance) => void;
   /** The upload queue's view and the technician's retry/hold/release/export (routes-queue.ts). */
@@ -108,6 +113,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   documentRoutes(app, desk);
   if (opts.register) registerRoutes(app, opts.register);
   if (opts.queue) queueRoutes(app, opts.queue);
+  if (opts.scanners) scannerRoutes(app, opts.scanners);
   if (opts.submit) submitRoutes(app, opts.submit);
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);

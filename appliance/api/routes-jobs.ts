@@ -24,6 +24,9 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
     return job;
   };
 
+  // The capture profiles: the scan screen's big buttons, in order (the first is the default).
+  app.get('/api/profiles', async () => ({ profiles: desk.profiles() }));
+
   app.post<{ Body: ScanOptions | null }>('/api/scan', { schema: { body: scanBody } }, async (req) => {
     return desk.startScan(req.body ?? {}, actorOf(req));
   });

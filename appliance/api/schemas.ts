@@ -53,6 +53,7 @@ export const scanBody = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: {
+    profile: { type: 'string', minLength: 1, maxLength: 40 },
     source: { enum: ['adf', 'adf-duplex', 'flatbed'] },
     mode: { enum: ['color', 'gray'] },
     dpi: { type: 'integer', minimum: 75, maximum: 1200 },

@@ -50,6 +50,18 @@ export const SettingsSchema = Group({
       pagesDir: Path('dir', projectPath('provisioning', 'demo-pages'), { vi: 'Thư mục trang mẫu của máy quét mô phỏng.', en: "The demo scanner's sample pages.", expect: 'thư mục trang mẫu' }),
       pagesPerMinute: Int(0, 0, 600, { vi: 'Tốc độ khay nạp của máy quét mô phỏng, trang/phút (0 = nhanh nhất có thể).', en: "The demo scanner's feeder speed in pages per minute (0 = as fast as it can).", env: 'SOHOA_SIMULATOR_PPM' }),
     }, { vi: 'Máy quét mô phỏng (thử nghiệm).', en: 'Demo scanner (testing).' }),
+    // --- capturehw ---
+    esclUrl: Str('', { vi: 'Địa chỉ eSCL (AirScan) của máy quét mạng, ghim cố định trong cấu hình SANE riêng (cần scanner.saneConfigDir), ví dụ http://192.168.1.20/eSCL; scanner.device là "airscan:e0:<tên>".', en: 'eSCL (AirScan) URL of a network scanner, pinned in the private SANE config (needs scanner.saneConfigDir); scanner.device is "airscan:e0:<name>".', expect: URL_EXPECT }, { pattern: HTTP_URL }),
+    hotplug: Bool(true, { vi: 'Tìm lại máy quét khi cắm/rút thiết bị USB (gói usb).', en: 'Look for scanners again when a USB device is plugged in or out (usb package).' }),
+    sensorPollSeconds: Int(0, 0, 60, { vi: 'Đọc nút bấm và cảm biến "có giấy" của máy quét (tuỳ chọn SANE [hardware]) sau mỗi chừng này giây, chỉ khi máy đang rảnh; 0 = không đọc.', en: "Read the scanner's button and paper-loaded sensors (SANE [hardware] options) this often, only while idle; 0 = off." }),
+    paperLoadedStart: Bool(false, { vi: 'Tự quét (cách quét đầu tiên) khi máy quét báo vừa có giấy trong khay nạp.', en: 'Start a scan (first profile) when the scanner reports paper loaded in the feeder.' }),
+    pedal: Group({
+      vendorId: Str('', { vi: 'Mã nhà sản xuất (VID, hệ 16) của bàn đạp/nút bấm USB HID, ví dụ "0c45"; để trống = không dùng.', en: 'USB vendor id (hex) of the HID foot pedal or button, e.g. "0c45"; empty = none.', expect: 'bốn chữ số hệ 16, ví dụ "0c45"' }, { pattern: '^$|^(0x)?[0-9A-Fa-f]{1,4}$' }),
+      productId: Str('', { vi: 'Mã sản phẩm (PID, hệ 16) của bàn đạp, ví dụ "7403".', en: 'USB product id (hex) of the pedal, e.g. "7403".', expect: 'bốn chữ số hệ 16, ví dụ "7403"' }, { pattern: '^$|^(0x)?[0-9A-Fa-f]{1,4}$' }),
+      report: OneOf(['keyboard', 'bits'] as const, 'keyboard', { vi: 'Kiểu báo cáo: "keyboard" (bàn đạp giả bàn phím, ví dụ PCsensor FS2007: có phím nào trong báo cáo là đang đạp) hoặc "bits" (một byte mang các bit nút, ví dụ Infinity IN-USB-2).', en: 'Report kind: "keyboard" (keyboard-like pedals, e.g. PCsensor FS2007: any key code = pressed) or "bits" (a byte of button bits, e.g. Infinity IN-USB-2).' }),
+      byte: Int(0, 0, 63, { vi: 'Với "bits": byte nào của báo cáo mang các bit nút (đếm từ 0, không tính mã báo cáo).', en: 'For "bits": which report byte holds the button bits (from 0, report id excluded).' }),
+      mask: Int(255, 1, 255, { vi: 'Với "bits": các bit nào là "đang đạp" (ví dụ 2 = bàn đạp giữa của Infinity).', en: 'For "bits": which bits mean pressed (e.g. 2 = the Infinity centre pedal).' }),
+    }, { vi: 'Bàn đạp chân hoặc nút bấm USB để bắt đầu quét.', en: 'USB HID foot pedal or button that starts a scan.' }),
   }, { vi: 'Máy quét.', en: 'The scanner.' }),
   capture: Group({
     profilesPath: Path('file', '', { vi: 'Tệp JSON các cách quét (nút lớn trên màn hình quét: nguồn giấy, hai mặt, dpi ≥ 200, màu/xám, trang trắng, tờ phân cách, số trang tối đa); để trống = "Văn bản đến" và "Số hóa hàng loạt".', en: 'JSON file of capture profiles (the big buttons: source, duplex, dpi ≥ 200, colour/grey, blank-page and separator policy, max pages per document); empty = the two defaults.', expect: 'đường dẫn tới tệp JSON các cách quét' }),

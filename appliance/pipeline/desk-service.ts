@@ -14,6 +14,7 @@ import type { ScanJobs } from './scan-jobs.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
+import type { CaptureProfile } from '../capture/profiles.js';
 
 /** What the desk needs of the token: its state, and a person's PIN to unlock it. */
 export interface TokenPort {
@@ -35,6 +36,10 @@ export class DeskService implements Desk {
 
   /** Jobs whose registration is under way (a second "Đăng ký" on the same scan is refused). */
   private readonly registering = new Set<string>();
+
+  profiles(): CaptureProfile[] {
+    return this.deps.jobs.profiles();
+  }
 
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
     return this.deps.jobs.startScan(opts, actor);

@@ -6,6 +6,7 @@ import type { LateReceipt } from '../register/late-entry.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
+import type { CaptureProfile } from '../capture/profiles.js';
 
 // The commands the front desk (API → UI) may give, and the views it may read. The API depends on
 // this interface only; the pipeline implements it. Nothing here exposes a stage's internals.
@@ -14,6 +15,9 @@ import type { Region } from './page-geometry.js';
 export interface Actor { name: string }
 
 export interface ScanOptions {
+  /** A capture profile's name (GET /api/profiles): its source, duplex, dpi, mode, blank policy, page limit. */
+  profile?: string;
+  /** Explicit settings win over the profile's (technician tests). */
   source?: 'adf' | 'adf-duplex' | 'flatbed';
   mode?: 'color' | 'gray';
   dpi?: number;
@@ -59,6 +63,8 @@ export interface JobView {
   batch?: BatchView;
   /** Present on a document job split from a batch. */
   split?: SplitView;
+  /** The capture profile it was scanned with (its name): later stages know the book from it. */
+  profile?: string;
 }
 
 export interface DocumentView {
@@ -84,6 +90,8 @@ export interface DocumentView {
 }
 
 export interface Desk {
+  /** The capture profiles, in button order (the first is the default: pedal, scanner button). */
+  profiles(): CaptureProfile[];
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView>;
   /** "Quét cả tập": scans the whole stack, then splits it into document jobs to review. */
   startBatch(opts: ScanOptions, actor: Actor): Promise<JobView>;

@@ -1,4 +1,6 @@
 import { newJobId, previewUrl } from '../capture/capture.js';
+import { findProfile, profileScan } from '../capture/profile-scan.js';
+import type { CaptureProfile } from '../capture/profiles.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import { asStorageFull } from '../store/disk-guard.js';
 import type { EventBus } from '../events.js';
@@ -37,6 +39,12 @@ export interface ScanDefaults {
   dpi: number;
 }
 
+/** The settings of one scanner run: the defaults, the profile's, then the request's own. */
+interface RunSettings extends ScanDefaults {
+  maxPages?: number;
+  keepBlank?: boolean;
+}
+
 /** Page files handed in by `sohoa submit`, under its client key (a retried submit finds its job). */
 export interface HandedPages {
   key: string;
@@ -61,6 +69,8 @@ export class ScanJobs {
     audit: AuditPort;
     jobsDir: string;
     defaults: ScanDefaults;
+    /** The capture profiles (capture/profiles.ts); none = the defaults above only. */
+    profiles?: CaptureProfile[];
     /** Where an unreadable job record goes with its pages (the appliance's; default `<jobsDir>/quarantine`). */
     quarantine?: Quarantine;
   }) {
@@ -154,6 +164,9 @@ export class ScanJobs {
    */
   async startScan(opts: ScanOptions, actor: Actor, kind: 'single' | 'batch' = 'single', handed?: HandedPages): Promise<JobView> {
     if (!handed) this.requireIdle();
+    const settings = this.settings(opts);
+    // a batch profile ("Số hóa hàng loạt") starts a batch whichever route it came by
+    if (opts.profile && settings.batch) kind = 'batch';
     await this.deps.capture.requireRoom(handed ? 'nhận văn bản gửi vào' : 'quét văn bản mới');
     await this.batches.prune();
     if (!handed) this.requireIdle(); // (another scan may have started meanwhile)
@@ -162,6 +175,7 @@ export class ScanJobs {
       view: {
         jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
         ...(kind === 'batch' ? { batch: { pagesScanned: 0, found: 0, documents: [] } } : {}),
+        ...(settings.profile ? { profile: settings.profile } : {}),
       },
       pages: [],
       ocr: [],
@@ -178,7 +192,7 @@ export class ScanJobs {
     }
     this.records.set(rec);
     this.deps.log.info({ jobId, actor: actor.name, kind, ...(handed ? { submitted: handed.files.length } : {}) }, 'scan started');
-    this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, [], handed?.files));
+    this.background(rec, this.run(rec, settings, actor, [], handed?.files));
     return rec.view;
   }
 
@@ -205,7 +219,7 @@ export class ScanJobs {
       this.scanning = jobId;
       await this.saveOrRelease(rec, () => { rec.view = { ...rec.view, state: 'split' }; });
       this.deps.log.info({ jobId, actor: actor.name, documents: batch.documents.length }, 'batch continued');
-      this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, []));
+      this.background(rec, this.run(rec, this.settings({ profile: rec.view.profile, ...opts }), actor, []));
       return rec.view;
     }
     if (rec.view.state !== 'review' && rec.view.state !== 'failed') {
@@ -222,8 +236,26 @@ export class ScanJobs {
     this.scanning = jobId;
     await this.saveOrRelease(rec, () => { rec.view = before; });
     this.deps.log.info({ jobId, actor: actor.name, pagesKept: rec.pages.length }, 'scan continued');
-    this.background(rec, this.run(rec, { ...this.deps.defaults, ...opts }, actor, kept));
+    this.background(rec, this.run(rec, this.settings({ profile: rec.view.profile, ...opts }), actor, kept));
     return rec.view;
+  }
+
+  /** The capture profiles, in button order. */
+  profiles(): CaptureProfile[] {
+    return this.deps.profiles ?? [];
+  }
+
+  /**
+   * A run's settings: the configured defaults, the named profile's (refused when unknown: the
+   * screen's list is stale), then the request's own. "Quét tiếp" passes the job's profile again.
+   */
+  private settings(opts: ScanOptions): RunSettings & { profile?: string; batch: boolean } {
+    const { profile: name, ...own } = opts;
+    const explicit = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) as Partial<ScanDefaults>;
+    if (!name) return { ...this.deps.defaults, ...explicit, batch: false };
+    const p = findProfile(this.profiles(), name);
+    const { batch, ...scan } = profileScan(p);
+    return { ...this.deps.defaults, ...scan, ...explicit, profile: p.name, batch };
   }
 
   /** Saves a job a scanner run is about to fill; when that fails, the job is as it was and the scanner free. */
@@ -271,7 +303,7 @@ export class ScanJobs {
   }
 
   /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
-  private async run(rec: JobRecord, opts: ScanDefaults, actor: Actor, pending: Promise<OcrPage>[], from?: HandedPages['files']): Promise<void> {
+  private async run(rec: JobRecord, opts: RunSettings, actor: Actor, pending: Promise<OcrPage>[], from?: HandedPages['files']): Promise<void> {
     const { jobId } = rec.view;
     const before = rec.pages.length;
     const batch = rec.view.batch;
@@ -282,11 +314,13 @@ export class ScanJobs {
     let result;
     try {
       result = await this.deps.capture.capture({
-        jobId, ...opts, from,
+        jobId, source: opts.source, mode: opts.mode, dpi: opts.dpi, maxPages: opts.maxPages, from,
         onPage: (page) => {
-          const p = { index: page.index, path: page.path, blank: page.blank };
+          // a profile that keeps blank pages ('keep') makes every page a page of the document
+          const blank = page.blank && !opts.keepBlank;
+          const p = { index: page.index, path: page.path, blank };
           rec.pages.push(p);
-          rec.view.pages.push({ page: page.index, imageUrl: previewUrl(jobId, page.index), blank: page.blank });
+          rec.view.pages.push({ page: page.index, imageUrl: previewUrl(jobId, page.index), blank });
           if (firstPage && rec.pages.length === 1) { pending.push(firstPage.promise); return; }
           firstPage?.start(() => this.reader.readPage(rec, rec.pages[0]!)); // a second page: read the first whole too
           // handled from this moment: a page whose OCR fails while the scanner still feeds is said

@@ -6,6 +6,7 @@ import type { Logger } from '../../appliance/log.js';
 import type { Scanner, ScanRequest, ScannedPage, ScannerInfo } from './scanner.js';
 import { parseDeviceOptions, pickMode, pickResolution, pickSource, type DeviceOptions } from './sane-options.js';
 import { scannerErrors } from './scanner-errors.js';
+import { scanEndError } from './scanimage-status.js';
 import { ProcessError, runProcess } from '../../appliance/util/run-process.js';
 
 // A SANE scanner driven through `scanimage` (one process per job, argument array, never a shell).
@@ -43,20 +44,6 @@ const A4 = { width: 210, height: 297 };
 const busyDevices = new Set<string>();
 /** Health probes in flight, per device: a job waits for one to end rather than fight it for the device. */
 const probingDevices = new Map<string, Promise<unknown>>();
-
-/** Sentences scanimage prints (sane_strstatus) that mean paper problems rather than a broken device. */
-const PAPER_STATUS: Array<[RegExp, 'jammed' | 'no-docs' | 'cover-open' | 'double-feed' | 'not-found']> = [
-  // backends that tell a double feed apart (fujitsu, canon_dr, kodakaio) say so in their message
-  [/double.?feed|multi(?:ple)?.?feed/i, 'double-feed'],
-  [/Document feeder jammed/i, 'jammed'],
-  [/Document feeder out of documents/i, 'no-docs'],
-  [/Scanner cover is open/i, 'cover-open'],
-  // "open of device X failed: Invalid argument" — no such device (unplugged, renamed, never there)
-  [/open of device .* failed: (Invalid argument|No such device|Error during device I\/O)/i, 'not-found'],
-];
-
-/** scanimage's exit status is the SANE status of the failure. */
-const EXIT_STATUS: Record<number, 'jammed' | 'no-docs' | 'cover-open'> = { 6: 'jammed', 7: 'no-docs', 8: 'cover-open' };
 
 export class SaneScanner implements Scanner {
   readonly device: string;
@@ -163,7 +150,7 @@ export class SaneScanner implements Scanner {
       const code = await exited;
       const failure: unknown = req.signal?.aborted ? req.signal.reason
         : stalled ? scannerErrors.stalled(`${this.device}: no page and no message from scanimage for ${stallMs} ms; stopped (${stderr.trim() || 'no stderr'})`)
-        : this.classify(code, stderr, pages);
+        : scanEndError(code, stderr, pages);
       if (failure) {
         // A sheet stopped half-way leaves a torn file behind: drop it so only whole pages remain.
         await rm(join(outDir, `page-${pages + 1}.tiff`), { force: true });
@@ -178,22 +165,6 @@ export class SaneScanner implements Scanner {
       req.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     }
-  }
-
-  /** null when the job ended normally (feeder ran out after at least one page, or maxPages reached). */
-  private classify(code: number | null, stderr: string, pages: number) {
-    const detail = stderr.trim() || `scanimage exited with ${code}`;
-    // Failures read "scanimage: sane_start: <status>" or "scanimage: open of device … failed: …";
-    // other "scanimage:" lines are warnings (e.g. a rounded geometry value).
-    const errorLines = stderr.split('\n').filter((l) => /^scanimage: (sane_\w+: |open of device )/.test(l));
-    const kind = PAPER_STATUS.find(([re]) => errorLines.some((l) => re.test(l)))?.[1] ?? EXIT_STATUS[code ?? -1];
-    if (kind === 'double-feed') return scannerErrors.doubleFeed(detail);
-    if (kind === 'not-found') return scannerErrors.notFound(detail);
-    if (kind === 'jammed') return scannerErrors.jammed(detail);
-    if (kind === 'cover-open') return scannerErrors.coverOpen(detail);
-    if (kind === 'no-docs') return pages > 0 ? null : scannerErrors.noDocs(detail); // running out ends every batch
-    if (code !== 0 || errorLines.length > 0) return scannerErrors.device(detail);
-    return pages > 0 ? null : scannerErrors.noDocs(detail);
   }
 
   private geometryArgs(o: DeviceOptions): string[] {

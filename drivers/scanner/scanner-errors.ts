@@ -5,6 +5,16 @@ import { SohoaError } from '../../appliance/errors.js';
 export const scannerErrors = {
   busy: (detail?: string) =>
     new SohoaError('scanner.busy', 'Máy quét đang bận với một lượt quét khác. Hãy đợi lượt đó xong rồi thử lại.', detail),
+  /** SANE_STATUS_DEVICE_BUSY: the device itself says busy (warming up, or another program holds it). */
+  deviceBusy: (detail?: string) =>
+    new SohoaError('scanner.busy', 'Máy quét báo đang bận (đang khởi động, hoặc một chương trình khác đang dùng nó). Hãy đợi khoảng 10 giây rồi bấm Quét lại; nếu vẫn bận, tắt máy quét rồi bật lại.', detail),
+  /** The device went away during a run (cable pulled, network scanner switched off): the pages so far are kept. */
+  disconnected: (pages: number, detail?: string) =>
+    new SohoaError(
+      'scanner.disconnected',
+      `Máy quét bị ngắt kết nối giữa chừng${pages > 0 ? ` (đã quét được ${pages} trang, vẫn được giữ)` : ''}. Hãy cắm lại cáp USB (hoặc kiểm tra mạng và nguồn của máy quét) để tiếp tục; khi máy quét được nhận lại, đặt các trang chưa quét vào khay và bấm Tiếp tục.`,
+      detail,
+    ),
   noDocs: (detail?: string) =>
     new SohoaError('scanner.no-docs', 'Khay nạp giấy đang trống. Hãy đặt văn bản vào khay rồi bấm Quét lại.', detail),
   jammed: (detail?: string) =>

@@ -5,13 +5,16 @@ import { EsclSimulator } from './escl-simulator/simulator.js';
 
 // What the composition root calls to get the configured scanner: with the demo simulator on, it
 // starts the eSCL simulator, pins it in a private SANE config and drives it through sane-airscan
-// like any network scanner.
+// like any network scanner; a real network scanner named by its eSCL URL (scanner.esclUrl) is
+// pinned the same way, so it is found without network discovery and survives a DHCP-less network.
 
 export interface ScannerSettings {
   /** SANE device name; for the simulator `airscan:e0:<name>`. */
   device: string;
   /** Private SANE config folder (written here when set); empty = the system's /etc/sane.d. */
   saneConfigDir: string;
+  /** A network scanner pinned by its eSCL URL in the private SANE config ('' = none). */
+  esclUrl?: string;
   simulator: { enabled: boolean; port: number; pagesDir: string; pagesPerMinute?: number };
 }
 
@@ -23,7 +26,7 @@ export interface RunningScanner {
 
 export async function startScanner(cfg: ScannerSettings, log?: Logger): Promise<RunningScanner> {
   let simulator: EsclSimulator | undefined;
-  let esclUrl: string | undefined;
+  let esclUrl: string | undefined = cfg.esclUrl || undefined;
   if (cfg.simulator.enabled) {
     simulator = new EsclSimulator({ port: cfg.simulator.port, pagesDir: cfg.simulator.pagesDir, pagesPerMinute: cfg.simulator.pagesPerMinute, log: log?.child({ part: 'escl-simulator' }) });
     esclUrl = (await simulator.start()).url;

@@ -24,6 +24,7 @@ import { emptyFields, type DocumentFields } from '../../appliance/extract/fields
 import type { Actor, Desk, DocumentView, JobView, ScanOptions } from '../../appliance/pipeline/desk.js';
 import type { PageEdit, PageEditsView } from '../../appliance/pipeline/page-edits.js';
 import type { Region } from '../../appliance/pipeline/page-geometry.js';
+import { DEFAULT_PROFILES } from '../../appliance/capture/profiles.js';
 
 const GOOD_PIN = '739184';
 const WRONG_PIN = '402615';
@@ -56,6 +57,7 @@ class ScriptedDesk implements Desk {
     if (f) throw f;
   }
 
+  profiles() { return DEFAULT_PROFILES; }
   async startScan(opts: ScanOptions, actor: Actor) { this.maybeFail('startScan', actor, opts); return this.job; }
   async startBatch(opts: ScanOptions, actor: Actor) { this.maybeFail('startBatch', actor, opts); return this.job; }
   async mergeJob(id: string, actor: Actor) { this.maybeFail('mergeJob', actor, id); return this.job; }

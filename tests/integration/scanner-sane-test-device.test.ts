@@ -84,7 +84,9 @@ describe('SaneScanner on the SANE test device', () => {
     ['SANE_STATUS_JAMMED', 'scanner.jammed'],
     ['SANE_STATUS_NO_DOCS', 'scanner.no-docs'],
     ['SANE_STATUS_COVER_OPEN', 'scanner.cover-open'],
-    ['SANE_STATUS_IO_ERROR', 'scanner.device'],
+    // an I/O error once the device is open is the device gone (cable, network): "cắm lại… Tiếp tục"
+    ['SANE_STATUS_IO_ERROR', 'scanner.disconnected'],
+    ['SANE_STATUS_DEVICE_BUSY', 'scanner.busy'],
   ])('%s → %s with a Vietnamese message, no torn page left', async (status, code) => {
     const scanner = new SaneScanner({ device: 'test:0', saneConfigDir, extraArgs: ['--read-return-value', status] });
     const r = await req();
