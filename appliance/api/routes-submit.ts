@@ -5,11 +5,13 @@ import type { SubmitRequest, SubmitResult } from '../pipeline/submissions.js';
 import { actorOf } from './actor.js';
 import { invalidRequest } from './http-errors.js';
 import { documentFieldsSchema } from './schemas.js';
+import { lateEntrySchema, lateReceipt } from './schemas-register.js';
+import { checkLateReceipt } from '../register/late-entry.js';
 
 // `sohoa submit`: page images or a PDF handed to the running service (a logged-in person's
 // command, Bearer session). The answer comes once the document is registered, signed and queued
 // (or failed signing): the register entry's view, its job and the client key.
-//   POST /api/submit   {key, files: [{name, data (base64)}], fields?} → SubmitResult
+//   POST /api/submit   {key, files: [{name, data (base64)}], fields?, late?} → SubmitResult
 // The same key again returns the same document (never registered twice).
 
 /** What the route needs of the service (pipeline/submissions.ts). */
@@ -24,6 +26,7 @@ interface SubmitBody {
   key: string;
   files: { name: string; data: string }[];
   fields?: Partial<DocumentFields>;
+  late?: { receivedAt: string; paperRecord: string };
 }
 
 export const submitBody = {
@@ -45,6 +48,8 @@ export const submitBody = {
     },
     /** Any of the register's fields, each as the register route takes it; none required. */
     fields: { type: 'object', additionalProperties: false, properties: documentFieldsSchema.properties },
+    /** A late entry after an outage (schemas-register.ts): the real receipt time and the paper record. */
+    late: lateEntrySchema,
   },
 } as const;
 
@@ -60,6 +65,9 @@ export function submitRoutes(app: FastifyInstance, submit: SubmitPort): void {
       }
       return { name: f.name, data: Buffer.from(f.data, 'base64') };
     });
-    return submit.submit({ key: req.body.key, files, ...(req.body.fields ? { fields: req.body.fields } : {}) }, actor);
+    const late = lateReceipt(req.body.late);
+    // refused before any page is read (the register checks it again when it takes the number)
+    if (late) checkLateReceipt(late, new Date());
+    return submit.submit({ key: req.body.key, files, ...(req.body.fields ? { fields: req.body.fields } : {}), ...(late ? { late } : {}) }, actor);
   });
 }

@@ -9,6 +9,7 @@ import { asStorageFull } from '../store/disk-guard.js';
 import type { Actor, Desk, DocumentView, JobView } from './desk.js';
 import type { RegisterPort } from './ports.js';
 import type { Register, RegisterEntry } from '../register/register.js';
+import type { LateReceipt } from '../register/late-entry.js';
 import { vnWall } from '../register/vn-time.js';
 import type { ScanJobs } from './scan-jobs.js';
 import type { TokenPort } from './desk-service.js';
@@ -36,6 +37,8 @@ export interface SubmitRequest {
   files: SubmitFile[];
   /** Fields given by the sender: they win over the extracted ones. */
   fields?: Partial<DocumentFields>;
+  /** A late entry after an outage: the real receipt time and the paper record (register/late-entry.ts). */
+  late?: LateReceipt;
 }
 
 /** The register entry's view, and where it came from. */
@@ -113,7 +116,7 @@ export class Submissions {
       job ??= await this.deps.jobs.startScan({}, actor, 'single', { key: req.key, files: pages.map((path) => ({ path, dpi: 300 })) });
       const ready = await this.reviewed(job.jobId);
       const fields = { ...fieldsOf(ready), ...req.fields };
-      const doc = await this.deps.desk.registerJob(ready.jobId, fields, actor, { submissionKey: req.key });
+      const doc = await this.deps.desk.registerJob(ready.jobId, fields, actor, { submissionKey: req.key }, req.late);
       this.index().set(req.key, doc.docId);
       return await this.filed(doc.docId, ready.jobId, req.key);
     } finally {
