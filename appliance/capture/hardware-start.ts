@@ -27,6 +27,8 @@ export interface HardwareStartDeps {
 export class HardwareStart {
   /** Scans started by hardware (technician screen, tests). */
   started: { trigger: HardwareTrigger; jobId: string; profile: string }[] = [];
+  /** Presses that started nothing (the desk was busy, or the start was refused). */
+  ignored = 0;
 
   constructor(private readonly deps: HardwareStartDeps) {}
 
@@ -39,6 +41,7 @@ export class HardwareStart {
       this.deps.log?.info({ trigger: from, jobId: job.jobId, profile: profile?.name }, 'scan started by hardware');
       return job;
     } catch (err) {
+      this.ignored++;
       const code = (err as { code?: string }).code;
       if (code === 'scanner.busy') this.deps.log?.debug({ trigger: from }, 'hardware start ignored: a scan is running');
       else this.deps.log?.warn({ trigger: from, err }, 'hardware start refused');
