@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { startScanner } from '../drivers/scanner/start-scanner.js';
 import { DEFAULT_PROFILES, loadProfiles } from './capture/profiles.js';
 import { ScannerPresence } from './capture/scanner-presence.js';
+import { HardwareStart, startHardwareTriggers } from './capture/hardware-start.js';
 import { ScannerDiscovery } from '../drivers/scanner/discovery.js';
 import { HotplugWatcher, loadUsbEvents } from '../drivers/scanner/hotplug.js';
 import { AccountService } from './accounts/account-service.js';
@@ -145,6 +146,9 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       }),
     });
     await jobs.start();
+    stops.push(...startHardwareTriggers(config.scanner, scanner.scanner, new HardwareStart({
+      startScan: (o, actor) => jobs.startScan(o, actor), profiles: () => jobs.profiles(), log: log.child({ part: 'hardware-start' }),
+    }), log));
 
     const signer = new AgencySigner({
       token, agencyName: config.agency.name, chainPath: config.token.chainPath, trustPath: config.token.trustPath,

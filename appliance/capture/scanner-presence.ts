@@ -11,7 +11,7 @@ export interface PresenceScanner {
   readonly device: string;
   readonly busy: boolean;
   /** Opens the device (scanimage -A) within the time limit; throws with the reason. */
-  check(timeoutMs: number): Promise<void>;
+  check(timeoutMs: number): Promise<unknown>;
 }
 
 export interface ScannerStatus {

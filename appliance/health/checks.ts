@@ -19,7 +19,7 @@ export interface ScannerProbePort {
   /** A job is running on the device: it is evidently there, and must not be disturbed. */
   readonly busy: boolean;
   /** Resolves when the device answers within `timeoutMs`; throws with the reason otherwise. */
-  check(timeoutMs: number): Promise<void>;
+  check(timeoutMs: number): Promise<unknown>;
 }
 
 export async function checkScanner(scanner: ScannerProbePort, timeoutMs: number): Promise<HealthCheck> {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,8 @@ import sharp from 'sharp';
 import { airscanDeviceName, writeSaneConfig } from '../../drivers/scanner/sane-config.js';
 import { pickSource } from '../../drivers/scanner/sane-options.js';
 import { SaneScanner } from '../../drivers/scanner/sane-scanner.js';
+import { ScannerDiscovery } from '../../drivers/scanner/discovery.js';
+import { scannerErrors } from '../../drivers/scanner/scanner-errors.js';
 import { SohoaError } from '../errors.js';
 import { outcome, ProvisionError, type PendingFile, type StepOutcome } from './types.js';
 
@@ -29,27 +30,29 @@ export interface ScannerAnswers {
   dpi: number;
 }
 
-export interface FoundScanner { device: string; vendor: string; model: string; type: string }
+export interface FoundScanner {
+  device: string; vendor: string; model: string; type: string;
+  /** Its paper sources by kind (flatbed, adf-front, adf-duplex…); empty when it could not be opened. */
+  sources: string[];
+}
 
 const fail = (vi: string, detail?: string) => new ProvisionError('scanner', vi, detail);
 const SOURCE_VI: Record<Source, string> = { adf: 'khay nạp giấy (adf)', 'adf-duplex': 'khay nạp hai mặt (adf-duplex)', flatbed: 'mặt kính (flatbed)' };
 
-/** The scanners SANE sees with this config folder ('' = the system's; network discovery can take seconds). */
-export function discoverScanners(saneConfigDir: string, timeoutMs = 30_000): Promise<FoundScanner[]> {
-  const env = saneConfigDir ? { ...process.env, SANE_CONFIG_DIR: saneConfigDir } : process.env;
-  return new Promise((resolve, reject) => {
-    execFile('scanimage', ['-f', '%d\t%v\t%m\t%t\n', '-L'], { env, timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) {
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        if (e.code === 'ENOENT') return reject(fail('Chưa cài SANE (lệnh scanimage): hãy cài gói sane-utils và sane-airscan.'));
-        return reject(fail(`Không liệt kê được máy quét (scanimage -L ${e.killed ? `quá ${timeoutMs / 1000} giây` : String(stderr).trim() || e.message}).`));
-      }
-      resolve(String(stdout).split('\n').filter(Boolean).map((l) => {
-        const [device = '', vendor = '', model = '', type = ''] = l.split('\t');
-        return { device, vendor, model, type };
-      }));
-    });
-  });
+/**
+ * The scanners SANE sees with this config folder ('' = the system's; network discovery can take
+ * seconds): the appliance's own discovery (drivers/scanner/discovery.ts), each device with its sources.
+ */
+export async function discoverScanners(saneConfigDir: string, timeoutMs = 30_000): Promise<FoundScanner[]> {
+  try {
+    const found = await new ScannerDiscovery({ saneConfigDir: saneConfigDir || undefined, listTimeoutMs: timeoutMs }).list();
+    return found.map((f) => ({ device: f.device, vendor: f.vendor, model: f.model, type: f.type, sources: f.options?.sourceKinds ?? [] }));
+  } catch (err) {
+    const detail = (err as Error).message;
+    if (/not installed/.test(detail)) throw fail('Chưa cài SANE (lệnh scanimage): hãy cài gói sane-utils và sane-airscan.', detail);
+    const timedOut = (err as SohoaError).vi === scannerErrors.stalled().vi;
+    throw fail(`Không liệt kê được máy quét (scanimage -L ${timedOut ? `quá ${timeoutMs / 1000} giây` : detail}).`, detail);
+  }
 }
 
 /** The backends the private dll.conf lists for a device: its own, and airscan for network scanners. */

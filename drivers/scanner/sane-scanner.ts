@@ -43,7 +43,7 @@ const A4 = { width: 210, height: 297 };
 /** Devices with a job running, across all instances: the hardware takes one job at a time. */
 const busyDevices = new Set<string>();
 /** Health probes in flight, per device: a job waits for one to end rather than fight it for the device. */
-const probingDevices = new Map<string, Promise<unknown>>();
+const probingDevices = new Map<string, Promise<string>>();
 
 export class SaneScanner implements Scanner {
   readonly device: string;
@@ -69,15 +69,16 @@ export class SaneScanner implements Scanner {
    * A health probe: does the device answer right now (`scanimage -d DEV -A` opens it)? Killed at
    * `timeoutMs` (a hung device or backend); throws scanner.device with scanimage's reason, or
    * scanner.busy while a job runs (never probed then). A job started meanwhile waits for it.
+   * Resolves to the option listing, with the current values of the hardware sensors (sensors.ts).
    */
-  async check(timeoutMs: number): Promise<void> {
+  async check(timeoutMs: number, extraArgs: string[] = []): Promise<string> {
     if (this.busy) throw scannerErrors.busy(`device ${this.device} has a job running`);
     const running = probingDevices.get(this.device);
-    if (running) { await running; return; }
-    const probe = this.run(['-d', this.device, '-A'], timeoutMs);
+    if (running) return running; // one read at a time per device: share the one in flight
+    const probe = this.run(['-d', this.device, ...extraArgs, '-A'], timeoutMs);
     probingDevices.set(this.device, probe);
     try {
-      await probe;
+      return await probe;
     } finally {
       probingDevices.delete(this.device);
     }

@@ -104,6 +104,14 @@ export const S = {
     pendingUnnamed: (startedAt: string) => `Bản quét lúc ${new Date(startedAt).toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' })}`,
     pendingFailed: 'Chưa đọc được — mở để xem',
     stopped: 'Máy quét đã dừng giữa chừng — xem hướng dẫn bên phải.',
+    // --- capturehw ---
+    profilesLabel: 'Chọn cách quét',
+    /** The line under a profile button: source, sides, resolution, colour. */
+    profileSummary: (p: { source: string; duplex: boolean; dpi: number; mode: string; batch: boolean }) =>
+      `${p.source === 'flatbed' ? 'Mặt kính' : p.duplex ? 'Khay, hai mặt' : 'Khay, một mặt'} · ${p.dpi} dpi · ${p.mode === 'color' ? 'màu' : 'xám'}${p.batch ? ' · cả tập' : ''}`,
+    resume: 'Tiếp tục',
+    waitingScanner: 'Đang chờ máy quét…',
+    scannerBack: 'Đã nhận lại máy quét: đặt các trang chưa quét vào khay rồi chạm “Tiếp tục”.',
   },
 
   batch: {
@@ -314,6 +322,10 @@ export const S = {
       person: 'Họ và tên văn thư mới', pin: 'Mã PIN (4–8 chữ số)', pinAgain: 'Nhập lại mã PIN',
     },
     pinMismatch: 'Hai lần nhập mã PIN không khớp.',
+    // --- capturehw ---
+    scannerRefresh: 'Tìm lại máy quét',
+    scannerPresent: (device: string, present: boolean) => (present ? `Máy quét đang dùng (${device}) trả lời bình thường.` : `Máy quét đang dùng (${device}) không trả lời: kiểm tra nguồn, cáp USB hoặc mạng.`),
+    sensors: 'nút/cảm biến',
   },
 
   keyboard: {

@@ -4,6 +4,7 @@ import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
 import type { DocumentFields, DocumentView, ErrorInfo, ExtractionResult, JobView } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { useScannerBack } from '../components/profile-buttons.js';
 import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
 import { ReviewPane } from '../components/review-pane.js';
 
@@ -157,6 +158,7 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
   const reading = docs.filter((d) => d.state === 'extracting').length;
   const waiting = docs.filter((d) => d.state !== 'extracting').length;
   const stop = batch?.state === 'split' && isPaperStop(batch.error) ? batch.error : null;
+  const scannerBack = useScannerBack(stop?.code === 'scanner.disconnected');
   const secretPending = done?.state === 'held-secret';
   const status = !batch || (batch.state === 'scanning' && info.pagesScanned === 0) ? S.batch.starting
     : batch.state === 'scanning' ? S.batch.progress(info.pagesScanned, info.found)
@@ -200,7 +202,9 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
         {stop && (
           <div class="banner banner-warn banner-stop" role="alert" data-testid="scan-stopped" data-code={stop.code}>
             <span class="banner-text"><strong>{S.scan.interrupted(stop, info.pagesScanned)}</strong> {S.scan.pagesSafe}</span>
-            <button class="btn btn-primary btn-continue" data-testid="continue" disabled={busy} onClick={continueBatch}>{S.scan.continue}</button>
+            <button class="btn btn-primary btn-continue" data-testid="continue" disabled={busy || (stop.code === 'scanner.disconnected' && !scannerBack)} onClick={continueBatch}>
+              {stop.code === 'scanner.disconnected' ? (scannerBack ? S.scan.resume : S.scan.waitingScanner) : S.scan.continue}
+            </button>
           </div>
         )}
         {done && (

@@ -9,6 +9,7 @@ import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
 import { BatchScreen } from './batch.js';
 import { ReviewPane } from '../components/review-pane.js';
 import { marksBody, NO_MARKS, type DeskMarks } from '../components/desk-marks.js';
+import { ProfileButtons, useScannerBack } from '../components/profile-buttons.js';
 import '../review.css';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields beside the page → Đăng
@@ -145,7 +146,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     void refresh(j.jobId);
   };
 
-  const scan = async () => {
+  const scan = async (profile?: string) => {
     if (!user) return onNeedUser();
     park();
     setError(null);
@@ -155,7 +156,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setJob(null);
     setStarting(true);
     try {
-      show(await api.post<JobView>('/api/scan', {}));
+      show(await api.post<JobView>('/api/scan', profile ? { profile } : {}));
     } catch (err) {
       setError(errorInfo(err));
     } finally {
@@ -228,13 +229,13 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     }
   };
 
-  const startBatch = async () => {
+  const startBatch = async (profile?: string) => {
     if (!user) return onNeedUser();
     park();
     setError(null);
     setStarting(true);
     try {
-      const b = await api.post<JobView>('/api/batch', {});
+      const b = await api.post<JobView>('/api/batch', profile ? { profile } : {});
       setOutcome(null);
       setJob(null);
       setFields(null);
@@ -269,6 +270,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const waiting = pending.filter((j) => j.jobId !== job?.jobId);
   const kept = job ? job.pages.filter((p) => !p.blank).length : 0;
   const paperStop = job && (job.state === 'review' || job.state === 'failed') && isPaperStop(job.error, job.pages.length) ? job.error : null;
+  const scannerBack = useScannerBack(paperStop?.code === 'scanner.disconnected');
   const stopped = paperStop && job && (
     <div class="banner banner-warn banner-stop" role="alert" data-testid="scan-stopped" data-code={paperStop.code}>
       <span class="banner-text">
@@ -280,8 +282,12 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const discardButton = (
     <button class="btn btn-ghost" disabled={busy} onClick={discard}>{discardArmed ? S.scan.discardConfirm : S.scan.discard}</button>
   );
+  // unplugged mid-run: "Tiếp tục" once the scanner answers again
+  const unplugged = paperStop?.code === 'scanner.disconnected';
   const continueButton = (
-    <button class={`btn ${paperStop ? 'btn-primary' : ''} btn-continue`} data-testid="continue" disabled={busy} onClick={continueScan}>{S.scan.continue}</button>
+    <button class={`btn ${paperStop ? 'btn-primary' : ''} btn-continue`} data-testid="continue" disabled={busy || (unplugged && !scannerBack)} onClick={continueScan}>
+      {unplugged ? (scannerBack ? S.scan.resume : S.scan.waitingScanner) : S.scan.continue}
+    </button>
   );
 
   if (batchId) {
@@ -291,8 +297,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   return (
     <div class={`scan-screen ${reviewing ? 'reviewing' : ''}`}>
       <aside class="scan-side">
-        <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
-        <button class="btn btn-batch" data-testid="batch" disabled={!canScan || busy} onClick={startBatch}>{S.batch.start}</button>
+        <ProfileButtons disabled={!canScan || busy} onScan={scan} onBatch={startBatch} />
         <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
         {waiting.length > 0 && (
           <div class="pending" data-testid="pending">
@@ -320,7 +325,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       <div class={`scan-main ${reviewing ? 'scan-main-review' : ''}`}>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
         {outcome ? (
-          <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
+          <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={() => scan()} />
         ) : reviewing && job?.result && fields ? (
           <ReviewPane key={job.jobId} job={job} fields={fields} onChange={setFields} disabled={busy} onError={setError} marks={marks} onMarks={setMarks}
             head={<>

@@ -3,6 +3,7 @@ import { api, errorInfo } from '../api.js';
 import { S } from '../strings.js';
 import type { ErrorInfo } from '../types.js';
 import { ErrorBanner } from '../components/error-banner.js';
+import { ScannerRefresh } from '../components/scanner-refresh.js';
 
 // Technician mode: the steps of `sohoa provision` as sections of one screen, each with its fields,
 // "Kiểm tra" (the live check, nothing written) and "Lưu" (that part of the configuration written).
@@ -109,6 +110,7 @@ export function TechnicianScreen() {
       <p class="hint">{S.setup.intro}</p>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {info && (Object.keys(S.setup.steps) as Step[]).map((s) => <StepSection key={s} step={s} current={info.current} />)}
+      <ScannerRefresh onError={setError} />
       <section class="setup-step">
         <h2>{S.setup.selftest}</h2>
         <label class="field"><span class="field-label">{S.setup.selftestPin}</span>
