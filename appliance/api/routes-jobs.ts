@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import type { Desk, ScanOptions } from '../pipeline/desk.js';
+import type { Desk, OutgoingConfirmation, ScanOptions } from '../pipeline/desk.js';
 import type { DocumentFields } from '../extract/fields.js';
 import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
 import type { PageEdit } from '../pipeline/page-edits.js';
 import type { Region } from '../pipeline/page-geometry.js';
-import { documentFieldsSchema, emptyBody, idParams, pageEditsBody, pageParams, regionBody, scanBody } from './schemas.js';
+import { emptyBody, idParams, pageEditsBody, pageParams, regionBody, registerBody, scanBody } from './schemas.js';
 
 // Scan jobs: start a scan (or a batch: a whole stack split into document jobs), watch it, preview
 // its pages, scan more into it after a jam ("Quét tiếp"), merge a wrongly split document with the
@@ -109,13 +109,15 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
     return { ok: true };
   });
 
-  app.post<IdReq & { Body: DocumentFields }>(
+  app.post<IdReq & { Body: DocumentFields & { outgoing?: OutgoingConfirmation } }>(
     '/api/jobs/:id/register',
-    { schema: { params: idParams, body: documentFieldsSchema } },
+    { schema: { params: idParams, body: registerBody } },
     async (req) => {
       const actor = actorOf(req);
       jobOr404(req.params.id);
-      return desk.registerJob(req.params.id, normalizeFields(req.body), actor);
+      // (an outgoing scan: the clerk's recipient choices come with the fields)
+      const { outgoing, ...fields } = req.body;
+      return desk.registerJob(req.params.id, normalizeFields(fields), actor, undefined, outgoing);
     },
   );
 }

@@ -56,7 +56,39 @@ export const scanBody = {
     source: { enum: ['adf', 'adf-duplex', 'flatbed'] },
     mode: { enum: ['color', 'gray'] },
     dpi: { type: 'integer', minimum: 75, maximum: 1200 },
+    profile: { type: 'string', minLength: 1, maxLength: 40 },
   },
+} as const;
+
+// --- flowsout ---
+/** Đăng ký: the confirmed fields, and for an outgoing scan the clerk's recipient choices (desk.ts OutgoingConfirmation). */
+export const registerBody = {
+  ...documentFieldsSchema,
+  properties: {
+    ...documentFieldsSchema.properties,
+    outgoing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        recipients: {
+          type: 'array', maxItems: 200,
+          items: {
+            type: 'object', additionalProperties: false, required: ['text', 'organId'],
+            properties: { text: { type: 'string', maxLength: 2000 }, organId: { type: ['string', 'null'], maxLength: 35 } },
+          },
+        },
+        unresolvedConfirmed: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+/** Lines of "Nơi nhận" to resolve against the agency list. */
+export const resolveBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['recipients'],
+  properties: { recipients: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 2000 } } },
 } as const;
 
 export const pinBody = {

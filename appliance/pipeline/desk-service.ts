@@ -5,7 +5,11 @@ import type { Logger } from '../log.js';
 import type { DocumentFields } from '../extract/fields.js';
 import type { RegisterEntry, RegisterExtras } from '../register/register.js';
 import { toVnIso } from '../register/vn-time.js';
-import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js';
+import type { Actor, Desk, DocumentView, JobView, OutgoingConfirmation, ScanOptions } from './desk.js';
+import { DEFAULT_PROFILES, type CaptureProfile } from '../capture/profiles.js';
+import { RecipientResolver } from '../outgoing/resolve-recipients.js';
+import { confirmOutgoing } from '../outgoing/confirm-outgoing.js';
+import type { ResolvedRecipient } from '../register/entry.js';
 import type { FilingQueue } from './filing-queue.js';
 import type { OutboxPort, RegisterPort } from './ports.js';
 import type { ScanJobs } from './scan-jobs.js';
@@ -29,13 +33,38 @@ export class DeskService implements Desk {
     outbox: OutboxPort;
     token: TokenPort;
     log?: Logger;
+    /** The capture profiles (capture.profilesPath); default the three built-in ones. */
+    profiles?: CaptureProfile[];
+    /** The provisioned agency list with identifiers: where an outgoing document's recipients resolve. */
+    recipients?: RecipientResolver;
   }) {}
+
+  private get resolver(): RecipientResolver {
+    return this.deps.recipients ?? new RecipientResolver([]);
+  }
 
   /** Jobs whose registration is under way (a second "Đăng ký" on the same scan is refused). */
   private readonly registering = new Set<string>();
 
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
-    return this.deps.jobs.startScan(opts, actor);
+    // (the profile's scanner settings are the scan screen's buttons' business; here: which book)
+    const profile = opts.profile === undefined ? undefined : (this.deps.profiles ?? DEFAULT_PROFILES).find((p) => p.name === opts.profile);
+    if (opts.profile !== undefined && !profile) {
+      throw new SohoaError('request.invalid', `Không có cách quét "${opts.profile}". Hãy chọn một nút quét trên màn hình.`, `no capture profile ${opts.profile}`);
+    }
+    return this.deps.jobs.startScan({ ...opts, ...(profile ? { book: profile.book } : {}) }, actor);
+  }
+
+  resolveRecipients(lines: string[]): ResolvedRecipient[] {
+    return this.resolver.resolve(lines);
+  }
+
+  agencies(): { id: string; name: string }[] {
+    return this.resolver.agencies();
+  }
+
+  profiles(): CaptureProfile[] {
+    return this.deps.profiles ?? DEFAULT_PROFILES;
   }
 
   startBatch(opts: ScanOptions, actor: Actor): Promise<JobView> {
@@ -110,7 +139,7 @@ export class DeskService implements Desk {
     return this.deps.jobs.pageEdits.fieldBoxes(jobId);
   }
 
-  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView> {
+  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras, outgoing?: OutgoingConfirmation): Promise<DocumentView> {
     const job = this.requireJob(jobId);
     if (job.state !== 'review' || this.registering.has(jobId)) {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${this.registering.has(jobId) ? 'being registered' : job.state}`);
@@ -119,6 +148,8 @@ export class DeskService implements Desk {
     if (await this.deps.jobs.pageEdits.keptCount(jobId) === 0) {
       throw new SohoaError('register.state', 'Bản quét chưa có trang nào có nội dung nên không thể đăng ký. Hãy huỷ bản quét này rồi quét lại văn bản.', `job ${jobId} has no kept page`);
     }
+    // An outgoing scan: its recipients as the clerk confirmed them (refused before any write when not sendable).
+    const to = job.book === 'outgoing' ? { recipients: confirmOutgoing(this.resolver, fields, outgoing) } : undefined;
     // One registration per scan, also when the clerk touches "Đăng ký" twice.
     this.registering.add(jobId);
     try {
@@ -126,7 +157,7 @@ export class DeskService implements Desk {
       // finished at start-up (reconcile/register-jobs.ts), never registered a second time.
       let doc: RegisterEntry;
       try {
-        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}) });
+        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}), ...(to ? { outgoing: to } : {}) });
       } catch (err) {
         // The number may be committed although a later write (audit log) failed: then this scan
         // is that document, not a new one the clerk would register again with another number.
@@ -238,6 +269,7 @@ export class DeskService implements Desk {
       delivery: d ? { attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, statusCode: d.statusCode, lastError: d.lastError } : null,
       message: doc.message,
       duplicateOf: doc.duplicateOf,
+      ...(doc.book === 'outgoing' ? { book: doc.book, ...(doc.outgoing ? { outgoing: doc.outgoing } : {}) } : {}),
       createdAt: doc.receivedAt,
       signature: doc.signature ?? null,
       retry: d?.state === 'queued' && d.nextAttemptAt ? 'send-now' : this.deps.filing.retryKind(doc),

@@ -2,6 +2,8 @@ import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
 import type { RegisterExtras, SignatureInfo } from '../register/register.js';
+import type { OutgoingInfo, ResolvedRecipient } from '../register/entry.js';
+import type { CaptureProfile } from '../capture/profiles.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
@@ -16,6 +18,8 @@ export interface ScanOptions {
   source?: 'adf' | 'adf-duplex' | 'flatbed';
   mode?: 'color' | 'gray';
   dpi?: number;
+  /** A capture profile's name (GET /api/profiles): its settings, and the register book its documents go into. */
+  profile?: string;
 }
 
 export interface PageView {
@@ -58,6 +62,10 @@ export interface JobView {
   batch?: BatchView;
   /** Present on a document job split from a batch. */
   split?: SplitView;
+  /** The capture profile it was scanned with (its name), when one was asked for. */
+  profile?: string;
+  /** 'outgoing': a "Văn bản đi" scan, registered into the outgoing book (absent = incoming). */
+  book?: 'incoming' | 'outgoing';
 }
 
 export interface DocumentView {
@@ -72,6 +80,9 @@ export interface DocumentView {
   message: string | null;
   /** A same issuer + number/notation already registered (warning, not a block). */
   duplicateOf: string | null;
+  /** 'outgoing' with its printed number and recipients (sổ văn bản đi); absent = incoming. */
+  book?: 'incoming' | 'outgoing';
+  outgoing?: OutgoingInfo;
   createdAt: string;
   /** The agency signature's PAdES level, and why it is lower than configured; null until signed. */
   signature: SignatureInfo | null;
@@ -104,8 +115,16 @@ export interface Desk {
   readRegion(jobId: string, page: number, region: Region): Promise<RegionText>;
   /** Where on the pages each extracted field was read. */
   fieldBoxes(jobId: string): FieldBoxes;
-  /** The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. */
-  registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras): Promise<DocumentView>;
+  /**
+   * The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. An
+   * outgoing scan takes the clerk's recipient choices (`outgoing`, see OutgoingConfirmation).
+   */
+  registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras, outgoing?: OutgoingConfirmation): Promise<DocumentView>;
+  /** "Nơi nhận" lines resolved against the provisioned agency list, and that list (an outgoing review). */
+  resolveRecipients(lines: string[]): ResolvedRecipient[];
+  agencies(): { id: string; name: string }[];
+  /** The capture profiles the scan screen offers (GET /api/profiles). */
+  profiles(): CaptureProfile[];
   listDocuments(): Promise<DocumentView[]>;
   getDocument(docId: string): Promise<DocumentView | undefined>;
   /** Path of the signed PDF, when there is one. */
@@ -119,4 +138,14 @@ export interface Desk {
   tokenState(): TokenState;
   unlockToken(pin: string, actor: Actor): Promise<TokenState>;
   lockToken(actor: Actor): Promise<TokenState>;
+}
+
+/**
+ * What the clerk confirms of an outgoing document's recipients: for each printed line, the agency
+ * picked (organId) or null, left unresolved. `unresolvedConfirmed` says the clerk knows that the
+ * unresolved ones get no electronic copy (they are sent on paper): without it Đăng ký is refused.
+ */
+export interface OutgoingConfirmation {
+  recipients?: { text: string; organId: string | null }[];
+  unresolvedConfirmed?: boolean;
 }

@@ -152,7 +152,9 @@ export class ScanJobs {
    * `handed`, which does not take the scanner). Refused with storage.full before anything is
    * written when the data disk is too full (store/disk-guard.ts).
    */
-  async startScan(opts: ScanOptions, actor: Actor, kind: 'single' | 'batch' = 'single', handed?: HandedPages): Promise<JobView> {
+  async startScan(options: ScanOptions & { book?: 'incoming' | 'outgoing' }, actor: Actor, kind: 'single' | 'batch' = 'single', handed?: HandedPages): Promise<JobView> {
+    // the profile's name and book stay with the job (the register book it goes into), not the scanner
+    const { profile, book, ...opts } = options;
     if (!handed) this.requireIdle();
     await this.deps.capture.requireRoom(handed ? 'nhận văn bản gửi vào' : 'quét văn bản mới');
     await this.batches.prune();
@@ -162,6 +164,7 @@ export class ScanJobs {
       view: {
         jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
         ...(kind === 'batch' ? { batch: { pagesScanned: 0, found: 0, documents: [] } } : {}),
+        ...(profile ? { profile } : {}), ...(book === 'outgoing' ? { book } : {}),
       },
       pages: [],
       ocr: [],

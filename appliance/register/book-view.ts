@@ -28,6 +28,8 @@ export interface RegisterBookPort {
   book(filter: BookFilter & { limit?: number; offset?: number }): Promise<{ total: number; entries: RegisterEntry[] }>;
   bookEntries(filter: BookFilter): AsyncGenerator<RegisterEntry>;
   duplicates(issuer: string | null, numberNotation: string | null): RegisterEntry[];
+  /** The outgoing book's entries with this printed số/ký hiệu in its year of issue (outgoing-book.ts). */
+  outgoingDuplicates(numberNotation: string, date: string | null): RegisterEntry[];
 }
 
 export function bookEntry(e: RegisterEntry): BookEntry {
