@@ -74,7 +74,11 @@ export const registerBody = {
           type: 'array', maxItems: 200,
           items: {
             type: 'object', additionalProperties: false, required: ['text', 'organId'],
-            properties: { text: { type: 'string', maxLength: 2000 }, organId: { type: ['string', 'null'], maxLength: 35 } },
+            // (name and copyOnly as /api/recipients/resolve gave them: the server derives both again)
+            properties: {
+              text: { type: 'string', maxLength: 2000 }, organId: { type: ['string', 'null'], maxLength: 35 },
+              name: { type: ['string', 'null'], maxLength: 2000 }, copyOnly: { type: 'boolean' },
+            },
           },
         },
         unresolvedConfirmed: { type: 'boolean' },
