@@ -165,7 +165,7 @@ export function ReviewPane({ job, fields, onChange, disabled, head, actions, onE
           onPointerDown={(e) => { const k = (e.target as Element).closest('[data-field]')?.getAttribute('data-field'); if (k) choose(k as FieldKey); }}>
           {head}
           {edits && edits.kept === 0 && <p class="banner banner-warn" role="alert">{S.pages.noneKept}</p>}
-          <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} />
+          <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} book={job.book} />
         </div>
         <div class="actions">{actions}</div>
       </div>

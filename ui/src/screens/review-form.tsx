@@ -34,9 +34,11 @@ interface Props {
   fields: DocumentFields;
   onChange: (f: DocumentFields) => void;
   disabled: boolean;
+  /** 'outgoing': the duplicate check is the outgoing book's. */
+  book?: 'incoming' | 'outgoing';
 }
 
-export function ReviewForm({ result, fields, onChange, disabled }: Props) {
+export function ReviewForm({ result, fields, onChange, disabled, book }: Props) {
   const set = <K extends FieldKey>(key: K, value: DocumentFields[K]) => onChange({ ...fields, [key]: value });
   const cls = (key: FieldKey, extra = '') => `field ${extra} ${isDoubtful(result, key) ? 'doubtful' : ''}`;
   const text = (key: 'issuerParent' | 'issuer' | 'numberNotation' | 'number' | 'place' | 'authority' | 'signerTitle' | 'signer', extra = '') => (
@@ -68,7 +70,7 @@ export function ReviewForm({ result, fields, onChange, disabled }: Props) {
       {/* first: the two fields that decide where the document goes, never below the fold */}
       {choice('confidentiality', SECRECY)}
       {choice('urgency', URGENCY)}
-      <DuplicateWarning issuer={fields.issuer} numberNotation={fields.numberNotation} />
+      <DuplicateWarning issuer={fields.issuer} numberNotation={fields.numberNotation} book={book} date={fields.date} />
       {text('issuer', 'span-4')}
       {text('numberNotation', 'span-2')}
       <label class={cls('date', 'span-2')} data-field="date">

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
-import type { DocumentFields, DocumentView, ErrorInfo, JobView, PageView } from '../types.js';
+import type { DocumentFields, DocumentView, ErrorInfo, JobView, OutgoingConfirmation, PageView } from '../types.js';
+import { OutgoingRecipients, useOutgoingProfile } from '../components/outgoing-recipients.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { StateBadge } from '../components/state-badge.js';
 import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
@@ -44,6 +45,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
   const [pending, setPending] = useState<JobView[]>([]);
+  /** "Văn bản đi": the profile that scans into the outgoing book, and the clerk's recipient picks. */
+  const outProfile = useOutgoingProfile();
+  const [outgoing, setOutgoing] = useState<OutgoingConfirmation>({});
   /** Corrections typed into documents left waiting, by job. */
   const drafts = useRef(new Map<string, DocumentFields>());
   const jobRef = useRef(job);
@@ -137,12 +141,14 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setSecretDone(false);
     setError(null);
     setFields(j.result ? drafts.current.get(j.jobId) ?? fieldsOf(j.result) : null);
+    setOutgoing({});
     setJob(j);
     void refresh(j.jobId);
   };
 
-  const scan = async () => {
+  const scan = async (profile?: string) => {
     if (!user) return onNeedUser();
+    setOutgoing({});
     park();
     setError(null);
     setOutcome(null);
@@ -151,7 +157,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setJob(null);
     setStarting(true);
     try {
-      show(await api.post<JobView>('/api/scan', {}));
+      show(await api.post<JobView>('/api/scan', profile ? { profile } : {}));
     } catch (err) {
       setError(errorInfo(err));
     } finally {
@@ -185,7 +191,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setBusy(true);
     setError(null);
     try {
-      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, fields);
+      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, job.book === 'outgoing' ? { ...fields, outgoing } : fields);
       setOutcome(doc);
       drafts.current.delete(job.jobId);
       setJob({ ...job, state: 'registered', docId: doc.docId });
@@ -284,7 +290,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   return (
     <div class={`scan-screen ${reviewing ? 'reviewing' : ''}`}>
       <aside class="scan-side">
-        <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
+        <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={() => scan()}>{S.scan.start}</button>
+        {outProfile && <button class="btn btn-scan-out" data-testid="scan-outgoing" disabled={!canScan || busy} onClick={() => scan(outProfile)}>{S.outgoing.start}</button>}
         <button class="btn btn-batch" data-testid="batch" disabled={!canScan || busy} onClick={startBatch}>{S.batch.start}</button>
         <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
         {waiting.length > 0 && (
@@ -313,16 +320,17 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       <div class={`scan-main ${reviewing ? 'scan-main-review' : ''}`}>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
         {outcome ? (
-          <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={scan} />
+          <Outcome doc={outcome} secretDone={secretDone} busy={busy} onConfirmSecret={confirmSecret} onNext={() => scan()} />
         ) : reviewing && job?.result && fields ? (
           <ReviewPane key={job.jobId} job={job} fields={fields} onChange={setFields} disabled={busy} onError={setError}
             head={<>
               {stopped}
               <div class="review-head">
-                <h1>{S.review.title}</h1>
+                <h1>{job.book === 'outgoing' ? S.outgoing.title : S.review.title}</h1>
                 {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
+              {job.book === 'outgoing' && <OutgoingRecipients lines={fields.recipients} value={outgoing} onChange={setOutgoing} disabled={busy} />}
             </>}
             actions={<>
               {discardButton}
@@ -367,12 +375,12 @@ function Outcome(props: { doc: DocumentView; secretDone: boolean; busy: boolean;
   }
   return (
     <div class="outcome" data-testid="outcome">
-      <h1>{S.outcome.registered(doc.arrivalNumber)}</h1>
+      <h1>{doc.outgoing ? S.outgoing.registered(doc.outgoing.number) : S.outcome.registered(doc.arrivalNumber)}</h1>
       <p class="lead">{doc.fields.numberNotation ?? ''} — {doc.fields.summary ?? ''}</p>
       <p><StateBadge doc={doc} /></p>
       {doc.duplicateOf && <p class="banner banner-warn" data-testid="duplicate">{S.outcome.duplicate(doc.duplicateOf)}</p>}
       {doc.message && <p>{doc.message}</p>}
-      <p>{S.outcome.queued}</p>
+      <p>{doc.outgoing ? S.outgoing.queued(doc.outgoing.recipients.filter((r) => r.organId && !r.copyOnly).length) : S.outcome.queued}</p>
       <button class="btn btn-primary btn-wide" onClick={props.onNext}>{S.scan.newScan}</button>
     </div>
   );
