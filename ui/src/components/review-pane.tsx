@@ -21,6 +21,8 @@ interface Props {
   disabled: boolean;
   /** Above the form (title, hints, banners). */
   head?: ComponentChildren;
+  /** Under the form's fields, scrolled with them (an outgoing document's recipients). */
+  below?: ComponentChildren;
   /** Under the form, always visible (Huỷ, Quét tiếp, Đăng ký…). */
   actions: ComponentChildren;
   onError: (e: ErrorInfo) => void;
@@ -45,7 +47,7 @@ function intoField(key: FieldKey, fields: DocumentFields, read: string): Documen
   return { ...fields, [key]: oneLine === '' ? null : oneLine };
 }
 
-export function ReviewPane({ job, fields, onChange, disabled, head, actions, onError }: Props) {
+export function ReviewPane({ job, fields, onChange, disabled, head, below, actions, onError }: Props) {
   const [edits, setEdits] = useState<PageEditsView | null>(null);
   const [selected, setSelected] = useState<number>(job.pages[0]?.page ?? 1);
   const [boxes, setBoxes] = useState<FieldBoxes>({});
@@ -166,6 +168,7 @@ export function ReviewPane({ job, fields, onChange, disabled, head, actions, onE
           {head}
           {edits && edits.kept === 0 && <p class="banner banner-warn" role="alert">{S.pages.noneKept}</p>}
           <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} book={job.book} />
+          {below}
         </div>
         <div class="actions">{actions}</div>
       </div>

@@ -330,8 +330,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
                 {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
-              {job.book === 'outgoing' && <OutgoingRecipients lines={fields.recipients} value={outgoing} onChange={setOutgoing} disabled={busy} />}
             </>}
+            below={job.book === 'outgoing' && <OutgoingRecipients lines={fields.recipients} value={outgoing} onChange={setOutgoing} disabled={busy} />}
             actions={<>
               {discardButton}
               {continueButton}
