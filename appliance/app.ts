@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG_FILE } from './config/load.js';
 import { provisionRoutes } from './provisioning/routes.js';
 import { requireRole } from './api/require-role.js';
 import { CaptureStage } from './capture/capture.js';
+import { RecipientResolver } from './outgoing/resolve-recipients.js';
 import { createCentralServer } from './central/server.js';
 import { describeProfile, type Config, type ProfileInfo } from './config/config.js';
 import { EventBus } from './events.js';
@@ -189,7 +190,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     await accounts.start();
     stops.push(async () => accounts.stop());
 
-    const desk = new DeskService({ jobs, register, filing, outbox, token, log: log.child({ part: 'desk' }) });
+    const desk = new DeskService({
+      jobs, register, filing, outbox, token, log: log.child({ part: 'desk' }),
+      // the agencies an outgoing document's recipients resolve to (the scan buttons' profiles are ScanJobs')
+      recipients: RecipientResolver.fromFile(config.extract.agenciesPath),
+    });
     // `sohoa submit`: documents handed in through the local API, idempotent by their client key.
     const submissions = new Submissions({ desk, jobs, register, token, filing, dataDir: config.dataDir, log: log.child({ part: 'submit' }) });
     await submissions.start();

@@ -9,6 +9,7 @@ import type { ProfileInfo } from '../config/profiles.js';
 import { projectPath } from '../config/paths.js';
 import { replyWithError } from './http-errors.js';
 import { jobRoutes } from './routes-jobs.js';
+import { outgoingRoutes } from './routes-outgoing.js';
 import { monitoringRoutes, type MonitoringOptions } from './routes-monitoring.js';
 import { documentRoutes } from './routes-documents.js';
 import { registerRoutes, type RegisterRoutesOptions } from './routes-register.js';
@@ -110,6 +111,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   sessionRoutes(app, accounts);
   accountRoutes(app, accounts);
   jobRoutes(app, desk);
+  outgoingRoutes(app, desk);
   documentRoutes(app, desk);
   if (opts.register) registerRoutes(app, opts.register);
   if (opts.queue) queueRoutes(app, opts.queue);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import type { Desk, ScanOptions } from '../pipeline/desk.js';
+import type { Desk, OutgoingConfirmation, ScanOptions } from '../pipeline/desk.js';
 import type { DocumentFields } from '../extract/fields.js';
 import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
@@ -113,15 +113,19 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
     return { ok: true };
   });
 
-  // The fields, and optionally `exclusion: 'complaint'` and `late: {receivedAt, paperRecord}` (schemas-register.ts).
+  // The fields, and optionally `exclusion: 'complaint'`, `late: {receivedAt, paperRecord}` and an
+  // outgoing scan's recipient choices `outgoing` (schemas-register.ts).
   app.post<IdReq & { Body: DocumentFields & RegisterRequestExtras }>(
     '/api/jobs/:id/register',
     { schema: { params: idParams, body: registerBody } },
     async (req) => {
       const actor = actorOf(req);
       jobOr404(req.params.id);
-      const { exclusion, late, ...fields } = req.body;
-      return desk.registerJob(req.params.id, normalizeFields(fields), actor, exclusion ? { exclusion } : undefined, lateReceipt(late));
+      const { exclusion, late, outgoing, ...fields } = req.body;
+      const receipt = lateReceipt(late);
+      return desk.registerJob(req.params.id, normalizeFields(fields), actor, {
+        ...(exclusion ? { extras: { exclusion } } : {}), ...(receipt ? { late: receipt } : {}), ...(outgoing ? { outgoing } : {}),
+      });
     },
   );
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { bookCsv, bookEntry, type RegisterBookPort } from '../register/book-view.js';
 import { bookPdf } from '../register/book-pdf.js';
 import type { BookFilter } from '../register/book-query.js';
+import { outgoingBookEntry, outgoingCsv } from '../register/outgoing-book.js';
 import { toVnIso } from '../register/vn-time.js';
 import { invalidRequest } from './http-errors.js';
 import { statsRoutes } from './routes-stats.js';
@@ -15,6 +16,8 @@ import { statsRoutes } from './routes-stats.js';
 //   GET /api/register.pdf?from=&to=&q=        the printed book: A4 landscape, App. IV columns
 //   GET /api/register/duplicates?issuer=&numberNotation=   {duplicates: BookEntry[]} already registered
 //   GET /api/register/stats[.csv|.pdf]?from=&to=&by=       the clerk's statistics (routes-stats.ts)
+//   ?book=outgoing (JSON, CSV; duplicates with numberNotation and date): the outgoing book (sổ văn bản
+//   đi, register/outgoing-book.ts) with its own App. IV columns; its dates are registration days.
 // Dates are arrival days in Vietnam; `q` finds số đến, số ký hiệu, issuer, words of the summary…,
 // with or without tones. Query strings are strict: unknown or malformed parameters are a 400.
 
@@ -25,7 +28,7 @@ export interface RegisterRoutesOptions {
 }
 
 const DAY = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' } as const;
-const filterProps = { from: DAY, to: DAY, q: { type: 'string', maxLength: 200 } } as const;
+const filterProps = { from: DAY, to: DAY, q: { type: 'string', maxLength: 200 }, book: { enum: ['incoming', 'outgoing'] } } as const;
 
 const bookQuery = {
   type: 'object',
@@ -43,21 +46,24 @@ const exportQuery = { type: 'object', additionalProperties: false, properties: f
 const duplicatesQuery = {
   type: 'object',
   additionalProperties: false,
-  required: ['issuer', 'numberNotation'],
-  properties: { issuer: { type: 'string', maxLength: 2000 }, numberNotation: { type: 'string', maxLength: 200 } },
+  required: ['numberNotation'],
+  properties: {
+    issuer: { type: 'string', maxLength: 2000 }, numberNotation: { type: 'string', maxLength: 200 },
+    book: { enum: ['incoming', 'outgoing'] }, date: { anyOf: [{ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, { type: 'string', maxLength: 0 }] },
+  },
 } as const;
 
 /** A printed book longer than this is refused: choose a shorter range (a year fills ~1 500 pages). */
 const PDF_MAX = 5000;
 
-type Filter = { from?: string; to?: string; q?: string };
+type Filter = { from?: string; to?: string; q?: string; book?: 'incoming' | 'outgoing' };
 
 function checked(q: Filter): BookFilter {
   if (q.from && q.to && q.from > q.to) throw invalidRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.', `from ${q.from} > to ${q.to}`);
-  return { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.q?.trim() ? { q: q.q } : {}) };
+  return { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.q?.trim() ? { q: q.q } : {}), ...(q.book === 'outgoing' ? { book: 'outgoing' as const } : {}) };
 }
 
-const fileName = (f: BookFilter, ext: string) => `so-den_${f.from ?? 'dau'}_${f.to ?? 'nay'}.${ext}`;
+const fileName = (f: BookFilter, ext: string) => `${f.book === 'outgoing' ? 'so-di' : 'so-den'}_${f.from ?? 'dau'}_${f.to ?? 'nay'}.${ext}`;
 
 export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions): void {
   const { book } = opts;
@@ -65,18 +71,20 @@ export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions
 
   app.get<{ Querystring: Filter & { limit?: string; offset?: string } }>('/api/register', { schema: { querystring: bookQuery } }, async (req) => {
     const page = await book.book({ ...checked(req.query), limit: Number(req.query.limit ?? 50), offset: Number(req.query.offset ?? 0) });
-    return { total: page.total, entries: page.entries.map(bookEntry) };
+    const entries = req.query.book === 'outgoing' ? page.entries.map(outgoingBookEntry) : page.entries.map(bookEntry);
+    return { total: page.total, entries };
   });
 
   app.get<{ Querystring: Filter }>('/api/register.csv', { schema: { querystring: exportQuery } }, async (req, reply) => {
     const f = checked(req.query);
     return reply.type('text/csv; charset=utf-8').header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="${fileName(f, 'csv')}"`)
-      .send(Readable.from(bookCsv(book.bookEntries(f))));
+      .send(Readable.from((f.book === 'outgoing' ? outgoingCsv : bookCsv)(book.bookEntries(f))));
   });
 
   app.get<{ Querystring: Filter }>('/api/register.pdf', { schema: { querystring: exportQuery } }, async (req, reply) => {
     const f = checked(req.query);
+    if (f.book === 'outgoing') throw invalidRequest('Sổ văn bản đi chưa có bản in: hãy tải tệp CSV (mở bằng Excel) để in.', 'no PDF of the outgoing book yet');
     const { total } = await book.book({ ...f, limit: 1 });
     if (total > PDF_MAX) {
       throw invalidRequest(`Khoảng thời gian có ${total} văn bản, quá nhiều để in một lần (tối đa ${PDF_MAX}). Hãy chọn khoảng ngắn hơn.`, `${total} entries > ${PDF_MAX}`);
@@ -86,7 +94,10 @@ export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions
       .header('content-disposition', `inline; filename="${fileName(f, 'pdf')}"`).send(Buffer.from(pdf));
   });
 
-  app.get<{ Querystring: { issuer: string; numberNotation: string } }>('/api/register/duplicates', { schema: { querystring: duplicatesQuery } }, async (req) => ({
-    duplicates: book.duplicates(req.query.issuer, req.query.numberNotation).map(bookEntry),
-  }));
+  app.get<{ Querystring: { issuer?: string; numberNotation: string; book?: string; date?: string } }>('/api/register/duplicates', { schema: { querystring: duplicatesQuery } }, async (req) => {
+    const q = req.query;
+    if (q.book === 'outgoing') return { duplicates: book.outgoingDuplicates(q.numberNotation, q.date || null).map(outgoingBookEntry) };
+    if (q.issuer === undefined) throw invalidRequest('Thiếu cơ quan ban hành.', 'issuer is required for the incoming book');
+    return { duplicates: book.duplicates(q.issuer, q.numberNotation).map(bookEntry) };
+  });
 }

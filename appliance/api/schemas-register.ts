@@ -1,4 +1,5 @@
-import { documentFieldsSchema } from './schemas.js';
+import type { OutgoingConfirmation } from '../pipeline/desk.js';
+import { documentFieldsSchema, outgoingConfirmationSchema } from './schemas.js';
 
 // What "Đăng ký" takes besides the fields (POST /api/jobs/:id/register, POST /api/submit):
 //   exclusion: 'complaint'                 đơn thư khiếu nại, tố cáo: held on paper like a secret document
@@ -21,11 +22,13 @@ export const exclusionSchema = { enum: ['complaint'] } as const;
 /** The register route's body: the fields, and optionally the complaint mark and late-entry data. */
 export const registerBody = {
   ...documentFieldsSchema,
-  properties: { ...documentFieldsSchema.properties, exclusion: exclusionSchema, late: lateEntrySchema },
+  properties: { ...documentFieldsSchema.properties, exclusion: exclusionSchema, late: lateEntrySchema, outgoing: outgoingConfirmationSchema },
 } as const;
 
 export interface RegisterRequestExtras {
   exclusion?: 'complaint';
+  /** An outgoing scan's recipient choices (desk.ts OutgoingConfirmation). */
+  outgoing?: OutgoingConfirmation;
   late?: { receivedAt: string; paperRecord: string };
 }
 

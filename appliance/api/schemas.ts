@@ -60,6 +60,35 @@ export const scanBody = {
   },
 } as const;
 
+// --- flowsout ---
+/** Đăng ký of an outgoing scan: the clerk's recipient choices (desk.ts OutgoingConfirmation; schemas-register.ts). */
+export const outgoingConfirmationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    recipients: {
+      type: 'array', maxItems: 200,
+      items: {
+        type: 'object', additionalProperties: false, required: ['text', 'organId'],
+        // (name and copyOnly as /api/recipients/resolve gave them: the server derives both again)
+        properties: {
+          text: { type: 'string', maxLength: 2000 }, organId: { type: ['string', 'null'], maxLength: 35 },
+          name: { type: ['string', 'null'], maxLength: 2000 }, copyOnly: { type: 'boolean' },
+        },
+      },
+    },
+    unresolvedConfirmed: { type: 'boolean' },
+  },
+} as const;
+
+/** Lines of "Nơi nhận" to resolve against the agency list. */
+export const resolveBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['recipients'],
+  properties: { recipients: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 2000 } } },
+} as const;
+
 export const pinBody = {
   type: 'object',
   additionalProperties: false,

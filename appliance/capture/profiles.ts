@@ -3,8 +3,8 @@ import { SohoaError } from '../errors.js';
 
 // Capture profiles: what one touch of a big button on the scan screen means (source, duplex,
 // resolution, colour, blank-page and separator policy, a page limit per document). The technician
-// provisions them in a JSON file (config `capture.profilesPath`); without one the two defaults
-// below apply. Decree 30/2020 App. I: at least 200 dpi.
+// provisions them in a JSON file (config `capture.profilesPath`); without one the three defaults
+// below apply ("Văn bản đi" scans into the outgoing register). Decree 30/2020 App. I: at least 200 dpi.
 
 export interface CaptureProfile {
   /** The button's label, as the clerk reads it. */
@@ -23,11 +23,15 @@ export interface CaptureProfile {
   batch: boolean;
   /** Write pages as 1-bit lossless PNG (archival text-only); colour/grey JPEG otherwise. */
   bitonal: boolean;
+  /** Which register book a document scanned with it goes into: incoming (sổ đến, default) or outgoing (sổ đi). */
+  book: 'incoming' | 'outgoing';
 }
 
 export const DEFAULT_PROFILES: CaptureProfile[] = [
-  { name: 'Văn bản đến', source: 'adf', duplex: true, dpi: 300, mode: 'color', blankPages: 'drop', separator: 'qr', maxPagesPerDocument: 0, batch: false, bitonal: false },
-  { name: 'Số hóa hàng loạt', source: 'adf', duplex: true, dpi: 200, mode: 'gray', blankPages: 'drop', separator: 'qr', maxPagesPerDocument: 200, batch: true, bitonal: false },
+  { name: 'Văn bản đến', source: 'adf', duplex: true, dpi: 300, mode: 'color', blankPages: 'drop', separator: 'qr', maxPagesPerDocument: 0, batch: false, bitonal: false, book: 'incoming' },
+  { name: 'Số hóa hàng loạt', source: 'adf', duplex: true, dpi: 200, mode: 'gray', blankPages: 'drop', separator: 'qr', maxPagesPerDocument: 200, batch: true, bitonal: false, book: 'incoming' },
+  // an outgoing mixed document (Lào Cai art. 9.2): already numbered, signed and stamped on paper
+  { name: 'Văn bản đi', source: 'adf', duplex: true, dpi: 300, mode: 'color', blankPages: 'drop', separator: 'qr', maxPagesPerDocument: 0, batch: false, bitonal: false, book: 'outgoing' },
 ];
 
 const invalid = (file: string, why: string) =>
@@ -59,6 +63,7 @@ export function checkProfile(p: unknown, file: string, i: number): CaptureProfil
     name: o.name.trim(), source, duplex, dpi, mode: oneOf('mode', ['color', 'gray'] as const, 'color'),
     blankPages: oneOf('blankPages', ['drop', 'keep', 'separator'] as const, 'drop'), separator: oneOf('separator', ['qr', 'none'] as const, 'qr'),
     maxPagesPerDocument: max, batch: bool('batch', false), bitonal: bool('bitonal', false),
+    book: oneOf('book', ['incoming', 'outgoing'] as const, 'incoming'),
   };
 }
 

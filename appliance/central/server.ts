@@ -173,7 +173,7 @@ export function createCentralServer(opts: CentralOptions): CentralServer {
     };
     const statusXml = buildStatusPackage({ from: organ, responseFor, statusCode: '01', at: now });
     await store.save({
-      documentId: pkg.documentId, body, from: pkg.from.id, subject: pkg.subject, responseFor, statusXml, receivedAt: now.toISOString(),
+      documentId: pkg.documentId, body, from: pkg.from.id, subject: pkg.subject, responseFor, statusXml, receivedAt: now.toISOString(), to: pkg.to, toPlaces: pkg.toPlaces,
       attachments: pkg.attachments.map((a) => ({ name: a.name, bytes: decodeAttachment(a) })),
     }, seen);
     // stored, but the answer never reaches the sender: it must send again and get the same reply

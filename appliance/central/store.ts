@@ -33,6 +33,9 @@ export interface ReceivedMeta {
   statusReason: string | null;
   /** What a status package answers for (ResponseFor). */
   responseFor: StatusFor;
+  /** Who the package is addressed to (MessageHeader To, ToPlaces); absent in stores written before. */
+  to?: { id: string; name: string }[];
+  toPlaces?: string[];
 }
 
 export interface StatusFor { organId: string; code: string; promulgationDate: string; documentId: string }
@@ -46,6 +49,8 @@ export interface NewReceipt {
   attachments: { name: string; bytes: Buffer }[];
   statusXml: string;
   receivedAt: string;
+  to?: { id: string; name: string }[];
+  toPlaces?: string[];
 }
 
 export const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -117,6 +122,7 @@ export class CentralStore {
       documentId: r.documentId, bodySha256: sha256(r.body), receivedAt: r.receivedAt, from: r.from, subject: r.subject, responseFor: r.responseFor, attachments: names,
       received: (previous?.received ?? 0) + 1, conflicts: previous?.conflicts ?? 0, versions: (previous?.versions ?? 0) + 1,
       lastReceivedAt: r.receivedAt, status: '01', statusReason: null,
+      ...(r.to ? { to: r.to } : {}), ...(r.toPlaces ? { toPlaces: r.toPlaces } : {}),
     };
     await this.writeMeta(meta);
     await this.journal({ documentId: r.documentId, from: r.from, receivedAt: r.receivedAt });

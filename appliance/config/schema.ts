@@ -64,7 +64,7 @@ export const SettingsSchema = Group({
     }, { vi: 'Bàn đạp chân hoặc nút bấm USB để bắt đầu quét.', en: 'USB HID foot pedal or button that starts a scan.' }),
   }, { vi: 'Máy quét.', en: 'The scanner.' }),
   capture: Group({
-    profilesPath: Path('file', '', { vi: 'Tệp JSON các cách quét (nút lớn trên màn hình quét: nguồn giấy, hai mặt, dpi ≥ 200, màu/xám, trang trắng, tờ phân cách, số trang tối đa); để trống = "Văn bản đến" và "Số hóa hàng loạt".', en: 'JSON file of capture profiles (the big buttons: source, duplex, dpi ≥ 200, colour/grey, blank-page and separator policy, max pages per document); empty = the two defaults.', expect: 'đường dẫn tới tệp JSON các cách quét' }),
+    profilesPath: Path('file', '', { vi: 'Tệp JSON các cách quét (nút lớn trên màn hình quét: nguồn giấy, hai mặt, dpi ≥ 200, màu/xám, trang trắng, tờ phân cách, số trang tối đa); sổ đến/sổ đi ("book": "incoming"/"outgoing"); để trống = "Văn bản đến", "Số hóa hàng loạt" và "Văn bản đi".', en: 'JSON file of capture profiles (the big buttons: source, duplex, dpi ≥ 200, colour/grey, blank-page and separator policy, max pages per document, register book incoming/outgoing); empty = the three defaults.', expect: 'đường dẫn tới tệp JSON các cách quét' }),
     minFreeDiskMB: Int(256, 0, 1_048_576, {
       vi: 'Không nhận bản quét mới (và dừng lượt quét đang chạy, giữ các trang đã quét) khi ổ chứa thư mục dữ liệu còn ít hơn số MB này; văn bản đã đăng ký vẫn được gửi đi. Nên nhỏ hơn monitoring.minFreeDiskMB (mức cảnh báo).',
       en: "New scans are refused (and a running one stops, keeping its pages) below this many MB free on the data folder's file system; registered documents still go out. Keep it below monitoring.minFreeDiskMB (the warning level).",

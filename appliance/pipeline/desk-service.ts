@@ -7,14 +7,17 @@ import type { RegisterEntry, RegisterExtras } from '../register/register.js';
 import { toVnIso } from '../register/vn-time.js';
 import type { LateReceipt } from '../register/late-entry.js';
 import { WITHHELD_DONE, withheldOf } from '../register/withheld.js';
-import type { Actor, Desk, DocumentView, JobView, ScanOptions } from './desk.js';
+import type { Actor, Desk, DocumentView, JobView, RegisterJobOptions, ScanOptions } from './desk.js';
+import type { CaptureProfile } from '../capture/profiles.js';
+import { RecipientResolver } from '../outgoing/resolve-recipients.js';
+import { confirmOutgoing } from '../outgoing/confirm-outgoing.js';
+import type { ResolvedRecipient } from '../register/entry.js';
 import type { FilingQueue } from './filing-queue.js';
 import type { OutboxPort, RegisterPort } from './ports.js';
 import type { ScanJobs } from './scan-jobs.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
-import type { CaptureProfile } from '../capture/profiles.js';
 
 /** What the desk needs of the token: its state, and a person's PIN to unlock it. */
 export interface TokenPort {
@@ -32,7 +35,13 @@ export class DeskService implements Desk {
     outbox: OutboxPort;
     token: TokenPort;
     log?: Logger;
+    /** The provisioned agency list with identifiers: where an outgoing document's recipients resolve. */
+    recipients?: RecipientResolver;
   }) {}
+
+  private get resolver(): RecipientResolver {
+    return this.deps.recipients ?? new RecipientResolver([]);
+  }
 
   /** Jobs whose registration is under way (a second "Đăng ký" on the same scan is refused). */
   private readonly registering = new Set<string>();
@@ -42,7 +51,16 @@ export class DeskService implements Desk {
   }
 
   startScan(opts: ScanOptions, actor: Actor): Promise<JobView> {
+    // the profile (its scanner settings, its register book) is looked up by ScanJobs
     return this.deps.jobs.startScan(opts, actor);
+  }
+
+  resolveRecipients(lines: string[]): ResolvedRecipient[] {
+    return this.resolver.resolve(lines);
+  }
+
+  agencies(): { id: string; name: string }[] {
+    return this.resolver.agencies();
   }
 
   startBatch(opts: ScanOptions, actor: Actor): Promise<JobView> {
@@ -117,7 +135,8 @@ export class DeskService implements Desk {
     return this.deps.jobs.pageEdits.fieldBoxes(jobId);
   }
 
-  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras, late?: LateReceipt): Promise<DocumentView> {
+  async registerJob(jobId: string, fields: DocumentFields, actor: Actor, options: RegisterJobOptions = {}): Promise<DocumentView> {
+    const { extras, late, outgoing } = options;
     const job = this.requireJob(jobId);
     if (job.state !== 'review' || this.registering.has(jobId)) {
       throw new SohoaError('register.state', 'Tập này chưa sẵn sàng để đăng ký.', `job ${jobId} is ${this.registering.has(jobId) ? 'being registered' : job.state}`);
@@ -126,6 +145,8 @@ export class DeskService implements Desk {
     if (await this.deps.jobs.pageEdits.keptCount(jobId) === 0) {
       throw new SohoaError('register.state', 'Bản quét chưa có trang nào có nội dung nên không thể đăng ký. Hãy huỷ bản quét này rồi quét lại văn bản.', `job ${jobId} has no kept page`);
     }
+    // An outgoing scan: its recipients as the clerk confirmed them (refused before any write when not sendable).
+    const to = job.book === 'outgoing' ? { recipients: confirmOutgoing(this.resolver, fields, outgoing) } : undefined;
     // One registration per scan, also when the clerk touches "Đăng ký" twice.
     this.registering.add(jobId);
     try {
@@ -133,7 +154,9 @@ export class DeskService implements Desk {
       // finished at start-up (reconcile/register-jobs.ts), never registered a second time.
       let doc: RegisterEntry;
       try {
-        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}), ...(late ? { late } : {}) });
+        doc = await this.deps.register.register(fields, actor.name, {
+          extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}), ...(late ? { late } : {}), ...(to ? { outgoing: to } : {}),
+        });
       } catch (err) {
         // The number may be committed although a later write (audit log) failed: then this scan
         // is that document, not a new one the clerk would register again with another number.
@@ -246,6 +269,7 @@ export class DeskService implements Desk {
       delivery: d ? { attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, statusCode: d.statusCode, lastError: d.lastError } : null,
       message: doc.message,
       duplicateOf: doc.duplicateOf,
+      ...(doc.book === 'outgoing' ? { book: doc.book, ...(doc.outgoing ? { outgoing: doc.outgoing } : {}) } : {}),
       createdAt: doc.receivedAt,
       signature: doc.signature ?? null,
       retry: d?.state === 'queued' && d.nextAttemptAt ? 'send-now' : this.deps.filing.retryKind(doc),

@@ -3,10 +3,11 @@ import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
 import type { RegisterExtras, SignatureInfo } from '../register/register.js';
 import type { LateReceipt } from '../register/late-entry.js';
+import type { OutgoingInfo, ResolvedRecipient } from '../register/entry.js';
+import type { CaptureProfile } from '../capture/profiles.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
-import type { CaptureProfile } from '../capture/profiles.js';
 
 // The commands the front desk (API → UI) may give, and the views it may read. The API depends on
 // this interface only; the pipeline implements it. Nothing here exposes a stage's internals.
@@ -15,7 +16,7 @@ import type { CaptureProfile } from '../capture/profiles.js';
 export interface Actor { name: string }
 
 export interface ScanOptions {
-  /** A capture profile's name (GET /api/profiles): its source, duplex, dpi, mode, blank policy, page limit. */
+  /** A capture profile's name (GET /api/profiles): its source, duplex, dpi, mode, blank policy, page limit, register book. */
   profile?: string;
   /** Explicit settings win over the profile's (technician tests). */
   source?: 'adf' | 'adf-duplex' | 'flatbed';
@@ -63,8 +64,10 @@ export interface JobView {
   batch?: BatchView;
   /** Present on a document job split from a batch. */
   split?: SplitView;
-  /** The capture profile it was scanned with (its name): later stages know the book from it. */
+  /** The capture profile it was scanned with (its name), when one was asked for. */
   profile?: string;
+  /** 'outgoing': a "Văn bản đi" scan, registered into the outgoing book (absent = incoming). */
+  book?: 'incoming' | 'outgoing';
 }
 
 export interface DocumentView {
@@ -79,6 +82,9 @@ export interface DocumentView {
   message: string | null;
   /** A same issuer + number/notation already registered (warning, not a block). */
   duplicateOf: string | null;
+  /** 'outgoing' with its printed number and recipients (sổ văn bản đi); absent = incoming. */
+  book?: 'incoming' | 'outgoing';
+  outgoing?: OutgoingInfo;
   createdAt: string;
   /** The agency signature's PAdES level, and why it is lower than configured; null until signed. */
   signature: SignatureInfo | null;
@@ -114,10 +120,16 @@ export interface Desk {
   /** Where on the pages each extracted field was read. */
   fieldBoxes(jobId: string): FieldBoxes;
   /**
-   * The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. `extras.exclusion`
-   * holds a complaint on paper; `late`: entered after an outage with its real receipt time (register/late-entry.ts).
+   * The clerk confirmed (and maybe corrected) the fields: register, then sign and queue. Options:
+   * `extras.exclusion` holds a complaint on paper; `late`: entered after an outage with its real
+   * receipt time (register/late-entry.ts); `outgoing`: an outgoing scan's recipient choices.
    */
-  registerJob(jobId: string, fields: DocumentFields, actor: Actor, extras?: RegisterExtras, late?: LateReceipt): Promise<DocumentView>;
+  registerJob(jobId: string, fields: DocumentFields, actor: Actor, options?: RegisterJobOptions): Promise<DocumentView>;
+  /** "Nơi nhận" lines resolved against the provisioned agency list, and that list (an outgoing review). */
+  resolveRecipients(lines: string[]): ResolvedRecipient[];
+  agencies(): { id: string; name: string }[];
+  /** The capture profiles the scan screen offers (GET /api/profiles). */
+  profiles(): CaptureProfile[];
   listDocuments(): Promise<DocumentView[]>;
   getDocument(docId: string): Promise<DocumentView | undefined>;
   /** Path of the signed PDF, when there is one. */
@@ -131,4 +143,21 @@ export interface Desk {
   tokenState(): TokenState;
   unlockToken(pin: string, actor: Actor): Promise<TokenState>;
   lockToken(actor: Actor): Promise<TokenState>;
+}
+
+/**
+ * What the clerk confirms of an outgoing document's recipients: for each printed line, the agency
+ * picked (organId) or null, left unresolved. `unresolvedConfirmed` says the clerk knows that the
+ * unresolved ones get no electronic copy (they are sent on paper): without it Đăng ký is refused.
+ */
+/** What Đăng ký takes besides the fields. */
+export interface RegisterJobOptions {
+  extras?: RegisterExtras;
+  late?: LateReceipt;
+  outgoing?: OutgoingConfirmation;
+}
+
+export interface OutgoingConfirmation {
+  recipients?: { text: string; organId: string | null }[];
+  unresolvedConfirmed?: boolean;
 }

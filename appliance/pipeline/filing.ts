@@ -21,17 +21,21 @@ export interface FilingDeps {
   issuerId?: (fields: DocumentFields) => string | null;
 }
 
+/** How the PDF and the signature name the document: its số đến, or its printed number in the outgoing book. */
+const bookLabel = (doc: RegisterEntry) => (doc.book === 'outgoing' ? `văn bản đi ${doc.outgoing?.number ?? doc.fields.numberNotation ?? ''}` : `văn bản đến số ${doc.arrivalNumber}`);
+
 export function createFiling(deps: FilingDeps): FilingPort {
   return {
     buildPdf(pages: OcrPage[], doc: RegisterEntry) {
       const f = doc.fields;
+      const label = bookLabel(doc);
       return buildSearchablePdf(
         pages.map((p) => ({ imagePath: p.imagePath, width: p.width, height: p.height, dpi: p.dpi, lines: p.lines })),
         {
-          title: [f.type, f.numberNotation, f.summary].filter(Boolean).join(' ') || `Văn bản đến số ${doc.arrivalNumber}`,
+          title: [f.type, f.numberNotation, f.summary].filter(Boolean).join(' ') || label[0]!.toUpperCase() + label.slice(1),
           author: f.issuer ?? undefined,
           subject: f.summary ?? undefined,
-          keywords: [`số đến ${doc.arrivalNumber}`, doc.arrivalDate],
+          keywords: [doc.book === 'outgoing' ? label : `số đến ${doc.arrivalNumber}`, doc.arrivalDate],
         },
       );
     },
@@ -40,7 +44,7 @@ export function createFiling(deps: FilingDeps): FilingPort {
       const res = await deps.signer.sign(pdf, {
         appearance: 'seal',
         label: doc.fields.numberNotation ?? undefined,
-        reason: `Số hoá văn bản đến số ${doc.arrivalNumber}`,
+        reason: `Số hoá ${bookLabel(doc)}`,
       });
       return { pdf: res.pdf, level: res.level, warnings: res.warnings };
     },
@@ -49,6 +53,18 @@ export function createFiling(deps: FilingDeps): FilingPort {
       const f = doc.fields;
       if (!f.numberNotation || !f.date) {
         throw new SohoaError('request.invalid', 'Thiếu số, ký hiệu hoặc ngày ban hành: hãy bổ sung rồi đăng ký lại.', `document ${doc.docId} lacks numberNotation/date`);
+      }
+      if (doc.book === 'outgoing') {
+        // An outgoing document (Lào Cai art. 9.2): this agency issued it; one package addressed to
+        // every resolved recipient (To and ToPlaces, one each), since the DocumentId names the
+        // document, not a delivery. "Lưu" copies and unresolved lines are not addressed.
+        const to = (doc.outgoing?.recipients ?? []).filter((r) => r.organId && !r.copyOnly).map((r) => ({ id: r.organId!, name: r.name ?? r.text }));
+        return buildNewDocumentPackage({
+          from: { id: deps.agency.id, name: deps.agency.name }, to,
+          fields: { ...f, recipients: to.map((o) => o.name), issuerId: deps.agency.id },
+          arrival: { date: doc.arrivalDate },
+          attachment: { fileName: attachmentFileName(f.numberNotation, f.date), pdf },
+        });
       }
       // the DocumentId names the issuer's OrganId when the directory knows the confirmed issuer
       // (else this agency's): two issuers' "01/TB" of one day stay two documents centrally

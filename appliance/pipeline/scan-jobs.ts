@@ -175,7 +175,7 @@ export class ScanJobs {
       view: {
         jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
         ...(kind === 'batch' ? { batch: { pagesScanned: 0, found: 0, documents: [] } } : {}),
-        ...(settings.profile ? { profile: settings.profile } : {}),
+        ...(settings.profile ? { profile: settings.profile } : {}), ...(settings.book === 'outgoing' ? { book: settings.book } : {}),
       },
       pages: [],
       ocr: [],
@@ -249,13 +249,14 @@ export class ScanJobs {
    * A run's settings: the configured defaults, the named profile's (refused when unknown: the
    * screen's list is stale), then the request's own. "Quét tiếp" passes the job's profile again.
    */
-  private settings(opts: ScanOptions): RunSettings & { profile?: string; batch: boolean } {
+  private settings(opts: ScanOptions): RunSettings & { profile?: string; batch: boolean; book?: 'incoming' | 'outgoing' } {
     const { profile: name, ...own } = opts;
     const explicit = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) as Partial<ScanDefaults>;
     if (!name) return { ...this.deps.defaults, ...explicit, batch: false };
     const p = findProfile(this.profiles(), name);
     const { batch, ...scan } = profileScan(p);
-    return { ...this.deps.defaults, ...scan, ...explicit, profile: p.name, batch };
+    // the profile's name and book stay with the job (the register book it goes into)
+    return { ...this.deps.defaults, ...scan, ...explicit, profile: p.name, batch, book: p.book ?? 'incoming' };
   }
 
   /** Saves a job a scanner run is about to fill; when that fails, the job is as it was and the scanner free. */

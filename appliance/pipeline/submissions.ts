@@ -116,7 +116,7 @@ export class Submissions {
       job ??= await this.deps.jobs.startScan({}, actor, 'single', { key: req.key, files: pages.map((path) => ({ path, dpi: 300 })) });
       const ready = await this.reviewed(job.jobId);
       const fields = { ...fieldsOf(ready), ...req.fields };
-      const doc = await this.deps.desk.registerJob(ready.jobId, fields, actor, { submissionKey: req.key }, req.late);
+      const doc = await this.deps.desk.registerJob(ready.jobId, fields, actor, { extras: { submissionKey: req.key }, ...(req.late ? { late: req.late } : {}) });
       this.index().set(req.key, doc.docId);
       return await this.filed(doc.docId, ready.jobId, req.key);
     } finally {

@@ -33,6 +33,8 @@ export interface RegisterBookPort {
   duplicates(issuer: string | null, numberNotation: string | null): RegisterEntry[];
   /** Statistics (stats.ts): every registration of a range, held ones included. */
   statsEntries(filter: StatsFilter): AsyncGenerator<RegisterEntry>;
+  /** The outgoing book's entries with this printed số/ký hiệu in its year of issue (outgoing-book.ts). */
+  outgoingDuplicates(numberNotation: string, date: string | null): RegisterEntry[];
 }
 
 export function bookEntry(e: RegisterEntry): BookEntry {

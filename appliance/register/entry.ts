@@ -67,6 +67,28 @@ export interface RegisterEntry {
   late?: LateEntry;
   /** Held on paper only, nothing of its content kept (state 'held-secret'): why. */
   withheld?: 'secret' | 'complaint';
+  // --- flowsout: outgoing documents (sổ văn bản đi) ---
+  /** Which register book: absent = incoming (sổ văn bản đến). */
+  book?: 'incoming' | 'outgoing';
+  /** An outgoing document (arrivalNumber null): its printed số/ký hiệu and where it goes. */
+  outgoing?: OutgoingInfo;
+}
+
+/** One line under "Nơi nhận", resolved against the provisioned agency list (extract.agenciesPath). */
+export interface ResolvedRecipient {
+  /** As printed under Nơi nhận. */
+  text: string;
+  /** The agency's identifier (OrganId) when resolved; null = not sent electronically (shown to the clerk). */
+  organId: string | null;
+  name: string | null;
+  /** "Lưu: VT, …" and the like: the agency's own copy, never sent. */
+  copyOnly: boolean;
+}
+
+export interface OutgoingInfo {
+  /** The printed số/ký hiệu: the outgoing book's number space (unique per year of issue). */
+  number: string;
+  recipients: ResolvedRecipient[];
 }
 
 // Which state may follow which: the lifecycle table (lifecycle.ts) is the one place that says it.

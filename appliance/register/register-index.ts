@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { isFinal, type RegisterEntry } from './entry.js';
 import { duplicateKey, foldVietnamese, hash30 } from './fold.js';
 import { forEachLine } from './line-file.js';
+import { outgoingKey } from './outgoing-book.js';
 
 // register/index/<year>.jsonl: what lookups need of every document, so the register neither reads
 // all its files at start nor keeps them in memory (issue 10: 100 000 documents). Append-only, one
@@ -20,14 +21,18 @@ import { forEachLine } from './line-file.js';
 // map of duplicate keys (small integers, ~30 bytes a document) and, per year, byte ranges of
 // 256 registrations with their first and last arrival day, so a date-range query reads only those.
 
-interface RegRow { d: string; y: number; n: number | null; a: string; s: DocumentState; h?: number }
+// An outgoing document (sổ văn bản đi) has n null, `b: "o"` and `k`: its printed số/ký hiệu
+// folded with the year of issue (outgoing-book.ts), the outgoing book's duplicate key.
+interface RegRow { d: string; y: number; n: number | null; a: string; s: DocumentState; h?: number; b?: 'o'; k?: string }
 interface StateRow { d: string; s: DocumentState | null; p: DocumentState }
 interface Block { start: number; end: number; min: string; max: string; rows: number }
 /** `size`: bytes written and readable; `reserved`: the end of the lines handed to the writer. */
 interface YearFile { size: number; reserved: number; blocks: Block[]; broken: boolean }
 
-/** One numbered registration as a query sees it. */
+/** One registration of a book as a query sees it (number 0 in the outgoing book: its order is the docId's). */
 export interface IndexedRow { docId: string; year: number; number: number; day: string; text: string }
+
+export type Book = 'incoming' | 'outgoing';
 
 /** What start() needs to find document files the index does not know. */
 export interface Known { numbers: Map<number, Uint8Array>; secretIds: Set<string> }
@@ -40,7 +45,8 @@ const unpack = (p: number) => docIdOf(2000 + Math.floor(p / 1_000_000), p % 1_00
 /** The folded text a search looks in: số đến, số ký hiệu, issuer, type, summary, signer, unit, note. */
 export function searchTextOf(e: RegisterEntry): string {
   const f = e.fields;
-  return foldVietnamese([e.arrivalNumber ?? '', f.numberNotation, f.issuer, f.issuerParent, f.type, f.summary, f.signer, e.extras.recipientUnit, e.extras.note]
+  const to = e.outgoing?.recipients.map((r) => r.name ?? r.text) ?? [];
+  return foldVietnamese([e.arrivalNumber ?? '', f.numberNotation, f.issuer, f.issuerParent, f.type, f.summary, f.signer, e.extras.recipientUnit, e.extras.note, ...to]
     .filter((v) => v !== null && v !== undefined && v !== '').join(' '));
 }
 
@@ -50,6 +56,8 @@ export class RegisterIndex {
   private readonly counts = new Map<DocumentState, number>();
   private readonly open = new Map<string, { state: DocumentState; year: number }>();
   private readonly dup = new Map<number, number | number[]>();
+  /** Outgoing book: duplicate key → docIds (outgoing documents are few next to incoming ones). */
+  private readonly outKeys = new Map<string, string[]>();
   private readonly years = new Map<number, YearFile>();
   private readonly dir: string;
   private known: Known | null = null;
@@ -105,7 +113,15 @@ export class RegisterIndex {
         if (row.h !== undefined) this.addDup(row.h, pack(row.y, row.n));
         if (this.known) this.markKnown(row.y, row.n);
       } else {
+        // (no số đến: a held secret document, or an outgoing one; start() knows them by id)
         this.known?.secretIds.add(row.d);
+        if (row.b === 'o') {
+          if (row.k) this.outKeys.set(row.k, [...(this.outKeys.get(row.k) ?? []).filter((d) => d !== row.d), row.d]);
+          if (!block || block.rows >= BLOCK_ROWS) yf.blocks.push(block = { start, end, min: row.a, max: row.a, rows: 0 });
+          block.rows++;
+          if (row.a < block.min) block.min = row.a;
+          if (row.a > block.max) block.max = row.a;
+        }
       }
       if (!isFinal(row.s)) this.open.set(row.d, { state: row.s, year: row.y });
     } else {
@@ -177,8 +193,9 @@ export class RegisterIndex {
   /** A new document (or one start() found missing from the index). */
   add(e: RegisterEntry): Promise<void> {
     const key = duplicateKey(e.fields.issuer, e.fields.numberNotation);
-    const row: RegRow = { d: e.docId, y: e.year, n: e.arrivalNumber, a: e.arrivalDate.slice(0, 10), s: e.state, ...(key && e.arrivalNumber !== null ? { h: hash30(key) } : {}) };
-    return this.append(e.year, `${JSON.stringify(row)}\t${e.arrivalNumber === null ? '' : searchTextOf(e)}\n`);
+    const out = e.book === 'outgoing' && e.outgoing ? { b: 'o' as const, k: outgoingKey(e.fields.date, e.outgoing.number, e.year) } : {};
+    const row: RegRow = { d: e.docId, y: e.year, n: e.arrivalNumber, a: e.arrivalDate.slice(0, 10), s: e.state, ...(key && e.arrivalNumber !== null ? { h: hash30(key) } : {}), ...out };
+    return this.append(e.year, `${JSON.stringify(row)}\t${e.arrivalNumber === null && !out.b ? '' : searchTextOf(e)}\n`);
   }
 
   /** A state change (`to` null: the document's file is gone, set aside at start). */
@@ -198,6 +215,11 @@ export class RegisterIndex {
     return hit === undefined ? [] : (Array.isArray(hit) ? hit : [hit]).map(unpack);
   }
 
+  /** Outgoing documents registered under this duplicate key (outgoing-book.ts), oldest first. */
+  outgoingWithKey(key: string): string[] {
+    return this.outKeys.get(key) ?? [];
+  }
+
   stateCounts(): Partial<Record<DocumentState, number>> {
     return Object.fromEntries([...this.counts].filter(([, n]) => n > 0));
   }
@@ -206,9 +228,11 @@ export class RegisterIndex {
    * Visits numbered registrations whose arrival day is within [from, to] (YYYY-MM-DD, inclusive,
    * open-ended when absent), year by year, in the order they were indexed.
    */
-  async scan(visit: (row: IndexedRow) => void, from?: string, to?: string): Promise<void> {
+  async scan(visit: (row: IndexedRow) => void, from?: string, to?: string, book: Book = 'incoming'): Promise<void> {
     await this.scanRegistrations((row, text) => {
-      if (row.n !== null) visit({ docId: row.d, year: row.y, number: row.n, day: row.a, text });
+      // the incoming book: numbered rows; the outgoing book: its rows (numbered by their printed số)
+      if (book === 'outgoing' ? row.b !== 'o' : row.n === null) return;
+      visit({ docId: row.d, year: row.y, number: row.n ?? 0, day: row.a, text });
     }, from, to);
   }
 

@@ -8,7 +8,8 @@ import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { matchingIds, type BookFilter } from './book-query.js';
 import { DocumentStore, numberInName } from './document-store.js';
-import { isFinal, type RegisterEntry, type RegisterExtras, type SignatureInfo } from './entry.js';
+import { isFinal, type RegisterEntry, type RegisterExtras, type ResolvedRecipient, type SignatureInfo } from './entry.js';
+import { duplicateOutgoingMessage, outgoingDocId, outgoingKey } from './outgoing-book.js';
 import { duplicateKey } from './fold.js';
 import { docIdOf, RegisterIndex } from './register-index.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -21,7 +22,7 @@ import { toVnIso, vnYear } from './vn-time.js';
 import { checkLateReceipt, type LateReceipt } from './late-entry.js';
 import { withheldFields, withheldKind, withheldMessage } from './withheld.js';
 
-export type { RegisterEntry, RegisterExtras, SignatureInfo, StateChange } from './entry.js';
+export type { RegisterEntry, RegisterExtras, ResolvedRecipient, SignatureInfo, StateChange } from './entry.js';
 export type { BookFilter } from './book-query.js';
 import type { StatsFilter } from './stats.js';
 
@@ -218,9 +219,10 @@ export class Register {
    * takes the next number like any other. The number is taken and committed in one step: the
    * document's file, named by it, written atomically; nothing else runs meanwhile (serial()).
    */
-  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; late?: LateReceipt } = {}): Promise<RegisterEntry> {
+  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; late?: LateReceipt; outgoing?: { recipients: ResolvedRecipient[] } } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const confirmed = nfcFields(fields);
+      if (opts.outgoing && !confirmed.confidentiality) return this.registerOutgoing(confirmed, actor, { ...opts, outgoing: opts.outgoing });
       const late = opts.late ? checkLateReceipt(opts.late, this.clock()) : null;
       const received = late?.receivedAt ?? opts.receivedAt ?? this.clock();
       const arrival = effectiveArrival(received, this.opts.officeHours);
@@ -237,6 +239,7 @@ export class Register {
           fields: withheldFields(withheld, confirmed), extras: {}, state: 'held-secret', history: [{ state: 'held-secret', at: now, actor, detail: null }],
           duplicateOf: null, message: withheldMessage(withheld, confirmed), registeredBy: actor, ...(opts.jobId ? { jobId: opts.jobId } : {}),
           withheld, ...lateMark,
+          ...(opts.outgoing ? { book: 'outgoing' as const } : {}),
         };
         await this.persist(e, null);
         await this.auditOrThrow({
@@ -256,11 +259,7 @@ export class Register {
         ...(opts.jobId ? { jobId: opts.jobId } : {}), ...lateMark,
       };
       await this.persist(e, null); // the commit point of the number
-      if (opts.extracted) {
-        const changes = FIELD_KEYS.filter((k) => JSON.stringify(opts.extracted![k]) !== JSON.stringify(confirmed[k]))
-          .map((k) => ({ field: k, old: opts.extracted![k], new: confirmed[k] }));
-        if (changes.length) await this.auditOrThrow({ at: now, actor, action: 'corrected', docId: e.docId, detail: { changes } });
-      }
+      await this.auditCorrections(e.docId, now, actor, opts.extracted, confirmed);
       await this.auditOrThrow({
         at: now, actor, action: 'registered', docId: e.docId,
         detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}),
@@ -270,6 +269,50 @@ export class Register {
       this.opts.bus?.emit('document.registered', { docId: e.docId, held: false });
       return e;
     });
+  }
+
+  /**
+   * An outgoing document (sổ văn bản đi, outgoing-book.ts): numbered by its printed số/ký hiệu,
+   * refused when that number is already in the outgoing book of its year of issue (a discarded
+   * one aside); no số đến is taken. Runs inside register()'s serial().
+   */
+  private async registerOutgoing(confirmed: DocumentFields, actor: string, opts: { extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; outgoing: { recipients: ResolvedRecipient[] } }): Promise<RegisterEntry> {
+    const number = confirmed.numberNotation;
+    if (!number) {
+      throw new SohoaError('request.invalid', 'Văn bản đi phải có số, ký hiệu in trên văn bản. Hãy điền số, ký hiệu rồi đăng ký.', 'outgoing document without numberNotation');
+    }
+    const at = this.clock();
+    const year = vnYear(at);
+    const key = outgoingKey(confirmed.date, number, year);
+    const earlier = this.outgoingDuplicates(number, confirmed.date)[0];
+    if (earlier) throw new SohoaError('register.duplicate', duplicateOutgoingMessage(number, key.slice(0, 4), earlier), `outgoing ${number} already registered as ${earlier.docId}`);
+    const now = toVnIso(at);
+    const e: RegisterEntry = {
+      docId: outgoingDocId(at), arrivalNumber: null, arrivalDate: now, receivedAt: now, year,
+      fields: confirmed, extras: opts.extras ?? {}, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
+      duplicateOf: null, message: null, registeredBy: actor, ...(opts.jobId ? { jobId: opts.jobId } : {}),
+      book: 'outgoing', outgoing: { number, recipients: opts.outgoing.recipients },
+    };
+    await this.persist(e, null);
+    await this.auditCorrections(e.docId, now, actor, opts.extracted, confirmed);
+    const sent = e.outgoing!.recipients.filter((r) => r.organId && !r.copyOnly).map((r) => r.organId);
+    const unresolved = e.outgoing!.recipients.filter((r) => !r.organId && !r.copyOnly).map((r) => r.text);
+    await this.auditOrThrow({ at: now, actor, action: 'registered', docId: e.docId, detail: { book: 'outgoing', numberNotation: number, to: sent, ...(unresolved.length ? { unresolved } : {}) } });
+    this.publish(e);
+    this.opts.bus?.emit('document.registered', { docId: e.docId, held: false });
+    return e;
+  }
+
+  /** Outgoing documents (not discarded) already in the book with this printed số/ký hiệu in its year of issue. */
+  outgoingDuplicates(numberNotation: string, date: string | null): RegisterEntry[] {
+    const key = outgoingKey(date, numberNotation, vnYear(this.clock()));
+    return this.index.outgoingWithKey(key).map((id) => this.get(id)).filter((e): e is RegisterEntry => !!e && e.state !== 'discarded');
+  }
+
+  private async auditCorrections(docId: string, at: string, actor: string, extracted: DocumentFields | undefined, confirmed: DocumentFields): Promise<void> {
+    if (!extracted) return;
+    const changes = FIELD_KEYS.filter((k) => JSON.stringify(extracted[k]) !== JSON.stringify(confirmed[k])).map((k) => ({ field: k, old: extracted[k], new: confirmed[k] }));
+    if (changes.length) await this.auditOrThrow({ at, actor, action: 'corrected', docId, detail: { changes } });
   }
 
   /**

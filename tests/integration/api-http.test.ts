@@ -91,6 +91,8 @@ class ScriptedDesk implements Desk {
   async documentPdf() { return undefined; }
   async confirmSecretHeld(id: string, actor: Actor): Promise<DocumentView> { this.maybeFail('confirmSecretHeld', actor, id); throw new Error('unreachable'); }
   tokenState() { return this.token; }
+  resolveRecipients() { return []; }
+  agencies() { return []; }
   async unlockToken(pin: string, actor: Actor) {
     this.calls.push({ method: 'unlockToken', actor });
     if (pin !== GOOD_PIN) {

@@ -378,4 +378,23 @@ export const S = {
     statsEmpty: 'Không có văn bản nào trong khoảng thời gian này.',
     statsPrint: 'In thống kê',
   },
+  // --- flowsout ---
+  outgoing: {
+    start: 'Quét văn bản đi',
+    startHint: 'Văn bản đi: văn bản giấy đã có số, chữ ký và dấu của cơ quan; máy ký số và gửi đến các nơi nhận.',
+    title: 'Kiểm tra văn bản đi',
+    badge: 'VĂN BẢN ĐI — vào sổ văn bản đi, không lấy số đến',
+    recipientsTitle: 'Nơi nhận sẽ được gửi điện tử',
+    resolving: 'Đang đối chiếu nơi nhận với danh sách cơ quan…',
+    none: 'Chưa có nơi nhận. Hãy điền ô “Nơi nhận” (mỗi dòng một nơi).',
+    copy: 'Bản lưu — không gửi',
+    sendTo: (name: string, id: string) => `Gửi đến: ${name} (${id})`,
+    unresolved: 'Chưa xác định được cơ quan',
+    pick: 'Chọn cơ quan nhận',
+    leave: '— Không gửi điện tử (gửi bản giấy) —',
+    confirmUnresolved: (n: number) => `Tôi đã biết: ${n} nơi nhận chưa xác định sẽ không được gửi điện tử (gửi bản giấy).`,
+    duplicate: (date: string) => `Số, ký hiệu này đã có trong sổ văn bản đi (đăng ký ngày ${date}). Một văn bản đi chỉ được đăng ký một lần.`,
+    registered: (number: string) => `Đã vào sổ văn bản đi: ${number}.`,
+    queued: (n: number) => `Văn bản sẽ được ký số và gửi đến ${n} nơi nhận. Xem tiến độ ở “Trạng thái”.`,
+  },
 } as const;

@@ -1,6 +1,7 @@
 // The API's data shapes come from the appliance itself (type-only imports: nothing of the
 // appliance is bundled into the UI).
-export type { DocumentView, JobView, PageView } from '../../appliance/pipeline/desk.js';
+export type { DocumentView, JobView, OutgoingConfirmation, PageView } from '../../appliance/pipeline/desk.js';
+export type { ResolvedRecipient } from '../../appliance/register/entry.js';
 export type { DocumentFields, ExtractionResult, FieldKey } from '../../appliance/extract/fields.js';
 export type { DocumentState, EventMap, EventName, TokenState } from '../../appliance/events.js';
 export type { ErrorInfo } from '../../appliance/errors.js';

@@ -7,8 +7,8 @@ import type { ScannerStatus } from '../../../appliance/capture/scanner-presence.
 // The scan screen's one-touch buttons: one per capture profile the technician provisioned
 // (GET /api/profiles), in order; the first is the default (also what a pedal or the scanner's own
 // button starts). A batch profile starts a batch. Until the list has come (or if it cannot), the
-// two plain buttons stand in. The first single-document button keeps data-testid "scan" and the
-// first batch one "batch", as before profiles.
+// two plain buttons stand in. The first single-document button keeps data-testid "scan", the
+// first batch one "batch", as before profiles, and the first outgoing one "scan-outgoing".
 
 export function ProfileButtons(props: { disabled: boolean; onScan: (profile?: string) => void; onBatch: (profile?: string) => void }) {
   const [profiles, setProfiles] = useState<CaptureProfile[] | null>(null);
@@ -25,11 +25,12 @@ export function ProfileButtons(props: { disabled: boolean; onScan: (profile?: st
   }
   const firstSingle = profiles.find((p) => !p.batch);
   const firstBatch = profiles.find((p) => p.batch);
+  const firstOutgoing = profiles.find((p) => p.book === 'outgoing' && !p.batch);
   return (
     <div class="profile-buttons" role="group" aria-label={S.scan.profilesLabel}>
       {profiles.map((p, i) => (
-        <button key={p.name} class={`btn btn-profile ${i === 0 ? 'btn-scan' : p.batch ? 'btn-batch' : 'btn-profile-more'}`}
-          data-testid={p === firstSingle ? 'scan' : p === firstBatch ? 'batch' : undefined} data-profile={p.name}
+        <button key={p.name} class={`btn btn-profile ${i === 0 ? 'btn-scan' : p.batch ? 'btn-batch' : p.book === 'outgoing' ? 'btn-scan-out' : 'btn-profile-more'}`}
+          data-testid={p === firstSingle ? 'scan' : p === firstBatch ? 'batch' : p === firstOutgoing ? 'scan-outgoing' : undefined} data-profile={p.name}
           disabled={props.disabled} onClick={() => (p.batch ? props.onBatch(p.name) : props.onScan(p.name))}>
           <span class="profile-name">{p.name}</span>
           <span class="profile-sub">{S.scan.profileSummary(p)}</span>

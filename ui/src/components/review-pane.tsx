@@ -22,6 +22,8 @@ interface Props {
   disabled: boolean;
   /** Above the form (title, hints, banners). */
   head?: ComponentChildren;
+  /** Under the form's fields, scrolled with them (an outgoing document's recipients). */
+  below?: ComponentChildren;
   /** Under the form, always visible (Huỷ, Quét tiếp, Đăng ký…). */
   actions: ComponentChildren;
   onError: (e: ErrorInfo) => void;
@@ -49,7 +51,7 @@ function intoField(key: FieldKey, fields: DocumentFields, read: string): Documen
   return { ...fields, [key]: oneLine === '' ? null : oneLine };
 }
 
-export function ReviewPane({ job, fields, onChange, disabled, head, actions, onError, marks, onMarks }: Props) {
+export function ReviewPane({ job, fields, onChange, disabled, head, below, actions, onError, marks, onMarks }: Props) {
   const [edits, setEdits] = useState<PageEditsView | null>(null);
   const [selected, setSelected] = useState<number>(job.pages[0]?.page ?? 1);
   const [boxes, setBoxes] = useState<FieldBoxes>({});
@@ -169,7 +171,8 @@ export function ReviewPane({ job, fields, onChange, disabled, head, actions, onE
           onPointerDown={(e) => { const k = (e.target as Element).closest('[data-field]')?.getAttribute('data-field'); if (k) choose(k as FieldKey); }}>
           {head}
           {edits && edits.kept === 0 && <p class="banner banner-warn" role="alert">{S.pages.noneKept}</p>}
-          <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} marks={marks} onMarks={onMarks} />
+          <ReviewForm result={job.result!} fields={fields} onChange={onChange} disabled={disabled} marks={marks} onMarks={onMarks} book={job.book} />
+          {below}
         </div>
         <div class="actions">{actions}</div>
       </div>

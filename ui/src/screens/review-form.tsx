@@ -38,9 +38,11 @@ interface Props {
   /** The complaint mark and the "Vào sổ muộn" fold, when the screen registers with them. */
   marks?: DeskMarks;
   onMarks?: (m: DeskMarks) => void;
+  /** 'outgoing': the duplicate check is the outgoing book's. */
+  book?: 'incoming' | 'outgoing';
 }
 
-export function ReviewForm({ result, fields, onChange, disabled, marks, onMarks }: Props) {
+export function ReviewForm({ result, fields, onChange, disabled, marks, onMarks, book }: Props) {
   const set = <K extends FieldKey>(key: K, value: DocumentFields[K]) => onChange({ ...fields, [key]: value });
   const cls = (key: FieldKey, extra = '') => `field ${extra} ${isDoubtful(result, key) ? 'doubtful' : ''}`;
   const text = (key: 'issuerParent' | 'issuer' | 'numberNotation' | 'number' | 'place' | 'authority' | 'signerTitle' | 'signer', extra = '') => (
@@ -72,7 +74,7 @@ export function ReviewForm({ result, fields, onChange, disabled, marks, onMarks 
       {/* first: the two fields that decide where the document goes, never below the fold */}
       {choice('confidentiality', SECRECY)}
       {choice('urgency', URGENCY)}
-      <DuplicateWarning issuer={fields.issuer} numberNotation={fields.numberNotation} />
+      <DuplicateWarning issuer={fields.issuer} numberNotation={fields.numberNotation} book={book} date={fields.date} />
       {text('issuer', 'span-4')}
       {text('numberNotation', 'span-2')}
       <label class={cls('date', 'span-2')} data-field="date">

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { useEvents, useReconnect } from '../events.js';
 import { S } from '../strings.js';
-import type { DocumentFields, DocumentView, ErrorInfo, JobView, PageView } from '../types.js';
+import type { DocumentFields, DocumentView, ErrorInfo, JobView, OutgoingConfirmation, PageView } from '../types.js';
+import { OutgoingRecipients } from '../components/outgoing-recipients.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { StateBadge } from '../components/state-badge.js';
 import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
@@ -49,6 +50,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   // Complaint mark and late entry of the document under review: never carried over to another one.
   const [marks, setMarks] = useState<DeskMarks>(NO_MARKS);
   useEffect(() => setMarks(NO_MARKS), [job?.jobId]);
+  /** "Văn bản đi": the clerk's recipient picks for an outgoing scan. */
+  const [outgoing, setOutgoing] = useState<OutgoingConfirmation>({});
   /** Corrections typed into documents left waiting, by job. */
   const drafts = useRef(new Map<string, DocumentFields>());
   const jobRef = useRef(job);
@@ -142,12 +145,14 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setSecretDone(false);
     setError(null);
     setFields(j.result ? drafts.current.get(j.jobId) ?? fieldsOf(j.result) : null);
+    setOutgoing({});
     setJob(j);
     void refresh(j.jobId);
   };
 
   const scan = async (profile?: string) => {
     if (!user) return onNeedUser();
+    setOutgoing({});
     park();
     setError(null);
     setOutcome(null);
@@ -192,7 +197,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     try {
       const extra = marksBody(marks);
       if ('error' in extra) { setError({ code: 'request.invalid', message: extra.error }); return; }
-      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`, { ...fields, ...extra.body });
+      const doc = await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(job.jobId)}/register`,
+        { ...fields, ...extra.body, ...(job.book === 'outgoing' ? { outgoing } : {}) });
       setMarks(NO_MARKS);
       setOutcome(doc);
       drafts.current.delete(job.jobId);
@@ -331,12 +337,13 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
             head={<>
               {stopped}
               <div class="review-head">
-                <h1>{S.review.title}</h1>
+                <h1>{job.book === 'outgoing' ? S.outgoing.title : S.review.title}</h1>
                 {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
               {marks.complaint && <p class="banner banner-secret" data-testid="complaint-banner">{S.desk.complaintBanner}</p>}
             </>}
+            below={job.book === 'outgoing' && <OutgoingRecipients lines={fields.recipients} value={outgoing} onChange={setOutgoing} disabled={busy} />}
             actions={<>
               {discardButton}
               {continueButton}
@@ -381,12 +388,12 @@ function Outcome(props: { doc: DocumentView; secretDone: boolean; busy: boolean;
   }
   return (
     <div class="outcome" data-testid="outcome">
-      <h1>{S.outcome.registered(doc.arrivalNumber)}</h1>
+      <h1>{doc.outgoing ? S.outgoing.registered(doc.outgoing.number) : S.outcome.registered(doc.arrivalNumber)}</h1>
       <p class="lead">{doc.fields.numberNotation ?? ''} — {doc.fields.summary ?? ''}</p>
       <p><StateBadge doc={doc} /></p>
       {doc.duplicateOf && <p class="banner banner-warn" data-testid="duplicate">{S.outcome.duplicate(doc.duplicateOf)}</p>}
       {doc.message && <p>{doc.message}</p>}
-      <p>{S.outcome.queued}</p>
+      <p>{doc.outgoing ? S.outgoing.queued(doc.outgoing.recipients.filter((r) => r.organId && !r.copyOnly).length) : S.outcome.queued}</p>
       <button class="btn btn-primary btn-wide" onClick={props.onNext}>{S.scan.newScan}</button>
     </div>
   );
