@@ -5,6 +5,7 @@ import { SohoaError } from '../errors.js';
 import { isBlank, measureBlank, type BlankMeasure } from './blank-measure.js';
 import { levels, type GreyRaster, type Levels } from './raster.js';
 import { estimateSkew } from './skew.js';
+import { findPatch, type PatchFound } from './patch-code.js';
 import { writeCleanPage, type OutputFormat, type OutputOptions } from './page-output.js';
 
 // Page cleanup, the one mechanism capture and `sohoa pages` share: which way is up (the OCR's
@@ -60,14 +61,17 @@ const blankRaster = (img: sharp.Sharp, width: number, dpi: number): Promise<Grey
   greyOf(img.resize({ width: Math.max(1, Math.round((width * 100) / dpi)), kernel: 'linear' }));
 
 /**
- * Blankness alone (what capture needs for every page as it arrives, cheaply: one 100 dpi copy).
+ * Blankness alone (what capture needs for every page as it arrives, cheaply: one 100 dpi copy),
+ * and on the same copy the patch code of a vendor separator sheet, if the page is one.
  * `dpi` is the scan's resolution; the width is read from the image.
  */
-export async function judgeBlank(input: string | sharp.Sharp, dpi: number): Promise<{ blank: boolean; measure: BlankMeasure }> {
+export async function judgeBlank(input: string | sharp.Sharp, dpi: number): Promise<{ blank: boolean; measure: BlankMeasure; patch: PatchFound | null }> {
   const img = typeof input === 'string' ? sharp(input, { limitInputPixels: MAX_PIXELS }) : input;
   const { width } = await img.metadata();
-  const measure = measureBlank(await blankRaster(img.clone().flatten({ background: '#ffffff' }), width ?? 1, dpi));
-  return { blank: isBlank(measure), measure };
+  const raster = await blankRaster(img.clone().flatten({ background: '#ffffff' }), width ?? 1, dpi);
+  const measure = measureBlank(raster);
+  const blank = isBlank(measure);
+  return { blank, measure, patch: blank ? null : findPatch(raster, (raster.width * dpi) / (width ?? 1)) };
 }
 
 /** Measures a page image: orientation, skew, blankness. Reads the file; writes nothing. */
