@@ -12,6 +12,7 @@ import type { SpoolPort } from './job-pages.js';
 import { JobRecords, type JobRecord } from './job-records.js';
 import { PageEditor } from './page-edits.js';
 import { PageReader } from './page-reader.js';
+import { newStackState } from './stack-marks.js';
 import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './ports.js';
 
 // Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
@@ -81,6 +82,9 @@ export class ScanJobs {
   async start(): Promise<void> {
     // An unreadable record is set aside with its pages and OCR; the other jobs come back.
     await this.records.load();
+    // Pages that landed after the record was last written (a power cut mid-scan) are in capture's
+    // manifest, written before each page counts: taken back, each once.
+    for (const rec of this.records.all()) if (rec.view.state === 'scanning') await this.recoverPages(rec);
     // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
     for (const rec of this.records.all()) {
       if (this.emptyLeftover(rec)) {
@@ -94,12 +98,33 @@ export class ScanJobs {
         this.background(rec, this.batches.handOver(rec).catch((err: unknown) => this.batches.batchFailed(rec, err)));
       } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'batch interrupted by a restart: recognising its pages again');
-        this.background(rec, this.batches.splitBatch(rec, rec.pages.map((p) => this.reader.readPage(rec, p))));
+        // separator sheets found again from what capture recorded of each page
+        const captured = new Map((await this.deps.capture.pages(rec.view.jobId)).map((c) => [c.index, c]));
+        if (rec.stack) rec.stack.separators = {};
+        this.background(rec, this.batches.splitBatch(rec, rec.pages.map((p, at) => {
+          const c = captured.get(p.index);
+          return c ? this.batches.readStackPage(rec, at, { ...c, ...p }) : this.reader.readPage(rec, p);
+        })));
       } else if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'job interrupted by a restart: recognising its pages again');
         this.background(rec, this.reader.recognise(rec, rec.pages.map((p) => this.reader.readPage(rec, p))));
       }
     }
+  }
+
+  /** Adds the pages capture recorded for a job cut off mid-scan that its record does not have yet. */
+  private async recoverPages(rec: JobRecord): Promise<void> {
+    const { jobId } = rec.view;
+    const known = Math.max(0, ...rec.pages.map((p) => p.index));
+    const missing = (await this.deps.capture.pages(jobId)).filter((c) => c.index > known);
+    if (missing.length === 0) return;
+    for (const c of missing) {
+      rec.pages.push({ index: c.index, path: c.path, blank: c.blank });
+      rec.view.pages.push({ page: c.index, imageUrl: previewUrl(jobId, c.index), blank: c.blank });
+    }
+    if (rec.view.batch) rec.view.batch.pagesScanned = Math.max(rec.view.batch.pagesScanned, rec.view.batch.pagesScanned + missing.length);
+    await this.records.save(rec);
+    this.deps.log.warn({ jobId, recovered: missing.length, pages: rec.pages.length }, 'pages scanned before a restart taken back from the capture manifest');
   }
 
   /** A job record with no page, not registered, that no scan is filling (only ever after a restart). */
@@ -166,6 +191,7 @@ export class ScanJobs {
       pages: [],
       ocr: [],
       ...(handed ? { submission: handed.key } : {}),
+      ...(kind === 'batch' ? { stack: newStackState(opts.stack, opts.source ?? this.deps.defaults.source) } : {}),
     };
     if (!handed) this.scanning = jobId;
     try {
@@ -202,6 +228,7 @@ export class ScanJobs {
       rec.view = { ...rec.view, state: 'scanning', error: null, pages: [] };
       rec.pages = [];
       rec.ocr = [];
+      rec.stack = newStackState(opts.stack ?? rec.stack?.policy, opts.source ?? this.deps.defaults.source);
       this.scanning = jobId;
       await this.saveOrRelease(rec, () => { rec.view = { ...rec.view, state: 'split' }; });
       this.deps.log.info({ jobId, actor: actor.name, documents: batch.documents.length }, 'batch continued');
@@ -270,6 +297,11 @@ export class ScanJobs {
     return this.batches.merge(jobId);
   }
 
+  /** "Tài liệu tiếp theo": the batch's document under way ends at the page scanned last. */
+  nextDocument(jobId: string): Promise<JobView> {
+    return this.batches.nextDocument(jobId, this.scanning === jobId);
+  }
+
   /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
   private async run(rec: JobRecord, opts: ScanDefaults, actor: Actor, pending: Promise<OcrPage>[], from?: HandedPages['files']): Promise<void> {
     const { jobId } = rec.view;
@@ -291,7 +323,7 @@ export class ScanJobs {
           firstPage?.start(() => this.reader.readPage(rec, rec.pages[0]!)); // a second page: read the first whole too
           // handled from this moment: a page whose OCR fails while the scanner still feeds is said
           // at once, and the later pages keep coming
-          const ocr = this.reader.readPage(rec, p);
+          const ocr = batch ? this.batches.readStackPage(rec, rec.pages.length - 1, { ...page, ...p }) : this.reader.readPage(rec, p);
           pending.push(ocr);
           counted?.(ocr);
         },
