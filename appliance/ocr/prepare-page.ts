@@ -2,15 +2,11 @@ import sharp from 'sharp';
 import { rename, rm } from 'node:fs/promises';
 import { join, basename, extname } from 'node:path';
 import { SohoaError } from '../errors.js';
-import { speckleAtHalf, type PageAnalysis } from './page-analysis.js';
-import { orientAndSkew, straighten } from '../pages/clean-page.js';
+import { analysePage, speckleAtHalf, type PageAnalysis } from './page-analysis.js';
 import { span } from './profile.js';
 
-// Turns one page image on disk into what the recogniser needs: the upright, level image (written
-// to workDir only when it had to be turned or levelled), its size and resolution, and whether it
-// is blank. Which way is up and how crooked the page is come from the page cleanup's one
-// judgement (pages/clean-page.ts orientAndSkew), made here once per page and applied both to what
-// the recogniser reads and to the image the PDF takes.
+// Turns one page image on disk into what the recogniser needs: the upright image (written to
+// workDir only when it had to be rotated), its size and resolution, and whether it is blank.
 
 /** Largest page accepted: A3 at 600 dpi is ~70 Mpx; beyond that it is not a scanned page. */
 export const MAX_PIXELS = 100_000_000;
@@ -24,8 +20,6 @@ let partSeq = 0;
 export interface Grey { data: Buffer; width: number; height: number }
 
 export interface PreparedPage extends PageAnalysis {
-  /** Skew levelled, degrees (positive = the content was turned clockwise); 0 when unsure. */
-  skewDeg: number;
   /** Upright image the recogniser reads and the coordinates refer to. */
   imagePath: string;
   sourcePath: string;
@@ -132,23 +126,17 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
   const speckle = await span('prepare.speckle', () => speckleAtHalf(full));
-  const judged = await span('prepare.analysis', () => orientAndSkew(fromGrey(full), small, { width: w, height: h, dpi }));
-  const analysis: PageAnalysis = { ...judged.analysis, speckle };
-  const { skewDeg } = judged;
-  const geometry = { rotation: analysis.rotation, skewDeg, width: w, height: h };
-  const turned = analysis.rotation !== 0 || skewDeg !== 0;
+  const analysis: PageAnalysis = { ...await span('prepare.analysis', () => analysePage(small)), speckle };
   const despeckle = speckle > SPECKLE_THRESHOLD;
   const [uw, uh] = analysis.rotation % 180 ? [h, w] : [w, h];
 
-  // the grey raster the engine reads: turned upright and level, despeckled in grey when needed
-  // (dust specks read as accents and dots otherwise)
+  // the grey raster the engine reads: turned upright, despeckled in grey when needed (dust specks
+  // read as accents and dots otherwise)
   const upright = (): Promise<Grey> => {
-    if (!turned && !despeckle) return Promise.resolve(full);
-    return span('prepare.uprightGrey', async () => {
-      let img = await straighten(fromGrey(full), geometry);
-      if (despeckle) img = img.median(3);
-      return rawGrey(img);
-    }, `rot ${analysis.rotation} skew ${skewDeg}${despeckle ? ' +median' : ''}`);
+    if (analysis.rotation === 0 && !despeckle) return Promise.resolve(full);
+    let img = fromGrey(full).rotate(analysis.rotation);
+    if (despeckle) img = img.median(3);
+    return span('prepare.uprightGrey', () => rawGrey(img), `rot ${analysis.rotation}${despeckle ? ' +median' : ''}`);
   };
 
   const ext = extname(imagePath).toLowerCase();
@@ -158,9 +146,9 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   const tesseractReadable = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].includes(ext);
   // a page that needs no turning keeps its own file: despeckling is for the recogniser (the
   // grey raster); the re-reads' ink-only cut and the PDF take the scan as it is
-  if (!turned && tesseractReadable && (!despeckle || o.deferWrite)) {
+  if (analysis.rotation === 0 && tesseractReadable && (!despeckle || o.deferWrite)) {
     rememberGrey(imagePath, upright(), greySource && !despeckle);
-    return { ...analysis, skewDeg, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
+    return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
   }
   // the image on disk (re-reads, PDF): turned from the colour source for a colour page, as a
   // JPEG the PDF then takes as it is (a colour PNG took ~3x longer to write, and the PDF encoded
@@ -175,7 +163,7 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   const written = startWriting(out);
   const write = span('prepare.uprightWrite', async () => {
     if (o.deferWrite) await prepareSeams.beforeUprightWrite?.(out);
-    let img = colour ? await straighten(sharp(imagePath, { limitInputPixels: MAX_PIXELS }).removeAlpha(), geometry) : fromGrey(await grey);
+    let img = colour ? sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation) : fromGrey(await grey);
     if (colour && despeckle && !o.deferWrite) img = img.median(3);
     img = img.withMetadata({ density: dpi, orientation: 1 }); // the pixels as written are upright
     // written aside and renamed: a reader (the PDF, a re-read) never sees half a file
@@ -194,5 +182,5 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   if (greySource) void write.then(() => { if (greyCache.get(out) === grey) sameAsFile.add(out); }, () => {});
   if (!o.deferWrite) await write;
   else write.catch(() => {}); // surfaced through `written`
-  return { ...analysis, skewDeg, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi, written: write };
+  return { ...analysis, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi, written: write };
 }

@@ -106,8 +106,8 @@ export async function judgePage(input: string): Promise<PageJudgement> {
 
 /**
  * The one judgement of which way is up and how crooked a decoded grey page is: orientation on its
- * ~1200 px copy `orient`, skew on the upright page at ~150 dpi. `sohoa pages` and the OCR's page
- * preparation (ocr/prepare-page.ts) both take it from here, once per page.
+ * ~1200 px copy `orient`, skew on the upright page at ~150 dpi (`sohoa pages`). Shaped so the
+ * OCR's page preparation can take the same judgement instead of its own orientation pass.
  */
 export async function orientAndSkew(full: sharp.Sharp, orient: GreyRaster, page: { width: number; height: number; dpi: number }):
   Promise<{ analysis: ReturnType<typeof analysePage>; skewDeg: number }> {
@@ -115,20 +115,6 @@ export async function orientAndSkew(full: sharp.Sharp, orient: GreyRaster, page:
   const upright = analysis.rotation % 180 ? page.height : page.width;
   const skewRaster = await greyOf(full.clone().rotate(analysis.rotation).resize({ width: Math.round((upright * 150) / page.dpi), kernel: 'linear' }));
   return { analysis, skewDeg: estimateSkew(skewRaster).deg };
-}
-
-/**
- * The page turned clockwise by `rotation` and levelled by `skewDeg`, at the upright page's own
- * size (an arbitrary angle grows the canvas: the page is cut back, centred, on the sizes sharp
- * actually made). Paper-white fills the corners.
- */
-export async function straighten(img: sharp.Sharp, o: { rotation: number; skewDeg: number; width: number; height: number }): Promise<sharp.Sharp> {
-  if (o.skewDeg === 0) return o.rotation ? img.rotate(o.rotation) : img;
-  const [uw, uh] = o.rotation % 180 ? [o.height, o.width] : [o.width, o.height];
-  const { data, info } = await img.rotate(o.rotation - o.skewDeg, { background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
-  const width = Math.min(uw, info.width); const height = Math.min(uh, info.height);
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
-    .extract({ left: Math.floor((info.width - width) / 2), top: Math.floor((info.height - height) / 2), width, height });
 }
 
 /** Judges and writes one page: `outBase` + `.jpg`/`.png`. */
