@@ -37,6 +37,7 @@ import { serveUi } from './static-ui.js';
 //   GET  /api/jobs, /api/jobs/:id       JobView[] / JobView
 //   GET  /api/jobs/:id/pages/:n.jpg     page preview (JPEG)
 //   POST /api/batch                     {profile?, source?, mode?, dpi?} → JobView of the batch ("Quét cả tập")
+//   POST /api/jobs/:id/next-document    {} → JobView of the batch ("Tài liệu tiếp theo" while it scans)
 //   POST /api/jobs/:id/continue         {source?, mode?, dpi?} → JobView ("Quét tiếp")
 //   POST /api/jobs/:id/merge            → JobView of the previous document it joined
 //   POST /api/jobs/:id/discard          → {ok: true}

@@ -43,6 +43,13 @@ export function jobRoutes(app: FastifyInstance, desk: Desk): void {
     return desk.mergeJob(req.params.id, actor);
   });
 
+  // "Tài liệu tiếp theo": while a batch scans, the document under way ends at the page scanned last.
+  app.post<IdReq>('/api/jobs/:id/next-document', { schema: { params: idParams, body: emptyBody } }, async (req) => {
+    const actor = actorOf(req);
+    jobOr404(req.params.id);
+    return desk.nextDocument(req.params.id, actor);
+  });
+
   app.post<IdReq & { Body: ScanOptions | null }>('/api/jobs/:id/continue', { schema: { params: idParams, body: scanBody } }, async (req) => {
     const actor = actorOf(req);
     jobOr404(req.params.id);

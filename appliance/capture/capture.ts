@@ -9,6 +9,7 @@ import { SohoaError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { atomicWrite, PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { judgeBlank } from '../pages/clean-page.js';
 import type { BlankMeasure } from '../pages/blank-measure.js';
+import type { PatchCode } from '../pages/patch-code.js';
 import { asStorageFull, isDiskFull, storageFull, type DiskGuard } from '../store/disk-guard.js';
 
 // The capture stage: runs one scanner job into the job's spool folder, and for every page as it
@@ -33,6 +34,8 @@ export interface CapturedPage {
   dpi: number;
   /** What the blank judgement counted (appliance/pages, the same measure as `sohoa pages`). */
   blankMeasure: BlankMeasure;
+  /** The patch code on the page (a vendor separator sheet), found on the blank judgement's copy. */
+  patch?: PatchCode | null;
 }
 
 export interface CaptureResult {
@@ -200,7 +203,7 @@ export class CaptureStage {
       await rm(previewPath, { force: true }).catch(() => undefined);
       throw asStorageFull(err, 'lưu trang vừa quét');
     }
-    return { index, path, previewPath, blank: judged.blank, dpi, blankMeasure: judged.measure };
+    return { index, path, previewPath, blank: judged.blank, dpi, blankMeasure: judged.measure, patch: judged.patch?.code ?? null };
   }
 }
 

@@ -5,6 +5,7 @@ import { SohoaError } from '../errors.js';
 import { isBlank, measureBlank, type BlankMeasure } from './blank-measure.js';
 import { levels, type GreyRaster, type Levels } from './raster.js';
 import { estimateSkew } from './skew.js';
+import { findPatch, type PatchFound } from './patch-code.js';
 import { writeCleanPage, type OutputFormat, type OutputOptions } from './page-output.js';
 
 // Page cleanup, the one mechanism capture and `sohoa pages` share: which way is up (the OCR's
@@ -60,14 +61,17 @@ const blankRaster = (img: sharp.Sharp, width: number, dpi: number): Promise<Grey
   greyOf(img.resize({ width: Math.max(1, Math.round((width * 100) / dpi)), kernel: 'linear' }));
 
 /**
- * Blankness alone (what capture needs for every page as it arrives, cheaply: one 100 dpi copy).
+ * Blankness alone (what capture needs for every page as it arrives, cheaply: one 100 dpi copy),
+ * and on the same copy the patch code of a vendor separator sheet, if the page is one.
  * `dpi` is the scan's resolution; the width is read from the image.
  */
-export async function judgeBlank(input: string | sharp.Sharp, dpi: number): Promise<{ blank: boolean; measure: BlankMeasure }> {
+export async function judgeBlank(input: string | sharp.Sharp, dpi: number): Promise<{ blank: boolean; measure: BlankMeasure; patch: PatchFound | null }> {
   const img = typeof input === 'string' ? sharp(input, { limitInputPixels: MAX_PIXELS }) : input;
   const { width } = await img.metadata();
-  const measure = measureBlank(await blankRaster(img.clone().flatten({ background: '#ffffff' }), width ?? 1, dpi));
-  return { blank: isBlank(measure), measure };
+  const raster = await blankRaster(img.clone().flatten({ background: '#ffffff' }), width ?? 1, dpi);
+  const measure = measureBlank(raster);
+  const blank = isBlank(measure);
+  return { blank, measure, patch: blank ? null : findPatch(raster, (raster.width * dpi) / (width ?? 1)) };
 }
 
 /** Measures a page image: orientation, skew, blankness. Reads the file; writes nothing. */
@@ -96,11 +100,21 @@ export async function judgePage(input: string): Promise<PageJudgement> {
   const lv = levels(orient);
   const base = { dpi, width: w, height: h, channels: meta.channels ?? 1, levels: lv, blankMeasure: blank.letters };
   if (isBlank(blank)) return { ...base, rotation: 0, rotationConfidence: 0, skewDeg: 0, blank: true };
-  const a = analysePage(orient);
-  // skew on the upright page at ~150 dpi
-  const skewRaster = await greyOf(full.clone().rotate(a.rotation).resize({ width: Math.round(((a.rotation % 180 ? h : w) * 150) / dpi), kernel: 'linear' }));
-  const skew = estimateSkew(skewRaster);
-  return { ...base, rotation: a.rotation, rotationConfidence: Math.round(a.rotationConfidence * 1000) / 1000, skewDeg: skew.deg, blank: false };
+  const { analysis: a, skewDeg } = await orientAndSkew(full, orient, { width: w, height: h, dpi });
+  return { ...base, rotation: a.rotation, rotationConfidence: Math.round(a.rotationConfidence * 1000) / 1000, skewDeg, blank: false };
+}
+
+/**
+ * The one judgement of which way is up and how crooked a decoded grey page is: orientation on its
+ * ~1200 px copy `orient`, skew on the upright page at ~150 dpi (`sohoa pages`). Shaped so the
+ * OCR's page preparation can take the same judgement instead of its own orientation pass.
+ */
+export async function orientAndSkew(full: sharp.Sharp, orient: GreyRaster, page: { width: number; height: number; dpi: number }):
+  Promise<{ analysis: ReturnType<typeof analysePage>; skewDeg: number }> {
+  const analysis = analysePage(orient);
+  const upright = analysis.rotation % 180 ? page.height : page.width;
+  const skewRaster = await greyOf(full.clone().rotate(analysis.rotation).resize({ width: Math.round((upright * 150) / page.dpi), kernel: 'linear' }));
+  return { analysis, skewDeg: estimateSkew(skewRaster).deg };
 }
 
 /** Judges and writes one page: `outBase` + `.jpg`/`.png`. */

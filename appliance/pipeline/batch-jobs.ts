@@ -8,6 +8,7 @@ import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
 import type { JobRecord, JobRecords } from './job-records.js';
 import type { PageReader } from './page-reader.js';
 import { splitStack } from './split-stack.js';
+import { marksOf, separatorOf, separatorStub, type SeparatorEvidence } from './stack-marks.js';
 
 // A batch ("Quét cả tập") after its pages are read: split into document jobs (split-stack.ts),
 // the split written into the batch's record before any page moves (so a restart finishes the
@@ -27,7 +28,7 @@ export interface BatchHost {
 export class BatchJobs {
   constructor(private readonly deps: {
     records: JobRecords;
-    reader: Pick<PageReader, 'recognise'>;
+    reader: Pick<PageReader, 'recognise' | 'readPage'>;
     capture: SpoolPort;
     bus: EventBus;
     log: Logger;
@@ -49,10 +50,49 @@ export class BatchJobs {
       void ocr.then((o) => {
         read[at] = o;
         const prefix = read.slice(0, read.findIndex((x) => !x) === -1 ? read.length : read.findIndex((x) => !x));
-        batch.found = batch.documents.length + splitStack(prefix as OcrPage[], { continuing }).documents.filter((d) => !d.continues).length;
+        batch.found = batch.documents.length + splitStack(prefix as OcrPage[], { continuing, ...marksOf(rec.stack) }).documents.filter((d) => !d.continues).length;
         this.progress(rec);
       }, () => undefined);
     };
+  }
+
+  /**
+   * A page of the stack as it lands (or again after a restart): a separator sheet is recorded as
+   * such and never read; any other page is read. `at` is its position in the batch's pages.
+   */
+  readStackPage(rec: JobRecord, at: number, page: JobPage & SeparatorEvidence & { dpi: number }): Promise<OcrPage> {
+    const stack = rec.stack;
+    if (!stack) return this.deps.reader.readPage(rec, page);
+    const found = separatorOf(page, stack.policy).catch((err: unknown) => {
+      // (zbarimg missing or failing: the page is read as a page of a document; the technician sees why)
+      this.deps.log.error({ jobId: rec.view.jobId, page: page.index, err: toErrorInfo(err) }, 'separator check failed: page read as a document page');
+      return null;
+    });
+    return found.then((kind) => {
+      if (!kind) return this.deps.reader.readPage(rec, page);
+      stack.separators[at] = kind;
+      this.deps.log.info({ jobId: rec.view.jobId, page: page.index, kind }, 'separator sheet');
+      return separatorStub(page, page.dpi);
+    });
+  }
+
+  /**
+   * "Tài liệu tiếp theo": the document under way ends at the page scanned last; the next page
+   * starts another, whatever it shows.
+   */
+  async nextDocument(jobId: string, scanning: boolean): Promise<JobView> {
+    const rec = this.deps.records.require(jobId);
+    if (!rec.view.batch || !rec.stack || !scanning || rec.view.state !== 'scanning') {
+      throw new SohoaError('register.state', 'Chỉ dùng "Tài liệu tiếp theo" khi đang quét cả tập.', `job ${jobId} is not a batch being scanned`);
+    }
+    if (rec.pages.length === 0) {
+      throw new SohoaError('register.state', 'Chưa có trang nào được quét trong tập này.', `batch ${jobId} has no page yet`);
+    }
+    const last = rec.pages.length - 1;
+    if (!rec.stack.breaksAfter.includes(last)) rec.stack.breaksAfter.push(last);
+    await this.deps.records.save(rec);
+    this.deps.log.info({ jobId, afterPage: rec.pages[last]!.index }, 'next document marked');
+    return rec.view;
   }
 
   /** The batch's pages are read: split them, persist the split, hand the pages over, extract. */
@@ -67,14 +107,14 @@ export class BatchJobs {
       // After a jam the first pages may continue the last document, if it is still open.
       const last = batch.documents.length ? records.get(batch.documents.at(-1)!) : undefined;
       const carry = last && (last.view.state === 'review' || last.view.state === 'failed') ? last : undefined;
-      const split = splitStack(rec.ocr, { continuing: !!carry });
+      const split = splitStack(rec.ocr, { continuing: !!carry, ...marksOf(rec.stack) });
       rec.plan = split.documents.map((d) => ({
         jobId: d.continues ? carry!.view.jobId : newJobId(), pages: d.pages, confidence: d.confidence, doubtful: d.doubtful,
         continues: d.continues, after: d.continues ? carry!.pages.length : 0,
       }));
       batch.found = batch.documents.length + rec.plan.filter((d) => !d.continues).length;
       await records.save(rec);
-      this.deps.log.info({ jobId: rec.view.jobId, pages: rec.pages.length, documents: rec.plan.length, blank: split.blank.length }, 'batch split');
+      this.deps.log.info({ jobId: rec.view.jobId, pages: rec.pages.length, documents: rec.plan.length, blank: split.blank.length, separators: split.separators.length }, 'batch split');
       await this.handOver(rec);
     } catch (err) {
       await this.batchFailed(rec, err);

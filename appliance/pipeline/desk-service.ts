@@ -83,6 +83,13 @@ export class DeskService implements Desk {
     return this.deps.jobs.continueScan(jobId, opts, actor);
   }
 
+  async nextDocument(jobId: string, actor: Actor): Promise<JobView> {
+    this.requireJob(jobId);
+    const view = await this.deps.jobs.nextDocument(jobId);
+    this.deps.log?.info({ jobId, actor: actor.name }, 'next document touched');
+    return view;
+  }
+
   listJobs(): JobView[] {
     return this.deps.jobs.list();
   }

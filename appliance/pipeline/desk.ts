@@ -8,6 +8,7 @@ import type { CaptureProfile } from '../capture/profiles.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
+import type { StackPolicy } from './stack-marks.js';
 
 // The commands the front desk (API → UI) may give, and the views it may read. The API depends on
 // this interface only; the pipeline implements it. Nothing here exposes a stage's internals.
@@ -22,6 +23,12 @@ export interface ScanOptions {
   source?: 'adf' | 'adf-duplex' | 'flatbed';
   mode?: 'color' | 'gray';
   dpi?: number;
+  /**
+   * A batch's stack policies, from the capture profile chosen (separators, blank sheets, page
+   * limit); set by the service from the profile, not part of the HTTP body. Absent: the default
+   * batch profile's.
+   */
+  stack?: StackPolicy;
 }
 
 export interface PageView {
@@ -105,6 +112,8 @@ export interface Desk {
   mergeJob(jobId: string, actor: Actor): Promise<JobView>;
   /** "Quét tiếp": more pages into a job not yet registered (after a jam or an empty feeder); for a batch, more of the stack. */
   continueScan(jobId: string, opts: ScanOptions, actor: Actor): Promise<JobView>;
+  /** "Tài liệu tiếp theo": while a batch scans, the document under way ends at the page scanned last. */
+  nextDocument(jobId: string, actor: Actor): Promise<JobView>;
   listJobs(): JobView[];
   getJob(jobId: string): JobView | undefined;
   /** Path of a page's JPEG preview, or undefined. */

@@ -8,6 +8,7 @@ import type { JobView } from './desk.js';
 import { readJobFiles, saveJobFile } from './job-files.js';
 import type { JobPage, SpoolPort } from './job-pages.js';
 import type { CapturePort } from './ports.js';
+import type { StackState } from './stack-marks.js';
 
 // The scan jobs' records: what a job is (JobRecord), the live set of them in memory, and where each
 // one's files are (its record <jobsDir>/<jobId>.json, its OCR scratch folder, its spooled pages).
@@ -24,6 +25,8 @@ export interface JobRecord {
   submission?: string;
   /** A batch's split, persisted before its pages are handed to the document jobs it names. */
   plan?: PlannedDocument[];
+  /** A batch's stack policies, separator sheets and "Tài liệu tiếp theo" marks (stack-marks.ts). */
+  stack?: StackState;
 }
 
 export interface PlannedDocument {

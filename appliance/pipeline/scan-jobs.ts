@@ -14,6 +14,7 @@ import type { SpoolPort } from './job-pages.js';
 import { JobRecords, type JobRecord } from './job-records.js';
 import { PageEditor } from './page-edits.js';
 import { PageReader } from './page-reader.js';
+import { newStackState, stackPolicy, type StackPolicy } from './stack-marks.js';
 import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './ports.js';
 
 // Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
@@ -91,6 +92,9 @@ export class ScanJobs {
   async start(): Promise<void> {
     // An unreadable record is set aside with its pages and OCR; the other jobs come back.
     await this.records.load();
+    // Pages that landed after the record was last written (a power cut mid-scan) are in capture's
+    // manifest, written before each page counts: taken back, each once.
+    for (const rec of this.records.all()) if (rec.view.state === 'scanning') await this.recoverPages(rec);
     // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
     for (const rec of this.records.all()) {
       if (this.emptyLeftover(rec)) {
@@ -104,12 +108,33 @@ export class ScanJobs {
         this.background(rec, this.batches.handOver(rec).catch((err: unknown) => this.batches.batchFailed(rec, err)));
       } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'batch interrupted by a restart: recognising its pages again');
-        this.background(rec, this.batches.splitBatch(rec, rec.pages.map((p) => this.reader.readPage(rec, p))));
+        // separator sheets found again from what capture recorded of each page
+        const captured = new Map((await this.deps.capture.pages(rec.view.jobId)).map((c) => [c.index, c]));
+        if (rec.stack) rec.stack.separators = {};
+        this.background(rec, this.batches.splitBatch(rec, rec.pages.map((p, at) => {
+          const c = captured.get(p.index);
+          return c ? this.batches.readStackPage(rec, at, { ...c, ...p }) : this.reader.readPage(rec, p);
+        })));
       } else if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
         this.deps.log.warn({ jobId: rec.view.jobId }, 'job interrupted by a restart: recognising its pages again');
         this.background(rec, this.reader.recognise(rec, rec.pages.map((p) => this.reader.readPage(rec, p))));
       }
     }
+  }
+
+  /** Adds the pages capture recorded for a job cut off mid-scan that its record does not have yet. */
+  private async recoverPages(rec: JobRecord): Promise<void> {
+    const { jobId } = rec.view;
+    const known = Math.max(0, ...rec.pages.map((p) => p.index));
+    const missing = (await this.deps.capture.pages(jobId)).filter((c) => c.index > known);
+    if (missing.length === 0) return;
+    for (const c of missing) {
+      rec.pages.push({ index: c.index, path: c.path, blank: c.blank });
+      rec.view.pages.push({ page: c.index, imageUrl: previewUrl(jobId, c.index), blank: c.blank });
+    }
+    if (rec.view.batch) rec.view.batch.pagesScanned = Math.max(rec.view.batch.pagesScanned, rec.view.batch.pagesScanned + missing.length);
+    await this.records.save(rec);
+    this.deps.log.warn({ jobId, recovered: missing.length, pages: rec.pages.length }, 'pages scanned before a restart taken back from the capture manifest');
   }
 
   /** A job record with no page, not registered, that no scan is filling (only ever after a restart). */
@@ -180,6 +205,7 @@ export class ScanJobs {
       pages: [],
       ocr: [],
       ...(handed ? { submission: handed.key } : {}),
+      ...(kind === 'batch' ? { stack: newStackState(opts.stack ?? settings.stack, settings.source) } : {}),
     };
     if (!handed) this.scanning = jobId;
     try {
@@ -216,6 +242,7 @@ export class ScanJobs {
       rec.view = { ...rec.view, state: 'scanning', error: null, pages: [] };
       rec.pages = [];
       rec.ocr = [];
+      rec.stack = newStackState(opts.stack ?? rec.stack?.policy, opts.source ?? this.deps.defaults.source);
       this.scanning = jobId;
       await this.saveOrRelease(rec, () => { rec.view = { ...rec.view, state: 'split' }; });
       this.deps.log.info({ jobId, actor: actor.name, documents: batch.documents.length }, 'batch continued');
@@ -249,14 +276,15 @@ export class ScanJobs {
    * A run's settings: the configured defaults, the named profile's (refused when unknown: the
    * screen's list is stale), then the request's own. "Quét tiếp" passes the job's profile again.
    */
-  private settings(opts: ScanOptions): RunSettings & { profile?: string; batch: boolean; book?: 'incoming' | 'outgoing' } {
+  private settings(opts: ScanOptions): RunSettings & { profile?: string; batch: boolean; book?: 'incoming' | 'outgoing'; stack?: StackPolicy } {
     const { profile: name, ...own } = opts;
     const explicit = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) as Partial<ScanDefaults>;
     if (!name) return { ...this.deps.defaults, ...explicit, batch: false };
     const p = findProfile(this.profiles(), name);
     const { batch, ...scan } = profileScan(p);
-    // the profile's name and book stay with the job (the register book it goes into)
-    return { ...this.deps.defaults, ...scan, ...explicit, profile: p.name, batch, book: p.book ?? 'incoming' };
+    // the profile's name and book stay with the job (the register book it goes into); a batch
+    // splits the stack by the profile's separator, blank-sheet and page-limit policies
+    return { ...this.deps.defaults, ...scan, ...explicit, profile: p.name, batch, book: p.book ?? 'incoming', stack: stackPolicy(p) };
   }
 
   /** Saves a job a scanner run is about to fill; when that fails, the job is as it was and the scanner free. */
@@ -303,6 +331,11 @@ export class ScanJobs {
     return this.batches.merge(jobId);
   }
 
+  /** "Tài liệu tiếp theo": the batch's document under way ends at the page scanned last. */
+  nextDocument(jobId: string): Promise<JobView> {
+    return this.batches.nextDocument(jobId, this.scanning === jobId);
+  }
+
   /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
   private async run(rec: JobRecord, opts: RunSettings, actor: Actor, pending: Promise<OcrPage>[], from?: HandedPages['files']): Promise<void> {
     const { jobId } = rec.view;
@@ -326,7 +359,7 @@ export class ScanJobs {
           firstPage?.start(() => this.reader.readPage(rec, rec.pages[0]!)); // a second page: read the first whole too
           // handled from this moment: a page whose OCR fails while the scanner still feeds is said
           // at once, and the later pages keep coming
-          const ocr = this.reader.readPage(rec, p);
+          const ocr = batch ? this.batches.readStackPage(rec, rec.pages.length - 1, { ...page, ...p }) : this.reader.readPage(rec, p);
           pending.push(ocr);
           counted?.(ocr);
         },

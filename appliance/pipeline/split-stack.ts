@@ -14,6 +14,11 @@ import type { OcrLine, OcrPage } from '../ocr/ocr.js';
 // ("Nơi nhận", the "./." that closes the body) and it is no annex ("PHỤ LỤC"): then it starts a
 // document, flagged. A page showing both is doubtful, starts a document and is flagged: merging
 // it back is one touch for the reviewer, while a wrong join cannot be undone from the screen.
+//
+// What the clerk put in the stack wins over what the pages show (StackMarks): a separator sheet
+// (QR, patch T or 2, or a blank sheet where the profile says so) ends the document before it and
+// belongs to none; "Tài liệu tiếp theo" ends it after the page scanned last; a document longer
+// than the profile's limit is cut there and flagged for review.
 
 export interface SplitDocument {
   /** Indices into the pages given, in order (blank pages never appear). */
@@ -30,6 +35,61 @@ export interface StackSplit {
   documents: SplitDocument[];
   /** Indices of the blank pages dropped. */
   blank: number[];
+  /** Indices of the separator sheets' pages (in no document). */
+  separators: number[];
+}
+
+/** What the clerk and the profile say about the stack, besides the pages' own look. */
+export interface StackMarks {
+  /** Pages found to be separator sheets (QR, patch code). */
+  separators?: ReadonlySet<number>;
+  /** The profile's `blankPages: 'separator'`: a blank sheet separates documents. */
+  blankSeparates?: boolean;
+  /** Pages come in sheets of two (front, back): a separator sheet's back is part of it. */
+  duplex?: boolean;
+  /** "Tài liệu tiếp theo": a document ends after each of these pages. */
+  breaksAfter?: readonly number[];
+  /** The profile's maxPagesPerDocument (0/absent: no limit). */
+  maxPages?: number;
+}
+
+/** Confidence of a boundary the clerk made (a separator sheet, Tài liệu tiếp theo). */
+const MARKED = 0.99;
+/** Confidence of a cut made by the page limit: always looked at. */
+const LIMIT_CUT = 0.4;
+
+/** Every page that is part of a separator sheet. */
+function separatorPages(pages: OcrPage[], m: StackMarks): Set<number> {
+  const seps = new Set<number>(m.separators ?? []);
+  if (m.blankSeparates) {
+    if (m.duplex) {
+      // a sheet is blank on both sides: a document page's blank back is no separator
+      for (let i = 0; i + 1 < pages.length; i += 2) if (pages[i]!.blank && pages[i + 1]!.blank) { seps.add(i); seps.add(i + 1); }
+    } else {
+      pages.forEach((p, i) => { if (p.blank) seps.add(i); });
+    }
+  }
+  if (m.duplex) {
+    // the other side of a separator sheet, when it carries nothing (or is a separator too)
+    for (const i of [...seps]) {
+      const mate = i % 2 === 0 ? i + 1 : i - 1;
+      if (mate < pages.length && pages[mate]!.blank) seps.add(mate);
+    }
+  }
+  return seps;
+}
+
+/** Cuts documents longer than `max` pages; each cut is flagged for the reviewer. */
+function limitLength(documents: SplitDocument[], max: number): SplitDocument[] {
+  if (!max) return documents;
+  return documents.flatMap((d) => {
+    if (d.pages.length <= max) return [d];
+    const parts: SplitDocument[] = [];
+    for (let k = 0; k < d.pages.length; k += max) {
+      parts.push({ pages: d.pages.slice(k, k + max), confidence: Math.min(d.confidence, LIMIT_CUT), doubtful: true, continues: k === 0 && d.continues });
+    }
+    return parts;
+  });
 }
 
 /** What a page's top says about where it belongs. */
@@ -119,17 +179,36 @@ function judge(e: PageEvidence, afterEnd: boolean): { starts: boolean; confidenc
  * Splits `pages` (scan order, blank ones flagged) into documents. `continuing`: the pages follow
  * a document already under way (Quét tiếp after a jam), so the first one may continue it.
  */
-export function splitStack(pages: OcrPage[], opts: { continuing?: boolean } = {}): StackSplit {
+export function splitStack(pages: OcrPage[], opts: { continuing?: boolean } & StackMarks = {}): StackSplit {
   const documents: SplitDocument[] = [];
   const blank: number[] = [];
+  const separators: number[] = [];
+  const seps = separatorPages(pages, opts);
+  const breaks = new Set(opts.breaksAfter ?? []);
   let current: SplitDocument | null = null;
   let lastNumber = 1;
   let afterEnd = false;
+  /** The clerk marked the end of the document before the next page (separator sheet, Tài liệu tiếp theo). */
+  let marked = false;
   pages.forEach((page, i) => {
-    if (page.blank) {
+    if (seps.has(i)) {
+      separators.push(i);
+      marked = true;
+    } else if (page.blank) {
       blank.push(i);
-      return;
+    } else if (marked) {
+      current = { pages: [i], confidence: MARKED, doubtful: false, continues: false };
+      documents.push(current);
+      lastNumber = pageEvidence(page).pageNumber ?? 1;
+      afterEnd = false;
+      marked = false;
+    } else {
+      place(page, i);
     }
+    if (breaks.has(i)) marked = true;
+  });
+
+  function place(page: OcrPage, i: number): void {
     const e = pageEvidence(page);
     const { starts, confidence } = judge(e, afterEnd);
     afterEnd = e.ends;
@@ -157,7 +236,9 @@ export function splitStack(pages: OcrPage[], opts: { continuing?: boolean } = {}
     current = { pages: [i], confidence, doubtful: false, continues: false };
     documents.push(current);
     lastNumber = 1;
-  });
-  for (const d of documents) d.doubtful = d.confidence < DOUBTFUL_SPLIT;
-  return { documents, blank };
+  }
+
+  const limited = limitLength(documents, opts.maxPages ?? 0);
+  for (const d of limited) d.doubtful = d.doubtful || d.confidence < DOUBTFUL_SPLIT;
+  return { documents: limited, blank, separators };
 }

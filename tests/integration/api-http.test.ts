@@ -62,6 +62,7 @@ class ScriptedDesk implements Desk {
   async startBatch(opts: ScanOptions, actor: Actor) { this.maybeFail('startBatch', actor, opts); return this.job; }
   async mergeJob(id: string, actor: Actor) { this.maybeFail('mergeJob', actor, id); return this.job; }
   async continueScan(id: string, opts: ScanOptions, actor: Actor) { this.maybeFail('continueScan', actor, { id, opts }); return { ...this.job, state: 'scanning' as const }; }
+  async nextDocument(id: string, actor: Actor) { this.maybeFail('nextDocument', actor, id); return this.job; }
   listJobs() { return [this.job]; }
   getJob(id: string) { return id === this.job.jobId ? this.job : undefined; }
   pagePreview(id: string, page: number) { return id === this.job.jobId && page === 1 ? this.previewPath : undefined; }

@@ -138,6 +138,6 @@ describe('splitStack', () => {
   });
 
   it('finds nothing in a stack of blank pages', () => {
-    expect(splitStack([blankPage(), blankPage()])).toEqual({ documents: [], blank: [0, 1] });
+    expect(splitStack([blankPage(), blankPage()])).toEqual({ documents: [], blank: [0, 1], separators: [] });
   });
 });

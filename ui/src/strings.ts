@@ -135,6 +135,10 @@ export const S = {
     merge: 'Gộp với văn bản trước',
     splitHint: 'Máy chưa chắc văn bản này bắt đầu ở trang đầu tiên. Xem các trang: nếu là phần tiếp theo của văn bản trước, chạm “Gộp với văn bản trước”.',
     registered: (n: number | null, notation: string | null) => `Đã đăng ký ${notation ?? ''}${n === null ? '' : ` — số đến ${n}`}.`,
+    // --- capturestack ---
+    nextDocument: 'Tài liệu tiếp theo',
+    nextDocumentHint: 'Chạm khi văn bản đang quét đã hết: trang quét sau bắt đầu văn bản mới. Cũng có thể đặt tờ phân cách giữa các văn bản.',
+    nextDocumentDone: (page: number) => `Đã đánh dấu: văn bản mới bắt đầu sau trang ${page}.`,
   },
 
   review: {

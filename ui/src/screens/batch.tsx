@@ -153,6 +153,13 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
     setBatch(await api.post<JobView>(`/api/jobs/${encodeURIComponent(batchId)}/continue`, {}));
   });
 
+  // "Tài liệu tiếp theo": the document under way ends at the page scanned last.
+  const [marked, setMarked] = useState<number | null>(null);
+  const nextDocument = () => command(async () => {
+    const b = await api.post<JobView>(`/api/jobs/${encodeURIComponent(batchId)}/next-document`);
+    setMarked(b.batch?.pagesScanned ?? null);
+  });
+
   const info = batch?.batch ?? { pagesScanned: 0, found: 0, documents: [] };
   const working = !batch || batch.state === 'scanning' || batch.state === 'extracting';
   const reading = docs.filter((d) => d.state === 'extracting').length;
@@ -250,6 +257,12 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
           <div class="placeholder batch-wait" data-testid="batch-wait">
             <p class="batch-big">{status}</p>
             {(working || docs.length > 0) && <p class="lead">{working ? S.batch.walkAway : S.batch.choose}</p>}
+            {batch?.state === 'scanning' && info.pagesScanned > 0 && (
+              <div class="batch-next">
+                <button class="btn btn-primary btn-wide" data-testid="next-document" disabled={busy} onClick={nextDocument}>{S.batch.nextDocument}</button>
+                <p class="hint" data-testid="next-document-note">{marked === null ? S.batch.nextDocumentHint : S.batch.nextDocumentDone(marked)}</p>
+              </div>
+            )}
           </div>
         )}
       </div>
