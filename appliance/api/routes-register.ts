@@ -2,16 +2,20 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { bookCsv, bookEntry, type RegisterBookPort } from '../register/book-view.js';
 import { bookPdf } from '../register/book-pdf.js';
+import { bookXlsx } from '../register/book-xlsx.js';
 import type { BookFilter } from '../register/book-query.js';
 import { toVnIso } from '../register/vn-time.js';
 import { invalidRequest } from './http-errors.js';
+import { registerExportRoutes, type RegisterExportOptions } from './routes-register-export.js';
 
 // The register book (sổ đăng ký văn bản đến, Decree 30 App. IV) and the duplicate check the review
 // form makes before registering. Reading only; every route needs a session like any GET.
 //
 //   GET /api/register?from=YYYY-MM-DD&to=YYYY-MM-DD&q=TEXT&limit=N&offset=N   {total, entries: BookEntry[]}
 //   GET /api/register.csv?from=&to=&q=        the same lines as CSV, UTF-8 with BOM (Excel)
+//   GET /api/register.xlsx?from=&to=&q=       the same lines as an Excel workbook
 //   GET /api/register.pdf?from=&to=&q=        the printed book: A4 landscape, App. IV columns
+//   GET/POST /api/register/drives, /export, /print   to a USB drive or the printer, for the kiosk (routes-register-export.ts)
 //   GET /api/register/duplicates?issuer=&numberNotation=   {duplicates: BookEntry[]} already registered
 // Dates are arrival days in Vietnam; `q` finds số đến, số ký hiệu, issuer, words of the summary…,
 // with or without tones. Query strings are strict: unknown or malformed parameters are a 400.
@@ -20,6 +24,8 @@ export interface RegisterRoutesOptions {
   book: RegisterBookPort;
   /** Printed at the top of the book. */
   agencyName: string;
+  /** Saving to a USB drive and printing with CUPS from the kiosk. */
+  export?: RegisterExportOptions;
 }
 
 const DAY = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' } as const;
@@ -36,7 +42,7 @@ const bookQuery = {
   },
 } as const;
 
-const exportQuery = { type: 'object', additionalProperties: false, properties: filterProps } as const;
+export const exportQuery = { type: 'object', additionalProperties: false, properties: filterProps } as const;
 
 const duplicatesQuery = {
   type: 'object',
@@ -46,16 +52,16 @@ const duplicatesQuery = {
 } as const;
 
 /** A printed book longer than this is refused: choose a shorter range (a year fills ~1 500 pages). */
-const PDF_MAX = 5000;
+export const PDF_MAX = 5000;
 
-type Filter = { from?: string; to?: string; q?: string };
+export type Filter = { from?: string; to?: string; q?: string };
 
-function checked(q: Filter): BookFilter {
+export function checked(q: Filter): BookFilter {
   if (q.from && q.to && q.from > q.to) throw invalidRequest('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.', `from ${q.from} > to ${q.to}`);
   return { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.q?.trim() ? { q: q.q } : {}) };
 }
 
-const fileName = (f: BookFilter, ext: string) => `so-den_${f.from ?? 'dau'}_${f.to ?? 'nay'}.${ext}`;
+export const fileName = (f: BookFilter, ext: string) => `so-den_${f.from ?? 'dau'}_${f.to ?? 'nay'}.${ext}`;
 
 export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions): void {
   const { book } = opts;
@@ -72,13 +78,16 @@ export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions
       .send(Readable.from(bookCsv(book.bookEntries(f))));
   });
 
+  app.get<{ Querystring: Filter }>('/api/register.xlsx', { schema: { querystring: exportQuery } }, async (req, reply) => {
+    const f = checked(req.query);
+    const xlsx = await bookXlsx(book.bookEntries(f));
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${fileName(f, 'xlsx')}"`).send(xlsx);
+  });
+
   app.get<{ Querystring: Filter }>('/api/register.pdf', { schema: { querystring: exportQuery } }, async (req, reply) => {
     const f = checked(req.query);
-    const { total } = await book.book({ ...f, limit: 1 });
-    if (total > PDF_MAX) {
-      throw invalidRequest(`Khoảng thời gian có ${total} văn bản, quá nhiều để in một lần (tối đa ${PDF_MAX}). Hãy chọn khoảng ngắn hơn.`, `${total} entries > ${PDF_MAX}`);
-    }
-    const pdf = await bookPdf({ agency: opts.agencyName, from: f.from ?? null, to: f.to ?? null, entries: book.bookEntries(f), printedAt: toVnIso(new Date()).slice(0, 16).replace('T', ' ') });
+    const pdf = await printedBook(opts, f);
     return reply.type('application/pdf').header('cache-control', 'no-store')
       .header('content-disposition', `inline; filename="${fileName(f, 'pdf')}"`).send(Buffer.from(pdf));
   });
@@ -86,4 +95,15 @@ export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions
   app.get<{ Querystring: { issuer: string; numberNotation: string } }>('/api/register/duplicates', { schema: { querystring: duplicatesQuery } }, async (req) => ({
     duplicates: book.duplicates(req.query.issuer, req.query.numberNotation).map(bookEntry),
   }));
+
+  if (opts.export) registerExportRoutes(app, opts, opts.export);
+}
+
+/** The printed book of `f` (refused past PDF_MAX lines). */
+export async function printedBook(opts: RegisterRoutesOptions, f: BookFilter): Promise<Uint8Array> {
+  const { total } = await opts.book.book({ ...f, limit: 1 });
+  if (total > PDF_MAX) {
+    throw invalidRequest(`Khoảng thời gian có ${total} văn bản, quá nhiều để in một lần (tối đa ${PDF_MAX}). Hãy chọn khoảng ngắn hơn.`, `${total} entries > ${PDF_MAX}`);
+  }
+  return bookPdf({ agency: opts.agencyName, from: f.from ?? null, to: f.to ?? null, entries: opts.book.bookEntries(f), printedAt: toVnIso(new Date()).slice(0, 16).replace('T', ' ') });
 }
