@@ -86,7 +86,7 @@ export function BookExportDialog({ filter, onClose }: { filter: BookFilterValues
       <div class="dialog-actions">
         <button type="button" class="btn" disabled={busy || drives === null} onClick={() => void look()}>{S.book.usbRescan}</button>
         <button type="button" class="btn btn-primary" data-action="usb-save" disabled={busy || !drive} onClick={() => void save()}>{busy ? S.book.usbSaving : S.book.usbSave}</button>
-        <button type="button" class="btn" onClick={onClose}>{S.book.close}</button>
+        <button type="button" class="btn" data-action="close" onClick={onClose}>{S.book.close}</button>
       </div>
     </div>
   );
@@ -122,7 +122,7 @@ export function BookPrintDialog({ filter, onClose }: { filter: BookFilterValues;
       <div class="book-doc-head">
         <h2 id="book-print-title">{S.book.printTitle}</h2>
         <button type="button" class="btn btn-primary" data-action="print-now" disabled={busy} onClick={() => void print()}>{busy ? S.book.printing : S.book.printNow}</button>
-        <button type="button" class="btn" onClick={onClose}>{S.book.close}</button>
+        <button type="button" class="btn" data-action="close" onClick={onClose}>{S.book.close}</button>
       </div>
       <p class="hint">{S.book.printHint}</p>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
