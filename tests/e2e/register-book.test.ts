@@ -323,7 +323,7 @@ describe('"Sổ đăng ký" screen', () => {
       const printDialog = page.getByTestId('book-print');
       const src = await printDialog.locator('iframe').getAttribute('src');
       expect(src).toBe(`/api/register.pdf?from=${DAYS[0]}&to=${TODAY}`);
-      const pdf = await page.request.get(new URL(src!, app!.url).toString());
+      const pdf = await page.request.get(new URL(src!, app!.url).toString(), { timeout: 120_000 });
       expect(pdf.status()).toBe(200);
       expect(pdf.headers()['content-type']).toBe('application/pdf');
       await printDialog.locator('[data-action="print-now"]').click();

@@ -2,9 +2,9 @@ import type { Page } from 'playwright-core';
 
 // "Nothing overlaps or is clipped" (issue 11) as a check on the page as it is: every visible
 // button, tab, pill and field label inside the viewport's width, its text neither cut off nor
-// spilling out of its box (scroll size within the client size), a tab's or tool key's label on one
-// line, and no two controls of the same bar over each other. Returns what is wrong, in words
-// (expected: []). Elements scrolled out of view vertically in a scrolling screen are not faults.
+// spilling out of its box (scroll size within the client size), a tab's, pill's or page key's
+// label on one line (the page strip's keys may take two), and no two controls of the same bar
+// over each other. Returns what is wrong, in words (expected: []). Elements scrolled out of view vertically in a scrolling screen are not faults.
 
 // (plain JavaScript run in the page: the tests are compiled without the DOM's types)
 const CHECK = `(sel) => {
@@ -25,7 +25,7 @@ const CHECK = `(sel) => {
       if (r.bottom <= 0 || r.top >= H) continue; // scrolled away
       if (el.scrollWidth > el.clientWidth + 1) out.push(\`\${name(el)} text cut off (\${el.scrollWidth} > \${el.clientWidth} px wide)\`);
       if (el.scrollHeight > el.clientHeight + 1) out.push(\`\${name(el)} text spills (\${el.scrollHeight} > \${el.clientHeight} px high)\`);
-      if (el.matches('.tab, .btn-tool, .pill')) {
+      if (el.matches('.tab, .pill, .page-tools .btn-tool')) {
         const range = document.createRange();
         range.selectNodeContents(el);
         const lines = new Set([...range.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
