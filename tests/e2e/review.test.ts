@@ -212,7 +212,7 @@ describe('the review screen beside the page', () => {
       await shot(`5b-drag-${size.width}x${size.height}`);
       await page.mouse.up();
       await expect.poll(order).toBe('2b 1');
-      expect(await page.locator('.strip-thumb').evaluateAll((els) => els.map((e) => e.getAttribute('data-page')))).toEqual(['2', '1']);
+      await expect.poll(() => page.locator('.strip-thumb').evaluateAll((els) => els.map((e) => e.getAttribute('data-page')))).toEqual(['2', '1']);
       await page.getByTestId('page-undo').click();
       await expect.poll(order).toBe('1 2b');
       // a finger: a quick swipe does not move the page …
