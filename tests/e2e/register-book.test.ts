@@ -327,7 +327,7 @@ describe('"Sổ đăng ký" screen', () => {
       expect(pdf.status()).toBe(200);
       expect(pdf.headers()['content-type']).toBe('application/pdf');
       await printDialog.locator('[data-action="print-now"]').click();
-      await expect.poll(async () => (await printDialog.getByTestId('print-sent').count()) + (await printDialog.locator('.banner-error[data-code="print.unavailable"]').count()), { timeout: 30_000 }).toBe(1);
+      await expect.poll(async () => (await printDialog.getByTestId('print-sent').count()) + (await printDialog.locator('.banner-error[data-code="print.unavailable"]').count()), { timeout: 120_000 }).toBe(1);
       expect(await layoutFaults(page), `${tag} print`).toEqual([]);
       expect(await seriousAxeViolations(page), `${tag} print`).toEqual([]);
       await page.screenshot({ path: join(OUT, `${tag}-5-print.png`) });
