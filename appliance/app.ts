@@ -212,7 +212,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name }, submit: submissions,
+      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name, export: { roots: config.register.exportRoots } }, submit: submissions,
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       queue: {
         outbox, arrivalNumber: (docId) => register.get(docId)?.arrivalNumber ?? null,

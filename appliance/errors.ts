@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'account.invalid' | 'account.exists' | 'account.not-found'
   | 'session.required' | 'session.expired' | 'session.pin-incorrect' | 'session.locked' | 'session.forbidden'
   | 'config.invalid'
+  /** Register book export and print from the kiosk (ui11). */
+  | 'export.no-drive' | 'print.unavailable'
   | 'request.invalid' | 'request.forbidden' | 'internal';
 
 export interface ErrorInfo {

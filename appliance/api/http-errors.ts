@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   'account.invalid': 400, 'account.exists': 409, 'account.not-found': 404,
   'session.required': 401, 'session.expired': 401, 'session.pin-incorrect': 401, 'session.locked': 423, 'session.forbidden': 403,
   'config.invalid': 503,
+  'export.no-drive': 409, 'print.unavailable': 503,
   'request.invalid': 400, 'request.forbidden': 403, 'internal': 500,
 };
 

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { projectPath } from './paths.js';
-import { Bool, CidrList, Clock, Duration, EnvMap, Group, Int, OneOf, Path, Secret, Str, Weekdays } from './schema-kinds.js';
+import { Bool, CidrList, Clock, Duration, EnvMap, Group, Int, OneOf, Path, PathList, Secret, Str, Weekdays } from './schema-kinds.js';
 
 // Every setting of the appliance: its type, range, default and help text, in one place. The loader
 // validates the configuration file and the environment against it (ajv), `sohoa config keys`
@@ -97,6 +97,8 @@ export const SettingsSchema = Group({
       end: Clock('17:00', { vi: 'Giờ đóng cửa (giờ Việt Nam).', en: 'Closing time (Vietnam time).' }),
       days: Weekdays(['Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu'], { vi: 'Các ngày làm việc, viết bằng tên.', en: 'Working days, by name.' }),
     }, { vi: 'Giờ làm việc: văn bản đến ngoài giờ được tính từ lúc mở cửa kế tiếp.', en: 'Office hours: arrivals outside count from the next opening.' }),
+    // --- ui11 ---
+    exportRoots: PathList(['/media', '/run/media'], { vi: 'Các thư mục nơi ổ USB được gắn vào: "Xuất ra USB" trên màn hình cảm ứng ghi sổ đăng ký vào ổ đang gắn dưới các thư mục này.', en: 'Where removable drives are mounted: the touchscreen\'s "Xuất ra USB" saves the register book onto a drive mounted below these folders.' }),
   }, { vi: 'Sổ đăng ký văn bản đến.', en: 'The register.' }),
   outbox: Group({
     minDelayMs: Duration('ms', 1000, 10, 3_600_000, { vi: 'Thời gian chờ đầu tiên trước khi gửi lại.', en: 'First retry delay.' }),

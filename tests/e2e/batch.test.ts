@@ -1,6 +1,8 @@
 // End to end: "Quét cả tập" on the touchscreen of the REAL appliance (eSCL simulator through
 // sane-airscan, tesseract, extraction, register, SoftHSM development token, embedded receiver),
-// driven by headless Chromium at 1280×800 and 1024×600. Screenshots go to
+// driven by headless Chromium at 1280×800 and 1024×600: what the clerk types into a document of the
+// batch survives switching documents, the appliance's restart and leaving the batch, whose waiting
+// documents stay in "Chờ kiểm tra"; nothing clipped, axe clean. Screenshots go to
 // os.tmpdir()/sohoa-e2e-batch-*.png for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -15,6 +17,9 @@ import { silentLogger } from '../../appliance/log.js';
 import { provisionedDefaults } from '../helpers/appliance.js';
 import { loginOnPad } from '../helpers/chromium.js';
 import { DEMO_ACCOUNT } from '../../appliance/accounts/demo-account.js';
+import type { Config } from '../../appliance/config/config.js';
+import { seriousAxeViolations } from '../helpers/axe.js';
+import { layoutFaults } from '../helpers/layout.js';
 
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-batch-${name}.png`);
 const PAGES = projectPath('provisioning', 'demo-pages');
@@ -25,6 +30,7 @@ const STACK = [
 ];
 
 let dir: string;
+let config: Config;
 let appliance: { url: string; scannerSimulatorUrl?: string; stop(): Promise<void> } | undefined;
 let browser: BrowserContext | undefined;
 let page: Page;
@@ -38,8 +44,10 @@ beforeAll(async () => {
     throw new Error('the UI is not built: run "npm run build" first (npm test does it in pretest)');
   }
   dir = await mkdtemp(join(tmpdir(), 'sohoa-e2e-batch-'));
-  const config = await provisionedDefaults(dir);
+  config = await provisionedDefaults(dir);
   appliance = await startAppliance(config, { log: silentLogger() });
+  // the restart below comes back on the same address, as the real service does
+  config = { ...config, http: { ...config.http, port: Number(new URL(appliance.url).port) } };
   ({ browser, page } = await launchTouchscreen(dir));
 });
 
@@ -92,6 +100,58 @@ describe('Quét cả tập on the touchscreen', () => {
     expect(await page.getByTestId('merge').count()).toBe(0);
     await page.screenshot({ path: shot('2-list-1280x800') });
   }, 400_000);
+
+  it('what was typed survives switching documents and the appliance\'s restart; leaving the batch, its documents wait in "Chờ kiểm tra"', async () => {
+    const TYPED = 'Báo cáo kết quả (đã sửa tay)';
+    const items = page.locator('[data-testid=batch-list] .batch-item');
+    const summary = page.locator('textarea[name=summary]');
+    const notation = page.locator('[name=numberNotation]');
+    await summary.fill(TYPED);
+    await items.nth(1).click();
+    await expect.poll(() => notation.inputValue()).toBe('658/CCATVSTP');
+    await items.nth(0).click();
+    await expect.poll(() => notation.inputValue()).toBe('111/BC-UBND');
+    expect(await summary.inputValue()).toBe(TYPED);
+
+    await appliance!.stop();
+    appliance = undefined;
+    await expect.poll(() => page.getByTestId('offline').isVisible(), { timeout: 20_000 }).toBe(true);
+    appliance = await startAppliance(config, { log: silentLogger() });
+    await expect.poll(() => page.getByTestId('offline').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('register').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(3);
+    expect(await notation.inputValue()).toBe('111/BC-UBND');
+    expect(await summary.inputValue()).toBe(TYPED);
+    expect(await layoutFaults(page), '1280×800 batch').toEqual([]);
+    expect(await seriousAxeViolations(page), '1280×800 batch').toEqual([]);
+    await page.screenshot({ path: shot('2b-reconnected-1280x800') });
+
+    // back to scanning: the batch's documents wait in the list, Quét and Quét cả tập are free
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await page.getByTestId('batch-leave').click();
+    const waiting = page.locator('[data-testid=pending] .pending-item');
+    await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(3);
+    expect(await waiting.locator('strong').allTextContents()).toEqual(expect.arrayContaining(['111/BC-UBND', '658/CCATVSTP', '130/TB-STP']));
+    expect(await page.getByTestId('scan').isEnabled()).toBe(true);
+    expect(await page.getByTestId('batch').isEnabled()).toBe(true);
+    expect(await layoutFaults(page), '1024×600 scan').toEqual([]);
+    expect(await seriousAxeViolations(page), '1024×600 scan').toEqual([]);
+    await page.screenshot({ path: shot('2c-left-1024x600') });
+    // a reload of the screen (the service's events) does not pull the clerk back into the batch
+    await page.locator('[data-tab=status]').click();
+    await page.locator('[data-tab=scan]').click();
+    expect(await page.getByTestId('batch-list').count()).toBe(0);
+
+    // reachable: one of them opens the batch at that document, with what was typed still there
+    await waiting.filter({ hasText: '658/CCATVSTP' }).click();
+    await expect.poll(() => notation.inputValue(), { timeout: 20_000 }).toBe('658/CCATVSTP');
+    expect(await page.locator('.batch-item-on .batch-notation').textContent()).toBe('658/CCATVSTP');
+    await items.nth(0).click();
+    await expect.poll(() => notation.inputValue()).toBe('111/BC-UBND');
+    expect(await summary.inputValue()).toBe(TYPED);
+    expect(await layoutFaults(page), '1024×600 batch').toEqual([]);
+    await page.screenshot({ path: shot('2d-back-1024x600') });
+  }, 300_000);
 
   it('registers one, merges and discards at 1024×600; each time the next document is selected', async () => {
     await page.setViewportSize({ width: 1024, height: 600 });

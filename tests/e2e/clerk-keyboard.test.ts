@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchTouchscreen, loginOnPad } from '../helpers/chromium.js';
+import { layoutFaults } from '../helpers/layout.js';
 import { startAppliance } from '../../appliance/app.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import type { Config } from '../../appliance/config/config.js';
@@ -270,5 +271,15 @@ describe('the clerk types Vietnamese on the touchscreen and is told the truth', 
     await expect.poll(() => page.locator('.setup-screen').isVisible()).toBe(true);
     await page.screenshot({ path: shot('7-technician-1280x800') });
     await axeCheck('technician');
+    // the technician's six tabs and the pills on one line at both sizes, nothing cut off (issue 11)
+    for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 600 }]) {
+      await page.setViewportSize(size);
+      expect(await layoutFaults(page, '.topbar'), `${size.width}×${size.height}`).toEqual([]);
+    }
+    await page.screenshot({ path: shot('8-technician-1024x600') });
+    await page.getByTestId('current-user').click();
+    await expect.poll(() => page.getByTestId('logout-wide').isVisible()).toBe(true);
+    await axeCheck('user');
+    expect(await layoutFaults(page), 'user 1024×600').toEqual([]);
   }, 120_000);
 });

@@ -15,6 +15,7 @@ import { projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { JobView } from '../../appliance/pipeline/desk.js';
 import type { PageEditsView } from '../../appliance/pipeline/page-edits.js';
+import { layoutFaults } from '../helpers/layout.js';
 import { apiAs, ensureUser, provisionedDefaults, scannerControl, TEST_PIN } from '../helpers/appliance.js';
 
 const OUT = projectPath('var', 'test-output', 'e2e-review');
@@ -98,6 +99,8 @@ describe('the review screen beside the page', () => {
         expect(bb.height).toBeGreaterThanOrEqual(48);
         expect(bb.width).toBeGreaterThanOrEqual(48);
       }
+      // nothing clipped, wrapped or overlapping: tabs, pills, page keys, form labels (issue 11)
+      expect(await layoutFaults(page), `${size.width}×${size.height}`).toEqual([]);
       await shot(`1-review-${size.width}x${size.height}`);
     }
   }, 300_000);
@@ -187,6 +190,47 @@ describe('the review screen beside the page', () => {
         await expect.poll(order).toBe(want);
       }
       expect(await page.getByTestId('page-undo').isDisabled()).toBe(true);
+    }
+  }, 300_000);
+
+  it('a page dragged along the strip (mouse, or a finger that rests first) moves there, undoably (both sizes)', async () => {
+    const order = async () => (await api<PageEditsView>('GET', `/api/jobs/${firstJob}/edits`)).body.pages.map((p) => `${p.page}${p.blank ? 'b' : ''}`).join(' ');
+    const centre = async (n: number) => { const b = await box(page.locator(`.strip-thumb[data-page="${n}"]`)); return { x: b.x + b.width / 2, y: b.y + b.height / 2, h: b.height }; };
+    const cdp = await browser!.newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', pts: { x: number; y: number }[]) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: pts.map((p, id) => ({ x: p.x, y: p.y, id })) });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      expect(await order()).toBe('1 2b');
+      // the mouse: press on page 1, move below page 2, let go
+      const a = await centre(1); const b = await centre(2);
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(a.x, (a.y + b.y) / 2, { steps: 3 });
+      await page.mouse.move(b.x, b.y + b.h * 0.4, { steps: 3 });
+      expect(await page.locator('.strip-thumb-drag').getAttribute('data-page')).toBe('1');
+      expect(await page.locator('.strip-drop-after').getAttribute('data-page')).toBe('2');
+      await shot(`5b-drag-${size.width}x${size.height}`);
+      await page.mouse.up();
+      await expect.poll(order).toBe('2b 1');
+      await expect.poll(() => page.locator('.strip-thumb').evaluateAll((els) => els.map((e) => e.getAttribute('data-page')))).toEqual(['2', '1']);
+      await page.getByTestId('page-undo').click();
+      await expect.poll(order).toBe('1 2b');
+      // a finger: a quick swipe does not move the page …
+      let p = await centre(1); let q = await centre(2);
+      await touch('touchStart', [p]);
+      for (let k = 1; k <= 4; k++) await touch('touchMove', [{ x: p.x, y: p.y + ((q.y - p.y + q.h * 0.4) * k) / 4 }]);
+      await touch('touchEnd', []);
+      await page.waitForTimeout(300);
+      expect(await order()).toBe('1 2b');
+      // … a finger that rests on it first does (the hold is the drag's start, not a timing check)
+      p = await centre(1); q = await centre(2);
+      await touch('touchStart', [p]);
+      await page.waitForTimeout(500);
+      for (let k = 1; k <= 4; k++) await touch('touchMove', [{ x: p.x, y: p.y + ((q.y - p.y + q.h * 0.4) * k) / 4 }]);
+      await touch('touchEnd', []);
+      await expect.poll(order).toBe('2b 1');
+      await page.getByTestId('page-undo').click();
+      await expect.poll(order).toBe('1 2b');
     }
   }, 300_000);
 

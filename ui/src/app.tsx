@@ -15,8 +15,9 @@ import { TouchKeyboard } from './components/touch-keyboard.js';
 import { NoticeBanner } from './components/notice-banner.js';
 import { SignWaitingBanner } from './components/sign-waiting-banner.js';
 
-// The shell: a top bar of big tabs and status pills, and the four screens. Screens stay mounted
-// (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab,
+// The shell: a top bar of big tabs and status pills, and the screens (the person's screen opens
+// from the pill with their name: a tab for it too did not fit beside the pills at 1024×600).
+// Screens stay mounted (hidden when not shown) so a scan in progress keeps its state while the clerk opens another tab,
 // and while the screen is back at the login after a logout or the idle time: the next login finds
 // everything as it was. Before the first login only the login is there.
 
@@ -91,7 +92,6 @@ export function App() {
             {tab('status', S.nav.status)}
             {tab('book', S.nav.book)}
             {tab('token', S.nav.token)}
-            {tab('user', S.nav.user)}
             {session.role === 'technician' && tab('setup', S.setup.tab)}
           </nav>
         ) : <div class="tabs app-name">{S.appName}</div>}

@@ -29,6 +29,26 @@ export const S = {
     noPdf: 'Văn bản này chưa có bản PDF đã ký.',
     duplicateOf: (id: string) => `Trùng số, ký hiệu với văn bản ${id}`,
     badRange: 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.',
+    // --- ui11 ---
+    xlsx: 'Tải Excel',
+    usb: 'Xuất ra USB',
+    usbTitle: 'Xuất sổ đăng ký ra ổ USB',
+    usbFormat: 'Định dạng',
+    usbFormats: { xlsx: 'Excel (.xlsx)', csv: 'CSV (.csv)', pdf: 'Bản in (.pdf)' } as Record<'xlsx' | 'csv' | 'pdf', string>,
+    usbDrive: 'Ổ USB',
+    usbLooking: 'Đang tìm ổ USB…',
+    usbNone: 'Chưa thấy ổ USB nào. Hãy cắm ổ USB vào máy, đợi vài giây rồi chạm “Tìm lại ổ USB”.',
+    usbFree: (label: string, mb: number) => `${label} — còn trống ${mb >= 1024 ? `${Math.floor(mb / 1024)} GB` : `${mb} MB`}`,
+    usbRescan: 'Tìm lại ổ USB',
+    usbSave: 'Lưu vào USB',
+    usbSaving: 'Đang lưu…',
+    usbDone: (file: string, drive: string) => `Đã lưu ${file} vào ổ ${drive}. Có thể rút ổ ra.`,
+    usbRange: (from: string, to: string, q: string) => `Các văn bản từ ${from || 'đầu sổ'} đến ${to || 'nay'}${q ? `, tìm “${q}”` : ''}.`,
+    printTitle: 'In sổ đăng ký',
+    printNow: 'In ra máy in',
+    printing: 'Đang gửi tới máy in…',
+    printSent: 'Đã gửi sổ tới máy in.',
+    printHint: 'Bản in khổ A4 nằm ngang, theo mẫu sổ đăng ký văn bản đến.',
   },
 
   duplicate: {
@@ -139,6 +159,10 @@ export const S = {
     nextDocument: 'Tài liệu tiếp theo',
     nextDocumentHint: 'Chạm khi văn bản đang quét đã hết: trang quét sau bắt đầu văn bản mới. Cũng có thể đặt tờ phân cách giữa các văn bản.',
     nextDocumentDone: (page: number) => `Đã đánh dấu: văn bản mới bắt đầu sau trang ${page}.`,
+    // --- ui11 ---
+    leave: '‹ Quét tiếp',
+    leaveHint: 'Các văn bản chưa kiểm tra vẫn chờ trong danh sách “Chờ kiểm tra”.',
+    openBatch: (n: number) => `Tập đã quét: ${n} văn bản chờ kiểm tra`,
   },
 
   review: {
@@ -175,6 +199,8 @@ export const S = {
     undo: '↶ Hoàn tác',
     removedShort: 'bỏ',
     blankShort: 'trắng',
+    // --- ui11 ---
+    dragHint: 'Giữ một trang rồi kéo lên hoặc xuống để đổi chỗ.',
     noneKept: 'Không còn trang nào được giữ lại: hãy giữ lại ít nhất một trang (chạm trang rồi “Giữ lại trang” hoặc “Không trắng”), hoặc “Hoàn tác”.',
   },
 

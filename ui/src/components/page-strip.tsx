@@ -1,9 +1,11 @@
 import { S } from '../strings.js';
 import type { PageEdit, PageEditView } from '../types.js';
 import { addRotation } from './page-geometry.js';
+import { useStripDrag } from './strip-drag.js';
 
 // The job's pages in document order, under the large page: touch one to show it; the keys under
-// the strip turn it, move it earlier or later, take it out (or back) and mark it blank (or not).
+// the strip turn it, move it earlier or later (or drag it there: strip-drag.ts), take it out (or
+// back) and mark it blank (or not).
 // Pages taken out or blank stay in the strip, greyed: nothing is deleted before Đăng ký, and
 // "Hoàn tác" takes back the last change.
 
@@ -25,22 +27,25 @@ export function PageStrip({ pages, selected, onSelect, onChange, onUndo, canUndo
   const cur = pages[at];
   const change = (f: (list: PageEdit[]) => PageEdit[]) => onChange(f(pages.map(plain)));
   const update = (patch: Partial<PageEdit>) => change((list) => list.map((p) => (p.page === selected ? { ...p, ...patch } : p)));
-  const moveBy = (d: number) => change((list) => {
+  const move = (from: number, to: number) => change((list) => {
     const out = [...list];
-    const [p] = out.splice(at, 1);
-    out.splice(at + d, 0, p!);
+    const [p] = out.splice(from, 1);
+    out.splice(to, 0, p!);
     return out;
   });
+  const moveBy = (d: number) => move(at, at + d);
+  const { listRef, drag, handlers } = useStripDrag(disabled, move);
 
   return (
     <div class="page-strip-box" onMouseDown={(e) => e.preventDefault()}>
-      <div class="page-strip-list" role="listbox" aria-label={S.pages.strip} data-testid="page-strip">
+      <div ref={listRef} class={`page-strip-list ${drag ? 'page-strip-dragging' : ''}`} role="listbox" aria-label={S.pages.strip} title={S.pages.dragHint} data-testid="page-strip">
         {pages.map((p, i) => {
           const out = p.removed || p.blank;
           const turn = addRotation(p.autoRotation, p.rotation);
+          const dragCls = !drag ? '' : i === drag.from ? 'strip-thumb-drag' : i === drag.to ? (drag.to < drag.from ? 'strip-drop-before' : 'strip-drop-after') : '';
           return (
-            <button type="button" role="option" aria-selected={p.page === selected} key={p.page} data-page={p.page}
-              class={`strip-thumb ${p.page === selected ? 'strip-thumb-on' : ''} ${out ? 'strip-thumb-out' : ''}`} onClick={() => onSelect(p.page)}>
+            <button type="button" role="option" aria-selected={p.page === selected} key={p.page} data-page={p.page} {...handlers(i)}
+              class={`strip-thumb ${p.page === selected ? 'strip-thumb-on' : ''} ${out ? 'strip-thumb-out' : ''} ${dragCls}`} onClick={() => onSelect(p.page)}>
               <span class="strip-img"><img src={p.imageUrl} alt="" loading="lazy" style={turn ? { transform: `rotate(${turn}deg)` } : undefined} /></span>
               <span class="strip-label">{i + 1}{p.removed ? ` · ${S.pages.removedShort}` : p.blank ? ` · ${S.pages.blankShort}` : ''}</span>
             </button>

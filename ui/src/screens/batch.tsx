@@ -12,7 +12,10 @@ import { ReviewPane } from '../components/review-pane.js';
 // documents as they come, then lists the documents found (số/ký hiệu, trích yếu, pages, what to
 // check). Tapping one opens the usual review form; Đăng ký moves on to the next one. A document
 // the splitter doubts says "Kiểm tra chỗ tách" and can be merged with the previous one. All of it
-// is read from the API (GET /api/jobs); events only say when to look again.
+// is read from the API (GET /api/jobs); events only say when to look again. What the clerk typed
+// into a document is kept in the scan screen's drafts (by job, the same map a single scan's waiting
+// review uses): it survives switching documents, a reload of the list, the appliance's restart and
+// leaving the batch ("‹ Quét tiếp": its documents wait in the scan screen's "Chờ kiểm tra" list).
 
 const OPEN: JobView['state'][] = ['extracting', 'review', 'failed'];
 const isPaperStop = (e: ErrorInfo | null) => !!e && e.code.startsWith('scanner.');
@@ -25,13 +28,20 @@ interface Props {
   onDone: () => void;
   /** A new batch was started from this screen. */
   onBatch: (batchId: string) => void;
+  /** Corrections typed so far, by job (shared with the scan screen). */
+  drafts: Map<string, DocumentFields>;
+  /** The document to open first (chosen in the "Chờ kiểm tra" list). */
+  openFirst?: string | null;
 }
 
-export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Props) {
+/** What was read for a document: a new reading (after a merge) refills the form, a reload does not. */
+const readingOf = (r: ExtractionResult) => JSON.stringify(r);
+
+export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch, drafts, openFirst }: Props) {
   const [batch, setBatch] = useState<JobView | null>(null);
   const [docs, setDocs] = useState<JobView[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [fields, setFields] = useState<DocumentFields | null>(null);
+  const [selected, setSelected] = useState<string | null>(openFirst ?? null);
+  const [fields, setFieldsState] = useState<DocumentFields | null>(null);
   const [busy, setBusy] = useState(false);
   const [discardArmed, setDiscardArmed] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -73,21 +83,32 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
     if (next) select(next);
   }, [docs, current, busy]);
 
-  // The form is filled once per document, and again when its fields were re-read (after a merge).
-  const filledFrom = useRef<ExtractionResult | null>(null);
+  /** Every change of the form goes to the drafts at once: nothing typed depends on leaving cleanly. */
+  const setFields = (f: DocumentFields | null) => {
+    setFieldsState(f);
+    if (f && selectedRef.current) drafts.set(selectedRef.current, f);
+  };
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+
+  // The form is filled once per document (from its draft, if any), and again when its fields were
+  // re-read (after a merge); a reload that brings the same reading keeps what was typed.
+  const filledFrom = useRef<{ jobId: string; reading: string } | null>(null);
   useEffect(() => {
-    if (current?.state === 'review' && current.result && filledFrom.current !== current.result) {
-      filledFrom.current = current.result;
-      setFields(fieldsOf(current.result));
-    }
+    if (current?.state !== 'review' || !current.result) return;
+    const reading = readingOf(current.result);
+    const was = filledFrom.current;
+    if (was?.jobId === current.jobId && was.reading === reading) return;
+    if (was?.jobId === current.jobId) drafts.delete(current.jobId); // re-read: the old corrections were of another reading
+    filledFrom.current = { jobId: current.jobId, reading };
+    setFieldsState(drafts.get(current.jobId) ?? fieldsOf(current.result));
   }, [current]);
 
   function select(d: JobView) {
     setSelected(d.jobId);
     setDiscardArmed(false);
-    filledFrom.current = null;
-    setFields(d.result ? fieldsOf(d.result) : null);
-    if (d.result) filledFrom.current = d.result;
+    filledFrom.current = d.result ? { jobId: d.jobId, reading: readingOf(d.result) } : null;
+    setFieldsState(d.result ? drafts.get(d.jobId) ?? fieldsOf(d.result) : null);
   }
 
   const command = async (fn: () => Promise<void>) => {
@@ -110,6 +131,7 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
       return;
     }
     setDone(await api.post<DocumentView>(`/api/jobs/${encodeURIComponent(current.jobId)}/register`, fields));
+    drafts.delete(current.jobId);
     setSelected(null);
     await reload();
   });
@@ -125,6 +147,7 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
     void command(async () => {
       if (!current) return;
       await api.post(`/api/jobs/${encodeURIComponent(current.jobId)}/discard`);
+      drafts.delete(current.jobId);
       setDone(null);
       setSelected(null);
       await reload();
@@ -196,6 +219,12 @@ export function BatchScreen({ batchId, user, onNeedUser, onDone, onBatch }: Prop
             </li>
           ))}
         </ul>
+        {batch && batch.state !== 'scanning' && docs.length > 0 && !secretPending && (
+          <div class="batch-leave">
+            <button class="btn" data-testid="batch-leave" disabled={busy} onClick={onDone}>{S.batch.leave}</button>
+            <p class="hint">{S.batch.leaveHint}</p>
+          </div>
+        )}
         {!working && docs.length === 0 && !secretPending && (
           <div class="batch-end">
             <button class="btn btn-primary" data-testid="batch-again" disabled={busy} onClick={startBatch}>{S.batch.start}</button>

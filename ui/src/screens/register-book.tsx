@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { currentSession } from '../session.js';
 import { S } from '../strings.js';
@@ -7,13 +7,15 @@ import type { BookEntry } from '../../../appliance/register/book-view.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { RegisterStatsView } from './register-stats.js';
+import { BookExportDialog, BookPrintDialog } from '../components/book-export.js';
 import './register-book.css';
 
 // "Sổ đăng ký": the register book (Decree 30 App. IV) over any date range, today by default,
 // searched by number, issuer or words of the summary (with or without tones). A row reopens its
-// document: fields, state, and the signed PDF. "In sổ" prints the book as the paper one (the PDF
-// the appliance lays out, printed from a hidden frame: the kiosk prints straight to the printer);
-// "Xuất CSV" downloads it for Excel.
+// document: fields, state, and the signed PDF. "In sổ" shows the book as the paper one (the PDF the
+// appliance lays out) and sends it to the printer; "Xuất ra USB" has the appliance save it onto a
+// USB drive (the kiosk downloads nothing); "Xuất CSV" / "Tải Excel" download it in a browser
+// elsewhere on the desk's network.
 
 const PAGE = 50;
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
@@ -38,11 +40,11 @@ export function RegisterBookScreen() {
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ total: number; entries: BookEntry[] } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
-  const [busy, setBusy] = useState<'print' | 'csv' | null>(null);
+  const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
+  const [dialog, setDialog] = useState<'usb' | 'print' | null>(null);
   const [open, setOpen] = useState<DocumentView | null>(null);
   const [pdfUrl, setPdfUrl] = useState<string | null>(null);
   const [statsOn, setStatsOn] = useState(false);
-  const printFrame = useRef<HTMLIFrameElement>(null);
 
   const filter = (extra: Record<string, string> = {}) =>
     new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...extra }).toString();
@@ -79,28 +81,13 @@ export function RegisterBookScreen() {
     }
   };
 
-  const print = async () => {
-    setBusy('print');
+  const download = async (ext: 'csv' | 'xlsx') => {
+    setBusy(ext);
     try {
-      const url = URL.createObjectURL(await fetchBlob(`/api/register.pdf?${filter()}`));
-      const frame = printFrame.current!;
-      frame.onload = () => { try { frame.contentWindow?.print(); } catch { /* the viewer shows it: print from there */ } };
-      frame.src = url;
-      frame.dataset.loaded = url;
-    } catch (err) {
-      setError(errorInfo(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const csv = async () => {
-    setBusy('csv');
-    try {
-      const url = URL.createObjectURL(await fetchBlob(`/api/register.csv?${filter()}`));
+      const url = URL.createObjectURL(await fetchBlob(`/api/register.${ext}?${filter()}`));
       const a = document.createElement('a');
       a.href = url;
-      a.download = `so-den_${from || 'dau'}_${to || 'nay'}.csv`;
+      a.download = `so-den_${from || 'dau'}_${to || 'nay'}.${ext}`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
@@ -127,8 +114,10 @@ export function RegisterBookScreen() {
         <span class="lead" data-testid="book-total">{page && !statsOn ? S.book.total(page.total) : ''}</span>
         <button class={`btn ${statsOn ? 'btn-primary' : ''}`} data-action="stats" onClick={() => setStatsOn(!statsOn)}>{statsOn ? S.desk.statsClose : S.desk.statsOpen}</button>
         {!statsOn && <>
-        <button class="btn" data-action="print" disabled={busy !== null} onClick={() => void print()}>{busy === 'print' ? S.book.working : S.book.print}</button>
-        <button class="btn" data-action="csv" disabled={busy !== null} onClick={() => void csv()}>{busy === 'csv' ? S.book.working : S.book.csv}</button>
+        <button class="btn" data-action="print" onClick={() => setDialog('print')}>{S.book.print}</button>
+        <button class="btn btn-primary" data-action="usb" onClick={() => setDialog('usb')}>{S.book.usb}</button>
+        <button class="btn" data-action="csv" disabled={busy !== null} onClick={() => void download('csv')}>{busy === 'csv' ? S.book.working : S.book.csv}</button>
+        <button class="btn" data-action="xlsx" disabled={busy !== null} onClick={() => void download('xlsx')}>{busy === 'xlsx' ? S.book.working : S.book.xlsx}</button>
         </>}
       </div>
       {statsOn && <RegisterStatsView from={from} to={to} />}
@@ -183,7 +172,8 @@ export function RegisterBookScreen() {
           {pdfUrl && <iframe class="book-pdf" title={S.book.showPdf} src={pdfUrl} />}
         </div>
       )}
-      <iframe ref={printFrame} class="book-print-frame" title={S.book.print} aria-hidden="true" tabIndex={-1} />
+      {dialog === 'usb' && <BookExportDialog filter={{ from, to, q }} onClose={() => setDialog(null)} />}
+      {dialog === 'print' && <BookPrintDialog filter={{ from, to, q }} onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -23,13 +23,13 @@ import '../review.css';
 // the batch view (batch.tsx) until the stack's documents are all reviewed.
 
 const ACTIVE: JobView['state'][] = ['scanning', 'extracting', 'review', 'failed'];
-/** A single scan (not a batch or one of its documents) waiting for the clerk. */
-const isPending = (j: JobView) => (j.state === 'review' || j.state === 'failed') && !j.batch && !j.split && j.pages.length > 0;
+/** A document waiting for the clerk: a single scan, or one of a batch the clerk left. */
+const isPending = (j: JobView) => (j.state === 'review' || j.state === 'failed') && !j.batch && j.pages.length > 0;
 
-/** The batch the desk is busy with (scanning, or documents of it still to review), if any. */
-function activeBatch(jobs: JobView[]): string | null {
+/** The batch the desk is busy with (scanning, or documents of it still to review), if any, unless the clerk left it. */
+function activeBatch(jobs: JobView[], left: Set<string>): string | null {
   const open = new Set(jobs.filter((j) => j.split && ACTIVE.includes(j.state)).map((j) => j.split!.batchId));
-  const b = jobs.find((j) => j.batch && (j.state === 'scanning' || j.state === 'extracting' || open.has(j.jobId)));
+  const b = jobs.find((j) => j.batch && (j.state === 'scanning' || ((j.state === 'extracting' || open.has(j.jobId)) && !left.has(j.jobId))));
   return b?.jobId ?? null;
 }
 
@@ -46,6 +46,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const [discardArmed, setDiscardArmed] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [batchId, setBatchId] = useState<string | null>(null);
+  /** Batches the clerk left with documents still to review (they wait in the list below). */
+  const leftBatches = useRef(new Set<string>());
+  const [batchFirst, setBatchFirst] = useState<string | null>(null);
   const [pending, setPending] = useState<JobView[]>([]);
   // Complaint mark and late entry of the document under review: never carried over to another one.
   const [marks, setMarks] = useState<DeskMarks>(NO_MARKS);
@@ -98,7 +101,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const resume = useCallback(async () => {
     try {
       const jobs = await api.get<JobView[]>('/api/jobs');
-      const b = activeBatch(jobs);
+      const b = activeBatch(jobs, leftBatches.current);
       if (b) setBatchId(b);
       const active = jobs.find((j) => ACTIVE.includes(j.state) && !j.batch && !j.split);
       // the one on screen stays; else the scan running, else the oldest waiting
@@ -119,7 +122,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     const { jobId } = e.data;
     if (e.event === 'job.extracted' || e.event === 'job.failed' || e.event === 'scan.finished' || e.event === 'scan.failed') void listPending();
     // A batch started elsewhere (another screen): show it when this screen is idle.
-    if (e.event === 'batch.progress' && !batchId && !job) setBatchId(jobId);
+    if (e.event === 'batch.progress' && !batchId && !job && !leftBatches.current.has(jobId)) setBatchId(jobId);
     if (batchId) return;
     if (e.event === 'scan.started' && (starting || !job)) {
       void refresh(jobId);
@@ -141,6 +144,13 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   /** Opens a document of the waiting list (the one on screen waits in its place). */
   const open = (j: JobView) => {
     park();
+    if (j.split) {
+      // one of a batch's documents: back to its batch, this one selected
+      leftBatches.current.delete(j.split.batchId);
+      setBatchFirst(j.jobId);
+      setBatchId(j.split.batchId);
+      return;
+    }
     setOutcome(null);
     setSecretDone(false);
     setError(null);
@@ -245,6 +255,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       setOutcome(null);
       setJob(null);
       setFields(null);
+      setBatchFirst(null);
       setBatchId(b.jobId);
     } catch (err) {
       setError(errorInfo(err));
@@ -297,7 +308,13 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   );
 
   if (batchId) {
-    return <BatchScreen key={batchId} batchId={batchId} user={user} onNeedUser={onNeedUser} onBatch={setBatchId} onDone={() => setBatchId(null)} />;
+    const leave = () => {
+      leftBatches.current.add(batchId);
+      setBatchId(null);
+      void listPending();
+    };
+    return <BatchScreen key={`${batchId}:${batchFirst ?? ''}`} batchId={batchId} user={user} onNeedUser={onNeedUser} drafts={drafts.current} openFirst={batchFirst}
+      onBatch={(b) => { setBatchFirst(null); setBatchId(b); }} onDone={leave} />;
   }
 
   return (
