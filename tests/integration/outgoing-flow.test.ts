@@ -68,7 +68,7 @@ describe('an outgoing mixed document (Văn bản đi)', () => {
     const in1 = await api<DocumentView>('POST', `/api/jobs/${first.jobId}/register`, fieldsOf(first));
     expect(in1.body.arrivalNumber).toBe(1);
 
-    const profiles = (await api<{ name: string; book: string }[]>('GET', '/api/profiles')).body;
+    const { profiles } = (await api<{ profiles: { name: string; book: string }[] }>('GET', '/api/profiles')).body;
     expect(profiles.find((p) => p.book === 'outgoing')?.name).toBe('Văn bản đi');
     const job = await scanToReview('doc-021', 'Văn bản đi');
     expect(job).toMatchObject({ profile: 'Văn bản đi', book: 'outgoing' });
