@@ -111,4 +111,7 @@ export const CidrList = (def: string[], h: Help) =>
   Type.Array(Type.String({ minLength: 1, 'x-cidr': true }), { default: def, ...help({ expect: 'danh sách dải mạng dạng "10.0.0.0/8" hoặc một địa chỉ "::1"', ...h }) });
 
 /** Environment of the PKCS#11 module: name → value. */
+/** A list of absolute folder paths (folders that may be absent: removable drives come and go). */
+export const FolderList = (def: string[], h: Help) =>
+  Type.Array(Type.String({ minLength: 1, maxLength: 4096, pattern: '^/' }), { default: def, ...help({ expect: 'danh sách thư mục dạng "/media"', ...h }) });
 export const EnvMap = (h: Help) => Type.Record(Type.String(), Type.String(), { default: {}, ...help(h) });

@@ -126,7 +126,10 @@ export class DeskService implements Desk {
       // finished at start-up (reconcile/register-jobs.ts), never registered a second time.
       let doc: RegisterEntry;
       try {
-        doc = await this.deps.register.register(fields, actor.name, { extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}) });
+        doc = await this.deps.register.register(fields, actor.name, {
+          extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}),
+          ...(job.received ? { origin: 'electronic' as const, received: job.received } : {}),
+        });
       } catch (err) {
         // The number may be committed although a later write (audit log) failed: then this scan
         // is that document, not a new one the clerk would register again with another number.

@@ -1,7 +1,7 @@
 import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
-import type { RegisterExtras, SignatureInfo } from '../register/register.js';
+import type { ReceivedInfo, RegisterExtras, SignatureInfo } from '../register/register.js';
 import type { FieldBoxes } from './field-boxes.js';
 import type { PageEdit, PageEditsView, RegionText } from './page-edits.js';
 import type { Region } from './page-geometry.js';
@@ -58,6 +58,9 @@ export interface JobView {
   batch?: BatchView;
   /** Present on a document job split from a batch. */
   split?: SplitView;
+  /** A received electronic document (appliance/receive): its file and verified signatures. */
+  origin?: 'electronic';
+  received?: ReceivedInfo;
 }
 
 export interface DocumentView {

@@ -8,7 +8,7 @@ import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { matchingIds, type BookFilter } from './book-query.js';
 import { DocumentStore, numberInName } from './document-store.js';
-import { isFinal, type RegisterEntry, type RegisterExtras, type SignatureInfo } from './entry.js';
+import { isFinal, type ReceivedInfo, type RegisterEntry, type RegisterExtras, type SignatureInfo } from './entry.js';
 import { duplicateKey } from './fold.js';
 import { docIdOf, RegisterIndex } from './register-index.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -19,7 +19,7 @@ import { NEXT } from './lifecycle.js';
 import { checkOfficeHours, effectiveArrival, type OfficeHours } from './office-hours.js';
 import { toVnIso, vnYear } from './vn-time.js';
 
-export type { RegisterEntry, RegisterExtras, SignatureInfo, StateChange } from './entry.js';
+export type { ReceivedInfo, ReceivedSignature, RegisterEntry, RegisterExtras, SignatureInfo, StateChange } from './entry.js';
 export type { BookFilter } from './book-query.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
@@ -214,7 +214,7 @@ export class Register {
    * log record each field the clerk corrected. The number is taken and committed in one step: the
    * document's file, named by it, written atomically; nothing else runs meanwhile (serial()).
    */
-  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string } = {}): Promise<RegisterEntry> {
+  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; origin?: RegisterEntry['origin']; received?: ReceivedInfo } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const confirmed = nfcFields(fields);
       const received = opts.receivedAt ?? this.clock();
@@ -244,6 +244,7 @@ export class Register {
         fields: confirmed, extras: opts.extras ?? {}, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
         duplicateOf: this.findDuplicate(confirmed.issuer, confirmed.numberNotation), message: null, registeredBy: actor,
         ...(opts.jobId ? { jobId: opts.jobId } : {}),
+        ...(opts.origin ? { origin: opts.origin } : {}), ...(opts.received ? { received: opts.received } : {}),
       };
       await this.persist(e, null); // the commit point of the number
       if (opts.extracted) {
@@ -253,7 +254,9 @@ export class Register {
       }
       await this.auditOrThrow({
         at: now, actor, action: 'registered', docId: e.docId,
-        detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}) },
+        detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}),
+          // a received electronic document: which file, and the signatures the clerk was shown
+          ...(e.received ? { origin: 'electronic', receivedFile: e.received.fileName, signatures: e.received.signatures } : {}) },
       });
       this.publish(e);
       this.opts.bus?.emit('document.registered', { docId: e.docId, held: false });
