@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -109,8 +110,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
       concurrency: config.outbox.concurrency, retryBudget: config.outbox.retryBudget, retryRefillMs: config.outbox.retryRefillMs,
       statusPollMs: config.outbox.statusPollMs, keepAcceptedDays: config.outbox.keepAcceptedDays,
-      // the rest of an accepted document's local copy: its signed PDF
-      removeLocalCopy: (docId) => rm(join(dir('documents'), `${docId}.pdf`), { force: true }),
+      // the rest of an accepted document's local copy: its signed PDF (and its parts 2… when split)
+      removeLocalCopy: async (docId) => {
+        await rm(join(dir('documents'), `${docId}.pdf`), { force: true });
+        for (let k = 2; existsSync(join(dir('documents'), `${docId}.p${k}.pdf`)); k++) await rm(join(dir('documents'), `${docId}.p${k}.pdf`), { force: true });
+      },
     });
     // Read, not yet sending: start-up reconciliation compares it with the register first.
     await outbox.load();

@@ -133,13 +133,17 @@ export class Outbox {
    * (with `pdfPath`, the signed PDF it carries, it is kept as parts and sent streamed) or its parts
    * around that PDF. A document already queued is refused; one rejected is replaced (fixed, sent again).
    */
-  enqueue(docId: string, documentId: string, pkg: string | { head: string; tail: string }, opts: { priority?: number; pdfPath?: string } = {}): Promise<void> {
+  enqueue(docId: string, documentId: string, pkg: string | { head: string; tail: string } | { texts: string[] }, opts: { priority?: number; pdfPath?: string; pdfPaths?: string[] } = {}): Promise<void> {
     const run = this.enqueueChain.catch(() => undefined).then(async () => {
       const existing = this.items.get(docId);
       if (existing && existing.state !== 'rejected') {
         throw new SohoaError('request.invalid', 'Văn bản này đã có trong hàng đợi gửi.', `outbox: ${docId} is already ${existing.state}`);
       }
-      const src: PackageSource = typeof pkg === 'string' ? { xml: pkg, ...(opts.pdfPath ? { pdfPath: opts.pdfPath } : {}) } : { ...pkg, pdfPath: opts.pdfPath ?? '' };
+      // (pdfPaths: a document split into parts under 50 MB, one signed PDF per attachment in order)
+      const src: PackageSource = typeof pkg === 'string'
+        ? { xml: pkg, ...(opts.pdfPaths ? { pdfPaths: opts.pdfPaths } : opts.pdfPath ? { pdfPath: opts.pdfPath } : {}) }
+        : 'texts' in pkg ? { texts: pkg.texts, pdfPaths: opts.pdfPaths ?? [] } : { ...pkg, pdfPath: opts.pdfPath ?? '' };
+      if ('texts' in src && src.texts.length !== src.pdfPaths.length + 1) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: ${docId}: ${src.texts.length} texts for ${src.pdfPaths.length} PDFs`);
       if ('head' in src && !src.pdfPath) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: parts of ${docId} without pdfPath`);
       let item: OutboxItem;
       try {
