@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor, JobView } from '../pipeline/desk.js';
-import type { MediaFile } from '../receive/media.js';
-import type { ReceivedFile } from '../receive/receive-service.js';
+import type { MediaFile, ReceivedFile } from '../receive/types.js';
 import { actorOf } from './actor.js';
 
 // Received electronic documents (appliance/receive), a clerk's commands:

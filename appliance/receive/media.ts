@@ -1,20 +1,13 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { SohoaError } from '../errors.js';
+import type { MediaFile } from './types.js';
 
 // The files a clerk can open from removable drives: PDF and edXML files on the drives mounted
 // under the configured roots (receive.mediaRoots: /media, /run/media). Read only; a path given
 // back by the screen is opened only when it really lies under one of the roots.
 
-export interface MediaFile {
-  /** Absolute path (what the screen sends back to open it). */
-  path: string;
-  name: string;
-  /** The drive (first folder under its root's user folder), for grouping on the screen. */
-  drive: string;
-  bytes: number;
-  modifiedAt: string;
-}
+export type { MediaFile };
 
 const WANTED = /\.(pdf|edxml|xml)$/i;
 const MAX_DEPTH = 5;

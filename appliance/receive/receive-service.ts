@@ -11,7 +11,8 @@ import type { AuditPort } from '../pipeline/ports.js';
 import type { ScanJobs } from '../pipeline/scan-jobs.js';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { ProcessError, runProcess } from '../util/run-process.js';
-import { listMediaFiles, resolveMediaPath, type MediaFile } from './media.js';
+import { listMediaFiles, resolveMediaPath } from './media.js';
+import type { MediaFile, ReceivedFile } from './types.js';
 import { openReceived } from './open-received.js';
 import { readTextLayer } from './text-layer.js';
 import { loadTrustAnchors, verifyReceived } from './verify-received.js';
@@ -24,10 +25,7 @@ import { loadTrustAnchors, verifyReceived } from './verify-received.js';
 // confirms them and Đăng ký registers, signs and queues it as usual, the register entry marked
 // origin 'electronic' with the file's name and its signatures.
 
-export interface ReceivedFile {
-  fileName: string;
-  data: Buffer;
-}
+export type { ReceivedFile };
 
 export interface ReceiveDeps {
   jobs: Pick<ScanJobs, 'startScan'>;

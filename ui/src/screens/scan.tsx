@@ -8,6 +8,7 @@ import { StateBadge } from '../components/state-badge.js';
 import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
 import { BatchScreen } from './batch.js';
 import { ReviewPane } from '../components/review-pane.js';
+import { ReceivePanel, ReceivedBanner } from '../components/receive-panel.js';
 import '../review.css';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields beside the page → Đăng
@@ -286,6 +287,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
       <aside class="scan-side">
         <button class="btn btn-scan" data-testid="scan" disabled={!canScan || busy} onClick={scan}>{S.scan.start}</button>
         <button class="btn btn-batch" data-testid="batch" disabled={!canScan || busy} onClick={startBatch}>{S.batch.start}</button>
+        <ReceivePanel disabled={!canScan || busy || !user} onError={setError} onOpened={(j) => { park(); setOutcome(null); setFields(null); show(j); }} />
         <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
         {waiting.length > 0 && (
           <div class="pending" data-testid="pending">
@@ -323,6 +325,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
                 {anyDoubtful(job.result) && <p class="hint doubt-hint">{S.review.doubtful}</p>}
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
+              {job.received && <ReceivedBanner received={job.received} />}
             </>}
             actions={<>
               {discardButton}
