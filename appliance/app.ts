@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +36,7 @@ import { createFiling } from './pipeline/filing.js';
 import { FilingQueue } from './pipeline/filing-queue.js';
 import { ScanJobs } from './pipeline/scan-jobs.js';
 import { Submissions } from './pipeline/submissions.js';
+import { ReceiveService } from './receive/receive-service.js';
 import { Register } from './register/register.js';
 import { reconcileStores } from './reconcile/reconcile.js';
 import { Quarantine } from './store/quarantine.js';
@@ -125,8 +127,11 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       minDelayMs: config.outbox.minDelayMs, maxDelayMs: config.outbox.maxDelayMs, quarantine,
       concurrency: config.outbox.concurrency, retryBudget: config.outbox.retryBudget, retryRefillMs: config.outbox.retryRefillMs,
       statusPollMs: config.outbox.statusPollMs, keepAcceptedDays: config.outbox.keepAcceptedDays,
-      // the rest of an accepted document's local copy: its signed PDF
-      removeLocalCopy: (docId) => rm(join(dir('documents'), `${docId}.pdf`), { force: true }),
+      // the rest of an accepted document's local copy: its signed PDF (and its parts 2… when split)
+      removeLocalCopy: async (docId) => {
+        await rm(join(dir('documents'), `${docId}.pdf`), { force: true });
+        for (let k = 2; existsSync(join(dir('documents'), `${docId}.p${k}.pdf`)); k++) await rm(join(dir('documents'), `${docId}.p${k}.pdf`), { force: true });
+      },
     });
     // Read, not yet sending: start-up reconciliation compares it with the register first.
     await outbox.load();
@@ -138,6 +143,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
         return { result: extractFields(refined, { directory }), pages: refined };
       },
       readFieldsFirst: (image, workDir) => extractProgressive(ocr, [image], workDir, { directory }),
+      // a received PDF's own text layer: the fields without OCR (appliance/receive)
+      extractText: (pages) => extractFields(pages, { directory }),
       log: log.child({ part: 'jobs' }), audit: register, jobsDir: dir('jobs'), quarantine,
       defaults: { source: config.scanner.source, mode: config.scanner.mode, dpi: config.scanner.dpi },
       // a profiles file that cannot be read is the technician's to fix: said loudly, the defaults meanwhile
@@ -198,6 +205,12 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     // `sohoa submit`: documents handed in through the local API, idempotent by their client key.
     const submissions = new Submissions({ desk, jobs, register, token, filing, dataDir: config.dataDir, log: log.child({ part: 'submit' }) });
     await submissions.start();
+    // Received electronic documents (signed PDF, edXML) from a USB drive or an e-mail attachment.
+    const receive = new ReceiveService({
+      jobs, audit: register, bus, log: log.child({ part: 'receive' }), dataDir: config.dataDir,
+      trustPath: config.receive.trustPath || config.token.trustPath, mediaRoots: config.receive.mediaRoots, maxBytes: config.receive.maxFileMB * 1024 * 1024,
+    });
+    await receive.start();
 
     // What the fleet's monitoring reads (GET /metrics, GET /healthz) and the status line shows.
     const health = new HealthMonitor({
@@ -213,6 +226,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const http = createHttpServer({
       desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name, export: { roots: config.register.exportRoots } }, submit: submissions,
+      receive: { port: receive, maxBytes: config.receive.maxFileMB * 1024 * 1024 },
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       queue: {
         outbox, arrivalNumber: (docId) => register.get(docId)?.arrivalNumber ?? null,

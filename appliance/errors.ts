@@ -7,7 +7,7 @@ export type ErrorCode =
   | 'token.absent' | 'token.module' | 'token.pin-incorrect' | 'token.pin-locked' | 'token.not-logged-in'
   | 'token.key-missing' | 'token.certificate' | 'token.timeout' | 'token.ambiguous' | 'token.device'
   | 'ocr.input' | 'ocr.engine'
-  | 'pdf.build' | 'sign.failed' | 'verify.failed'
+  | 'pdf.build' | 'sign.failed' | 'verify.failed' | 'receive.refused'
   | 'register.duplicate' | 'register.not-found' | 'register.secret' | 'register.state'
   | 'outbox.rejected' | 'outbox.transport'
   | 'storage.full' | 'storage.io'

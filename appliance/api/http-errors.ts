@@ -11,7 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   'token.ambiguous': 503, 'token.key-missing': 503, 'token.certificate': 503,
   'token.pin-incorrect': 403, 'token.pin-locked': 423, 'token.not-logged-in': 423,
   'ocr.input': 422, 'ocr.engine': 503,
-  'pdf.build': 500, 'sign.failed': 500, 'verify.failed': 500,
+  'pdf.build': 500, 'sign.failed': 500, 'verify.failed': 500, 'receive.refused': 422,
   'register.duplicate': 409, 'register.secret': 409, 'register.state': 409, 'register.not-found': 404,
   'outbox.rejected': 409, 'outbox.transport': 502,
   'storage.full': 507, 'storage.io': 500,

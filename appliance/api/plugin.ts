@@ -15,6 +15,7 @@ import { documentRoutes } from './routes-documents.js';
 import { registerRoutes, type RegisterRoutesOptions } from './routes-register.js';
 import { tokenRoutes } from './routes-token.js';
 import { submitRoutes, type SubmitPort } from './routes-submit.js';
+import { receiveRoutes, type ReceivePort } from './routes-receive.js';
 import { eventsRelay } from './events-relay.js';
 import { sessionAuth } from './session-auth.js';
 import { sessionRoutes } from './routes-session.js';
@@ -44,6 +45,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/jobs/:id/register         DocumentFields → DocumentView
 //   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF
 //   POST /api/submit                    {key, files[{name, data}], fields?} → DocumentView + {jobId, submissionKey} (sohoa submit)
+//   GET  /api/receive/media; POST /api/receive/media {path}; POST /api/receive (raw PDF/edXML)   received electronic documents → JobView (routes-receive.ts)
 //   POST /api/documents/:id/confirm-secret → DocumentView
 //   POST /api/documents/:id/retry       → DocumentView ("Ký lại" / "Gửi lại" a failed document)
 //   POST /api/documents/:id/send-now    → DocumentView ("Gửi lại ngay": the queue tries now)
@@ -86,6 +88,8 @@ export interface ApiOptions {
   submit?: SubmitPort;
   /** The scanner's presence and the technician's re-discovery (routes-scanner.ts). */
   scanners?: ScannerRoutesDeps;
+  /** Received electronic documents (routes-receive.ts), when given, with the largest file taken. */
+  receive?: { port: ReceivePort; maxBytes: number };
   /** Technician mode: registers /api/provision/* (appliance/provisioning/routes.ts) behind its guard. */
   provision?: (app: FastifyInstance) => void;
   /** The upload queue's view and the technician's retry/hold/release/export (routes-queue.ts). */
@@ -118,6 +122,7 @@ export async function apiPlugin(app: FastifyInstance, opts: ApiOptions): Promise
   if (opts.queue) queueRoutes(app, opts.queue);
   if (opts.scanners) scannerRoutes(app, opts.scanners);
   if (opts.submit) submitRoutes(app, opts.submit);
+  if (opts.receive) receiveRoutes(app, opts.receive.port, opts.receive.maxBytes);
   tokenRoutes(app, desk, accounts);
   eventsRelay(app, bus, desk, accounts);
   if (opts.monitoring) await app.register(monitoringRoutes, opts.monitoring);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { decodeAttachment, parsePackage } from '../edxml/parse-document.js';
+import { MAX_ATTACHMENT_BYTES } from '../edxml/build-document.js';
 import { buildStatusPackage } from '../edxml/status.js';
 import type { Organ } from '../edxml/types.js';
 import { drawFault, NO_FAULTS, type CentralFaults } from './faults.js';
@@ -37,8 +38,12 @@ export interface CentralServer {
   setFaults(f: Partial<CentralFaults>): void;
 }
 
-/** A 50 MB attachment (the edXML limit) is ~67 MB as base64, plus the envelope. */
-export const DEFAULT_BODY_LIMIT = 80 * 1024 * 1024;
+/**
+ * A 50 MB attachment (the edXML limit) is ~67 MB as base64, plus the envelope; a document split
+ * into parts under 50 MB each (Tuyên Quang art. 8.4) comes as one package of several: room for
+ * a document of about 300 MB.
+ */
+export const DEFAULT_BODY_LIMIT = 400 * 1024 * 1024;
 export const DEFAULT_ACCEPT_AFTER_MS = 2000;
 const DEFAULT_ORGAN: Organ = { id: '000.00.00.H00', name: 'HỆ THỐNG QUẢN LÝ VĂN BẢN VÀ ĐIỀU HÀNH TỈNH (THỬ NGHIỆM)' };
 
@@ -164,6 +169,10 @@ export function createCentralServer(opts: CentralOptions): CentralServer {
     if (!parsed.ok) return reply.code(400).send({ statusCode: 400, reason: parsed.errors.join('; '), errors: parsed.errors });
     const pkg = parsed.value;
     if (pkg.documentId !== key) return refuse(reply, 400, `Idempotency-Key "${key}" is not the package's DocumentId "${pkg.documentId}"`);
+
+    // each file at most 50 MB (Tuyên Quang art. 8.4): a larger one is refused, as the province's system does
+    const tooBig = pkg.attachments.find((a) => Math.floor((a.base64.length * 3) / 4) > MAX_ATTACHMENT_BYTES);
+    if (tooBig) return refuse(reply, 400, `attachment ${tooBig.name} is over ${MAX_ATTACHMENT_BYTES} bytes`);
 
     const responseFor = {
       organId: pkg.from.id,

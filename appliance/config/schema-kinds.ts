@@ -115,4 +115,7 @@ export const PathList = (def: string[], h: Help) =>
   Type.Array(Type.String({ minLength: 1, pattern: '^/' }), { default: def, ...help({ expect: 'danh sách thư mục (đường dẫn tuyệt đối), ví dụ ["/media", "/run/media"]', ...h }) });
 
 /** Environment of the PKCS#11 module: name → value. */
+/** A list of absolute folder paths (folders that may be absent: removable drives come and go). */
+export const FolderList = (def: string[], h: Help) =>
+  Type.Array(Type.String({ minLength: 1, maxLength: 4096, pattern: '^/' }), { default: def, ...help({ expect: 'danh sách thư mục dạng "/media"', ...h }) });
 export const EnvMap = (h: Help) => Type.Record(Type.String(), Type.String(), { default: {}, ...help(h) });

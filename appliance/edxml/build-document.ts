@@ -15,7 +15,9 @@ export interface NewDocumentInput {
   fields: DocumentFields & { issuerId?: string | null };
   /** When the document was received here (ISO 8601): the trace header's timestamp. */
   arrival?: { date: string };
-  attachment: { fileName: string; pdf: Uint8Array };
+  /** The signed PDF; or `attachments`: the parts of one document split under 50 MB each, in order. */
+  attachment?: { fileName: string; pdf: Uint8Array };
+  attachments?: { fileName: string; pdf: Uint8Array }[];
   /** Overrides the DocumentId computed from issuer id (else `from.id`), date and number. */
   documentId?: string;
   /** When the package is built (trace timestamp when no arrival is given). */
@@ -37,16 +39,20 @@ function documentTypeCode(numberNotation: string): '1' | '2' {
 /** A package ready for the outbox: the XML, the DocumentId the central system files it under, its priority. */
 export interface NewDocumentPackage { documentId: string; xml: string; priority: Priority }
 
-/** Builds a QCVN 102:2016 "new document" package carrying one signed PDF inline (base64). */
+/** Builds a QCVN 102:2016 "new document" package carrying the signed PDF (or its parts) inline (base64). */
 export function buildNewDocumentPackage(input: NewDocumentInput): NewDocumentPackage {
-  const { from, to, fields, attachment } = input;
+  const { from, to, fields } = input;
+  const files = input.attachments ?? (input.attachment ? [input.attachment] : []);
+  if (files.length === 0) throw new SohoaError('pdf.build', 'Gói tin không có tệp PDF nào.', 'edXML package without attachment');
   if (!isOrganId(from.id)) throw new SohoaError('request.invalid', 'Mã định danh cơ quan gửi không hợp lệ. Hãy báo kỹ thuật viên.', `bad sender OrganId: ${from.id}`);
   for (const o of to) if (!isOrganId(o.id)) throw new SohoaError('request.invalid', 'Mã định danh cơ quan nhận không hợp lệ. Hãy báo kỹ thuật viên.', `bad recipient OrganId: ${o.id}`);
   if (to.length === 0) throw missing('a recipient', 'nơi nhận');
   if (!fields.numberNotation) throw missing('numberNotation', 'số, ký hiệu văn bản');
   if (!fields.date) throw missing('date', 'ngày ban hành');
-  if (attachment.pdf.byteLength > MAX_ATTACHMENT_BYTES) {
-    throw new SohoaError('pdf.build', 'Tệp PDF lớn hơn 50 MB: cần nén hoặc tách trước khi gửi.', `attachment is ${attachment.pdf.byteLength} bytes`);
+  for (const a of files) {
+    if (a.pdf.byteLength > MAX_ATTACHMENT_BYTES) {
+      throw new SohoaError('pdf.build', 'Tệp PDF lớn hơn 50 MB: cần nén hoặc tách trước khi gửi.', `attachment ${a.fileName} is ${a.pdf.byteLength} bytes`);
+    }
   }
 
   const numberNotation = fields.numberNotation.normalize('NFC').trim();
@@ -55,8 +61,7 @@ export function buildNewDocumentPackage(input: NewDocumentInput): NewDocumentPac
   const notation = slash > 0 ? numberNotation.slice(slash + 1) : '';
   const issuerId = fields.issuerId && isOrganId(fields.issuerId) ? fields.issuerId : from.id;
   const documentId = input.documentId ?? documentIdFor(issuerId, fields.date, numberNotation);
-  const name = safeAttachmentName(attachment.fileName);
-  const cid = 'cid:1';
+  const parts = files.map((a, i) => ({ cid: `cid:${i + 1}`, name: safeAttachmentName(a.fileName), pdf: a.pdf }));
   const traceAt = input.arrival ? new Date(input.arrival.date) : (input.now ?? new Date());
 
   const organ = (o: Organ) => ({ OrganId: text(o.id), OrganName: text(o.name) });
@@ -87,7 +92,7 @@ export function buildNewDocumentPackage(input: NewDocumentInput): NewDocumentPac
   const body = {
     edXMLManifest: {
       '@_version': '1.0',
-      Reference: [{ ContentId: cid, ContentType: 'application/pdf', Description: name, AttachmentName: name }],
+      Reference: parts.map((p) => ({ ContentId: p.cid, ContentType: 'application/pdf', Description: p.name, AttachmentName: p.name })),
     },
   };
   const envelope = { edXMLHeader: header, edXMLBody: body };
@@ -95,13 +100,13 @@ export function buildNewDocumentPackage(input: NewDocumentInput): NewDocumentPac
   // except ContentTransferEncoded — we prefix all of them, which parsers without prefixes accept.
   const attachments = {
     AttachmentEncoded: {
-      Attachment: [{
-        ContentId: cid,
-        AttachmentName: name,
-        Description: name,
+      Attachment: parts.map((p) => ({
+        ContentId: p.cid,
+        AttachmentName: p.name,
+        Description: p.name,
         ContentType: 'application/pdf',
-        ContentTransferEncoded: Buffer.from(attachment.pdf.buffer, attachment.pdf.byteOffset, attachment.pdf.byteLength).toString('base64'),
-      }],
+        ContentTransferEncoded: Buffer.from(p.pdf.buffer, p.pdf.byteOffset, p.pdf.byteLength).toString('base64'),
+      })),
     },
   };
   return { documentId, xml: buildEdxml(envelope, attachments), priority: priorityOf(fields.urgency) };

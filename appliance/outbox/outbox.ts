@@ -4,8 +4,10 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Quarantine } from '../store/quarantine.js';
 import { retryDelay } from './backoff.js';
-import { createAgent, deliver, failureOf, fetchStatus, probeHealth, type DeliveryOutcome, type DeliveryTarget } from './deliver.js';
+import { createAgent, deliver, failureOf, probeHealth, type DeliveryOutcome, type DeliveryTarget } from './deliver.js';
+import { applyRetention, RETENTION_CHECK_MS } from './retention.js';
 import { RetryBudget } from './retry-budget.js';
+import { pollDelay, StatusPoller } from './status-poll.js';
 import { OutboxStore, type OutboxItem, type PackageSource } from './store.js';
 
 // The durable delivery queue (Thái Nguyên art. 4.2: an outage never stops the desk).
@@ -48,7 +50,6 @@ export interface OutboxOptions {
 
 /** Upload failures that say the central system as a whole is down or overloaded. */
 const CENTRAL_DOWN = new Set(['network', 'timeout', 'http_5xx']);
-const RETENTION_CHECK_MS = 3_600_000;
 
 export class Outbox {
   private readonly store: OutboxStore;
@@ -61,7 +62,7 @@ export class Outbox {
   private loaded = false;
   private timer: NodeJS.Timeout | null = null;
   private retentionTimer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private readonly poller: StatusPoller;
   private probing = false;
   /** The central system failed as a whole on the last upload (cleared by any success). */
   private centralDown = false;
@@ -77,6 +78,17 @@ export class Outbox {
   constructor(private readonly opts: OutboxOptions) {
     this.store = new OutboxStore(opts.dir, opts.quarantine);
     this.budget = new RetryBudget(opts.retryBudget ?? 10, opts.retryRefillMs ?? 5000);
+    // status-poll.ts records its answers through this seam
+    this.poller = new StatusPoller({
+      isRunning: () => this.running,
+      target: () => this.target(),
+      commit: (item, change) => this.commit(item, change),
+      saveStatus: (docId, xml) => this.store.saveReceipt(docId, xml, 'status.edxml'),
+      reject: (item, description, change) => this.reject(item, description, change),
+      recovered: () => this.recovered(),
+      pauseUntil: (at) => { this.pausedUntil = Math.max(this.pausedUntil, at); },
+      accepted: () => this.applyRetention(),
+    }, opts);
   }
 
   /**
@@ -110,6 +122,7 @@ export class Outbox {
     if (this.timer) clearTimeout(this.timer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     for (const a of this.aborts.values()) a.abort();
+    this.poller.stop();
     while (this.work.size) await Promise.all([...this.work]);
     await this.enqueueChain.catch(() => undefined);
     await this.dispatcher?.close().catch(() => undefined);
@@ -120,13 +133,17 @@ export class Outbox {
    * (with `pdfPath`, the signed PDF it carries, it is kept as parts and sent streamed) or its parts
    * around that PDF. A document already queued is refused; one rejected is replaced (fixed, sent again).
    */
-  enqueue(docId: string, documentId: string, pkg: string | { head: string; tail: string }, opts: { priority?: number; pdfPath?: string } = {}): Promise<void> {
+  enqueue(docId: string, documentId: string, pkg: string | { head: string; tail: string } | { texts: string[] }, opts: { priority?: number; pdfPath?: string; pdfPaths?: string[] } = {}): Promise<void> {
     const run = this.enqueueChain.catch(() => undefined).then(async () => {
       const existing = this.items.get(docId);
       if (existing && existing.state !== 'rejected') {
         throw new SohoaError('request.invalid', 'Văn bản này đã có trong hàng đợi gửi.', `outbox: ${docId} is already ${existing.state}`);
       }
-      const src: PackageSource = typeof pkg === 'string' ? { xml: pkg, ...(opts.pdfPath ? { pdfPath: opts.pdfPath } : {}) } : { ...pkg, pdfPath: opts.pdfPath ?? '' };
+      // (pdfPaths: a document split into parts under 50 MB, one signed PDF per attachment in order)
+      const src: PackageSource = typeof pkg === 'string'
+        ? { xml: pkg, ...(opts.pdfPaths ? { pdfPaths: opts.pdfPaths } : opts.pdfPath ? { pdfPath: opts.pdfPath } : {}) }
+        : 'texts' in pkg ? { texts: pkg.texts, pdfPaths: opts.pdfPaths ?? [] } : { ...pkg, pdfPath: opts.pdfPath ?? '' };
+      if ('texts' in src && src.texts.length !== src.pdfPaths.length + 1) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: ${docId}: ${src.texts.length} texts for ${src.pdfPaths.length} PDFs`);
       if ('head' in src && !src.pdfPath) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: parts of ${docId} without pdfPath`);
       let item: OutboxItem;
       try {
@@ -265,12 +282,7 @@ export class Outbox {
         live.state = 'sending'; // taken now; attempt() persists it
         this.track(this.attempt(live));
       }
-      if (!this.polling) {
-        const polls = [...this.items.values()].filter((i) => i.state === 'delivered');
-        const next = polls.map((i) => ({ i, due: i.nextAttemptAt ? Date.parse(i.nextAttemptAt) : 0 })).sort((a, b) => a.due - b.due)[0];
-        if (next && next.due <= now) this.startPoll(next.i);
-        else if (next) wakeAt = Math.min(wakeAt, next.due);
-      }
+      wakeAt = Math.min(wakeAt, this.poller.next(this.items.values(), now, (p) => this.track(p)));
     }
     if (wakeAt < Infinity) this.timer = setTimeout(() => this.pump(), Math.min(Math.max(0, wakeAt - now), 2 ** 31 - 1));
   }
@@ -377,7 +389,7 @@ export class Outbox {
       await this.commit(item, {
         state: final ? 'accepted' : 'delivered', statusCode: outcome.statusCode, lastError: null, credentialsRefused: false,
         deliveredAt: now.toISOString(), acceptedAt: final ? now.toISOString() : null,
-        nextAttemptAt: final ? null : new Date(now.getTime() + this.pollDelay(0)).toISOString(),
+        nextAttemptAt: final ? null : new Date(now.getTime() + pollDelay(0, this.opts)).toISOString(),
       });
       this.opts.log.info({ docId: item.docId, documentId: item.documentId, statusCode: outcome.statusCode, attempts: item.attempts }, 'outbox: delivered');
     } else if (outcome.kind === 'rejected') {
@@ -404,57 +416,12 @@ export class Outbox {
     this.opts.log.warn({ docId: item.docId, reason: description }, 'outbox: rejected (StatusCode 02)');
   }
 
-  /** Delay before status read number n+1 after 01: from statusPollMs, doubling, up to maxDelayMs (or statusPollMs if longer), half of it jittered. */
-  private pollDelay(n: number): number {
-    const first = this.opts.statusPollMs ?? 5000;
-    const ceiling = Math.min(Math.max(this.opts.maxDelayMs, first), first * 2 ** Math.min(n, 30));
-    return Math.round(ceiling / 2 + ((this.opts.random ?? Math.random)() * ceiling) / 2);
-  }
-
-  private startPoll(item: OutboxItem): void {
-    this.polling = true;
-    const abort = new AbortController();
-    this.aborts.set('\0poll', abort);
-    this.track((async () => {
-      try {
-        const res = await fetchStatus(this.target(), item.documentId, abort.signal);
-        if (!this.running || item.state !== 'delivered') return;
-        if (res.kind !== 'retry') this.recovered();
-        const next = (n: number) => new Date(Date.now() + this.pollDelay(n)).toISOString();
-        if (res.kind === 'unknown') {
-          // the central system no longer holds it: upload it again (same key and body: harmless)
-          await this.commit(item, { state: 'queued', nextAttemptAt: null, lastError: 'Hệ thống trung tâm không còn giữ văn bản này: gửi lại.' });
-        } else if (res.kind === 'retry') {
-          if (res.retryAfterMs) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + res.retryAfterMs);
-          await this.commit(item, { polls: item.polls + 1, nextAttemptAt: next(item.polls + 1) });
-        } else if (res.statusCode === '02') {
-          await this.store.saveReceipt(item.docId, res.xml, 'status.edxml');
-          await this.reject(item, res.description, { polls: item.polls + 1 });
-        } else if (res.statusCode === '01') {
-          await this.commit(item, { polls: item.polls + 1, nextAttemptAt: next(item.polls + 1) });
-        } else {
-          await this.store.saveReceipt(item.docId, res.xml, 'status.edxml');
-          await this.commit(item, { state: 'accepted', statusCode: res.statusCode, polls: item.polls + 1, acceptedAt: new Date().toISOString(), nextAttemptAt: null, lastError: null });
-          await this.applyRetention();
-        }
-      } finally {
-        this.aborts.delete('\0poll');
-        this.polling = false;
-      }
-    })());
-  }
-
-  /** Removes the local copy (package, signed PDF) of documents accepted longer ago than the retention. */
-  private async applyRetention(): Promise<void> {
-    const keepMs = (this.opts.keepAcceptedDays ?? 90) * 86_400_000;
-    for (const item of this.items.values()) {
-      if (item.state !== 'accepted' || item.localCopyRemovedAt || !item.acceptedAt) continue;
-      if (Date.now() - Date.parse(item.acceptedAt) < keepMs) continue;
-      await this.store.removePackage(item.docId);
-      await this.opts.removeLocalCopy?.(item.docId);
-      await this.commit(item, { localCopyRemovedAt: new Date().toISOString() });
-      this.opts.log.info({ docId: item.docId, acceptedAt: item.acceptedAt }, 'outbox: local copy removed after acceptance (retention)');
-    }
+  /** Removes the local copy (package, signed PDF) of documents accepted longer ago than the retention (retention.ts). */
+  private applyRetention(): Promise<void> {
+    return applyRetention(this.items.values(), {
+      keepAcceptedDays: this.opts.keepAcceptedDays, removeLocalCopy: this.opts.removeLocalCopy, log: this.opts.log,
+      removePackage: (docId) => this.store.removePackage(docId), commit: (item, change) => this.commit(item, change),
+    });
   }
 
   private changed(item: OutboxItem): void {

@@ -12,6 +12,11 @@ export interface PackageFiles {
   head: string;
   /** The signed PDF whose base64 sits between head and tail; null for a package kept whole. */
   pdf: string | null;
+  /**
+   * A document split into parts under 50 MB each (Tuyên Quang art. 8.4): each further part's
+   * PDF, with the package text between the previous attachment's base64 and its own.
+   */
+  more?: { text: string; pdf: string }[];
   tail: string | null;
 }
 
@@ -34,6 +39,10 @@ export async function* base64Chunks(source: AsyncIterable<Buffer>): AsyncGenerat
 async function* bodyChunks(files: PackageFiles): AsyncGenerator<Buffer> {
   yield* createReadStream(files.head, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>;
   if (files.pdf) yield* base64Chunks(createReadStream(files.pdf, { highWaterMark: GROUP }) as AsyncIterable<Buffer>);
+  for (const m of files.more ?? []) {
+    yield* createReadStream(m.text, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>;
+    yield* base64Chunks(createReadStream(m.pdf, { highWaterMark: GROUP }) as AsyncIterable<Buffer>);
+  }
   if (files.tail) yield* createReadStream(files.tail, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>;
 }
 
@@ -56,8 +65,10 @@ export async function measureBody(files: PackageFiles): Promise<{ bytes: number;
 /** The body's length from the files' sizes alone (the Content-Length of an upload). */
 export async function bodyLength(files: PackageFiles): Promise<number> {
   const size = async (p: string | null) => (p ? (await stat(p)).size : 0);
-  const pdf = await size(files.pdf);
-  return (await size(files.head)) + 4 * Math.ceil(pdf / 3) + (await size(files.tail));
+  const b64 = async (p: string | null) => 4 * Math.ceil((await size(p)) / 3);
+  let more = 0;
+  for (const m of files.more ?? []) more += (await size(m.text)) + (await b64(m.pdf));
+  return (await size(files.head)) + (await b64(files.pdf)) + more + (await size(files.tail));
 }
 
 const OPEN = '<edXML:ContentTransferEncoded>';
@@ -68,10 +79,30 @@ const CLOSE = '</edXML:ContentTransferEncoded>';
  * before, the base64, the text after; null when it has not exactly one attachment.
  */
 export function splitAtAttachment(xml: string): { head: string; base64: string; tail: string } | null {
-  const start = xml.indexOf(OPEN);
-  if (start < 0 || xml.indexOf(OPEN, start + 1) >= 0) return null;
-  const from = start + OPEN.length;
-  const end = xml.indexOf(CLOSE, from);
-  if (end < 0) return null;
-  return { head: xml.slice(0, from), base64: xml.slice(from, end), tail: xml.slice(end) };
+  const cut = splitAtAttachments(xml);
+  if (!cut || cut.base64.length !== 1) return null;
+  return { head: cut.texts[0]!, base64: cut.base64[0]!, tail: cut.texts[1]! };
+}
+
+/**
+ * Cuts a package around every attachment's base64: n attachments give n base64 texts and the
+ * n + 1 texts around them (texts[0] before the first, texts[n] after the last); null when it has none.
+ */
+export function splitAtAttachments(xml: string): { texts: string[]; base64: string[] } | null {
+  const texts: string[] = [];
+  const base64: string[] = [];
+  let from = 0;
+  for (;;) {
+    const start = xml.indexOf(OPEN, from);
+    if (start < 0) break;
+    const open = start + OPEN.length;
+    const end = xml.indexOf(CLOSE, open);
+    if (end < 0) return null;
+    texts.push(xml.slice(from, open));
+    base64.push(xml.slice(open, end));
+    from = end;
+  }
+  if (!base64.length) return null;
+  texts.push(xml.slice(from));
+  return { texts, base64 };
 }

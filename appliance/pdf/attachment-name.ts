@@ -18,3 +18,14 @@ export function attachmentFileName(numberNotation: string, date: string, ...extr
   const base = (parts.join('') || 'vanban').slice(0, MAX - EXT.length);
   return base + EXT;
 }
+
+/**
+ * Part `part` of `parts` of a document split under 50 MB per file (Tuyên Quang art. 8.4), keeping
+ * the rule: "482017QDUBND20171229.pdf" → "482017QDUBND20171229P01.pdf"; the base is cut, never
+ * the part number.
+ */
+export function partFileName(fileName: string, part: number, parts: number): string {
+  const suffix = `P${String(part).padStart(Math.max(2, String(parts).length), '0')}`;
+  const base = asciiAlnum(fileName.replace(/\.pdf$/i, '')) || 'vanban';
+  return base.slice(0, MAX - EXT.length - suffix.length) + suffix + EXT;
+}

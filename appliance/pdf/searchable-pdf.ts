@@ -92,3 +92,58 @@ export async function buildSearchablePdf(pages: PdfPageInput[], meta: PdfMeta, o
   throw new SohoaError('pdf.build', 'Văn bản quá lớn để gửi thành một tệp (trên 50 MB) kể cả khi đã nén. Hãy tách văn bản thành nhiều phần.',
     `PDF of ${pages.length} pages is ${last} bytes at the lowest JPEG quality, limit ${max}`);
 }
+
+/** Never re-encoded below this JPEG quality to make a file fit: a document is split instead. */
+const LEGIBLE_QUALITIES = QUALITIES.filter((q) => q >= 50);
+/** Room kept in each part for the text layer, font and PDF structure besides the page images. */
+const PART_MARGIN = 0.9;
+
+/**
+ * The searchable PDF as one file when it fits the attachment limit at a legible quality, else
+ * split by pages into parts (Tuyên Quang art. 8.4: each file at most 50 MB — "compress or split
+ * rather than fail"), each part a complete searchable PDF of whole pages at the scan's quality:
+ * a large document is never re-encoded below legibility to fit. Page images are measured one at
+ * a time (nothing of a large document is held whole) to pack the parts.
+ */
+export async function buildSearchablePdfParts(pages: PdfPageInput[], meta: PdfMeta, opts: PdfBuildOptions = {}): Promise<Uint8Array[]> {
+  if (pages.length === 0) throw new SohoaError('pdf.build', 'Văn bản không có trang nào để tạo tệp PDF.', 'no pages');
+  const max = opts.maxBytes ?? ATTACHMENT_MAX_BYTES;
+  const sizes: number[] = [];
+  for (const p of pages) sizes.push((await pageImage(p.imagePath, QUALITIES[0]!, { keep: true })).bytes.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  // one file at a still legible quality (q80 → q50 takes about half off at most), when that could fit
+  if (total <= max * 2) {
+    for (const q of LEGIBLE_QUALITIES) {
+      const pdf = await build(pages, meta, q);
+      if (pdf.length <= max) return [pdf];
+    }
+  }
+  const groups: PdfPageInput[][] = [];
+  let group: PdfPageInput[] = [];
+  let bytes = 0;
+  for (const [i, p] of pages.entries()) {
+    if (group.length && bytes + sizes[i]! > max * PART_MARGIN) { groups.push(group); group = []; bytes = 0; }
+    group.push(p);
+    bytes += sizes[i]!;
+  }
+  groups.push(group);
+  const parts: Uint8Array[] = [];
+  for (const g of groups) parts.push(...(await buildFitting(g, meta, max)));
+  return parts;
+}
+
+/** One part of whole pages; halved again when the estimate was short, a lone page tried at the legible qualities. */
+async function buildFitting(pages: PdfPageInput[], meta: PdfMeta, max: number): Promise<Uint8Array[]> {
+  const pdf = await build(pages, meta, QUALITIES[0]!);
+  if (pdf.length <= max) return [pdf];
+  if (pages.length > 1) {
+    const half = Math.ceil(pages.length / 2);
+    return [...(await buildFitting(pages.slice(0, half), meta, max)), ...(await buildFitting(pages.slice(half), meta, max))];
+  }
+  for (const q of LEGIBLE_QUALITIES.slice(1)) {
+    const one = await build(pages, meta, q);
+    if (one.length <= max) return [one];
+  }
+  throw new SohoaError('pdf.build', 'Một trang của văn bản lớn hơn 50 MB kể cả khi đã nén ở mức còn đọc rõ. Hãy quét lại trang này ở độ phân giải thấp hơn.',
+    `page ${pages[0]!.imagePath} alone is ${pdf.length} bytes, limit ${max}`);
+}

@@ -163,6 +163,7 @@ export class DeskService implements Desk {
       try {
         doc = await this.deps.register.register(fields, actor.name, {
           extracted: job.result ?? undefined, jobId, ...(extras ? { extras } : {}), ...(late ? { late } : {}), ...(to ? { outgoing: to } : {}),
+          ...(job.received ? { origin: 'electronic' as const, received: job.received } : {}),
         });
       } catch (err) {
         // The number may be committed although a later write (audit log) failed: then this scan

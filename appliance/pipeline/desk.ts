@@ -1,7 +1,7 @@
 import type { DocumentState, TokenState } from '../events.js';
 import type { DocumentFields, ExtractionResult } from '../extract/fields.js';
 import type { ErrorInfo } from '../errors.js';
-import type { RegisterExtras, SignatureInfo } from '../register/register.js';
+import type { ReceivedInfo, RegisterExtras, SignatureInfo } from '../register/register.js';
 import type { LateReceipt } from '../register/late-entry.js';
 import type { OutgoingInfo, ResolvedRecipient } from '../register/entry.js';
 import type { CaptureProfile } from '../capture/profiles.js';
@@ -75,6 +75,9 @@ export interface JobView {
   profile?: string;
   /** 'outgoing': a "Văn bản đi" scan, registered into the outgoing book (absent = incoming). */
   book?: 'incoming' | 'outgoing';
+  /** A received electronic document (appliance/receive): its file and verified signatures. */
+  origin?: 'electronic';
+  received?: ReceivedInfo;
 }
 
 export interface DocumentView {

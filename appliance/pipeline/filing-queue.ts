@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile, statfs } from 'node:fs/promises';
+import { readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RegisterEntry } from '../register/register.js';
 import { atomicWrite } from '../store/atomic-write.js';
+import { splitAtAttachments } from '../outbox/package-body.js';
 import type { FilingPort, JobsPort, OutboxPort, RegisterPort } from './ports.js';
 
 // After the clerk registers a document: searchable PDF → token signature (verified) → edXML →
@@ -103,6 +104,11 @@ export class FilingQueue {
     return join(this.deps.documentsDir, `${docId}.pdf`);
   }
 
+  /** Part k ≥ 2 of a document split under 50 MB per file (part 1 is signedPdfPath). */
+  signedPartPath(docId: string, k: number): string {
+    return join(this.deps.documentsDir, `${docId}.p${k}.pdf`);
+  }
+
   private pump(): void {
     if (this.running || this.pausedForToken || this.diskTimer || this.waiting.length === 0) return;
     // drain handles each document's failure; what escapes it (the register cannot be written) is
@@ -193,28 +199,53 @@ export class FilingQueue {
     const pdfPath = this.signedPdfPath(docId);
     const jobId = jobs.jobOf(docId);
 
-    let signed: Uint8Array;
+    let signed: Uint8Array[];
     if (doc.state === 'signed' && existsSync(pdfPath)) {
-      signed = await readFile(pdfPath);
+      signed = [await readFile(pdfPath)];
+      for (let k = 2; existsSync(this.signedPartPath(docId, k)); k++) signed.push(await readFile(this.signedPartPath(docId, k)));
     } else {
       if (!jobId) throw new SohoaError('register.state', 'Văn bản không còn bản quét để ký. Hãy quét lại.', `document ${docId} has no scan job`);
       doc = await register.setState(docId, 'signing', { actor: SYSTEM, message: null });
-      const pdf = await filing.buildPdf(await jobs.keptPages(jobId), doc);
-      const res = await filing.sign(pdf, doc);
-      signed = res.pdf;
+      const pages = await jobs.keptPages(jobId);
+      // over 50 MB: page-split parts, each signed on its own (filing.ts says why)
+      const pdfs = filing.buildParts ? await filing.buildParts(pages, doc) : [await filing.buildPdf(pages, doc)];
+      signed = [];
+      const levels: ('B-B' | 'B-T')[] = [];
+      const warnings = new Set<string>();
+      for (const pdf of pdfs) {
+        const res = await filing.sign(pdf, doc);
+        signed.push(res.pdf);
+        levels.push(res.level);
+        for (const w of res.warnings) warnings.add(w);
+      }
+      const level = levels.includes('B-B') ? 'B-B' : 'B-T';
       // Written whole before anything points at it: no half-written PDF ever reaches the queue.
-      await atomicWrite(pdfPath, signed);
+      // Parts 2… first, part 1 last (with state 'signed' its presence means every part is there).
+      for (let k = 2; k <= signed.length; k++) await atomicWrite(this.signedPartPath(docId, k), signed[k - 1]!);
+      for (let k = signed.length + 1; existsSync(this.signedPartPath(docId, k)); k++) await rm(this.signedPartPath(docId, k), { force: true });
+      await atomicWrite(pdfPath, signed[0]!);
       // A B-B fallback (timestamp service unreachable) never blocks the desk, but the register says so.
       doc = await register.setState(docId, 'signed', {
-        actor: SYSTEM, detail: [`PAdES ${res.level}`, ...res.warnings].join('; '),
-        signature: { level: res.level, warnings: res.warnings },
+        actor: SYSTEM, detail: [`PAdES ${level}`, ...(signed.length > 1 ? [`${signed.length} phần`] : []), ...warnings].join('; '),
+        signature: { level, warnings: [...warnings] },
       });
     }
 
-    const pkg = filing.package(signed, doc);
-    // with the PDF's path the outbox keeps the package as parts around it and sends it streamed
-    await outbox.enqueue(docId, pkg.documentId, pkg.xml, { priority: pkg.priority, pdfPath });
-    await register.setState(docId, 'queued', { actor: SYSTEM, detail: pkg.documentId });
+    if (signed.length === 1) {
+      const pkg = filing.package(signed[0]!, doc);
+      // with the PDF's path the outbox keeps the package as parts around it and sends it streamed
+      await outbox.enqueue(docId, pkg.documentId, pkg.xml, { priority: pkg.priority, pdfPath });
+      await register.setState(docId, 'queued', { actor: SYSTEM, detail: pkg.documentId });
+    } else {
+      // Parts: the package's text is built around small stand-ins, and the outbox streams each
+      // signed part from its file into it: the whole (base64 ~4/3 of the PDFs) is never in memory.
+      const pkg = filing.package(signed.map((_, i) => Buffer.from(`sohoa-part-${i + 1}`)), doc);
+      const cut = splitAtAttachments(pkg.xml);
+      if (!cut || cut.base64.length !== signed.length) throw new SohoaError('pdf.build', 'Không tạo được gói tin cho văn bản nhiều phần.', `package of ${docId}: ${cut?.base64.length ?? 0} attachments for ${signed.length} parts`);
+      const pdfPaths = [pdfPath, ...signed.slice(1).map((_, i) => this.signedPartPath(docId, i + 2))];
+      await outbox.enqueue(docId, pkg.documentId, { texts: cut.texts }, { priority: pkg.priority, pdfPaths });
+      await register.setState(docId, 'queued', { actor: SYSTEM, detail: `${pkg.documentId} (${signed.length} phần)` });
+    }
     // The signed PDF now carries the document; the scan spool is no longer needed (a spool that
     // cannot be removed is the technician's concern, not a failure of the filed document).
     if (jobId) await jobs.remove(jobId).catch((err: unknown) => this.deps.log.warn({ docId, jobId, err }, 'filed, but its scan could not be removed'));

@@ -3,8 +3,8 @@ import { buildNewDocumentPackage } from '../edxml/index.js';
 import type { DocumentFields } from '../extract/fields.js';
 import { SohoaError } from '../errors.js';
 import type { OcrPage } from '../ocr/ocr.js';
-import { attachmentFileName } from '../pdf/attachment-name.js';
-import { buildSearchablePdf } from '../pdf/searchable-pdf.js';
+import { attachmentFileName, partFileName } from '../pdf/attachment-name.js';
+import { buildSearchablePdf, buildSearchablePdfParts, type PdfMeta, type PdfPageInput } from '../pdf/searchable-pdf.js';
 import type { RegisterEntry } from '../register/register.js';
 import type { AgencySigner } from '../sign/agency-signer.js';
 import type { FilingPort } from './ports.js';
@@ -24,20 +24,30 @@ export interface FilingDeps {
 /** How the PDF and the signature name the document: its số đến, or its printed number in the outgoing book. */
 const bookLabel = (doc: RegisterEntry) => (doc.book === 'outgoing' ? `văn bản đi ${doc.outgoing?.number ?? doc.fields.numberNotation ?? ''}` : `văn bản đến số ${doc.arrivalNumber}`);
 
+const pdfPages = (pages: OcrPage[]): PdfPageInput[] => pages.map((p) => ({ imagePath: p.imagePath, width: p.width, height: p.height, dpi: p.dpi, lines: p.lines }));
+
+function pdfMeta(doc: RegisterEntry): PdfMeta {
+  const f = doc.fields;
+  const label = bookLabel(doc);
+  return {
+    title: [f.type, f.numberNotation, f.summary].filter(Boolean).join(' ') || label[0]!.toUpperCase() + label.slice(1),
+    author: f.issuer ?? undefined,
+    subject: f.summary ?? undefined,
+    keywords: [doc.book === 'outgoing' ? label : `số đến ${doc.arrivalNumber}`, doc.arrivalDate],
+  };
+}
+
 export function createFiling(deps: FilingDeps): FilingPort {
   return {
     buildPdf(pages: OcrPage[], doc: RegisterEntry) {
-      const f = doc.fields;
-      const label = bookLabel(doc);
-      return buildSearchablePdf(
-        pages.map((p) => ({ imagePath: p.imagePath, width: p.width, height: p.height, dpi: p.dpi, lines: p.lines })),
-        {
-          title: [f.type, f.numberNotation, f.summary].filter(Boolean).join(' ') || label[0]!.toUpperCase() + label.slice(1),
-          author: f.issuer ?? undefined,
-          subject: f.summary ?? undefined,
-          keywords: [doc.book === 'outgoing' ? label : `số đến ${doc.arrivalNumber}`, doc.arrivalDate],
-        },
-      );
+      return buildSearchablePdf(pdfPages(pages), pdfMeta(doc));
+    },
+
+    // Over 50 MB at a legible quality: split by pages, each part its own searchable PDF; each part
+    // is then signed on its own (a signature covers the bytes of its file, so the receiver checks
+    // every file it gets — Hà Nam art. 8.1b — without needing the others).
+    buildParts(pages: OcrPage[], doc: RegisterEntry) {
+      return buildSearchablePdfParts(pdfPages(pages), pdfMeta(doc));
     },
 
     async sign(pdf: Uint8Array, doc: RegisterEntry) {
@@ -49,11 +59,15 @@ export function createFiling(deps: FilingDeps): FilingPort {
       return { pdf: res.pdf, level: res.level, warnings: res.warnings };
     },
 
-    package(pdf: Uint8Array, doc: RegisterEntry) {
+    package(pdf: Uint8Array | Uint8Array[], doc: RegisterEntry) {
       const f = doc.fields;
       if (!f.numberNotation || !f.date) {
         throw new SohoaError('request.invalid', 'Thiếu số, ký hiệu hoặc ngày ban hành: hãy bổ sung rồi đăng ký lại.', `document ${doc.docId} lacks numberNotation/date`);
       }
+      // parts keep the name rule: "…20171229P01.pdf", "…P02.pdf" (edxml/format.ts checks it again)
+      const files = Array.isArray(pdf) && pdf.length > 1
+        ? { attachments: pdf.map((p, i) => ({ fileName: partFileName(attachmentFileName(f.numberNotation!, f.date!), i + 1, pdf.length), pdf: p })) }
+        : { attachment: { fileName: attachmentFileName(f.numberNotation, f.date), pdf: Array.isArray(pdf) ? pdf[0]! : pdf } };
       if (doc.book === 'outgoing') {
         // An outgoing document (Lào Cai art. 9.2): this agency issued it; one package addressed to
         // every resolved recipient (To and ToPlaces, one each), since the DocumentId names the
@@ -63,7 +77,7 @@ export function createFiling(deps: FilingDeps): FilingPort {
           from: { id: deps.agency.id, name: deps.agency.name }, to,
           fields: { ...f, recipients: to.map((o) => o.name), issuerId: deps.agency.id },
           arrival: { date: doc.arrivalDate },
-          attachment: { fileName: attachmentFileName(f.numberNotation, f.date), pdf },
+          ...files,
         });
       }
       // the DocumentId names the issuer's OrganId when the directory knows the confirmed issuer
@@ -73,7 +87,7 @@ export function createFiling(deps: FilingDeps): FilingPort {
         to: [{ id: deps.central.toId, name: deps.central.toName }],
         fields: { ...f, issuerId: deps.issuerId?.(f) ?? null },
         arrival: { date: doc.arrivalDate },
-        attachment: { fileName: attachmentFileName(f.numberNotation, f.date), pdf },
+        ...files,
       });
     },
   };

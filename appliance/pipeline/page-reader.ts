@@ -113,6 +113,14 @@ export class PageReader {
     });
   }
 
+  /** Pages that need no OCR (a received PDF's own text layer): the fields straight from their text. */
+  recogniseText(rec: JobRecord, pending: Promise<OcrPage>[], extract: (pages: OcrPage[]) => ExtractionResult): Promise<void> {
+    return this.extractInto(rec, async () => {
+      rec.ocr = await Promise.all(pending);
+      return extract(rec.ocr.filter((p) => !p.blank));
+    });
+  }
+
   /**
    * A one-page job: the fields as soon as the bands that carry them are read (review), the whole
    * page's OCR a moment later (kept for the PDF; registration waits for it if it must).

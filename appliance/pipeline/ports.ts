@@ -32,10 +32,15 @@ export interface FilingPort {
   /** Searchable PDF of the kept pages. */
   buildPdf(pages: OcrPage[], doc: RegisterEntry): Promise<Uint8Array>;
   /**
+   * The searchable PDF as files of at most 50 MB each (Tuyên Quang art. 8.4): one for most
+   * documents, page-split parts for a large one. When absent, buildPdf's one file is used.
+   */
+  buildParts?(pages: OcrPage[], doc: RegisterEntry): Promise<Uint8Array[]>;
+  /**
    * Signs with the agency token and verifies the result; throws SohoaError (token.*) when it
    * cannot. The level says whether a timestamp made it (B-T) or signing fell back to B-B.
    */
   sign(pdf: Uint8Array, doc: RegisterEntry): Promise<{ pdf: Uint8Array } & SignatureInfo>;
   /** The edXML package, its DocumentId and edXML priority. */
-  package(pdf: Uint8Array, doc: RegisterEntry): { documentId: string; xml: string; priority: number };
+  package(pdf: Uint8Array | Uint8Array[], doc: RegisterEntry): { documentId: string; xml: string; priority: number };
 }

@@ -7,6 +7,8 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { OcrEngine, OcrPage } from '../ocr/ocr.js';
 import type { Quarantine } from '../store/quarantine.js';
+import type { ExtractionResult } from '../extract/fields.js';
+import type { ReceivedInfo } from '../register/register.js';
 import { BatchJobs } from './batch-jobs.js';
 import { deferred } from './deferred.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
@@ -50,6 +52,12 @@ interface RunSettings extends ScanDefaults {
 export interface HandedPages {
   key: string;
   files: { path: string; dpi: number }[];
+  /**
+   * A received electronic document (appliance/receive): each page's text layer as OCR output (null
+   * for a page without one), and its file and verified signatures, kept with the job.
+   */
+  textLayer?: (OcrPage | null)[];
+  received?: ReceivedInfo;
 }
 
 export class ScanJobs {
@@ -65,6 +73,8 @@ export class ScanJobs {
     ocr: OcrEngine;
     extract: ExtractFn;
     readFieldsFirst: ReadFieldsFirstFn;
+    /** The fields from pages that need no OCR (a received PDF's own text layer). */
+    extractText?: (pages: OcrPage[]) => ExtractionResult;
     bus: EventBus;
     log: Logger;
     audit: AuditPort;
@@ -201,6 +211,7 @@ export class ScanJobs {
         jobId, state: 'scanning', startedAt: new Date().toISOString(), pages: [], result: null, error: null, docId: null,
         ...(kind === 'batch' ? { batch: { pagesScanned: 0, found: 0, documents: [] } } : {}),
         ...(settings.profile ? { profile: settings.profile } : {}), ...(settings.book === 'outgoing' ? { book: settings.book } : {}),
+        ...(handed?.received ? { origin: 'electronic' as const, received: handed.received } : {}),
       },
       pages: [],
       ocr: [],
@@ -218,7 +229,7 @@ export class ScanJobs {
     }
     this.records.set(rec);
     this.deps.log.info({ jobId, actor: actor.name, kind, ...(handed ? { submitted: handed.files.length } : {}) }, 'scan started');
-    this.background(rec, this.run(rec, settings, actor, [], handed?.files));
+    this.background(rec, this.run(rec, settings, actor, [], handed));
     return rec.view;
   }
 
@@ -337,18 +348,23 @@ export class ScanJobs {
   }
 
   /** One scanner run into the job; `pending` holds the OCR of the pages it already had. */
-  private async run(rec: JobRecord, opts: RunSettings, actor: Actor, pending: Promise<OcrPage>[], from?: HandedPages['files']): Promise<void> {
+  private async run(rec: JobRecord, opts: RunSettings, actor: Actor, pending: Promise<OcrPage>[], handed?: HandedPages): Promise<void> {
     const { jobId } = rec.view;
     const before = rec.pages.length;
     const batch = rec.view.batch;
     // A batch counts the documents in the pages read so far, as they are read.
     const counted = batch ? this.batches.liveCount(rec) : null;
     // the first page of a new single job waits: alone, it is read fields first at the end
-    const firstPage = !batch && before === 0 ? deferred<OcrPage>() : null;
+    const firstPage = !batch && before === 0 && !handed?.textLayer ? deferred<OcrPage>() : null;
+    // a received PDF's page with its own text layer is not OCR'd: its text is that page's reading
+    const textOf = (p: { index: number; path: string; blank: boolean }) => {
+      const t = handed?.textLayer?.[p.index - 1 - before];
+      return t ? Promise.resolve({ ...t, imagePath: p.path, blank: p.blank || t.blank }) : null;
+    };
     let result;
     try {
       result = await this.deps.capture.capture({
-        jobId, source: opts.source, mode: opts.mode, dpi: opts.dpi, maxPages: opts.maxPages, from,
+        jobId, source: opts.source, mode: opts.mode, dpi: opts.dpi, maxPages: opts.maxPages, from: handed?.files,
         onPage: (page) => {
           // a profile that keeps blank pages ('keep') makes every page a page of the document
           const blank = page.blank && !opts.keepBlank;
@@ -359,7 +375,7 @@ export class ScanJobs {
           firstPage?.start(() => this.reader.readPage(rec, rec.pages[0]!)); // a second page: read the first whole too
           // handled from this moment: a page whose OCR fails while the scanner still feeds is said
           // at once, and the later pages keep coming
-          const ocr = batch ? this.batches.readStackPage(rec, rec.pages.length - 1, { ...page, ...p }) : this.reader.readPage(rec, p);
+          const ocr = batch ? this.batches.readStackPage(rec, rec.pages.length - 1, { ...page, ...p }) : (textOf(p) ?? this.reader.readPage(rec, p));
           pending.push(ocr);
           counted?.(ocr);
         },
@@ -392,6 +408,7 @@ export class ScanJobs {
       if (result.error) this.deps.log.warn({ jobId, err: result.error }, 'scan ended early');
       const only = rec.pages.length === 1 ? rec.pages[0]! : undefined;
       if (batch) await this.batches.splitBatch(rec, pending);
+      else if (this.deps.extractText && handed?.textLayer && rec.pages.every((p) => textOf(p))) await this.reader.recogniseText(rec, pending, this.deps.extractText);
       else if (firstPage && !firstPage.started && only && !only.blank) await this.reader.recogniseFieldsFirst(rec, only);
       else {
         firstPage?.start(() => this.reader.readPage(rec, rec.pages[0]!));

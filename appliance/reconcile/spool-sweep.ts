@@ -54,7 +54,8 @@ export async function sweepDocuments(deps: ReconcileDeps, rec: Recorder): Promis
   for (const e of await entries(deps.documentsDir)) {
     const path = join(deps.documentsDir, e.name);
     if (await removeTemp(rec, path, e.name)) continue;
-    const docId = /^(.+)\.pdf$/.exec(e.name)?.[1];
+    // (<docId>.pdf, and <docId>.pK.pdf: part K of a document split under 50 MB per file)
+    const docId = /^(.+?)(?:\.p\d+)?\.pdf$/.exec(e.name)?.[1];
     if (docId && (deps.register.get(docId) || setAside.some((n) => n.startsWith(`${docId}.json`)))) continue;
     await rec.try({ rule: 'orphan-signed-pdf', action: 'set aside', ...(docId ? { docId } : {}), path }, () =>
       deps.quarantine.setAside('register', e.name, path, 'a signed PDF no register entry names'));

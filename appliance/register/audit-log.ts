@@ -11,7 +11,9 @@ export type AuditAction =
   /** A technician added or removed a person, or set a new PIN (API; the CLI works on users.json). */
   | 'account-added' | 'account-removed' | 'pin-reset'
   /** What happened to the log itself (appliance/audit/notices.ts), and `sohoa restore`. */
-  | 'audit-notice' | 'restored';
+  | 'audit-notice' | 'restored'
+  /** A received electronic document was opened at the desk (its signatures valid), or refused with the reason (appliance/receive). */
+  | 'received' | 'receive-refused';
 
 export interface AuditRecord {
   at: string;

@@ -37,6 +37,23 @@ export interface SignatureInfo {
   warnings: string[];
 }
 
+/** One signature of a received electronic document, as verified at the desk (appliance/receive). */
+export interface ReceivedSignature {
+  valid: boolean;
+  /** The signer's certificate subject (CN first), or null when unreadable. */
+  signer: string | null;
+  /** When it was signed (timestamp time when present, else the signing time), ISO 8601. */
+  signedAt: string | null;
+  /** Why it is not valid, in plain Vietnamese; null when valid. */
+  reason: string | null;
+}
+
+/** Where a received electronic document came from and what its signatures said. */
+export interface ReceivedInfo {
+  fileName: string;
+  signatures: ReceivedSignature[];
+}
+
 export interface RegisterEntry {
   docId: string;
   /** Số đến: sequential per calendar year; null for a secret document (kept on paper). */
@@ -72,6 +89,11 @@ export interface RegisterEntry {
   book?: 'incoming' | 'outgoing';
   /** An outgoing document (arrivalNumber null): its printed số/ký hiệu and where it goes. */
   outgoing?: OutgoingInfo;
+  // --- flowsrecv ---
+  /** How it reached the desk (absent = scanned). */
+  origin?: 'scan' | 'submit' | 'electronic';
+  /** A received electronic document (origin 'electronic'): its file and verified signatures. */
+  received?: ReceivedInfo;
 }
 
 /** One line under "Nơi nhận", resolved against the provisioned agency list (extract.agenciesPath). */

@@ -8,7 +8,7 @@ import { Quarantine } from '../store/quarantine.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { matchingIds, type BookFilter } from './book-query.js';
 import { DocumentStore, numberInName } from './document-store.js';
-import { isFinal, type RegisterEntry, type RegisterExtras, type ResolvedRecipient, type SignatureInfo } from './entry.js';
+import { isFinal, type ReceivedInfo, type RegisterEntry, type RegisterExtras, type ResolvedRecipient, type SignatureInfo } from './entry.js';
 import { duplicateOutgoingMessage, outgoingDocId, outgoingKey } from './outgoing-book.js';
 import { duplicateKey } from './fold.js';
 import { docIdOf, RegisterIndex } from './register-index.js';
@@ -22,7 +22,7 @@ import { toVnIso, vnYear } from './vn-time.js';
 import { checkLateReceipt, type LateReceipt } from './late-entry.js';
 import { withheldFields, withheldKind, withheldMessage } from './withheld.js';
 
-export type { RegisterEntry, RegisterExtras, ResolvedRecipient, SignatureInfo, StateChange } from './entry.js';
+export type { ReceivedInfo, ReceivedSignature, RegisterEntry, RegisterExtras, ResolvedRecipient, SignatureInfo, StateChange } from './entry.js';
 export type { BookFilter } from './book-query.js';
 import type { StatsFilter } from './stats.js';
 
@@ -219,7 +219,7 @@ export class Register {
    * takes the next number like any other. The number is taken and committed in one step: the
    * document's file, named by it, written atomically; nothing else runs meanwhile (serial()).
    */
-  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; late?: LateReceipt; outgoing?: { recipients: ResolvedRecipient[] } } = {}): Promise<RegisterEntry> {
+  register(fields: DocumentFields, actor: string, opts: { receivedAt?: Date; extracted?: DocumentFields; extras?: RegisterExtras; jobId?: string; late?: LateReceipt; outgoing?: { recipients: ResolvedRecipient[] }; origin?: RegisterEntry['origin']; received?: ReceivedInfo } = {}): Promise<RegisterEntry> {
     return this.serial(async () => {
       const confirmed = nfcFields(fields);
       if (opts.outgoing && !confirmed.confidentiality) return this.registerOutgoing(confirmed, actor, { ...opts, outgoing: opts.outgoing });
@@ -257,13 +257,16 @@ export class Register {
         fields: confirmed, extras, state: 'registered', history: [{ state: 'registered', at: now, actor, detail: null }],
         duplicateOf: this.findDuplicate(confirmed.issuer, confirmed.numberNotation), message: null, registeredBy: actor,
         ...(opts.jobId ? { jobId: opts.jobId } : {}), ...lateMark,
+        ...(opts.origin ? { origin: opts.origin } : {}), ...(opts.received ? { received: opts.received } : {}),
       };
       await this.persist(e, null); // the commit point of the number
       await this.auditCorrections(e.docId, now, actor, opts.extracted, confirmed);
       await this.auditOrThrow({
         at: now, actor, action: 'registered', docId: e.docId,
         detail: { arrivalNumber: number, arrivalDate: e.arrivalDate, numberNotation: confirmed.numberNotation, issuer: confirmed.issuer, ...(e.duplicateOf ? { duplicateOf: e.duplicateOf } : {}),
-          ...(late ? { late: { receivedAt: e.receivedAt, paperRecord: late.paperRecord } } : {}) },
+          ...(late ? { late: { receivedAt: e.receivedAt, paperRecord: late.paperRecord } } : {}),
+          // a received electronic document: which file, and the signatures the clerk was shown
+          ...(e.received ? { origin: 'electronic', receivedFile: e.received.fileName, signatures: e.received.signatures } : {}) },
       });
       this.publish(e);
       this.opts.bus?.emit('document.registered', { docId: e.docId, held: false });

@@ -427,4 +427,19 @@ export const S = {
     registered: (number: string) => `Đã vào sổ văn bản đi: ${number}.`,
     queued: (n: number) => `Văn bản sẽ được ký số và gửi đến ${n} nơi nhận. Xem tiến độ ở “Trạng thái”.`,
   },
+  // --- flowsrecv ---
+  receive: {
+    open: 'Mở văn bản điện tử',
+    close: 'Đóng danh sách',
+    title: 'Tệp PDF, edXML trên ổ USB',
+    refresh: 'Tìm lại',
+    empty: 'Không thấy tệp PDF hay edXML nào. Hãy cắm ổ USB rồi bấm Tìm lại.',
+    loading: 'Đang tìm tệp trên ổ USB…',
+    opening: 'Đang kiểm tra chữ ký số…',
+    size: (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`),
+    from: (file: string) => `Văn bản điện tử: ${file}`,
+    valid: 'Chữ ký số hợp lệ',
+    invalid: 'Chữ ký số không hợp lệ',
+    signedBy: (who: string | null, at: string | null) => `ký bởi ${who ?? 'không rõ'}${at ? `, lúc ${at}` : ''}`,
+  },
 } as const;

@@ -11,6 +11,7 @@ import { BatchScreen } from './batch.js';
 import { ReviewPane } from '../components/review-pane.js';
 import { marksBody, NO_MARKS, type DeskMarks } from '../components/desk-marks.js';
 import { ProfileButtons, useScannerBack } from '../components/profile-buttons.js';
+import { ReceivePanel, ReceivedBanner } from '../components/receive-panel.js';
 import '../review.css';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields beside the page → Đăng
@@ -321,6 +322,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     <div class={`scan-screen ${reviewing ? 'reviewing' : ''}`}>
       <aside class="scan-side">
         <ProfileButtons disabled={!canScan || busy} onScan={scan} onBatch={startBatch} />
+        <ReceivePanel disabled={!canScan || busy || !user} onError={setError} onOpened={(j) => { park(); setOutcome(null); setFields(null); show(j); }} />
         <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
         {waiting.length > 0 && (
           <div class="pending" data-testid="pending">
@@ -359,6 +361,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
               </div>
               {fields.confidentiality && <p class="banner banner-secret">{S.outcome.secretTitle}</p>}
               {marks.complaint && <p class="banner banner-secret" data-testid="complaint-banner">{S.desk.complaintBanner}</p>}
+              {job.received && <ReceivedBanner received={job.received} />}
             </>}
             below={job.book === 'outgoing' && <OutgoingRecipients lines={fields.recipients} value={outgoing} onChange={setOutgoing} disabled={busy} />}
             actions={<>
