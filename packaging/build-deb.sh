@@ -100,7 +100,7 @@ cp "$NODE_SRC" "$OPT/node/bin/node"
 chmod 755 "$OPT/node/bin/node"
 cp "$NODE_LICENSE" "$OPT/node/LICENSE"
 # The addons must load in the runtime we ship (same ABI as the headers they were compiled with).
-( cd "$OPT" && ./node/bin/node -e 'require("pkcs11js"); require("sharp"); require("unix-dgram")' ) \
+( cd "$OPT" && ./node/bin/node -e 'require("pkcs11js"); require("sharp"); require("unix-dgram"); require("usb"); require("node-hid")' ) \
   || die "a native module does not load in the vendored Node runtime"
 
 step "command, configuration, units, udev rules, documentation"
@@ -150,7 +150,7 @@ SHLIBS="$(cd "$STAGE" && mkdir -p debian && printf 'Source: sohoa\n\nPackage: so
 SHLIBS="${SHLIBS#shlibs:Depends=}"
 step "shared-library dependencies (dpkg-shlibdeps over ${#ELF[@]} ELF files): $SHLIBS"
 
-RUNTIME_DEPENDS="adduser, tesseract-ocr, tesseract-ocr-vie, tesseract-ocr-osd, sane-utils, sane-airscan, qrencode, zbar-tools, pcscd, libccid, opensc, poppler-utils, fonts-dejavu-core, cage, chromium"
+RUNTIME_DEPENDS="adduser, systemd, udev, tesseract-ocr, tesseract-ocr-vie, tesseract-ocr-osd, sane-utils, sane-airscan, qrencode, zbar-tools, pcscd, libccid, opensc, poppler-utils, fonts-dejavu-core, cage, chromium"
 INSTALLED_KB="$(du -sk --exclude=DEBIAN "$PKG" | cut -f1)"
 cat >"$PKG/DEBIAN/control" <<CONTROL
 Package: sohoa

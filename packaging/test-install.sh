@@ -155,6 +155,7 @@ check "conffiles /etc/sohoa/sohoa.env, config.example.json" "in_root dpkg-query 
 check "no config.json shipped (demo profile)" "[ ! -e \"\$R/etc/sohoa/config.json\" ]"
 check "build commit stamped for sohoa_build_info (/opt/sohoa/dist/COMMIT)" "grep -Eq '^[0-9a-f]{40}$' \"\$R/opt/sohoa/dist/COMMIT\""
 check "units installed" "[ -f \"\$R/lib/systemd/system/sohoa.service\" ]"
+check "USB stick rule installed, its program in the root (systemd-mount)" "[ -f \"\$R/lib/udev/rules.d/61-sohoa-usb-storage.rules\" ] && [ -x \"\$R/usr/bin/systemd-mount\" ]"
 check "every unit's ExecStart program is installed" units_run_installed_programs
 check "/etc/sohoa root:sohoa 0750" "[ \"\$(in_root stat -c '%a %U %G' /etc/sohoa)\" = '750 root sohoa' ]"
 check "sohoa.service enabled (deb-systemd-helper, no systemd running)" "[ -L \"\$R/etc/systemd/system/multi-user.target.wants/sohoa.service\" ]"
