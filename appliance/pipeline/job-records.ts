@@ -44,6 +44,14 @@ export interface PlannedDocument {
 
 export class JobRecords {
   private readonly jobs = new Map<string, JobRecord>();
+  /** Each job's record writes and its deletion, in call order (one chain per job). */
+  private readonly writes = new Map<string, Promise<void>>();
+  /**
+   * Jobs deleted in this run: their record is never written again. A page read whole after its
+   * fields came out (page-reader.ts) may finish after a secret document or a complaint had its
+   * scan deleted; without this its OCR text could land back on disk (no-trace guarantee).
+   */
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly deps: {
     capture: Pick<CapturePort, 'discard'> & Pick<SpoolPort, 'jobDir'>;
@@ -85,7 +93,16 @@ export class JobRecords {
   }
 
   save(rec: JobRecord): Promise<void> {
-    return saveJobFile(this.deps.jobsDir, rec.view.jobId, rec);
+    const { jobId } = rec.view;
+    return this.inOrder(jobId, () => (this.deleted.has(jobId) ? Promise.resolve() : saveJobFile(this.deps.jobsDir, jobId, rec)));
+  }
+
+  /** Runs `write` after the job's earlier writes have settled (a write in flight never lands after a delete). */
+  private inOrder(jobId: string, write: () => Promise<void>): Promise<void> {
+    const next = (this.writes.get(jobId) ?? Promise.resolve()).catch(() => undefined).then(write);
+    this.writes.set(jobId, next);
+    void next.catch(() => undefined).finally(() => { if (this.writes.get(jobId) === next) this.writes.delete(jobId); });
+    return next;
   }
 
   /** The job's OCR scratch folder (upright/cleaned page images): made by the reader, removed with the job. */
@@ -106,8 +123,11 @@ export class JobRecords {
    */
   async delete(jobId: string): Promise<void> {
     this.jobs.delete(jobId);
-    await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
-    await syncDir(this.deps.jobsDir).catch(() => undefined);
+    this.deleted.add(jobId);
+    await this.inOrder(jobId, async () => {
+      await rm(join(this.deps.jobsDir, `${jobId}.json`), { force: true });
+      await syncDir(this.deps.jobsDir).catch(() => undefined);
+    });
     await this.dropPages(jobId);
   }
 }
