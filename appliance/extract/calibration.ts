@@ -21,10 +21,15 @@ export interface FieldEvidence {
   agreement: Agreement;
   /** Share of the value's words unknown to the lexicon (0..1; 0 for fields that are not text). */
   unknown: number;
+  /**
+   * The lowest posterior of the value's words that the syllable model chose between the OCR's
+   * alternative spellings (syllable-choice.ts); 1 (or absent) when no word was in doubt.
+   */
+  choice?: number;
 }
 
 /** Weights of one field's logistic model. */
-export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number }
+export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number; choice?: number }
 
 export interface CalibrationModel {
   /** Flag a field when its probability of being right is below this. */
@@ -34,21 +39,26 @@ export interface CalibrationModel {
   fittedOn: string;
 }
 
+/** Posterior under which a chosen spelling had a close runner-up (at least half as likely). */
+export const CLOSE_CHOICE = 2 / 3;
+
 const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, x));
 /** Log-odds of a score, bounded so that 0 and 1 stay finite. */
 export const logit = (p: number): number => { const q = clamp(p, 0.005, 0.995); return Math.log(q / (1 - q)); };
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The model's inputs for one field, in the order of the fit script's weight vector. */
-export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number } {
-  return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown };
+export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number; choice: number } {
+  // the choice enters as its log-odds below a sure spelling's: 0 when no word was in doubt, negative otherwise
+  return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown,
+    choice: (e.choice ?? 1) >= 0.995 ? 0 : logit(e.choice!) - logit(0.995) };
 }
 
 /** P(field right | evidence). */
 export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number, model: CalibrationModel = CALIBRATION_MODEL): number {
   const x = features(e, quality);
   const w = model.fields[k];
-  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown);
+  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown + (w.choice ?? 0) * x.choice);
 }
 
 /** Calibrated confidences and the fields to flag. */
@@ -57,7 +67,10 @@ export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: nu
   const confidence = Object.fromEntries(FIELD_KEYS.map((k) => {
     const p = probabilityRight(k, evidence[k], quality, model);
     // a doubted field is never shown surer than its raw score, nor above the flag target
-    return [k, evidence[k].doubt ? Math.min(p, evidence[k].raw, model.target * 0.999) : p];
+    const doubt = evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE;
+    return [k, doubt ? Math.min(p, evidence[k].raw, evidence[k].choice ?? 1, model.target * 0.999) : p];
   })) as Record<FieldKey, number>;
-  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || confidence[k] < model.target) };
+  // a spelling chosen between two close ones (the runner-up at least half as likely) is a doubt
+  // whatever else the model says: no fitting set holds every such pair of names or words
+  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE || confidence[k] < model.target) };
 }

@@ -11,6 +11,7 @@ import { rowText, signatureLayout } from './signature.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, unknownShare } from './cross-checks.js';
+import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
 import { calibrate, type FieldEvidence } from './calibration.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
@@ -343,7 +344,13 @@ export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): Extr
 export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions = {}): { result: ExtractionResult } & ExtractionEvidence {
   const dir = opts.directory ?? AgencyDirectory.builtIn();
   const today = opts.today ?? new Date();
-  const kept = pages.filter((p) => !p.blank && p.text.trim());
+  // words read with symbol choices are spelled by the syllable model first (syllable-choice.ts)
+  const posteriors = new Map<string, number>();
+  const kept = pages.filter((p) => !p.blank && p.text.trim()).map((p) => {
+    const chosen = chooseAmongAlternatives(p);
+    for (const [k, v] of chosen.posteriors) posteriors.set(k, Math.min(posteriors.get(k) ?? 1, v));
+    return chosen.page;
+  });
   const f = emptyFields();
   const c = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0])) as Conf;
   const doubted = new Set<FieldKey>();
@@ -363,11 +370,13 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     const id = f.issuer ? dir.lookup(f.issuer, f.issuerParent) : null;
     const agree = crossChecks(f, today);
     const text: Partial<Record<FieldKey, string | string[] | null>> = { issuerParent: f.issuerParent, issuer: f.issuer, summary: f.summary, signer: f.signer, recipients: f.recipients, authority: f.authority, signerTitle: f.signerTitle };
-    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0, unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0 }])) as Record<FieldKey, FieldEvidence>;
+    const spelled: Partial<Record<FieldKey, string | string[] | null>> = { ...text, numberNotation: f.numberNotation, place: f.place };
+    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0,
+      unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors) }])) as Record<FieldKey, FieldEvidence>;
     const { confidence, flagged } = calibrate(evidence, quality);
     return { result: { ...f, confidence: round(confidence), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged }, evidence, quality };
   }
-  const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: 0, doubt: true, agreement: 0, unknown: 0 }])) as Record<FieldKey, FieldEvidence>;
+  const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: 0, doubt: true, agreement: 0, unknown: 0, choice: 1 }])) as Record<FieldKey, FieldEvidence>;
   return { result: { ...f, confidence: round(c), text: [], issuerId: null, flagged: [...FIELD_KEYS] }, evidence, quality: 0 };
 }
 
