@@ -1,6 +1,7 @@
 import type { OcrPage, OcrWord, SymbolChoice } from '../ocr/ocr.js';
 import { knownWord, pairCount, wordCount } from './vn-words.js';
 import { isNameSyllable } from './names.js';
+import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 
 // The OCR engine says what else a symbol could be (tesseract's LSTM choices, ocr/hocr.ts); a
 // Vietnamese syllable model chooses. For a word read with a doubtful mark, every spelling the
@@ -57,6 +58,15 @@ function spellings(choices: SymbolChoice[][]): Spelling[] {
   return out;
 }
 
+// the word pairs of place names ("vũng tàu", "bà rịa") count as pairs of the texts (places are one
+// class in vn-words.ts's pair model, so their inner pairs are not there)
+const PLACE_PAIRS = new Map<string, number>();
+for (const name of [...PROVINCE_NAMES, ...DISTRICT_NAMES]) {
+  const w = name.toLocaleLowerCase('vi').split(/\s+/).filter((x) => x !== '-');
+  for (let i = 1; i < w.length; i++) PLACE_PAIRS.set(`${w[i - 1]} ${w[i]}`, 10);
+}
+const placePair = (a: string | null, b: string | null): number => (a && b ? PLACE_PAIRS.get(`${a.toLocaleLowerCase('vi')} ${b.toLocaleLowerCase('vi')}`) ?? 0 : 0);
+
 /** Log-score of a word in context: unknown words are improbable, known ones by their count and their pairs. */
 function logLm(w: string, prev: string | null, next: string | null): number {
   const core = w.replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '');
@@ -65,7 +75,7 @@ function logLm(w: string, prev: string | null, next: string | null): number {
   // given up for a frequent one ("trong", "định"); its neighbours decide. A word of no list is as
   // unlikely as a symbol at a tenth of its position's mass, twice.
   const known = wordCount(core) > 0 || knownWord(core) || isNameSyllable(core);
-  const pairs = pairCount(prev, core) + pairCount(core, next);
+  const pairs = pairCount(prev, core) + pairCount(core, next) + placePair(prev, core) + placePair(core, next);
   return (known ? 0 : UNKNOWN) + Math.log(1 + pairs);
 }
 
