@@ -1,6 +1,7 @@
 import { FIELD_KEYS, type FieldKey } from './fields.js';
 import type { Agreement } from './cross-checks.js';
 import { CALIBRATION_MODEL } from './calibration-model.js';
+import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 
 // Confidence as a probability that the field is right, learned from data instead of hand-set
 // thresholds. For each field the extractor gives evidence: its raw score (OCR confidence of the
@@ -26,10 +27,14 @@ export interface FieldEvidence {
    * alternative spellings (syllable-choice.ts); 1 (or absent) when no word was in doubt.
    */
   choice?: number;
+  /** For the recipient list: how well its rows read as items and fit the list's line grid (recipient-evidence.ts). */
+  list?: ListEvidence | undefined;
 }
 
 /** Weights of one field's logistic model. */
-export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number; choice?: number }
+export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number; choice?: number;
+  /** Weights of the list evidence (0 or absent for fields that are not lists). */
+  badRows?: number; badItems?: number; undashed?: number; grid?: number; minWord?: number }
 
 export interface CalibrationModel {
   /** Flag a field when its probability of being right is below this. */
@@ -48,17 +53,21 @@ export const logit = (p: number): number => { const q = clamp(p, 0.005, 0.995); 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The model's inputs for one field, in the order of the fit script's weight vector. */
-export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number; choice: number } {
-  // the choice enters as its log-odds below a sure spelling's: 0 when no word was in doubt, negative otherwise
+export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number; choice: number;
+  badRows: number; badItems: number; undashed: number; grid: number; minWord: number } {
+  const l = e.list ?? NO_LIST_EVIDENCE;
+  // the choice (and the list's least sure word) enter as log-odds below a sure one's: 0 when sure, negative otherwise
+  const below = (p: number): number => (p >= 0.995 ? 0 : logit(p) - logit(0.995));
   return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown,
-    choice: (e.choice ?? 1) >= 0.995 ? 0 : logit(e.choice!) - logit(0.995) };
+    choice: below(e.choice ?? 1), badRows: l.badRows, badItems: l.badItems, undashed: l.undashed, grid: l.gridMismatch, minWord: below(l.minWord) };
 }
 
 /** P(field right | evidence). */
 export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number, model: CalibrationModel = CALIBRATION_MODEL): number {
   const x = features(e, quality);
   const w = model.fields[k];
-  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown + (w.choice ?? 0) * x.choice);
+  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown + (w.choice ?? 0) * x.choice
+    + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord);
 }
 
 /** Calibrated confidences and the fields to flag. */

@@ -8,6 +8,7 @@ import { isKnownPlace } from './places.js';
 import { readName } from './names.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
+import { listEvidence, NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, unknownShare } from './cross-checks.js';
@@ -24,6 +25,8 @@ type Conf = Record<FieldKey, number>;
  * whatever the calibration says, since the fitting documents cannot hold every kind of failure.
  */
 const DOUBTS = new WeakMap<Conf, Set<FieldKey>>();
+/** The recipient list's evidence (recipient-evidence.ts), kept beside the confidences like the doubts. */
+const LISTS = new WeakMap<Conf, ListEvidence>();
 function doubt(c: Conf, k: FieldKey, cap: number): void {
   c[k] = Math.min(c[k], cap);
   DOUBTS.get(c)?.add(k);
@@ -239,8 +242,10 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   if (inline.startsWith('-')) items.push(inline);
   // rows of the column, words left to right (a word tesseract read apart sits in its place)
   const rows = recipientRows(segs, head, width, unit);
+  let dashed = items.length;
   for (const r of rows) {
     const t = r.text.trim();
+    if (/^[-–—]/.test(t)) dashed++;
     if (/^[-–—•~+*]/.test(t) || items.length === 0) items.push(t);
     else items[items.length - 1] += ' ' + t; // a long item wraps onto the next line
   }
@@ -251,6 +256,7 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   const conf = rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2;
   c.recipients = conf;
+  LISTS.set(c, listEvidence(rows, f.recipients, items.length, dashed, head.bbox.y0, codes));
   if (!sure) doubt(c, 'recipients', 0.5);
   if (recipientDoubts(f.recipients).length || lostRow(head, rows)) doubt(c, 'recipients', 0.6);
 }
@@ -372,7 +378,8 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     const text: Partial<Record<FieldKey, string | string[] | null>> = { issuerParent: f.issuerParent, issuer: f.issuer, summary: f.summary, signer: f.signer, recipients: f.recipients, authority: f.authority, signerTitle: f.signerTitle };
     const spelled: Partial<Record<FieldKey, string | string[] | null>> = { ...text, numberNotation: f.numberNotation, place: f.place };
     const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0,
-      unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors) }])) as Record<FieldKey, FieldEvidence>;
+      unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors),
+      list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined }])) as Record<FieldKey, FieldEvidence>;
     const { confidence, flagged } = calibrate(evidence, quality);
     return { result: { ...f, confidence: round(confidence), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged }, evidence, quality };
   }
