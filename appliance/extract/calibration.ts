@@ -37,8 +37,15 @@ export interface FieldWeights { bias: number; slope: number; quality: number; ag
   badRows?: number; badItems?: number; undashed?: number; grid?: number; minWord?: number }
 
 export interface CalibrationModel {
-  /** Flag a field when its probability of being right is below this. */
+  /** Flag a field when its probability of being right is below this (or its own target). */
   target: number;
+  /**
+   * Per field, the lowest probability that kept that field's confident-but-wrong under the bound
+   * on the fitting documents (the same rule as `target`, applied field by field): a field whose
+   * model ranks its right values above its wrong ones but on another scale (the recipient list)
+   * is not held to the scale of the others.
+   */
+  targets?: Partial<Record<FieldKey, number>>;
   fields: Record<FieldKey, FieldWeights>;
   /** Where the model came from (sets, documents, fields), for the record. */
   fittedOn: string;
@@ -70,6 +77,9 @@ export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number,
     + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord);
 }
 
+/** The flag target of a field: its own when the fit gave one, else the model's one target. */
+export const targetOf = (m: CalibrationModel, k: FieldKey): number => m.targets?.[k] ?? m.target;
+
 /** Calibrated confidences and the fields to flag. */
 export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: number, model: CalibrationModel = CALIBRATION_MODEL):
 { confidence: Record<FieldKey, number>; flagged: FieldKey[] } {
@@ -77,9 +87,9 @@ export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: nu
     const p = probabilityRight(k, evidence[k], quality, model);
     // a doubted field is never shown surer than its raw score, nor above the flag target
     const doubt = evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE;
-    return [k, doubt ? Math.min(p, evidence[k].raw, evidence[k].choice ?? 1, model.target * 0.999) : p];
+    return [k, doubt ? Math.min(p, evidence[k].raw, evidence[k].choice ?? 1, targetOf(model, k) * 0.999) : p];
   })) as Record<FieldKey, number>;
   // a spelling chosen between two close ones (the runner-up at least half as likely) is a doubt
   // whatever else the model says: no fitting set holds every such pair of names or words
-  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE || confidence[k] < model.target) };
+  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE || confidence[k] < targetOf(model, k)) };
 }

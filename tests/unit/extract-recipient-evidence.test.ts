@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { itemIsPhrase, listEvidence } from '../../appliance/extract/recipient-evidence.js';
-import { features, probabilityRight } from '../../appliance/extract/calibration.js';
+import { calibrate, features, probabilityRight, type FieldEvidence } from '../../appliance/extract/calibration.js';
+import { CALIBRATION_MODEL } from '../../appliance/extract/calibration-model.js';
+import { FIELD_KEYS, type FieldKey } from '../../appliance/extract/fields.js';
 import type { OcrWord } from '../../appliance/ocr/ocr.js';
 
 // The evidence that tells a right "Nơi nhận" list from a wrong one, as the calibration sees it.
@@ -44,5 +46,16 @@ describe('list evidence', () => {
     const gappy = { ...base, list: { badRows: 0.3, badItems: 0.3, undashed: 0, gridMismatch: 2, minWord: 0.2 } };
     expect(features(gappy, 0.9).grid).toBe(2);
     expect(probabilityRight('recipients', gappy, 0.9)).toBeLessThan(probabilityRight('recipients', clean, 0.9));
+  });
+});
+
+describe('per-field flag targets', () => {
+  it('a field with its own target is flagged against it, the others against the one target', () => {
+    const sure: FieldEvidence = { raw: 0.99, doubt: false, agreement: 0, unknown: 0 };
+    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, sure])) as Record<FieldKey, FieldEvidence>;
+    const p = probabilityRight('recipients', sure, 0.9);
+    const own = { ...CALIBRATION_MODEL, target: p + 0.001, targets: { recipients: p - 0.001 } };
+    expect(calibrate(evidence, 0.9, own).flagged).not.toContain('recipients');
+    expect(calibrate(evidence, 0.9, { ...own, targets: {} }).flagged).toContain('recipients');
   });
 });
