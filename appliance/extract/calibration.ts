@@ -1,6 +1,7 @@
 import { FIELD_KEYS, type FieldKey } from './fields.js';
 import type { Agreement } from './cross-checks.js';
 import { CALIBRATION_MODEL } from './calibration-model.js';
+import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 
 // Confidence as a probability that the field is right, learned from data instead of hand-set
 // thresholds. For each field the extractor gives evidence: its raw score (OCR confidence of the
@@ -21,18 +22,37 @@ export interface FieldEvidence {
   agreement: Agreement;
   /** Share of the value's words unknown to the lexicon (0..1; 0 for fields that are not text). */
   unknown: number;
+  /**
+   * The lowest posterior of the value's words that the syllable model chose between the OCR's
+   * alternative spellings (syllable-choice.ts); 1 (or absent) when no word was in doubt.
+   */
+  choice?: number;
+  /** For the recipient list: how well its rows read as items and fit the list's line grid (recipient-evidence.ts). */
+  list?: ListEvidence | undefined;
 }
 
 /** Weights of one field's logistic model. */
-export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number }
+export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number; choice?: number;
+  /** Weights of the list evidence (0 or absent for fields that are not lists). */
+  badRows?: number; badItems?: number; undashed?: number; grid?: number; minWord?: number }
 
 export interface CalibrationModel {
-  /** Flag a field when its probability of being right is below this. */
+  /** Flag a field when its probability of being right is below this (or its own target). */
   target: number;
+  /**
+   * Per field, the lowest probability that kept that field's confident-but-wrong under the bound
+   * on the fitting documents (the same rule as `target`, applied field by field): a field whose
+   * model ranks its right values above its wrong ones but on another scale (the recipient list)
+   * is not held to the scale of the others.
+   */
+  targets?: Partial<Record<FieldKey, number>>;
   fields: Record<FieldKey, FieldWeights>;
   /** Where the model came from (sets, documents, fields), for the record. */
   fittedOn: string;
 }
+
+/** Posterior under which a chosen spelling had a close runner-up (at least half as likely). */
+export const CLOSE_CHOICE = 2 / 3;
 
 const clamp = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, x));
 /** Log-odds of a score, bounded so that 0 and 1 stay finite. */
@@ -40,16 +60,25 @@ export const logit = (p: number): number => { const q = clamp(p, 0.005, 0.995); 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The model's inputs for one field, in the order of the fit script's weight vector. */
-export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number } {
-  return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown };
+export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number; choice: number;
+  badRows: number; badItems: number; undashed: number; grid: number; minWord: number } {
+  const l = e.list ?? NO_LIST_EVIDENCE;
+  // the choice (and the list's least sure word) enter as log-odds below a sure one's: 0 when sure, negative otherwise
+  const below = (p: number): number => (p >= 0.995 ? 0 : logit(p) - logit(0.995));
+  return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown,
+    choice: below(e.choice ?? 1), badRows: l.badRows, badItems: l.badItems, undashed: l.undashed, grid: l.gridMismatch, minWord: below(l.minWord) };
 }
 
 /** P(field right | evidence). */
 export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number, model: CalibrationModel = CALIBRATION_MODEL): number {
   const x = features(e, quality);
   const w = model.fields[k];
-  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown);
+  return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown + (w.choice ?? 0) * x.choice
+    + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord);
 }
+
+/** The flag target of a field: its own when the fit gave one, else the model's one target. */
+export const targetOf = (m: CalibrationModel, k: FieldKey): number => m.targets?.[k] ?? m.target;
 
 /** Calibrated confidences and the fields to flag. */
 export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: number, model: CalibrationModel = CALIBRATION_MODEL):
@@ -57,7 +86,10 @@ export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: nu
   const confidence = Object.fromEntries(FIELD_KEYS.map((k) => {
     const p = probabilityRight(k, evidence[k], quality, model);
     // a doubted field is never shown surer than its raw score, nor above the flag target
-    return [k, evidence[k].doubt ? Math.min(p, evidence[k].raw, model.target * 0.999) : p];
+    const doubt = evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE;
+    return [k, doubt ? Math.min(p, evidence[k].raw, evidence[k].choice ?? 1, targetOf(model, k) * 0.999) : p];
   })) as Record<FieldKey, number>;
-  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || confidence[k] < model.target) };
+  // a spelling chosen between two close ones (the runner-up at least half as likely) is a doubt
+  // whatever else the model says: no fitting set holds every such pair of names or words
+  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE || confidence[k] < targetOf(model, k)) };
 }

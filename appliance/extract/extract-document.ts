@@ -81,7 +81,7 @@ function startExtraction(engine: OcrEngine, images: string[], workDir: string, o
     const plans = preps.map((p, i) => (p.blank ? [] : planBands(p, { header: i === firstI, signature: i === lastI })));
     const readBand = (i: number, b: Band): Promise<OcrLine[]> => {
       const p = preps[i]!;
-      return track(read(skeleton(p), { x0: 0, y0: b.readY0, x1: p.width, y1: b.readY1 }, { layout: 'page', priority: b.role === 'body' ? 1 : 0 })
+      return track(read(skeleton(p), { x0: 0, y0: b.readY0, x1: p.width, y1: b.readY1 }, { layout: 'page', priority: b.role === 'body' ? 1 : 0, alternatives: b.role !== 'body' })
         .then((lines) => ownLines(b, lines)));
     };
     // field bands and the stamp re-read are queued first; the body bands wait behind them

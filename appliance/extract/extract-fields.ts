@@ -8,9 +8,11 @@ import { isKnownPlace } from './places.js';
 import { readName } from './names.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
+import { listEvidence, NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, unknownShare } from './cross-checks.js';
+import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
 import { calibrate, type FieldEvidence } from './calibration.js';
 
 // Field extraction from positioned OCR text, following the Decree 30 layout: header columns
@@ -23,6 +25,8 @@ type Conf = Record<FieldKey, number>;
  * whatever the calibration says, since the fitting documents cannot hold every kind of failure.
  */
 const DOUBTS = new WeakMap<Conf, Set<FieldKey>>();
+/** The recipient list's evidence (recipient-evidence.ts), kept beside the confidences like the doubts. */
+const LISTS = new WeakMap<Conf, ListEvidence>();
 function doubt(c: Conf, k: FieldKey, cap: number): void {
   c[k] = Math.min(c[k], cap);
   DOUBTS.get(c)?.add(k);
@@ -238,8 +242,10 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   if (inline.startsWith('-')) items.push(inline);
   // rows of the column, words left to right (a word tesseract read apart sits in its place)
   const rows = recipientRows(segs, head, width, unit);
+  let dashed = items.length;
   for (const r of rows) {
     const t = r.text.trim();
+    if (/^[-–—]/.test(t)) dashed++;
     if (/^[-–—•~+*]/.test(t) || items.length === 0) items.push(t);
     else items[items.length - 1] += ' ' + t; // a long item wraps onto the next line
   }
@@ -250,6 +256,7 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   const conf = rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2;
   c.recipients = conf;
+  LISTS.set(c, listEvidence(rows, f.recipients, items.length, dashed, head.bbox.y0, codes));
   if (!sure) doubt(c, 'recipients', 0.5);
   if (recipientDoubts(f.recipients).length || lostRow(head, rows)) doubt(c, 'recipients', 0.6);
 }
@@ -343,7 +350,13 @@ export function extractFields(pages: OcrPage[], opts: ExtractOptions = {}): Extr
 export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions = {}): { result: ExtractionResult } & ExtractionEvidence {
   const dir = opts.directory ?? AgencyDirectory.builtIn();
   const today = opts.today ?? new Date();
-  const kept = pages.filter((p) => !p.blank && p.text.trim());
+  // words read with symbol choices are spelled by the syllable model first (syllable-choice.ts)
+  const posteriors = new Map<string, number>();
+  const kept = pages.filter((p) => !p.blank && p.text.trim()).map((p) => {
+    const chosen = chooseAmongAlternatives(p);
+    for (const [k, v] of chosen.posteriors) posteriors.set(k, Math.min(posteriors.get(k) ?? 1, v));
+    return chosen.page;
+  });
   const f = emptyFields();
   const c = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0])) as Conf;
   const doubted = new Set<FieldKey>();
@@ -363,11 +376,14 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     const id = f.issuer ? dir.lookup(f.issuer, f.issuerParent) : null;
     const agree = crossChecks(f, today);
     const text: Partial<Record<FieldKey, string | string[] | null>> = { issuerParent: f.issuerParent, issuer: f.issuer, summary: f.summary, signer: f.signer, recipients: f.recipients, authority: f.authority, signerTitle: f.signerTitle };
-    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0, unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0 }])) as Record<FieldKey, FieldEvidence>;
+    const spelled: Partial<Record<FieldKey, string | string[] | null>> = { ...text, numberNotation: f.numberNotation, place: f.place };
+    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0,
+      unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors),
+      list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined }])) as Record<FieldKey, FieldEvidence>;
     const { confidence, flagged } = calibrate(evidence, quality);
     return { result: { ...f, confidence: round(confidence), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged }, evidence, quality };
   }
-  const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: 0, doubt: true, agreement: 0, unknown: 0 }])) as Record<FieldKey, FieldEvidence>;
+  const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: 0, doubt: true, agreement: 0, unknown: 0, choice: 1 }])) as Record<FieldKey, FieldEvidence>;
   return { result: { ...f, confidence: round(c), text: [], issuerId: null, flagged: [...FIELD_KEYS] }, evidence, quality: 0 };
 }
 

@@ -123,6 +123,9 @@ const pair = (a: string | null, b: string | null): number => (a && b ? pairs.get
 /** How often two words follow each other in the model (any case; 0 when never or either is missing). */
 export const pairCount = (a: string | null | undefined, b: string | null | undefined): number => (a && b ? pair(key(a), key(b)) : 0);
 
+/** How often the word (any case) occurs in the model's texts (0 when unknown). */
+export const wordCount = (w: string): number => words.get(w.toLocaleLowerCase('vi')) ?? 0;
+
 /** True when the word (any case) is in the model's vocabulary. */
 export const knownWord = (w: string): boolean => words.has(w.toLocaleLowerCase('vi'));
 

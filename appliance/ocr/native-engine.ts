@@ -8,6 +8,7 @@ import { Limiter } from './limiter.js';
 import { span, record, now } from './profile.js';
 import { preparePage, preparedGrey, fileGrey, MAX_PIXELS, type Grey } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
+import { linesFromHocr } from './hocr.js';
 import { buildPage, clampRegion, offsetLines, PSM } from './ocr-page.js';
 import { ProcessError, runProcess } from '../util/run-process.js';
 
@@ -116,9 +117,10 @@ export class NativeTesseractEngine implements OcrEngine {
       const pgm = Buffer.allocUnsafe(w * h + 32);
       const head = pgm.write(`P5\n${w} ${h}\n255\n`, 'latin1');
       for (let y = 0; y < h; y++) img.data.copy(pgm, head + y * w, (r.y0 + y) * img.width + r.x0, (r.y0 + y) * img.width + r.x1);
-      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), 'tsv'], this.opts.tessdataDir, pgm.subarray(0, head + w * h), this.run), `psm ${psm} ${w}x${h} p${o.priority ?? 0}`);
+      const out = o.alternatives ? ['-c', 'lstm_choice_mode=2', 'hocr'] : ['tsv'];
+      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), ...out], this.opts.tessdataDir, pgm.subarray(0, head + w * h), this.run), `psm ${psm} ${w}x${h} p${o.priority ?? 0}`);
     }, o.priority ?? 0);
-    return offsetLines(linesFromTsv(tsv), r.x0, r.y0);
+    return offsetLines(o.alternatives ? linesFromHocr(tsv) : linesFromTsv(tsv), r.x0, r.y0);
   }
 
   /** The last few page images decoded to grey, shared by the bands and re-reads of a page. */

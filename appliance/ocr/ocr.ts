@@ -8,7 +8,15 @@ export interface OcrWord {
   /** 0..100 as tesseract reports it. */
   confidence: number;
   bbox: BBox;
+  /**
+   * Per symbol of `text`, what the recogniser thought it could be, its own reading first (read
+   * with RegionOptions.alternatives; absent otherwise).
+   */
+  choices?: SymbolChoice[][];
 }
+
+/** One reading of one symbol and the recogniser's confidence in it (0..100). */
+export interface SymbolChoice { text: string; confidence: number }
 
 export interface OcrLine {
   text: string;
@@ -42,6 +50,8 @@ export interface RegionOptions {
   layout?: 'sparse' | 'page' | 'block' | 'line';
   /** Lower runs first when every process/worker is busy (0 = the fields, 1 = the rest); default 0. */
   priority?: number;
+  /** Words carry their symbol choices (OcrWord.choices): tesseract's LSTM alternatives, hOCR output. */
+  alternatives?: boolean;
 }
 
 export interface OcrEngine {

@@ -60,9 +60,11 @@ export function bagErrors(truth: string, read: string): { errors: number; words:
 async function scoreCorpus(corpus: string, out: string, scorerPath: string, runCli: boolean): Promise<Record<string, unknown>> {
   const load0 = loadavg()[0]!;
   const t0 = performance.now();
-  if (runCli) await exec(process.execPath, [projectPath('bin', 'sohoa.js'), 'extract', '--batch', corpus, '--out', out], { maxBuffer: 64 << 20 });
+  // time limits: the CLI a generous minute per document under a loaded machine, the scorer two minutes
+  const docCount = readdirSync(corpus).filter((d) => existsSync(join(corpus, d, 'truth.json'))).length;
+  if (runCli) await exec(process.execPath, [projectPath('bin', 'sohoa.js'), 'extract', '--batch', corpus, '--out', out], { maxBuffer: 64 << 20, timeout: Math.max(10, docCount) * 60_000, killSignal: 'SIGKILL' });
   const seconds = (performance.now() - t0) / 1000;
-  const score = JSON.parse((await exec(process.execPath, [scorerPath, '--truth', corpus, '--pred', out, '--json'], { maxBuffer: 64 << 20 })).stdout) as ScoreJson;
+  const score = JSON.parse((await exec(process.execPath, [scorerPath, '--truth', corpus, '--pred', out, '--json'], { maxBuffer: 64 << 20, timeout: 120_000 })).stdout) as ScoreJson;
 
   const { FIELDS, fieldEqual } = await import(pathToFileURL(scorerPath).href) as Scorer;
   let unflagged = 0; let flagged = 0; let flaggedRight = 0; let allRight = 0; let straight = 0; let docs = 0;
