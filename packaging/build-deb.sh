@@ -90,6 +90,14 @@ mv "$STAGE/npm/node_modules" "$OPT/node_modules"
 # Build leftovers of the compiled addons (object files, makefiles): only the .node files are used.
 find "$OPT/node_modules" -path '*/build/Release/obj.target' -prune -exec rm -rf {} + \
   -o -path '*/build/Release/.deps' -prune -exec rm -rf {} +
+# Prebuilt addons for other systems (usb, node-hid ship Windows, macOS, Android, musl and other
+# CPUs' builds): only this Debian's glibc build of this architecture is kept, so dpkg-shlibdeps
+# reads only what can run here (and the package is smaller).
+case "$ARCH" in amd64) KEEP=x64 ;; arm64) KEEP=arm64 ;; armhf) KEEP=arm ;; i386) KEEP=ia32 ;; *) KEEP="$ARCH" ;; esac
+find "$OPT/node_modules" -type d -name prebuilds -prune -print0 | while IFS= read -r -d '' pre; do
+  find "$pre" -mindepth 1 -maxdepth 1 -type d ! -name "linux-$KEEP" ! -name "*-linux-$KEEP" -exec rm -rf {} +
+  find "$pre" -type f -name '*musl*' -delete
+done
 for dev in vite vitest typescript playwright-core @preact/preset-vite esbuild rollup; do
   [ ! -e "$OPT/node_modules/$dev" ] || die "development package $dev ended up in the production tree"
 done
