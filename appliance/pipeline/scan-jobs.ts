@@ -11,6 +11,7 @@ import type { ExtractionResult } from '../extract/fields.js';
 import type { ReceivedInfo } from '../register/register.js';
 import { BatchJobs } from './batch-jobs.js';
 import { deferred } from './deferred.js';
+import { resumeJobs } from './job-restart.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
 import type { SpoolPort } from './job-pages.js';
 import { JobRecords, type JobRecord } from './job-records.js';
@@ -98,60 +99,14 @@ export class ScanJobs {
     });
   }
 
-  /** Reloads the jobs left from before a restart; one cut off mid-way is recognised again from its pages. */
+  /** Reloads the jobs left from before a restart (job-restart.ts). */
   async start(): Promise<void> {
-    // An unreadable record is set aside with its pages and OCR; the other jobs come back.
-    await this.records.load();
-    // Pages that landed after the record was last written (a power cut mid-scan) are in capture's
-    // manifest, written before each page counts: taken back, each once.
-    for (const rec of this.records.all()) if (rec.view.state === 'scanning') await this.recoverPages(rec);
-    // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
-    for (const rec of this.records.all()) {
-      if (this.emptyLeftover(rec)) {
-        // Cut off before its first page landed (power cut, kill): nothing to review, and registering
-        // it would take a number for a document that can never be filed. Removed, as a scan that
-        // found no paper is.
-        this.deps.log.warn({ jobId: rec.view.jobId, state: rec.view.state }, 'job without pages left by a restart: removed');
-        await this.remove(rec.view.jobId);
-      } else if (rec.view.batch && rec.plan) {
-        this.deps.log.warn({ jobId: rec.view.jobId }, 'batch split interrupted by a restart: finishing it');
-        this.background(rec, this.batches.handOver(rec).catch((err: unknown) => this.batches.batchFailed(rec, err)));
-      } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {
-        this.deps.log.warn({ jobId: rec.view.jobId }, 'batch interrupted by a restart: recognising its pages again');
-        // separator sheets found again from what capture recorded of each page
-        const captured = new Map((await this.deps.capture.pages(rec.view.jobId)).map((c) => [c.index, c]));
-        if (rec.stack) rec.stack.separators = {};
-        this.background(rec, this.batches.splitBatch(rec, rec.pages.map((p, at) => {
-          const c = captured.get(p.index);
-          return c ? this.batches.readStackPage(rec, at, { ...c, ...p }) : this.reader.readPage(rec, p);
-        })));
-      } else if (rec.view.state === 'scanning' || rec.view.state === 'extracting') {
-        this.deps.log.warn({ jobId: rec.view.jobId }, 'job interrupted by a restart: recognising its pages again');
-        this.background(rec, this.reader.recognise(rec, rec.pages.map((p) => this.reader.readPage(rec, p))));
-      }
-    }
-  }
-
-  /** Adds the pages capture recorded for a job cut off mid-scan that its record does not have yet. */
-  private async recoverPages(rec: JobRecord): Promise<void> {
-    const { jobId } = rec.view;
-    const known = Math.max(0, ...rec.pages.map((p) => p.index));
-    const missing = (await this.deps.capture.pages(jobId)).filter((c) => c.index > known);
-    if (missing.length === 0) return;
-    for (const c of missing) {
-      rec.pages.push({ index: c.index, path: c.path, blank: c.blank });
-      rec.view.pages.push({ page: c.index, imageUrl: previewUrl(jobId, c.index), blank: c.blank });
-    }
-    if (rec.view.batch) rec.view.batch.pagesScanned = Math.max(rec.view.batch.pagesScanned, rec.view.batch.pagesScanned + missing.length);
-    await this.records.save(rec);
-    this.deps.log.warn({ jobId, recovered: missing.length, pages: rec.pages.length }, 'pages scanned before a restart taken back from the capture manifest');
-  }
-
-  /** A job record with no page, not registered, that no scan is filling (only ever after a restart). */
-  private emptyLeftover(rec: JobRecord): boolean {
-    if (rec.pages.length > 0 || rec.view.docId || this.scanning === rec.view.jobId) return false;
-    // A batch keeps its record after handing its pages to the documents it made.
-    return !rec.view.batch || (rec.view.batch.documents.length === 0 && !rec.plan);
+    await resumeJobs({
+      records: this.records, reader: this.reader, batches: this.batches, capture: this.deps.capture, log: this.deps.log,
+      scanningJob: () => this.scanning,
+      remove: (jobId) => this.remove(jobId),
+      background: (rec, work) => this.background(rec, work),
+    });
   }
 
   list(): JobView[] {

@@ -1,5 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,17 +124,40 @@ describe('a job with no page', () => {
   it('is not brought back by a restart when the scan was cut off before its first page, and takes no number', async () => {
     const job = await scanToReview('doc-021');
     const cutOff = job.jobId;
-    // As a kill right after the scan started leaves it: the record, still scanning, no page yet.
+    // As a kill right after the scan started leaves it: the record, still scanning, no page yet; in
+    // the spool only scanimage's working folder, no page and no capture page list (capture records a
+    // page there before it counts, and start-up takes back any page it names).
     await app.stop();
     await rewriteJob(cutOff, (rec) => {
       rec.pages = []; rec.ocr = [];
       rec.view = { ...rec.view, state: 'scanning', pages: [], result: null };
     });
+    const spool = join(config.dataDir, 'spool', cutOff);
+    await rm(spool, { recursive: true, force: true });
+    await mkdir(join(spool, `scan-${Date.now()}`), { recursive: true });
     app = await startAppliance(config, { log: silentLogger() });
     expect((await api('GET', `/api/jobs/${cutOff}`)).status).toBe(404);
+    expect(existsSync(spool)).toBe(false);
     expect((await api<JobView[]>('GET', '/api/jobs')).body.map((j) => j.jobId)).not.toContain(cutOff);
     const reg = await api<Refusal>('POST', `/api/jobs/${cutOff}/register`, fieldsOf(job));
     expect(reg.status).toBe(404);
+    expect((await api<DocumentView[]>('GET', '/api/documents')).body).toEqual([]);
+  });
+
+  it('comes back with its pages when the scan was cut off after capture recorded them but before the job did', async () => {
+    const job = await scanToReview('doc-021');
+    expect(job.pages.length).toBeGreaterThan(0);
+    // The record still scanning with no page, while capture's page list in the spool names every page.
+    await app.stop();
+    await rewriteJob(job.jobId, (rec) => {
+      rec.pages = []; rec.ocr = [];
+      rec.view = { ...rec.view, state: 'scanning', pages: [], result: null };
+    });
+    app = await startAppliance(config, { log: silentLogger() });
+    const back = await jobState(job.jobId, 'review');
+    expect(back.pages.map((p) => p.page)).toEqual(job.pages.map((p) => p.page));
+    // Reviewable as any scan: discarded here, so no number is taken before the next test.
+    expect((await api('POST', `/api/jobs/${job.jobId}/discard`, {})).status).toBe(200);
     expect((await api<DocumentView[]>('GET', '/api/documents')).body).toEqual([]);
   });
 

@@ -186,6 +186,11 @@ describe('start-up after a crash in each window', () => {
       expect((await getDoc(s.doc.docId)).state).toBe('discarded');
       expect((await api('GET', `/api/jobs/${s.job.jobId}`)).status).toBe(404);
     }
+    // The filing queue takes D and E up again in the background and stops for the locked token: D
+    // tried and back to 'registered', then E told why it waits (its message, cleared by the
+    // reconciliation, is the queue's last write). Its register writes go through temporary files,
+    // so the data folder is walked once they are done.
+    await eventually(async () => ((await getDoc(e.doc.docId)).message?.startsWith('Chờ ký số') ? true : undefined), 'the filing queue to wait for the token', 60_000);
     const everything = await hashes(config.dataDir);
     expect([...everything.entries()].filter(([, h]) => secretBytes.has(h))).toEqual([]);
     expect([...everything.keys()].filter((p) => p.includes(s1.job.jobId) || p.includes(s2.job.jobId))).toEqual([]);
