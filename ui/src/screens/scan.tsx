@@ -5,13 +5,14 @@ import { S } from '../strings.js';
 import type { DocumentFields, DocumentView, ErrorInfo, JobView, OutgoingConfirmation, PageView } from '../types.js';
 import { OutgoingRecipients } from '../components/outgoing-recipients.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { StateBadge } from '../components/state-badge.js';
 import { anyDoubtful, fieldsOf, isDateValid } from './review-form.js';
 import { BatchScreen } from './batch.js';
 import { ReviewPane } from '../components/review-pane.js';
 import { marksBody, NO_MARKS, type DeskMarks } from '../components/desk-marks.js';
-import { ProfileButtons, useScannerBack } from '../components/profile-buttons.js';
-import { ReceivePanel, ReceivedBanner } from '../components/receive-panel.js';
+import { useScannerBack } from '../components/profile-buttons.js';
+import { ReceivedBanner } from '../components/receive-panel.js';
+import { ScanSide } from '../components/scan-side.js';
+import { Outcome } from '../components/scan-outcome.js';
 import '../review.css';
 
 // Quét → pages appear as they are scanned → Kiểm tra the extracted fields beside the page → Đăng
@@ -286,7 +287,6 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const canScan = !working && !secretPending;
   const reviewing = !outcome && job?.state === 'review' && !!job.result && !!fields;
   const waiting = pending.filter((j) => j.jobId !== job?.jobId);
-  const kept = job ? job.pages.filter((p) => !p.blank).length : 0;
   const paperStop = job && (job.state === 'review' || job.state === 'failed') && isPaperStop(job.error, job.pages.length) ? job.error : null;
   const scannerBack = useScannerBack(paperStop?.code === 'scanner.disconnected');
   const stopped = paperStop && job && (
@@ -320,32 +320,9 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
 
   return (
     <div class={`scan-screen ${reviewing ? 'reviewing' : ''}`}>
-      <aside class="scan-side">
-        <ProfileButtons disabled={!canScan || busy} onScan={scan} onBatch={startBatch} />
-        <ReceivePanel disabled={!canScan || busy || !user} onError={setError} onOpened={(j) => { park(); setOutcome(null); setFields(null); show(j); }} />
-        <p class="progress" role="status" data-testid="progress">{paperStop ? S.scan.stopped : progressText(starting, job, outcome)}</p>
-        {waiting.length > 0 && (
-          <div class="pending" data-testid="pending">
-            <p class="pending-title">{S.scan.pendingTitle(waiting.length)}</p>
-            {waiting.map((j) => (
-              <button type="button" class="btn pending-item" key={j.jobId} data-job={j.jobId} onClick={() => open(j)}>
-                <strong>{j.result?.numberNotation ?? S.scan.pendingUnnamed(j.startedAt)}</strong>
-                <span class="pending-sub">{j.state === 'failed' ? S.scan.pendingFailed : S.batch.pages(j.pages.length)}</span>
-              </button>
-            ))}
-          </div>
-        )}
-        {!reviewing && job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
-        {!reviewing && <div class="thumbs" data-testid="thumbs">
-          {job?.pages.map((p) => (
-            <figure class={`thumb ${p.blank ? 'thumb-blank' : ''}`} key={p.page} data-page={p.page}>
-              <img src={p.imageUrl} alt={S.scan.page(p.page)} loading="lazy" />
-              {p.blank && <strong class="thumb-flag">{S.scan.blank}</strong>}
-              <figcaption>{S.scan.page(p.page)}</figcaption>
-            </figure>
-          ))}
-        </div>}
-      </aside>
+      <ScanSide disabled={!canScan || busy} noUser={!user} progress={paperStop ? S.scan.stopped : progressText(starting, job, outcome)}
+        waiting={waiting} job={job} reviewing={reviewing} onScan={scan} onBatch={startBatch} onOpen={open} onError={setError}
+        onReceived={(j) => { park(); setOutcome(null); setFields(null); show(j); }} />
 
       <div class={`scan-main ${reviewing ? 'scan-main-review' : ''}`}>
         <ErrorBanner error={error} onDismiss={() => setError(null)} />
@@ -388,33 +365,6 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
           </div>
         )}
       </div>
-    </div>
-  );
-}
-
-function Outcome(props: { doc: DocumentView; secretDone: boolean; busy: boolean; onConfirmSecret: () => void; onNext: () => void }) {
-  const { doc } = props;
-  if (doc.state === 'held-secret' || props.secretDone) {
-    return (
-      <div class="outcome outcome-secret" data-testid="secret">
-        {/* (a held document keeps its secrecy mark; one without is a complaint the clerk flagged) */}
-        <h1>{doc.fields.confidentiality ? S.outcome.secretTitle : S.desk.complaintTitle}</h1>
-        <p class="lead">{doc.message ?? S.outcome.secretBody}</p>
-        {props.secretDone
-          ? <p class="lead text-ok">{doc.fields.confidentiality ? S.outcome.secretDone : S.desk.complaintDone}</p>
-          : <button class="btn btn-primary btn-wide" disabled={props.busy} onClick={props.onConfirmSecret}>{S.outcome.secretConfirm}</button>}
-      </div>
-    );
-  }
-  return (
-    <div class="outcome" data-testid="outcome">
-      <h1>{doc.outgoing ? S.outgoing.registered(doc.outgoing.number) : S.outcome.registered(doc.arrivalNumber)}</h1>
-      <p class="lead">{doc.fields.numberNotation ?? ''} — {doc.fields.summary ?? ''}</p>
-      <p><StateBadge doc={doc} /></p>
-      {doc.duplicateOf && <p class="banner banner-warn" data-testid="duplicate">{S.outcome.duplicate(doc.duplicateOf)}</p>}
-      {doc.message && <p>{doc.message}</p>}
-      <p>{doc.outgoing ? S.outgoing.queued(doc.outgoing.recipients.filter((r) => r.organId && !r.copyOnly).length) : S.outcome.queued}</p>
-      <button class="btn btn-primary btn-wide" onClick={props.onNext}>{S.scan.newScan}</button>
     </div>
   );
 }
