@@ -93,7 +93,7 @@ export const S = {
 
   scan: {
     start: 'Quét',
-    startHint: 'Đặt văn bản vào khay nạp giấy rồi chạm “Quét”.',
+    startHint: 'Đặt văn bản vào khay nạp giấy rồi chạm nút quét bên trái (ví dụ “Văn bản đến”).',
     starting: 'Đang khởi động máy quét…',
     scanningPage: (n: number) => `Đang quét trang ${n}…`,
     recognising: 'Đang nhận dạng chữ…',
@@ -136,7 +136,7 @@ export const S = {
 
   batch: {
     start: 'Quét cả tập',
-    startHint: 'Cả chồng giấy? Đặt cả tập vào khay rồi chạm “Quét cả tập”: máy tự tách thành từng văn bản.',
+    startHint: 'Cả chồng giấy? Đặt cả tập vào khay rồi chạm nút quét hàng loạt (ví dụ “Số hóa hàng loạt”): máy tự tách thành từng văn bản.',
     starting: 'Đang khởi động máy quét…',
     progress: (pages: number, found: number) => `Đã quét ${pages} trang — tìm thấy ${found} văn bản`,
     reading: (done: number, found: number) => `Đang đọc thông tin: ${done}/${found} văn bản`,
