@@ -57,6 +57,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   useEffect(() => setMarks(NO_MARKS), [job?.jobId]);
   /** "Văn bản đi": the clerk's recipient picks for an outgoing scan. */
   const [outgoing, setOutgoing] = useState<OutgoingConfirmation>({});
+  // reset for another document only: the same job shown again (its OCR done, an event) keeps the picks
+  useEffect(() => setOutgoing({}), [job?.jobId]);
   /** Corrections typed into documents left waiting, by job. */
   const drafts = useRef(new Map<string, DocumentFields>());
   const jobRef = useRef(job);
@@ -157,14 +159,12 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
     setSecretDone(false);
     setError(null);
     setFields(j.result ? drafts.current.get(j.jobId) ?? fieldsOf(j.result) : null);
-    setOutgoing({});
     setJob(j);
     void refresh(j.jobId);
   };
 
   const scan = async (profile?: string) => {
     if (!user) return onNeedUser();
-    setOutgoing({});
     park();
     setError(null);
     setOutcome(null);
