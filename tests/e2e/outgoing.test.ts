@@ -71,7 +71,7 @@ async function scanOutgoing(): Promise<void> {
   await scanner('feeder', { dir: join(PAGES, 'doc-021') });
   await page.getByTestId('scan-outgoing').click();
   await page.getByTestId('review-pane').waitFor({ timeout: 180_000 });
-  await expect.poll(() => page.locator('.review-head h1').textContent()).toBe('Kiểm tra văn bản đi');
+  await expect.poll(() => page.locator('.review-head h1').textContent(), { timeout: 20_000 }).toBe('Kiểm tra văn bản đi');
   // the clerk makes Nơi nhận read as printed
   await page.locator('textarea[name=recipients]').fill(PRINTED.join('\n'));
 }
@@ -83,17 +83,17 @@ describe('a "Văn bản đi" on the touchscreen', () => {
     await scanOutgoing();
     const list = page.getByTestId('outgoing-recipients');
     const line = (text: string) => list.locator(`li[data-recipient="${text}"]`);
-    await expect.poll(() => line('Chủ tịch, các PCT UBND tỉnh;').textContent(), { timeout: 10_000 }).toContain('Gửi đến: Ủy ban nhân dân tỉnh Kon Tum (000.00.00.H34)');
+    await expect.poll(() => line('Chủ tịch, các PCT UBND tỉnh;').textContent(), { timeout: 30_000 }).toContain('Gửi đến: Ủy ban nhân dân tỉnh Kon Tum (000.00.00.H34)');
     expect(await line('Lưu: VT, KGVX.').textContent()).toContain('Bản lưu — không gửi');
     expect(await line('Như Điều 3;').textContent()).toContain('Chưa xác định được cơ quan');
     await line('Như Điều 3;').locator('select').selectOption('000.00.05.H34');
-    await expect.poll(() => line('Như Điều 3;').getAttribute('class')).toBe('rcpt-ok');
+    await expect.poll(() => line('Như Điều 3;').getAttribute('class'), { timeout: 20_000 }).toBe('rcpt-ok');
     await onScreen(page.getByTestId('outgoing-confirm-unresolved'));
     await shot('1280x800-review');
 
     // not yet confirmed: refused with the reason, still in review
     await page.getByTestId('register').click();
-    await expect.poll(() => page.locator('.banner-error').textContent()).toContain('Còn 1 nơi nhận chưa xác định được cơ quan: "Các sở, ban, ngành tỉnh;"');
+    await expect.poll(() => page.locator('.banner-error').textContent(), { timeout: 20_000 }).toContain('Còn 1 nơi nhận chưa xác định được cơ quan: "Các sở, ban, ngành tỉnh;"');
     await page.getByTestId('outgoing-confirm-unresolved').check();
     await onScreen(page.getByTestId('register'));
     await page.getByTestId('register').click();
@@ -117,14 +117,14 @@ describe('a "Văn bản đi" on the touchscreen', () => {
     await page.getByTestId('scan-outgoing').waitFor({ timeout: 20_000 });
     await onScreen(page.getByTestId('scan-outgoing'));
     await scanOutgoing();
-    await expect.poll(() => page.getByTestId('duplicate-warning').textContent(), { timeout: 10_000 }).toContain('đã có trong sổ văn bản đi');
+    await expect.poll(() => page.getByTestId('duplicate-warning').textContent(), { timeout: 30_000 }).toContain('đã có trong sổ văn bản đi');
     await page.locator('li[data-recipient="Như Điều 3;"] select').selectOption('000.00.05.H34');
     await page.getByTestId('outgoing-confirm-unresolved').check();
     await onScreen(page.getByTestId('outgoing-confirm-unresolved'));
     await onScreen(page.getByTestId('register'));
     await shot('1024x600-duplicate');
     await page.getByTestId('register').click();
-    await expect.poll(() => page.locator('.banner-error').textContent()).toContain('"69/2022/QĐ-UBND" đã có trong sổ văn bản đi năm 2022');
+    await expect.poll(() => page.locator('.banner-error').textContent(), { timeout: 20_000 }).toContain('"69/2022/QĐ-UBND" đã có trong sổ văn bản đi năm 2022');
     expect(await page.getByTestId('review-pane').isVisible()).toBe(true);
     expect((await api<{ total: number }>('GET', '/api/register?book=outgoing')).body.total).toBe(1);
   }, 400_000);
