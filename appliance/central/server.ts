@@ -166,6 +166,8 @@ export function createCentralServer(opts: CentralOptions): CentralServer {
     let xml: string;
     try { xml = utf8.decode(body); } catch { return refuse(reply, 400, 'body is not UTF-8 text'); }
     const parsed = parsePackage(xml);
+    // network trouble does not read the package: a played reset cuts a malformed upload too
+    if (!parsed.ok && (req as FastifyRequest & { fault?: string }).fault === 'reset-after') return resetConnection(req, reply);
     if (!parsed.ok) return reply.code(400).send({ statusCode: 400, reason: parsed.errors.join('; '), errors: parsed.errors });
     const pkg = parsed.value;
     if (pkg.documentId !== key) return refuse(reply, 400, `Idempotency-Key "${key}" is not the package's DocumentId "${pkg.documentId}"`);
