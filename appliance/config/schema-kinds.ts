@@ -110,12 +110,9 @@ export const Weekdays = (def: string[], h: Help) =>
 export const CidrList = (def: string[], h: Help) =>
   Type.Array(Type.String({ minLength: 1, 'x-cidr': true }), { default: def, ...help({ expect: 'danh sách dải mạng dạng "10.0.0.0/8" hoặc một địa chỉ "::1"', ...h }) });
 
-/** Absolute folders, e.g. where removable drives are mounted. */
+/** Absolute folders that may be absent (where removable drives are mounted: drives come and go). */
 export const PathList = (def: string[], h: Help) =>
-  Type.Array(Type.String({ minLength: 1, pattern: '^/' }), { default: def, ...help({ expect: 'danh sách thư mục (đường dẫn tuyệt đối), ví dụ ["/media", "/run/media"]', ...h }) });
+  Type.Array(Type.String({ minLength: 1, maxLength: 4096, pattern: '^/' }), { default: def, ...help({ expect: 'danh sách thư mục (đường dẫn tuyệt đối), ví dụ ["/media", "/run/media"]', ...h }) });
 
 /** Environment of the PKCS#11 module: name → value. */
-/** A list of absolute folder paths (folders that may be absent: removable drives come and go). */
-export const FolderList = (def: string[], h: Help) =>
-  Type.Array(Type.String({ minLength: 1, maxLength: 4096, pattern: '^/' }), { default: def, ...help({ expect: 'danh sách thư mục dạng "/media"', ...h }) });
 export const EnvMap = (h: Help) => Type.Record(Type.String(), Type.String(), { default: {}, ...help(h) });

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { projectPath } from './paths.js';
-import { Bool, CidrList, Clock, Duration, EnvMap, FolderList, Group, Int, OneOf, Path, PathList, Secret, Str, Weekdays } from './schema-kinds.js';
+import { Bool, CidrList, Clock, Duration, EnvMap, Group, Int, OneOf, Path, PathList, Secret, Str, Weekdays } from './schema-kinds.js';
 
 // Every setting of the appliance: its type, range, default and help text, in one place. The loader
 // validates the configuration file and the environment against it (ajv), `sohoa config keys`
@@ -111,7 +111,7 @@ export const SettingsSchema = Group({
   }, { vi: 'Hàng đợi gửi văn bản.', en: 'Upload queue.' }),
   receive: Group({
     trustPath: Path('file', '', { vi: 'Chứng thư gốc tin cậy (PEM) để kiểm tra chữ ký số của văn bản điện tử nhận được; để trống = token.trustPath.', en: 'Trust anchors (PEM) for the signatures of received electronic documents; empty = token.trustPath.', expect: 'đường dẫn tới tệp PEM' }),
-    mediaRoots: FolderList(['/media', '/run/media'], { vi: 'Nơi các ổ USB được gắn vào: nút "Mở văn bản điện tử" liệt kê tệp PDF và edXML trong đó.', en: 'Where removable drives are mounted: "Mở văn bản điện tử" lists the PDF and edXML files there.' }),
+    mediaRoots: PathList(['/media', '/run/media'], { vi: 'Nơi các ổ USB được gắn vào: nút "Mở văn bản điện tử" liệt kê tệp PDF và edXML trong đó.', en: 'Where removable drives are mounted: "Mở văn bản điện tử" lists the PDF and edXML files there.' }),
     maxFileMB: Int(200, 1, 2048, { vi: 'Dung lượng tối đa của một tệp văn bản điện tử nhận vào (MB).', en: 'Largest received electronic document file (MB).' }),
   }, { vi: 'Nhận văn bản điện tử (PDF có chữ ký số, gói edXML) từ ổ USB hoặc tệp đính kèm thư điện tử.', en: 'Received electronic documents (signed PDF, edXML) from a USB drive or an e-mail attachment.' }),
   accounts: Group({
