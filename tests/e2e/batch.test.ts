@@ -132,6 +132,12 @@ describe('Quét cả tập on the touchscreen', () => {
     const waiting = page.locator('[data-testid=pending] .pending-item');
     await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(3);
     expect(await waiting.locator('strong').allTextContents()).toEqual(expect.arrayContaining(['111/BC-UBND', '658/CCATVSTP', '130/TB-STP']));
+    // nothing else on screen: every waiting document is in view at 1024×600, with its summary
+    for (const box of await waiting.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as { top: number; bottom: number }))) {
+      expect(box.bottom).toBeLessThanOrEqual(600);
+      expect(box.top).toBeGreaterThanOrEqual(0);
+    }
+    expect(await waiting.locator('.pending-summary').count()).toBe(3);
     expect(await page.getByTestId('scan').isEnabled()).toBe(true);
     expect(await page.getByTestId('batch').isEnabled()).toBe(true);
     expect(await layoutFaults(page), '1024×600 scan').toEqual([]);

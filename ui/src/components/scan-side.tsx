@@ -2,6 +2,7 @@ import { S } from '../strings.js';
 import type { ErrorInfo, JobView } from '../types.js';
 import { ProfileButtons } from './profile-buttons.js';
 import { ReceivePanel } from './receive-panel.js';
+import { PendingList } from './pending-list.js';
 
 // The scan screen's left panel: the profile buttons, "Mở văn bản điện tử", what the scanner is
 // doing, the "Chờ kiểm tra" list and, outside the review, the thumbnails of the job's pages. It
@@ -16,6 +17,8 @@ export interface ScanSideProps {
   progress: string;
   /** Documents waiting for review, other than the one on screen. */
   waiting: JobView[];
+  /** The waiting documents are shown in the main area (idle screen), not here. */
+  waitingInMain: boolean;
   /** The job on screen (its pages as thumbnails unless reviewing). */
   job: JobView | null;
   reviewing: boolean;
@@ -34,17 +37,7 @@ export function ScanSide(props: ScanSideProps) {
       <ProfileButtons disabled={props.disabled} onScan={props.onScan} onBatch={props.onBatch} />
       <ReceivePanel disabled={props.disabled || props.noUser} onError={props.onError} onOpened={props.onReceived} />
       <p class="progress" role="status" data-testid="progress">{props.progress}</p>
-      {waiting.length > 0 && (
-        <div class="pending" data-testid="pending">
-          <p class="pending-title">{S.scan.pendingTitle(waiting.length)}</p>
-          {waiting.map((j) => (
-            <button type="button" class="btn pending-item" key={j.jobId} data-job={j.jobId} onClick={() => props.onOpen(j)}>
-              <strong>{j.result?.numberNotation ?? S.scan.pendingUnnamed(j.startedAt)}</strong>
-              <span class="pending-sub">{j.state === 'failed' ? S.scan.pendingFailed : S.batch.pages(j.pages.length)}</span>
-            </button>
-          ))}
-        </div>
-      )}
+      {!props.waitingInMain && <PendingList waiting={waiting} onOpen={props.onOpen} />}
       {!reviewing && job && job.pages.length > 0 && <p class="hint">{S.scan.pagesKept(kept)}</p>}
       {!reviewing && <div class="thumbs" data-testid="thumbs">
         {job?.pages.map((p) => (

@@ -11,6 +11,7 @@ import { ReviewPane } from '../components/review-pane.js';
 import { marksBody, NO_MARKS, type DeskMarks } from '../components/desk-marks.js';
 import { useScannerBack } from '../components/profile-buttons.js';
 import { ReceivedBanner } from '../components/receive-panel.js';
+import { PendingList } from '../components/pending-list.js';
 import { ScanSide } from '../components/scan-side.js';
 import { Outcome } from '../components/scan-outcome.js';
 import '../review.css';
@@ -287,6 +288,8 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   const canScan = !working && !secretPending;
   const reviewing = !outcome && job?.state === 'review' && !!job.result && !!fields;
   const waiting = pending.filter((j) => j.jobId !== job?.jobId);
+  // nothing on screen: the waiting documents take the main area (all of them visible at 1024×600)
+  const idleWithWaiting = !working && !outcome && !reviewing && !(job?.state === 'failed' && job.pages.length > 0) && waiting.length > 0;
   const paperStop = job && (job.state === 'review' || job.state === 'failed') && isPaperStop(job.error, job.pages.length) ? job.error : null;
   const scannerBack = useScannerBack(paperStop?.code === 'scanner.disconnected');
   const stopped = paperStop && job && (
@@ -321,7 +324,7 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
   return (
     <div class={`scan-screen ${reviewing ? 'reviewing' : ''}`}>
       <ScanSide disabled={!canScan || busy} noUser={!user} progress={paperStop ? S.scan.stopped : progressText(starting, job, outcome)}
-        waiting={waiting} job={job} reviewing={reviewing} onScan={scan} onBatch={startBatch} onOpen={open} onError={setError}
+        waiting={waiting} waitingInMain={idleWithWaiting} job={job} reviewing={reviewing} onScan={scan} onBatch={startBatch} onOpen={open} onError={setError}
         onReceived={(j) => { park(); setOutcome(null); setFields(null); show(j); }} />
 
       <div class={`scan-main ${reviewing ? 'scan-main-review' : ''}`}>
@@ -359,10 +362,12 @@ export function ScanScreen({ user, onNeedUser }: { user: string | null; onNeedUs
             </div>
           </>
         ) : (
-          <div class="placeholder">
-            <p class="lead">{working ? progressText(starting, job, null) : S.scan.startHint}</p>
-            {!working && <p class="hint">{S.batch.startHint}</p>}
-          </div>
+          idleWithWaiting ? <PendingList waiting={waiting} onOpen={open} wide /> : (
+            <div class="placeholder">
+              <p class="lead">{working ? progressText(starting, job, null) : S.scan.startHint}</p>
+              {!working && <p class="hint">{S.batch.startHint}</p>}
+            </div>
+          )
         )}
       </div>
     </div>
