@@ -30,20 +30,13 @@ function loadFontkit(): Promise<Fontkit> {
   return fontkitModule;
 }
 
-// Parsing the 750 KB font costs tens of milliseconds: parse it once and hand pdf-lib the same
-// fontkit object every time (each embedding still makes its own subset).
-let parsed: { bytes: Uint8Array; font: unknown } | undefined;
-function cachingFontkit(fontkit: Fontkit): Fontkit {
-  return {
-    create(bytes, postscriptName) {
-      if (parsed?.bytes !== bytes) parsed = { bytes, font: fontkit.create(bytes, postscriptName) };
-      return parsed.font;
-    },
-  };
-}
+// The font is parsed again for every document (~15 ms). A parsed fontkit font shared between
+// documents (as an earlier speed-up did) keeps the glyphs a subset created without their code
+// points, so the next document's ToUnicode map lacks them: its text copied or searched came out
+// as "Ngà tháng l ại" for "Ngày tháng loại" (tests/unit/pdf-font-text.test.ts).
 
 /** Embeds the Vietnamese font (subset) into `doc`. Call `doc.flush()`/`save()` after the last use. */
 export async function embedVietnameseFont(doc: PDFDocument): Promise<PDFFont> {
-  doc.registerFontkit(cachingFontkit(await loadFontkit()) as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
+  doc.registerFontkit(await loadFontkit() as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
   return doc.embedFont(await fontBytes(), { subset: true });
 }
