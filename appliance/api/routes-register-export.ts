@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { bookCsv } from '../register/book-view.js';
+import { bookKind } from '../register/book-kind.js';
 import { bookXlsx } from '../register/book-xlsx.js';
 import { printPdf } from '../register/book-print.js';
 import { chooseDrive, listDrives, writeToDrive } from '../register/removable-drives.js';
@@ -26,7 +26,7 @@ export interface RegisterExportOptions {
 }
 
 const DAY = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' } as const;
-const filterProps = { from: DAY, to: DAY, q: { type: 'string', maxLength: 200 } } as const;
+const filterProps = { from: DAY, to: DAY, q: { type: 'string', maxLength: 200 }, book: { enum: ['incoming', 'outgoing'] } } as const;
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -38,8 +38,8 @@ const printBody = { type: 'object', additionalProperties: false, properties: fil
 
 export function registerExportRoutes(app: FastifyInstance, opts: RegisterRoutesOptions, ex: RegisterExportOptions): void {
   const render = async (format: Format, f: ReturnType<typeof checked>): Promise<Buffer> => {
-    if (format === 'csv') return buffer(Readable.from(bookCsv(opts.book.bookEntries(f))));
-    if (format === 'xlsx') return bookXlsx(opts.book.bookEntries(f));
+    if (format === 'csv') return buffer(Readable.from(bookKind(f.book).csv(opts.book.bookEntries(f))));
+    if (format === 'xlsx') return bookXlsx(bookKind(f.book), opts.book.bookEntries(f));
     return Buffer.from(await printedBook(opts, f));
   };
 

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { bookCsv, bookEntry, type RegisterBookPort } from '../register/book-view.js';
+import { bookEntry, type RegisterBookPort } from '../register/book-view.js';
+import { bookKind } from '../register/book-kind.js';
 import { bookPdf } from '../register/book-pdf.js';
 import { bookXlsx } from '../register/book-xlsx.js';
 import type { BookFilter } from '../register/book-query.js';
-import { outgoingBookEntry, outgoingCsv } from '../register/outgoing-book.js';
+import { outgoingBookEntry } from '../register/outgoing-book.js';
 import { toVnIso } from '../register/vn-time.js';
 import { invalidRequest } from './http-errors.js';
 import { statsRoutes } from './routes-stats.js';
@@ -85,20 +86,18 @@ export function registerRoutes(app: FastifyInstance, opts: RegisterRoutesOptions
     const f = checked(req.query);
     return reply.type('text/csv; charset=utf-8').header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="${fileName(f, 'csv')}"`)
-      .send(Readable.from((f.book === 'outgoing' ? outgoingCsv : bookCsv)(book.bookEntries(f))));
+      .send(Readable.from(bookKind(f.book).csv(book.bookEntries(f))));
   });
 
   app.get<{ Querystring: Filter }>('/api/register.xlsx', { schema: { querystring: exportQuery } }, async (req, reply) => {
     const f = checked(req.query);
-    if (f.book === 'outgoing') throw invalidRequest('Sổ văn bản đi chưa có bản Excel: hãy tải tệp CSV (mở bằng Excel).', 'no XLSX of the outgoing book yet');
-    const xlsx = await bookXlsx(book.bookEntries(f));
+    const xlsx = await bookXlsx(bookKind(f.book), book.bookEntries(f));
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="${fileName(f, 'xlsx')}"`).send(xlsx);
   });
 
   app.get<{ Querystring: Filter }>('/api/register.pdf', { schema: { querystring: exportQuery } }, async (req, reply) => {
     const f = checked(req.query);
-    if (f.book === 'outgoing') throw invalidRequest('Sổ văn bản đi chưa có bản in: hãy tải tệp CSV (mở bằng Excel) để in.', 'no PDF of the outgoing book yet');
     const pdf = await printedBook(opts, f);
     return reply.type('application/pdf').header('cache-control', 'no-store')
       .header('content-disposition', `inline; filename="${fileName(f, 'pdf')}"`).send(Buffer.from(pdf));
@@ -120,5 +119,5 @@ export async function printedBook(opts: RegisterRoutesOptions, f: BookFilter): P
   if (total > PDF_MAX) {
     throw invalidRequest(`Khoảng thời gian có ${total} văn bản, quá nhiều để in một lần (tối đa ${PDF_MAX}). Hãy chọn khoảng ngắn hơn.`, `${total} entries > ${PDF_MAX}`);
   }
-  return bookPdf({ agency: opts.agencyName, from: f.from ?? null, to: f.to ?? null, entries: opts.book.bookEntries(f), printedAt: toVnIso(new Date()).slice(0, 16).replace('T', ' ') });
+  return bookPdf({ kind: bookKind(f.book), agency: opts.agencyName, from: f.from ?? null, to: f.to ?? null, entries: opts.book.bookEntries(f), printedAt: toVnIso(new Date()).slice(0, 16).replace('T', ' ') });
 }

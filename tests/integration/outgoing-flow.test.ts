@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppliance, type RunningAppliance } from '../../appliance/app.js';
@@ -12,6 +14,8 @@ import type { ResolvedRecipient } from '../../appliance/register/entry.js';
 import type { OutgoingBookEntry } from '../../appliance/register/outgoing-book.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
 import { apiAs, eventually, fieldsOf, scannerControl, testConfig } from '../helpers/appliance.js';
+
+const run = promisify(execFile);
 
 // Issue 13 item 1, an outgoing mixed document on real parts: the eSCL simulator through SANE
 // airscan with a demo page (Quyết định 69/2022/QĐ-UBND of Kon Tum), tesseract, the SoftHSM token,
@@ -125,6 +129,21 @@ describe('an outgoing mixed document (Văn bản đi)', () => {
     const csv = await (await api.raw('/api/register.csv?book=outgoing')).text();
     expect(csv).toContain('"Sở Nội vụ tỉnh Kon Tum (000.00.05.H34); Các sở, ban, ngành tỉnh (chưa gửi điện tử);');
     expect((await api<{ entries: { arrivalNumber: number }[] }>('GET', '/api/register')).body.entries.map((e) => e.arrivalNumber)).toEqual([1]);
+    // ... and the same book as Excel (sheet "Sổ đi") and as the printed book, with its own columns
+    const xlsxFile = join(config.dataDir, 'so-di.xlsx');
+    await writeFile(xlsxFile, Buffer.from(await (await api.raw('/api/register.xlsx?book=outgoing')).arrayBuffer()));
+    const unzip = async (part: string) => (await run('unzip', ['-p', xlsxFile, part], { timeout: 30_000 })).stdout;
+    expect(await unzip('xl/workbook.xml')).toContain('name="Sổ đi"');
+    const sheetText = (await unzip('xl/worksheets/sheet1.xml')) + (await unzip('xl/sharedStrings.xml').catch(() => ''));
+    expect(sheetText).toContain('69/2022/QĐ-UBND');
+    expect(sheetText).toContain('Đơn vị, người nhận bản lưu');
+    expect(sheetText).not.toContain('Số đến');
+    const pdfFile = join(config.dataDir, 'so-di.pdf');
+    await writeFile(pdfFile, Buffer.from(await (await api.raw('/api/register.pdf?book=outgoing')).arrayBuffer()));
+    const printed = (await run('pdftotext', ['-layout', pdfFile, '-'], { timeout: 20_000 })).stdout;
+    expect(printed).toContain('SỔ ĐĂNG KÝ VĂN BẢN ĐI');
+    expect(printed).toContain('69/2022/QĐ-UBND');
+    expect(printed).toContain('VT, KGVX');
 
     // the same printed number scanned again: refused with the reason, no number of either book taken
     const again = await scanToReview('doc-021', 'Văn bản đi');

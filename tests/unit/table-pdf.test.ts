@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bookKind } from '../../appliance/register/book-kind.js';
 import { bookPdf } from '../../appliance/register/book-pdf.js';
 import { statsPdf } from '../../appliance/register/stats-pdf.js';
 import type { RegisterStats } from '../../appliance/register/stats.js';
@@ -26,7 +27,7 @@ async function pagesOf(pdf: Uint8Array, name: string): Promise<string[]> {
 describe('printed tables', () => {
   it('an empty register book: title, range, header and "Không có văn bản nào"', async () => {
     const none = (async function* () { /* no entries */ })();
-    const pages = await pagesOf(await bookPdf({ agency: 'Sở Nội vụ', from: '2026-12-01', to: '2026-12-04', entries: none, printedAt: '2026-12-05 09:00' }), 'book.pdf');
+    const pages = await pagesOf(await bookPdf({ kind: bookKind('incoming'), agency: 'Sở Nội vụ', from: '2026-12-01', to: '2026-12-04', entries: none, printedAt: '2026-12-05 09:00' }), 'book.pdf');
     expect(pages).toHaveLength(1);
     expect(pages[0]).toContain('SỔ ĐĂNG KÝ VĂN BẢN ĐẾN');
     expect(pages[0]).toContain('Từ ngày 01/12/2026 đến ngày 04/12/2026');
