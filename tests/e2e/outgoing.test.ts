@@ -16,6 +16,8 @@ import { startAppliance, type RunningAppliance } from '../../appliance/app.js';
 import { projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView } from '../../appliance/pipeline/desk.js';
+import { layoutFaults } from '../helpers/layout.js';
+import { seriousAxeViolations } from '../helpers/axe.js';
 import { apiAs, ensureUser, eventually, provisionedDefaults, scannerControl, TEST_PIN } from '../helpers/appliance.js';
 
 const OUT = projectPath('var', 'test-output', 'e2e-outgoing');
@@ -128,4 +130,24 @@ describe('a "Văn bản đi" on the touchscreen', () => {
     expect(await page.getByTestId('review-pane').isVisible()).toBe(true);
     expect((await api<{ total: number }>('GET', '/api/register?book=outgoing')).body.total).toBe(1);
   }, 400_000);
+  it('1024×600: "Sổ đăng ký" switches to "Sổ đi": the printed number, the recipients, and the document it opens', async () => {
+    await page.locator('[data-tab="book"]').click();
+    await page.locator('[data-book="outgoing"]').click();
+    await expect.poll(() => page.locator('.screen.book .screen-head h1').textContent()).toBe('Sổ đăng ký văn bản đi');
+    const rows = page.locator('.book-table-out .book-row');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
+    const cells = await rows.first().locator('td').allTextContents();
+    expect(cells[0]).toBe('69/2022/QĐ-UBND');
+    expect(cells[3]).toContain('Sở Nội vụ tỉnh Kon Tum');
+    expect(await page.locator('[data-action="stats"]').count()).toBe(0); // statistics count the incoming book
+    expect(await layoutFaults(page), '1024×600 outgoing book').toEqual([]);
+    expect(await seriousAxeViolations(page), '1024×600 outgoing book').toEqual([]);
+    await shot('1024x600-outgoing-book');
+    await rows.first().click();
+    await expect.poll(() => page.getByTestId('book-doc').locator('h2').textContent()).toMatch(/^69\/2022\/QĐ-UBND — /);
+    await page.getByTestId('book-doc').locator('.book-doc-head .btn').click();
+    // back to the incoming book: no số đến was taken
+    await page.locator('[data-book="incoming"]').click();
+    await expect.poll(() => page.getByTestId('book-total').textContent()).toMatch(/^0\b|Không/);
+  }, 120_000);
 });

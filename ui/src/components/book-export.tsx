@@ -12,7 +12,10 @@ import { ErrorBanner } from './error-banner.js';
 type Format = 'xlsx' | 'csv' | 'pdf';
 const FORMATS: Format[] = ['xlsx', 'csv', 'pdf'];
 
-export interface BookFilterValues { from: string; to: string; q: string }
+/** The book shown (incoming unless 'outgoing') and its filter. */
+export interface BookFilterValues { from: string; to: string; q: string; book: 'incoming' | 'outgoing' }
+
+const bookParam = (f: BookFilterValues): Record<string, string> => (f.book === 'outgoing' ? { book: 'outgoing' } : {});
 
 const dmy = (d: string) => (d ? d.split('-').reverse().join('/') : '');
 
@@ -46,7 +49,7 @@ export function BookExportDialog({ filter, onClose }: { filter: BookFilterValues
     try {
       const q = filter.q.trim();
       const r = await api.post<{ drive: string; file: string }>('/api/register/export', {
-        format, drive, ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(q ? { q } : {}),
+        format, drive, ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(q ? { q } : {}), ...bookParam(filter),
       });
       setDone(S.book.usbDone(r.file, r.drive));
     } catch (err) {
@@ -98,7 +101,7 @@ export function BookPrintDialog({ filter, onClose }: { filter: BookFilterValues;
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const q = filter.q.trim();
-  const body = { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(q ? { q } : {}) };
+  const body = { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(q ? { q } : {}), ...bookParam(filter) };
   // A plain GET in the session's cookie: the viewer loads it from the appliance's own address,
   // the one the kiosk's policy allows.
   const src = `/api/register.pdf?${new URLSearchParams(body).toString()}`;

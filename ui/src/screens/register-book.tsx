@@ -4,13 +4,14 @@ import { currentSession } from '../session.js';
 import { S } from '../strings.js';
 import type { DocumentView, ErrorInfo, FieldKey } from '../types.js';
 import type { BookEntry } from '../../../appliance/register/book-view.js';
+import type { OutgoingBookEntry } from '../../../appliance/register/outgoing-book.js';
 import { StateBadge } from '../components/state-badge.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { RegisterStatsView } from './register-stats.js';
 import { BookExportDialog, BookPrintDialog } from '../components/book-export.js';
 import './register-book.css';
 
-// "Sổ đăng ký": the register book (Decree 30 App. IV) over any date range, today by default,
+// "Sổ đăng ký": the register books (Decree 30 App. IV) — "Sổ đến" or "Sổ đi" — over any date range, today by default,
 // searched by number, issuer or words of the summary (with or without tones). A row reopens its
 // document: fields, state, and the signed PDF. "In sổ" shows the book as the paper one (the PDF the
 // appliance lays out) and sends it to the printer; "Xuất ra USB" has the appliance save it onto a
@@ -20,6 +21,8 @@ import './register-book.css';
 const PAGE = 50;
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
 const vnDay = (iso: string | null) => (iso ? iso.slice(0, 10).split('-').reverse().join('/') : '—');
+/** A document of the book by its number: its số đến, or the printed số/ký hiệu of an outgoing one. */
+const docName = (d: DocumentView) => (d.arrivalNumber === null ? d.fields.numberNotation ?? '—' : `${S.book.cols.number} ${d.arrivalNumber}`);
 const SHOWN: FieldKey[] = ['issuer', 'numberNotation', 'date', 'type', 'summary', 'signer', 'signerTitle', 'recipients', 'urgency', 'pages'];
 
 /** A GET of a file (PDF, CSV) in the session, as a Blob; the appliance's message on refusal. */
@@ -38,7 +41,8 @@ export function RegisterBookScreen() {
   const [to, setTo] = useState(today());
   const [q, setQ] = useState('');
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<{ total: number; entries: BookEntry[] } | null>(null);
+  const [book, setBook] = useState<'incoming' | 'outgoing'>('incoming');
+  const [page, setPage] = useState<{ total: number; entries: (BookEntry | OutgoingBookEntry)[] } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
   const [dialog, setDialog] = useState<'usb' | 'print' | null>(null);
@@ -47,20 +51,20 @@ export function RegisterBookScreen() {
   const [statsOn, setStatsOn] = useState(false);
 
   const filter = (extra: Record<string, string> = {}) =>
-    new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...extra }).toString();
+    new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...(book === 'outgoing' ? { book } : {}), ...extra }).toString();
 
   const load = useCallback(async (at: number) => {
     if (from && to && from > to) { setError({ code: 'request.invalid', message: S.book.badRange }); return; }
     try {
-      setPage(await api.get<{ total: number; entries: BookEntry[] }>(`/api/register?${filter({ limit: String(PAGE), offset: String(at) })}`));
+      setPage(await api.get<{ total: number; entries: (BookEntry | OutgoingBookEntry)[] }>(`/api/register?${filter({ limit: String(PAGE), offset: String(at) })}`));
       setOffset(at);
       setError(null);
     } catch (err) {
       setError(errorInfo(err));
     }
-  }, [from, to, q]);
+  }, [from, to, q, book]);
 
-  useEffect(() => { void load(0); }, [from, to]);
+  useEffect(() => { void load(0); }, [from, to, book]);
   useEffect(() => () => { if (pdfUrl) URL.revokeObjectURL(pdfUrl); }, [pdfUrl]);
 
   const reopen = async (docId: string) => {
@@ -87,7 +91,7 @@ export function RegisterBookScreen() {
       const url = URL.createObjectURL(await fetchBlob(`/api/register.${ext}?${filter()}`));
       const a = document.createElement('a');
       a.href = url;
-      a.download = `so-den_${from || 'dau'}_${to || 'nay'}.${ext}`;
+      a.download = `${book === 'outgoing' ? 'so-di' : 'so-den'}_${from || 'dau'}_${to || 'nay'}.${ext}`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
@@ -99,7 +103,15 @@ export function RegisterBookScreen() {
 
   return (
     <div class="screen book">
-      <div class="screen-head"><h1>{S.book.title}</h1></div>
+      <div class="screen-head">
+        <h1>{book === 'outgoing' ? S.book.titleOutgoing : S.book.title}</h1>
+        <div class="book-switch" role="group" aria-label={S.book.which}>
+          {(['incoming', 'outgoing'] as const).map((b) => (
+            <button key={b} class={`btn ${book === b ? 'btn-primary' : ''}`} data-book={b} aria-pressed={book === b}
+              onClick={() => { setPage(null); setOpen(null); setStatsOn(false); setBook(b); }}>{b === 'outgoing' ? S.book.outgoing : S.book.incoming}</button>
+          ))}
+        </div>
+      </div>
       <form class="book-filter" onSubmit={(e) => { e.preventDefault(); void load(0); }}>
         <label class="field"><span class="field-label">{S.book.from}</span>
           <input type="date" name="from" value={from} onInput={(e) => setFrom(e.currentTarget.value)} /></label>
@@ -112,7 +124,7 @@ export function RegisterBookScreen() {
       </form>
       <div class="book-actions">
         <span class="lead" data-testid="book-total">{page && !statsOn ? S.book.total(page.total) : ''}</span>
-        <button class={`btn ${statsOn ? 'btn-primary' : ''}`} data-action="stats" onClick={() => setStatsOn(!statsOn)}>{statsOn ? S.desk.statsClose : S.desk.statsOpen}</button>
+        {book === 'incoming' && <button class={`btn ${statsOn ? 'btn-primary' : ''}`} data-action="stats" onClick={() => setStatsOn(!statsOn)}>{statsOn ? S.desk.statsClose : S.desk.statsOpen}</button>}
         {!statsOn && <>
         <button class="btn" data-action="print" onClick={() => setDialog('print')}>{S.book.print}</button>
         <button class="btn btn-primary" data-action="usb" onClick={() => setDialog('usb')}>{S.book.usb}</button>
@@ -124,28 +136,9 @@ export function RegisterBookScreen() {
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {!statsOn && <>
       {page && page.total === 0 && <p class="lead">{S.book.empty}</p>}
-      {page && page.entries.length > 0 && (
-        <table class="doc-table book-table">
-          <thead><tr>
-            <th>{S.book.cols.number}</th><th>{S.book.cols.arrival}</th><th>{S.book.cols.issuer}</th>
-            <th>{S.book.cols.notation}</th><th>{S.book.cols.summary}</th><th>{S.book.cols.state}</th>
-          </tr></thead>
-          <tbody>
-            {page.entries.map((e) => (
-              <tr key={e.docId} data-doc={e.docId} class="book-row" onClick={() => void reopen(e.docId)}>
-                <td class="num">{e.arrivalNumber}</td>
-                <td>{vnDay(e.arrivalDate)}</td>
-                <td>{e.issuer ?? '—'}</td>
-                <td>{e.numberNotation ?? '—'}</td>
-                <td class="summary">{[e.type, e.summary].filter(Boolean).join(': ')}
-                  {e.duplicateOf && <div class="row-note row-note-warn">{S.book.duplicateOf(e.duplicateOf)}</div>}
-                  {e.late && <div class="row-note" data-testid="late-mark">{S.desk.lateMark(vnDay(e.late.enteredAt), e.late.enteredBy, e.late.paperRecord)}</div>}</td>
-                <td class="state-cell"><StateBadge doc={{ state: e.state }} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {page && page.entries.length > 0 && (book === 'outgoing'
+        ? <OutgoingTable entries={page.entries as OutgoingBookEntry[]} onOpen={(id) => void reopen(id)} />
+        : <IncomingTable entries={page.entries as BookEntry[]} onOpen={(id) => void reopen(id)} />)}
       {page && page.total > PAGE && (
         <div class="book-pager">
           <button class="btn" disabled={offset === 0} onClick={() => void load(Math.max(0, offset - PAGE))}>{S.book.prev}</button>
@@ -155,9 +148,9 @@ export function RegisterBookScreen() {
       )}
       </>}
       {open && (
-        <div class="book-doc" role="dialog" aria-modal="true" aria-label={`${S.book.cols.number} ${open.arrivalNumber ?? ''}`} data-testid="book-doc">
+        <div class="book-doc" role="dialog" aria-modal="true" aria-label={docName(open)} data-testid="book-doc">
           <div class="book-doc-head">
-            <h2>{S.book.cols.number} {open.arrivalNumber ?? '—'} — {vnDay(open.arrivalDate)}</h2>
+            <h2>{docName(open)} — {vnDay(open.arrivalDate)}</h2>
             <StateBadge doc={open} />
             <button class="btn" onClick={() => { setOpen(null); setPdfUrl(null); }}>{S.book.close}</button>
           </div>
@@ -172,8 +165,56 @@ export function RegisterBookScreen() {
           {pdfUrl && <iframe class="book-pdf" title={S.book.showPdf} src={pdfUrl} />}
         </div>
       )}
-      {dialog === 'usb' && <BookExportDialog filter={{ from, to, q }} onClose={() => setDialog(null)} />}
-      {dialog === 'print' && <BookPrintDialog filter={{ from, to, q }} onClose={() => setDialog(null)} />}
+      {dialog === 'usb' && <BookExportDialog filter={{ from, to, q, book }} onClose={() => setDialog(null)} />}
+      {dialog === 'print' && <BookPrintDialog filter={{ from, to, q, book }} onClose={() => setDialog(null)} />}
     </div>
+  );
+}
+
+function IncomingTable({ entries, onOpen }: { entries: BookEntry[]; onOpen: (docId: string) => void }) {
+  return (
+    <table class="doc-table book-table">
+      <thead><tr>
+        <th>{S.book.cols.number}</th><th>{S.book.cols.arrival}</th><th>{S.book.cols.issuer}</th>
+        <th>{S.book.cols.notation}</th><th>{S.book.cols.summary}</th><th>{S.book.cols.state}</th>
+      </tr></thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.docId} data-doc={e.docId} class="book-row" onClick={() => onOpen(e.docId)}>
+            <td class="num">{e.arrivalNumber}</td>
+            <td>{vnDay(e.arrivalDate)}</td>
+            <td>{e.issuer ?? '—'}</td>
+            <td>{e.numberNotation ?? '—'}</td>
+            <td class="summary">{[e.type, e.summary].filter(Boolean).join(': ')}
+              {e.duplicateOf && <div class="row-note row-note-warn">{S.book.duplicateOf(e.duplicateOf)}</div>}
+              {e.late && <div class="row-note" data-testid="late-mark">{S.desk.lateMark(vnDay(e.late.enteredAt), e.late.enteredBy, e.late.paperRecord)}</div>}</td>
+            <td class="state-cell"><StateBadge doc={{ state: e.state }} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Sổ đi: the printed số/ký hiệu, the day it was entered, what it is, where it went. */
+function OutgoingTable({ entries, onOpen }: { entries: OutgoingBookEntry[]; onOpen: (docId: string) => void }) {
+  return (
+    <table class="doc-table book-table book-table-out">
+      <thead><tr>
+        <th>{S.book.cols.notation}</th><th>{S.book.cols.registered}</th><th>{S.book.cols.summary}</th>
+        <th>{S.book.cols.recipients}</th><th>{S.book.cols.state}</th>
+      </tr></thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.docId} data-doc={e.docId} class="book-row" onClick={() => onOpen(e.docId)}>
+            <td>{e.numberNotation || '—'}</td>
+            <td>{vnDay(e.registeredAt)}</td>
+            <td class="summary">{[e.type, e.summary].filter(Boolean).join(': ')}</td>
+            <td class="summary">{e.recipients.filter((r) => !r.copyOnly).map((r) => r.name ?? r.text.replace(/^\s*[-–•+]\s*|[\s;.,]+$/g, '')).join('; ') || '—'}</td>
+            <td class="state-cell"><StateBadge doc={{ state: e.state }} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
