@@ -41,13 +41,27 @@ export function TouchKeyboard() {
         keepInView(el);
       }
     };
-    const onBlur = () => setTimeout(() => { if (!isTextField(document.activeElement)) setField(null); }, 0);
-    document.addEventListener('focusin', onFocus);
-    document.addEventListener('focusout', onBlur);
-    return () => {
-      document.removeEventListener('focusin', onFocus);
-      document.removeEventListener('focusout', onBlur);
+    // A press that takes the focus off a field (a tap on another document, a button) must land where
+    // it was aimed: hiding the keyboard re-lays the screen out, so while a pointer is down it waits
+    // for the release (and the click that follows it) instead of moving things under the finger.
+    let pressed = false;
+    let hideAfterPress = false;
+    const hideUnlessTyping = () => { if (!isTextField(document.activeElement)) setField(null); };
+    const onPress = () => { pressed = true; };
+    const onRelease = () => {
+      pressed = false;
+      if (hideAfterPress) {
+        hideAfterPress = false;
+        setTimeout(hideUnlessTyping, 0);
+      }
     };
+    const onBlur = () => setTimeout(() => { if (pressed) hideAfterPress = true; else hideUnlessTyping(); }, 0);
+    const listeners: [string, EventListener][] = [
+      ['focusin', onFocus as EventListener], ['focusout', onBlur],
+      ['pointerdown', onPress], ['pointerup', onRelease], ['pointercancel', onRelease],
+    ];
+    for (const [name, fn] of listeners) document.addEventListener(name, fn, true);
+    return () => { for (const [name, fn] of listeners) document.removeEventListener(name, fn, true); };
   }, []);
 
   if (!field) return null;
