@@ -172,6 +172,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       documentsDir: dir('documents'), spoolDir: capture.spoolRoot, jobsDir: dir('jobs'),
       stateDirs: [join(dir('register'), 'documents'), dir('register')],
     }).catch((err: unknown) => log.error({ err }, 'start-up reconciliation stopped: the service starts, the next start tries again'));
+    // only now the jobs a restart cut off go on: their saves would race the sweep of half-written files
+    await jobs.resume();
     await outbox.start();
     stops.push(() => outbox.stop());
 

@@ -12,6 +12,8 @@ import type { CapturePort } from './ports.js';
 // no page at all (cut off before its first page) is removed: there is nothing to review, and
 // registering it would take a number for a document that can never be filed. The others are
 // recognised again, a batch split again or its hand-over finished (batch-jobs.ts).
+// Two steps: loadJobs() as the stores load, resumeInterrupted() once start-up reconciliation
+// (appliance/reconcile/) is done: it runs over stores nothing writes yet.
 
 export interface RestartDeps {
   records: JobRecords;
@@ -25,18 +27,31 @@ export interface RestartDeps {
   background: (rec: JobRecord, work: Promise<void>) => void;
 }
 
-/** Reloads the jobs left from before a restart; one cut off mid-way is recognised again from its pages. */
-export async function resumeJobs(deps: RestartDeps): Promise<void> {
-  const { records, reader, batches, log } = deps;
+/**
+ * Reloads the jobs left from before a restart: a job cut off mid-scan takes back the pages capture
+ * recorded, one with no page is removed. Nothing is started yet: start-up reconciliation runs
+ * next over still records (it removes half-written files, and a background save in flight would
+ * be one of them: its rename then fails and the job ends "failed").
+ */
+export async function loadJobs(deps: RestartDeps): Promise<void> {
+  const { records, log } = deps;
   // An unreadable record is set aside with its pages and OCR; the other jobs come back.
   await records.load();
   for (const rec of records.all()) if (rec.view.state === 'scanning') await recoverPages(deps, rec);
-  // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
   for (const rec of records.all()) {
     if (emptyLeftover(deps, rec)) {
       log.warn({ jobId: rec.view.jobId, state: rec.view.state }, 'job without pages left by a restart: removed');
       await deps.remove(rec.view.jobId);
-    } else if (rec.view.batch && rec.plan) {
+    }
+  }
+}
+
+/** After reconciliation: a job cut off mid-way is recognised again from its pages, a batch split again or handed over. */
+export async function resumeInterrupted(deps: RestartDeps): Promise<void> {
+  const { records, reader, batches, log } = deps;
+  // Every record is known before any resumes: a batch's hand-over sees the documents it already made.
+  for (const rec of records.all()) {
+    if (rec.view.batch && rec.plan) {
       log.warn({ jobId: rec.view.jobId }, 'batch split interrupted by a restart: finishing it');
       deps.background(rec, batches.handOver(rec).catch((err: unknown) => batches.batchFailed(rec, err)));
     } else if (rec.view.batch && (rec.view.state === 'scanning' || rec.view.state === 'extracting')) {

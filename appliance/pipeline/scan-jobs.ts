@@ -11,7 +11,7 @@ import type { ExtractionResult } from '../extract/fields.js';
 import type { ReceivedInfo } from '../register/register.js';
 import { BatchJobs } from './batch-jobs.js';
 import { deferred } from './deferred.js';
-import { resumeJobs } from './job-restart.js';
+import { loadJobs, resumeInterrupted, type RestartDeps } from './job-restart.js';
 import type { Actor, JobView, ScanOptions } from './desk.js';
 import type { SpoolPort } from './job-pages.js';
 import { JobRecords, type JobRecord } from './job-records.js';
@@ -99,14 +99,26 @@ export class ScanJobs {
     });
   }
 
-  /** Reloads the jobs left from before a restart (job-restart.ts). */
+  /** Reloads the jobs left from before a restart (job-restart.ts); none is worked on before resume(). */
   async start(): Promise<void> {
-    await resumeJobs({
+    await loadJobs(this.restartDeps());
+  }
+
+  /**
+   * Goes on with the jobs a restart cut off (recognised again, a batch split or handed over): called
+   * once start-up reconciliation is done, so that no job file is being written while it sweeps.
+   */
+  async resume(): Promise<void> {
+    await resumeInterrupted(this.restartDeps());
+  }
+
+  private restartDeps(): RestartDeps {
+    return {
       records: this.records, reader: this.reader, batches: this.batches, capture: this.deps.capture, log: this.deps.log,
       scanningJob: () => this.scanning,
       remove: (jobId) => this.remove(jobId),
       background: (rec, work) => this.background(rec, work),
-    });
+    };
   }
 
   list(): JobView[] {

@@ -33,8 +33,10 @@ const api = apiAs(CLERK, () => app.url, () => config.dataDir);
 const scanner = scannerControl(() => app.scannerSimulatorUrl);
 type Refusal = { error: { code: string; message: string; detail?: string } };
 
+// (a job that failed never gets there: said at once with its error, not after the whole wait)
 const jobState = (jobId: string, state: JobView['state']) => eventually(async () => {
   const j = (await api<JobView>('GET', `/api/jobs/${jobId}`)).body;
+  if (j.state === 'failed' && state !== 'failed') throw new Error(`job ${jobId} failed instead of becoming ${state}: ${JSON.stringify(j.error)}`);
   return j.state === state ? j : undefined;
 }, `job ${jobId} to be ${state}`, 120_000);
 
