@@ -57,7 +57,11 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine } = {}): Promise<RunningAppliance> {
+/**
+ * `starting`: told what a long start-up step is doing (the register indexing its documents on the
+ * first start after an upgrade), so the service can keep systemd waiting (main.ts).
+ */
+export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine; starting?: (status: string) => void } = {}): Promise<RunningAppliance> {
   const log = opts.log ?? createLogger();
   const bus = new EventBus();
   const stops: (() => Promise<unknown>)[] = [];
@@ -116,7 +120,10 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     token.onChange((s) => bus.emit('token.changed', s));
     stops.push(() => token.close());
 
-    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine, log: log.child({ part: 'register' }) });
+    const register = new Register({
+      dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine, log: log.child({ part: 'register' }),
+      onIndexProgress: opts.starting && (({ done, total }) => opts.starting!(`Đang lập chỉ mục sổ đăng ký: ${done}/${total} văn bản`)),
+    });
     await register.start();
     stops.push(() => register.stop());
 

@@ -12,6 +12,7 @@ import { isFinal, type ReceivedInfo, type RegisterEntry, type RegisterExtras, ty
 import { duplicateOutgoingMessage, outgoingDocId, outgoingKey } from './outgoing-book.js';
 import { duplicateKey } from './fold.js';
 import { docIdOf, RegisterIndex } from './register-index.js';
+import { indexDocumentFiles, type IndexProgress } from './index-rebuild.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { defaultHeadPath } from '../audit/files.js';
 import type { Logger } from '../log.js';
@@ -50,6 +51,8 @@ export interface RegisterOptions {
   log?: Logger;
   /** Where unreadable files go: the appliance's `<dataDir>/quarantine`; default `<dir>/quarantine` (a register on its own). */
   quarantine?: Quarantine;
+  /** Progress of indexing document files at start (the first start after an upgrade reads them all). */
+  onIndexProgress?: (p: IndexProgress) => void;
 }
 
 interface Counters {
@@ -132,17 +135,9 @@ export class Register {
       const taken = numberInName(name);
       return taken ? ((known.numbers.get(taken.year)?.[taken.number >> 3] ?? 0) & (1 << (taken.number & 7))) === 0 : !known.secretIds.has(name.slice(0, -5));
     });
-    // (read a batch at a time: a rebuild of 100 000 files waits on the disk, not on each file in turn)
-    for (let i = 0; i < missing.length; i += 32) {
-      for (const read of await Promise.all(missing.slice(i, i + 32).map((name) => this.store.readAtStart(name)))) {
-        if (read.status !== 'ok') continue;
-        void this.index.add(read.value);
-        if (!isFinal(read.value.state)) this.entries.set(read.value.docId, read.value);
-      }
-    }
-    await this.index.flushed();
-    const added = missing.length;
-    if (added) this.opts.log?.info({ documents: added }, 'register index: documents indexed from their files');
+    const indexing = Date.now();
+    for (const e of await indexDocumentFiles(missing, this.store, this.index, this.opts.onIndexProgress)) this.entries.set(e.docId, e);
+    if (missing.length) this.opts.log?.info({ documents: missing.length, ms: Date.now() - indexing }, 'register index: documents indexed from their files');
     // The checkpoint and documents set aside (now or earlier) keep their numbers: the next one follows them.
     const floor = (year: number, n: number) => { if (n > (this.counters.get(year) ?? 0)) this.counters.set(year, n); };
     if (checkpoint.status === 'ok') for (const [y, n] of Object.entries(checkpoint.value.lastNumber)) floor(Number(y), n);
