@@ -59,9 +59,10 @@ export interface RunningAppliance {
 
 /**
  * `starting`: told what a long start-up step is doing (the register indexing its documents on the
- * first start after an upgrade), so the service can keep systemd waiting (main.ts).
+ * first start after an upgrade), so the service can keep systemd waiting (main.ts). `mountTable`:
+ * where USB drives are looked up (default the kernel's /proc/self/mounts; a test's own file).
  */
-export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine; starting?: (status: string) => void } = {}): Promise<RunningAppliance> {
+export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine; starting?: (status: string) => void; mountTable?: string } = {}): Promise<RunningAppliance> {
   const log = opts.log ?? createLogger();
   const bus = new EventBus();
   const stops: (() => Promise<unknown>)[] = [];
@@ -215,7 +216,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     // Received electronic documents (signed PDF, edXML) from a USB drive or an e-mail attachment.
     const receive = new ReceiveService({
       jobs, audit: register, bus, log: log.child({ part: 'receive' }), dataDir: config.dataDir,
-      trustPath: config.receive.trustPath || config.token.trustPath, mediaRoots: config.receive.mediaRoots, maxBytes: config.receive.maxFileMB * 1024 * 1024,
+      trustPath: config.receive.trustPath || config.token.trustPath, mediaRoots: config.receive.mediaRoots, mountTable: opts.mountTable, maxBytes: config.receive.maxFileMB * 1024 * 1024,
     });
     await receive.start();
 
@@ -232,7 +233,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name, export: { roots: config.register.exportRoots } }, submit: submissions,
+      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name, export: { roots: config.register.exportRoots, mountTable: opts.mountTable } }, submit: submissions,
       receive: { port: receive, maxBytes: config.receive.maxFileMB * 1024 * 1024 },
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       queue: {
