@@ -57,7 +57,12 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine } = {}): Promise<RunningAppliance> {
+/**
+ * `starting`: told what a long start-up step is doing (the register indexing its documents on the
+ * first start after an upgrade), so the service can keep systemd waiting (main.ts). `mountTable`:
+ * where USB drives are looked up (default the kernel's /proc/self/mounts; a test's own file).
+ */
+export async function startAppliance(config: Config, opts: { log?: Logger; ocr?: OcrEngine; starting?: (status: string) => void; mountTable?: string } = {}): Promise<RunningAppliance> {
   const log = opts.log ?? createLogger();
   const bus = new EventBus();
   const stops: (() => Promise<unknown>)[] = [];
@@ -116,7 +121,10 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     token.onChange((s) => bus.emit('token.changed', s));
     stops.push(() => token.close());
 
-    const register = new Register({ dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine, log: log.child({ part: 'register' }) });
+    const register = new Register({
+      dir: dir('register'), officeHours: config.register.officeHours, bus, quarantine, log: log.child({ part: 'register' }),
+      onIndexProgress: opts.starting && (({ done, total }) => opts.starting!(`Đang lập chỉ mục sổ đăng ký: ${done}/${total} văn bản`)),
+    });
     await register.start();
     stops.push(() => register.stop());
 
@@ -210,7 +218,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     // Received electronic documents (signed PDF, edXML) from a USB drive or an e-mail attachment.
     const receive = new ReceiveService({
       jobs, audit: register, bus, log: log.child({ part: 'receive' }), dataDir: config.dataDir,
-      trustPath: config.receive.trustPath || config.token.trustPath, mediaRoots: config.receive.mediaRoots, maxBytes: config.receive.maxFileMB * 1024 * 1024,
+      trustPath: config.receive.trustPath || config.token.trustPath, mediaRoots: config.receive.mediaRoots, mountTable: opts.mountTable, maxBytes: config.receive.maxFileMB * 1024 * 1024,
     });
     await receive.start();
 
@@ -227,7 +235,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     });
 
     const http = createHttpServer({
-      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name, export: { roots: config.register.exportRoots } }, submit: submissions,
+      desk, bus, accounts, profile, register: { book: register, agencyName: config.agency.name, export: { roots: config.register.exportRoots, mountTable: opts.mountTable } }, submit: submissions,
       receive: { port: receive, maxBytes: config.receive.maxFileMB * 1024 * 1024 },
       provision: (app) => provisionRoutes(app, { configFile: config.configFile || DEFAULT_CONFIG_FILE, guard: requireRole('technician') }),
       queue: {

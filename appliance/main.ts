@@ -26,7 +26,9 @@ try {
     `Sửa tệp rồi kiểm tra lại bằng: sohoa config check ${err.file}\n`);
   process.exit(EXIT_CONFIG);
 }
-const app = await startAppliance(config, { log });
+// A long start-up step (the register indexing 100 000 documents after an upgrade) keeps asking
+// systemd for 30 s more, so TimeoutStartSec= stops only a start that is stuck.
+const app = await startAppliance(config, { log, starting: (status) => systemd.extendStart(30, status) });
 log.info({ url: app.url }, `Sohoa đang chạy: mở ${app.url} trên màn hình cảm ứng`);
 process.stdout.write(`\nSohoa: ${app.url}\n\n`);
 systemd.ready(`Đang phục vụ tại ${app.url}`);

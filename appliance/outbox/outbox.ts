@@ -4,7 +4,8 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Quarantine } from '../store/quarantine.js';
 import { retryDelay } from './backoff.js';
-import { createAgent, deliver, failureOf, probeHealth, type DeliveryOutcome, type DeliveryTarget } from './deliver.js';
+import { CentralWatch } from './central-watch.js';
+import { createAgent, deliver, failureOf, type DeliveryOutcome, type DeliveryTarget } from './deliver.js';
 import { applyRetention, RETENTION_CHECK_MS } from './retention.js';
 import { RetryBudget } from './retry-budget.js';
 import { pollDelay, StatusPoller } from './status-poll.js';
@@ -48,9 +49,6 @@ export interface OutboxOptions {
   random?: () => number;
 }
 
-/** Upload failures that say the central system as a whole is down or overloaded. */
-const CENTRAL_DOWN = new Set(['network', 'timeout', 'http_5xx']);
-
 export class Outbox {
   private readonly store: OutboxStore;
   private readonly items = new Map<string, OutboxItem>();
@@ -63,11 +61,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | null = null;
   private retentionTimer: NodeJS.Timeout | null = null;
   private readonly poller: StatusPoller;
-  private probing = false;
-  /** The central system failed as a whole on the last upload (cleared by any success). */
-  private centralDown = false;
-  /** Health probes failed in a row while down: the backoff of the items they stand for grows with them. */
-  private downProbes = 0;
+  /** Is the central system down as a whole, and its single health probe (central-watch.ts). */
+  private readonly central: CentralWatch;
   /** Retry-After: nothing goes to the central system before this time. */
   private pausedUntil = 0;
   /** Items a technician put on hold while they were being sent. */
@@ -78,6 +73,10 @@ export class Outbox {
   constructor(private readonly opts: OutboxOptions) {
     this.store = new OutboxStore(opts.dir, opts.quarantine);
     this.budget = new RetryBudget(opts.retryBudget ?? 10, opts.retryRefillMs ?? 5000);
+    this.central = new CentralWatch({
+      target: () => this.target(), budget: this.budget, log: opts.log, minDelayMs: opts.minDelayMs, maxDelayMs: opts.maxDelayMs, random: opts.random,
+      isRunning: () => this.running, items: () => this.items.values(), commit: (item, change) => this.commit(item, change), changed: (item) => this.changed(item),
+    });
     // status-poll.ts records its answers through this seam
     this.poller = new StatusPoller({
       isRunning: () => this.running,
@@ -85,7 +84,7 @@ export class Outbox {
       commit: (item, change) => this.commit(item, change),
       saveStatus: (docId, xml) => this.store.saveReceipt(docId, xml, 'status.edxml'),
       reject: (item, description, change) => this.reject(item, description, change),
-      recovered: () => this.recovered(),
+      recovered: () => this.central.recovered(),
       pauseUntil: (at) => { this.pausedUntil = Math.max(this.pausedUntil, at); },
       accepted: () => this.applyRetention(),
     }, opts);
@@ -122,6 +121,7 @@ export class Outbox {
     if (this.timer) clearTimeout(this.timer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     for (const a of this.aborts.values()) a.abort();
+    this.central.abort();
     this.poller.stop();
     while (this.work.size) await Promise.all([...this.work]);
     await this.enqueueChain.catch(() => undefined);
@@ -270,10 +270,10 @@ export class Outbox {
         const due = item.nextAttemptAt ? Date.parse(item.nextAttemptAt) : 0;
         if (due > now) { wakeAt = Math.min(wakeAt, due); continue; }
         const live = this.items.get(item.docId)!;
-        if (live.attempts > 0 && this.centralDown) {
+        if (live.attempts > 0 && this.central.isDown) {
           // one health probe at a time stands for every retry while the central system is down
-          if (this.probing) continue;
-          if (this.budget.tryTake()) this.startProbe(live);
+          if (this.central.probing) continue;
+          if (this.budget.tryTake()) this.track(this.central.probeFor(live));
           else wakeAt = Math.min(wakeAt, now + this.budget.msUntilToken());
           continue;
         }
@@ -285,46 +285,6 @@ export class Outbox {
       wakeAt = Math.min(wakeAt, this.poller.next(this.items.values(), now, (p) => this.track(p)));
     }
     if (wakeAt < Infinity) this.timer = setTimeout(() => this.pump(), Math.min(Math.max(0, wakeAt - now), 2 ** 31 - 1));
-  }
-
-  private startProbe(item: OutboxItem): void {
-    this.probing = true;
-    const abort = new AbortController();
-    this.aborts.set('\0probe', abort);
-    this.track((async () => {
-      try {
-        const up = await probeHealth(this.target(), abort.signal);
-        if (!this.running) return;
-        if (up) {
-          this.recovered();
-        } else if (this.centralDown) {
-          // (a status read or another upload may have found it back while this probe failed)
-          // still down: this item waits its next backoff step (counted as a try of the central system)
-          this.downProbes++;
-          const delay = retryDelay(item.attempts + this.downProbes, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
-          await this.commit(item, { nextAttemptAt: new Date(Date.now() + delay).toISOString() });
-        }
-      } finally {
-        this.aborts.delete('\0probe');
-        this.probing = false;
-      }
-    })());
-  }
-
-  /** The central system answers again: the budget is full and every waiting item is due now. */
-  private recovered(): void {
-    const wasDown = this.centralDown;
-    this.centralDown = false;
-    this.downProbes = 0;
-    this.budget.success(wasDown);
-    if (!wasDown) return;
-    this.opts.log.info({ waiting: [...this.items.values()].filter((i) => i.state === 'queued').length }, 'outbox: the central system answers again, sending the backlog');
-    for (const item of this.items.values()) {
-      if (item.state === 'queued' && item.nextAttemptAt) {
-        item.nextAttemptAt = null;
-        this.changed(item);
-      }
-    }
   }
 
   /** Persists a new state of an item, then makes it visible: what list() shows is on disk. */
@@ -380,11 +340,11 @@ export class Outbox {
       await this.commit(item, { state: held ? 'held' : 'queued', attempts: item.attempts - 1 });
     } else if (outcome.kind === 'delivered' && outcome.statusCode === '02') {
       await this.store.saveReceipt(item.docId, outcome.receipt);
-      this.recovered();
+      this.central.recovered();
       await this.reject(item, outcome.description);
     } else if (outcome.kind === 'delivered') {
       await this.store.saveReceipt(item.docId, outcome.receipt);
-      this.recovered();
+      this.central.recovered();
       const final = outcome.statusCode === '03' || outcome.statusCode === '04' || outcome.statusCode === '05' || outcome.statusCode === '06';
       await this.commit(item, {
         state: final ? 'accepted' : 'delivered', statusCode: outcome.statusCode, lastError: null, credentialsRefused: false,
@@ -396,7 +356,7 @@ export class Outbox {
       await this.commit(item, { state: 'rejected', lastError: outcome.reason, credentialsRefused: false, nextAttemptAt: null });
       this.opts.log.warn({ docId: item.docId, httpStatus: outcome.httpStatus, reason: outcome.reason }, 'outbox: rejected by the central system');
     } else {
-      if (CENTRAL_DOWN.has(outcome.failure) || outcome.httpStatus === 429) this.centralDown = true;
+      this.central.failed(outcome);
       let delay = retryDelay(item.attempts, this.opts.minDelayMs, this.opts.maxDelayMs, this.opts.random);
       if (outcome.retryAfterMs) {
         // the central system said when: nothing goes before then, this item not before either

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm, statfs } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RegisterEntry } from '../register/register.js';
 import { atomicWrite } from '../store/atomic-write.js';
+import { DiskGuard } from '../store/disk-guard.js';
 import { splitAtAttachments } from '../outbox/package-body.js';
 import type { FilingPort, JobsPort, OutboxPort, RegisterPort } from './ports.js';
 
@@ -170,9 +171,9 @@ export class FilingQueue {
     this.deps.log.error({ docId, stage: signing ? 'sign' : 'queue', reason }, 'filing waits for disk space');
     const retry = async (): Promise<void> => {
       if (this.stopped) return;
-      const need = this.deps.diskNeedBytes ?? 16 * 1024 * 1024;
-      const free = await statfs(this.deps.documentsDir).then((s) => s.bavail * s.bsize, () => need);
-      if (free < need) {
+      // (the data folder's guard, on the documents folder: the threshold for new scans does not apply here)
+      const disk = new DiskGuard({ dataDir: this.deps.documentsDir, minFreeMB: 0 });
+      if (!(await disk.hasRoom(this.deps.diskNeedBytes ?? 16 * 1024 * 1024))) {
         this.diskTimer = setTimeout(() => void retry(), this.deps.diskRetryMs ?? DISK_RETRY_MS).unref();
         return;
       }

@@ -37,6 +37,8 @@ export interface ReceiveDeps {
   trustPath: string;
   /** Where removable drives are mounted (receive.mediaRoots). */
   mediaRoots: string[];
+  /** The kernel's mount table the drives are read from (default /proc/self/mounts; a test's own file). */
+  mountTable?: string;
   /** Largest file taken (receive.maxFileMB). */
   maxBytes: number;
 }
@@ -58,12 +60,12 @@ export class ReceiveService {
   }
 
   listMedia(): Promise<MediaFile[]> {
-    return listMediaFiles(this.deps.mediaRoots);
+    return listMediaFiles(this.deps.mediaRoots, this.deps.mountTable);
   }
 
   /** Opens a file from a mounted drive ("Mở văn bản điện tử"). */
   async openMedia(path: string, actor: Actor): Promise<JobView> {
-    const real = await resolveMediaPath(this.deps.mediaRoots, path);
+    const real = await resolveMediaPath(this.deps.mediaRoots, path, this.deps.mountTable);
     const size = (await stat(real)).size;
     this.requireSize(real, size);
     return this.receive({ fileName: real.split('/').pop()!, data: await readFile(real) }, actor);

@@ -13,7 +13,9 @@ export type AuditAction =
   /** What happened to the log itself (appliance/audit/notices.ts), and `sohoa restore`. */
   | 'audit-notice' | 'restored'
   /** A received electronic document was opened at the desk (its signatures valid), or refused with the reason (appliance/receive). */
-  | 'received' | 'receive-refused';
+  | 'received' | 'receive-refused'
+  /** The register book left the machine: saved onto a USB drive, or printed through CUPS (api/routes-register-export.ts). */
+  | 'exported' | 'printed';
 
 export interface AuditRecord {
   at: string;

@@ -2,6 +2,7 @@ import type { DocumentState } from '../events.js';
 import type { BookFilter } from './book-query.js';
 import type { RegisterEntry } from './entry.js';
 import type { StatsFilter } from './stats.js';
+import type { AuditAction } from './audit-log.js';
 
 // The register book as people read it: Decree 30/2020 Appendix IV, "Sổ đăng ký văn bản đến", one
 // line per số đến. Shared by the JSON API, the CSV export and the printed book (book-pdf.ts).
@@ -35,6 +36,8 @@ export interface RegisterBookPort {
   statsEntries(filter: StatsFilter): AsyncGenerator<RegisterEntry>;
   /** The outgoing book's entries with this printed số/ký hiệu in its year of issue (outgoing-book.ts). */
   outgoingDuplicates(numberNotation: string, date: string | null): RegisterEntry[];
+  /** The audit log: who saved or printed the book, where, how many entries (routes-register-export.ts). */
+  recordAudit(actor: string, action: AuditAction, docId: string | null, detail?: Record<string, unknown>): Promise<void>;
 }
 
 export function bookEntry(e: RegisterEntry): BookEntry {

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRIVATE_DIR } from '../store/atomic-write.js';
 import type { Quarantine } from '../store/quarantine.js';
+import { MalformedStateError } from '../store/migrations.js';
 import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat, type StateRead } from '../store/state-file.js';
 import type { RegisterEntry } from './entry.js';
 
@@ -78,6 +79,28 @@ export class DocumentStore {
   /** A document read at start: an unreadable file goes to the quarantine (its number stays taken). */
   readAtStart(name: string): Promise<StateRead<RegisterEntry>> {
     return readStateFile<RegisterEntry>(join(this.dir, name), DOCUMENT, { quarantine: this.quarantine, store: 'register' });
+  }
+
+  /**
+   * A document read for the index rebuild (index-rebuild.ts): synchronous, a batch at a time (on a
+   * loaded 2-core machine 100 000 small files read ~4× faster so than through the thread pool), and
+   * never rewritten here: an older format is carried forward in memory, as every later read does.
+   * 'unreadable': not a document of this format; readAtStart() then sets it aside.
+   */
+  readForIndex(name: string): { status: 'ok'; value: RegisterEntry; from: number } | { status: 'missing' | 'unreadable' } {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dir, name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+      throw err; // a disk that fails to read is not a corrupt file (as readStateFile)
+    }
+    try {
+      return { status: 'ok', ...decodeStateFile<RegisterEntry>(text, DOCUMENT, join(this.dir, name)) };
+    } catch (err) {
+      if (err instanceof MalformedStateError) return { status: 'unreadable' };
+      throw err; // storage.newer-format: the register refuses to start, nothing is touched
+    }
   }
 
   /** Names of the document files, in name order (numbered ones by year and number). */

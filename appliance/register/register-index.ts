@@ -160,19 +160,28 @@ export class RegisterIndex {
   /** Lines are written one after the other, in the order they were applied to memory. */
   private writes: Promise<void> = Promise.resolve();
 
-  private append(year: number, line: string): Promise<void> {
+  /**
+   * Applies lines of one year to memory and hands them to the writer as one append (a rebuild
+   * writes thousands of lines: one system call per line would cost more than reading the documents).
+   */
+  private append(year: number, lines: string[]): Promise<void> {
     const yf = this.yearFile(year);
     const start = yf.reserved;
-    const end = start + Buffer.byteLength(line);
+    let end = start;
     // Memory first: the document file is already the truth, the line is its summary.
-    this.apply(yf, line.slice(0, -1), start, end);
+    for (const line of lines) {
+      const from = end;
+      end += Buffer.byteLength(line);
+      this.apply(yf, line.slice(0, -1), from, end);
+    }
     if (yf.broken) return this.writes;
     yf.reserved = end;
     const path = join(this.dir, `${year}.jsonl`);
+    const text = lines.join('');
     this.writes = this.writes.then(async () => {
       if (yf.broken) return;
       try {
-        await appendFile(path, line, { mode: PRIVATE_FILE });
+        await appendFile(path, text, { mode: PRIVATE_FILE });
         yf.size = end;
       } catch (err) {
         // (e.g. a full disk) Cut back any half line and stop writing this year until the next
@@ -190,18 +199,34 @@ export class RegisterIndex {
     return this.writes;
   }
 
-  /** A new document (or one start() found missing from the index). */
+  /** A new document. */
   add(e: RegisterEntry): Promise<void> {
+    return this.append(e.year, [this.registrationLine(e)]);
+  }
+
+  /** Documents start() found missing from the index: one append per year they fall in. */
+  addAll(entries: readonly RegisterEntry[]): Promise<void> {
+    const byYear = new Map<number, string[]>();
+    for (const e of entries) {
+      const lines = byYear.get(e.year);
+      if (lines) lines.push(this.registrationLine(e));
+      else byYear.set(e.year, [this.registrationLine(e)]);
+    }
+    for (const [year, lines] of byYear) void this.append(year, lines);
+    return this.writes;
+  }
+
+  private registrationLine(e: RegisterEntry): string {
     const key = duplicateKey(e.fields.issuer, e.fields.numberNotation);
     const out = e.book === 'outgoing' && e.outgoing ? { b: 'o' as const, k: outgoingKey(e.fields.date, e.outgoing.number, e.year) } : {};
     const row: RegRow = { d: e.docId, y: e.year, n: e.arrivalNumber, a: e.arrivalDate.slice(0, 10), s: e.state, ...(key && e.arrivalNumber !== null ? { h: hash30(key) } : {}), ...out };
-    return this.append(e.year, `${JSON.stringify(row)}\t${e.arrivalNumber === null && !out.b ? '' : searchTextOf(e)}\n`);
+    return `${JSON.stringify(row)}\t${e.arrivalNumber === null && !out.b ? '' : searchTextOf(e)}\n`;
   }
 
   /** A state change (`to` null: the document's file is gone, set aside at start). */
   setState(docId: string, year: number, from: DocumentState, to: DocumentState | null): Promise<void> {
     if (!this.open.has(docId) && !isFinal(from)) this.open.set(docId, { state: from, year });
-    return this.append(year, `${JSON.stringify({ d: docId, s: to, p: from } satisfies StateRow)}\n`);
+    return this.append(year, [`${JSON.stringify({ d: docId, s: to, p: from } satisfies StateRow)}\n`]);
   }
 
   /** The open documents (not in a final state) by id, with the state the index last recorded. */

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { unlessDiskFull } from '../store/disk-guard.js';
-import { join } from 'node:path';
 import { SohoaError } from '../errors.js';
 import type { DocumentState, EventBus } from '../events.js';
 import { FIELD_KEYS, type DocumentFields } from '../extract/fields.js';
 import { Quarantine } from '../store/quarantine.js';
-import { decodeStateFile, readStateFile, writeStateFile, type StateFileFormat } from '../store/state-file.js';
 import { matchingIds, type BookFilter } from './book-query.js';
 import { DocumentStore, numberInName } from './document-store.js';
+import { lastNumbersIn, readCounters, writeCounters } from './counters.js';
+import { nfcFields, notFound, storageError } from './register-errors.js';
 import { isFinal, type ReceivedInfo, type RegisterEntry, type RegisterExtras, type ResolvedRecipient, type SignatureInfo } from './entry.js';
 import { duplicateOutgoingMessage, outgoingDocId, outgoingKey } from './outgoing-book.js';
 import { duplicateKey } from './fold.js';
 import { docIdOf, RegisterIndex } from './register-index.js';
+import { indexDocumentFiles, type IndexProgress } from './index-rebuild.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { defaultHeadPath } from '../audit/files.js';
 import type { Logger } from '../log.js';
@@ -24,12 +25,13 @@ import { withheldFields, withheldKind, withheldMessage } from './withheld.js';
 
 export type { ReceivedInfo, ReceivedSignature, RegisterEntry, RegisterExtras, ResolvedRecipient, SignatureInfo, StateChange } from './entry.js';
 export type { BookFilter } from './book-query.js';
+export { lastNumbersIn };
 import type { StatsFilter } from './stats.js';
 
 // The incoming-document register (sổ đăng ký văn bản đến). On disk under its own folder:
 //   documents/<docId>.json   one file per document, written atomically: the source of truth (document-store.ts)
 //   index/<year>.jsonl       what lookups need of each document, derived, rebuilt at start (register-index.ts)
-//   counters.json            last number issued per year (a checkpoint; start() re-derives it)
+//   counters.json            last number issued per year (a checkpoint; start() re-derives it; counters.ts)
 //   audit.jsonl              who did what, append-only, hash-chained (appliance/audit/)
 // A number is committed when its document file is on disk, so a crash at any point neither
 // reuses nor skips a number. Only open documents (not in a final state) are kept in memory; a
@@ -50,22 +52,8 @@ export interface RegisterOptions {
   log?: Logger;
   /** Where unreadable files go: the appliance's `<dataDir>/quarantine`; default `<dir>/quarantine` (a register on its own). */
   quarantine?: Quarantine;
-}
-
-interface Counters {
-  /** Last số đến issued, per year ("2024" → 118). */
-  lastNumber: Record<string, number>;
-}
-
-const COUNTERS: StateFileFormat = {
-  format: 'register.counters',
-  check: (d) => !!d.lastNumber && typeof d.lastNumber === 'object' && !Array.isArray(d.lastNumber) &&
-    Object.entries(d.lastNumber).every(([y, n]) => /^\d{4}$/.test(y) && Number.isInteger(n) && (n as number) >= 0),
-};
-
-/** The last numbers per year in a counters.json text, whatever its format version (backup reads it too). */
-export function lastNumbersIn(text: string, file = 'counters.json'): Record<string, number> {
-  return decodeStateFile<Counters>(text, COUNTERS, file).value.lastNumber;
+  /** Progress of indexing document files at start (the first start after an upgrade reads them all). */
+  onIndexProgress?: (p: IndexProgress) => void;
 }
 
 const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
@@ -73,16 +61,6 @@ const ACTION_FOR: Partial<Record<DocumentState, AuditAction>> = {
 };
 
 export { SECRET_MESSAGE } from './withheld.js';
-
-function nfcFields(f: DocumentFields): DocumentFields {
-  const n = (v: string | null) => (v === null ? null : v.normalize('NFC').trim());
-  return {
-    ...f,
-    issuerParent: n(f.issuerParent), issuer: n(f.issuer), numberNotation: n(f.numberNotation), number: n(f.number),
-    place: n(f.place), type: f.type.normalize('NFC').trim(), summary: n(f.summary), authority: n(f.authority),
-    signerTitle: n(f.signerTitle), signer: n(f.signer), recipients: f.recipients.map((r) => r.normalize('NFC').trim()),
-  };
-}
 
 export class Register {
   /** Documents not in a final state: the ones the desk still works on. Final ones stay on disk. */
@@ -113,8 +91,7 @@ export class Register {
     // A bad setting is refused here, before any registration could try to compute with it.
     checkOfficeHours(this.opts.officeHours);
     await this.store.start();
-    const at = { quarantine: this.quarantine, store: 'register' as const };
-    const checkpoint = await readStateFile<Counters>(join(this.opts.dir, 'counters.json'), COUNTERS, at);
+    const checkpoint = await readCounters(this.opts.dir, this.quarantine);
     const known = await this.index.load();
     // Open documents are read whole (their files are the truth: a state line lost in a crash shows here).
     for (const [docId, seen] of [...this.index.openDocuments()]) {
@@ -132,17 +109,9 @@ export class Register {
       const taken = numberInName(name);
       return taken ? ((known.numbers.get(taken.year)?.[taken.number >> 3] ?? 0) & (1 << (taken.number & 7))) === 0 : !known.secretIds.has(name.slice(0, -5));
     });
-    // (read a batch at a time: a rebuild of 100 000 files waits on the disk, not on each file in turn)
-    for (let i = 0; i < missing.length; i += 32) {
-      for (const read of await Promise.all(missing.slice(i, i + 32).map((name) => this.store.readAtStart(name)))) {
-        if (read.status !== 'ok') continue;
-        void this.index.add(read.value);
-        if (!isFinal(read.value.state)) this.entries.set(read.value.docId, read.value);
-      }
-    }
-    await this.index.flushed();
-    const added = missing.length;
-    if (added) this.opts.log?.info({ documents: added }, 'register index: documents indexed from their files');
+    const indexing = Date.now();
+    for (const e of await indexDocumentFiles(missing, this.store, this.index, this.opts.onIndexProgress)) this.entries.set(e.docId, e);
+    if (missing.length) this.opts.log?.info({ documents: missing.length, ms: Date.now() - indexing }, 'register index: documents indexed from their files');
     // The checkpoint and documents set aside (now or earlier) keep their numbers: the next one follows them.
     const floor = (year: number, n: number) => { if (n > (this.counters.get(year) ?? 0)) this.counters.set(year, n); };
     if (checkpoint.status === 'ok') for (const [y, n] of Object.entries(checkpoint.value.lastNumber)) floor(Number(y), n);
@@ -188,7 +157,7 @@ export class Register {
 
   /** A checkpoint for backups and restores (start() re-derives the numbers from the documents). */
   private saveCounters(): Promise<void> {
-    return writeStateFile(join(this.opts.dir, 'counters.json'), COUNTERS, { lastNumber: this.lastNumbers() } satisfies Counters);
+    return writeCounters(this.opts.dir, this.lastNumbers());
   }
 
   private publish(e: RegisterEntry): void {
@@ -422,15 +391,4 @@ export class Register {
       if (e) yield e;
     }
   }
-}
-
-function notFound(docId: string): SohoaError {
-  return new SohoaError('register.not-found', 'Không tìm thấy văn bản trong sổ đăng ký.', `no register entry ${docId}`);
-}
-
-function storageError(err: unknown): SohoaError {
-  if (err instanceof SohoaError) return err;
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'ENOSPC') return new SohoaError('storage.full', 'Ổ đĩa đã đầy, chưa đăng ký được văn bản. Hãy báo kỹ thuật viên giải phóng dung lượng.', e.message, { cause: err });
-  return new SohoaError('storage.io', 'Lỗi ghi sổ đăng ký ra đĩa. Hãy báo kỹ thuật viên.', e.message, { cause: err });
 }

@@ -26,22 +26,42 @@ const unescapeMount = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) =
 
 const under = (path: string, root: string) => path.startsWith(root.endsWith(sep) ? root : root + sep);
 
-/** Writable file systems mounted below one of `roots` (not at a root itself), the newest last. */
-export async function listDrives(roots: readonly string[], mountTable = '/proc/self/mounts'): Promise<RemovableDrive[]> {
+/** A file system mounted below one of the roots, as the kernel's mount table says. */
+export interface MountedMedium {
+  path: string;
+  label: string;
+  readOnly: boolean;
+}
+
+/**
+ * File systems mounted below one of `roots` (not at a root itself), in mount order: the one way
+ * both the export (writable ones, listDrives) and the received documents (receive/media.ts, read-only
+ * ones too) find USB drives.
+ */
+export async function mountedMedia(roots: readonly string[], mountTable = '/proc/self/mounts'): Promise<MountedMedium[]> {
   const table = await readFile(mountTable, 'utf8').catch(() => '');
   const wanted = roots.filter(Boolean).map((r) => resolve(r));
   const seen = new Set<string>();
-  const drives: RemovableDrive[] = [];
+  const media: MountedMedium[] = [];
   for (const line of table.split('\n')) {
     const [, rawPath, , options] = line.split(' ');
     if (!rawPath || !options) continue;
     const path = unescapeMount(rawPath);
     if (!wanted.some((r) => under(path, r)) || seen.has(path)) continue;
-    if (options.split(',').includes('ro')) continue;
     seen.add(path);
-    const fs = await statfs(path).catch(() => null);
+    media.push({ path, label: basename(path), readOnly: options.split(',').includes('ro') });
+  }
+  return media;
+}
+
+/** Writable file systems mounted below one of `roots` (not at a root itself), the newest last. */
+export async function listDrives(roots: readonly string[], mountTable = '/proc/self/mounts'): Promise<RemovableDrive[]> {
+  const drives: RemovableDrive[] = [];
+  for (const m of await mountedMedia(roots, mountTable)) {
+    if (m.readOnly) continue;
+    const fs = await statfs(m.path).catch(() => null);
     if (!fs) continue;
-    drives.push({ path, label: basename(path), freeMB: Math.floor((fs.bavail * fs.bsize) / 1048576) });
+    drives.push({ path: m.path, label: m.label, freeMB: Math.floor((fs.bavail * fs.bsize) / 1048576) });
   }
   return drives;
 }

@@ -74,6 +74,15 @@ export class SystemdNotifier {
     this.send(`READY=1\nSTATUS=${oneLine(status)}`);
   }
 
+  /**
+   * Still starting, and saying so: EXTEND_TIMEOUT_USEC asks systemd for `seconds` more from now
+   * before TimeoutStartSec= counts the start as failed (systemd ≥ 236; sent again while the work
+   * lasts), with a STATUS line of what it is doing.
+   */
+  extendStart(seconds: number, status: string): void {
+    this.send(`EXTEND_TIMEOUT_USEC=${Math.round(seconds * 1_000_000)}\nSTATUS=${oneLine(status)}`);
+  }
+
   /** A line `systemctl status sohoa` shows. */
   status(status: string): void {
     this.send(`STATUS=${oneLine(status)}`);

@@ -55,6 +55,15 @@ export class DiskGuard {
   }
 
   /**
+   * True when at least `bytes` are free (or free space cannot be read): what work already accepted
+   * needs to go on (the filing queue waiting on a full disk), whatever the threshold for new work.
+   */
+  async hasRoom(bytes: number): Promise<boolean> {
+    const s = await this.space();
+    return !s || s.freeBytes >= bytes;
+  }
+
+  /**
    * Throws storage.full when free space is under the threshold; `what` says what is refused
    * ("quét văn bản mới", "nhận văn bản gửi vào").
    */

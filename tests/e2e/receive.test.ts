@@ -16,6 +16,7 @@ import { testConfig } from '../helpers/appliance.js';
 import { BORN_DIGITAL, bornDigitalPdf, signWithDevToken } from '../helpers/born-digital.js';
 import { launchTouchscreen, loginOnPad } from '../helpers/chromium.js';
 import { provisionDevToken } from '../helpers/dev-token.js';
+import { writeMountTable } from '../helpers/mount-table.js';
 
 const shot = (name: string) => join(tmpdir(), `sohoa-e2e-receive-${name}.png`);
 let dir: string;
@@ -32,7 +33,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'in.pdf'), await bornDigitalPdf());
   await signWithDevToken(dev, dir, join(dir, 'in.pdf'), join(drive, 'CV1234-STC.pdf'));
   const base = await testConfig(dev, join(dir, 'data'));
-  appliance = await startAppliance({ ...base, receive: { ...base.receive, mediaRoots: [join(dir, 'media')] } }, { log: silentLogger() });
+  const mountTable = await writeMountTable(join(dir, 'mounts'), [drive]); // the drive as the kernel would list it
+  appliance = await startAppliance({ ...base, receive: { ...base.receive, mediaRoots: [join(dir, 'media')] } }, { log: silentLogger(), mountTable });
   ({ browser, page } = await launchTouchscreen(dir));
 }, 180_000);
 

@@ -11,6 +11,7 @@ import { emptyFields } from '../../appliance/extract/fields.js';
 import { silentLogger } from '../../appliance/log.js';
 import type { DocumentView, JobView } from '../../appliance/pipeline/desk.js';
 import type { MediaFile } from '../../appliance/receive/media.js';
+import { writeMountTable } from '../helpers/mount-table.js';
 import { apiAs, auditLog, ensureUser, eventually, fieldsOf, login, testConfig } from '../helpers/appliance.js';
 import { BORN_DIGITAL, bornDigitalPdf, signWithDevToken } from '../helpers/born-digital.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
@@ -55,8 +56,13 @@ beforeAll(async () => {
   signed = await readFile(join(work, 'signed.pdf'));
   await writeFile(join(media, 'USB-VANTHU', 'thu-den', 'CV1234-STC.pdf'), signed);
   const base = await testConfig(dev, join(work, 'data'));
+  // a folder left behind by a drive pulled out (not in the mount table): never offered nor opened
+  await mkdir(join(media, 'USB-CU'), { recursive: true });
+  await writeFile(join(media, 'USB-CU', 'CU.pdf'), signed);
+  // the clerk's drive, mounted read-only: read-only drives are read from too
+  const mountTable = await writeMountTable(join(work, 'mounts'), [{ path: join(media, 'USB-VANTHU'), readOnly: true }]);
   config = { ...base, receive: { ...base.receive, mediaRoots: [media] } };
-  app = await startAppliance(config, { log: silentLogger() });
+  app = await startAppliance(config, { log: silentLogger(), mountTable });
   expect((await api<{ loggedIn: boolean }>('POST', '/api/token/unlock', { pin: dev.pin })).body.loggedIn).toBe(true);
 }, 180_000);
 
@@ -70,6 +76,8 @@ describe('received electronic documents', () => {
     const listed = await api<MediaFile[]>('GET', '/api/receive/media');
     const file = listed.body.find((f) => f.name === 'CV1234-STC.pdf');
     expect(file, JSON.stringify(listed.body)).toMatchObject({ drive: 'USB-VANTHU' });
+    expect(listed.body.map((f) => f.name)).toEqual(['CV1234-STC.pdf']);
+    expect((await api('POST', '/api/receive/media', { path: join(media, 'USB-CU', 'CU.pdf') })).status).toBe(400);
 
     const opened = await api<JobView>('POST', '/api/receive/media', { path: file!.path });
     expect(opened.status).toBe(200);
