@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { SohoaError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { atomicWrite, PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { judgeBlank } from '../pages/clean-page.js';
+import { span } from '../ocr/profile.js';
 import type { BlankMeasure } from '../pages/blank-measure.js';
 import type { PatchCode } from '../pages/patch-code.js';
 import { asStorageFull, isDiskFull, storageFull, type DiskGuard } from '../store/disk-guard.js';
@@ -186,8 +187,8 @@ export class CaptureStage {
     try {
       const img = sharp(scannedPath, { failOn: 'truncated' });
       [preview, judged] = await Promise.all([
-        img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
-        judgeBlank(img.clone(), dpi),
+        span('capture.preview', () => img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer()),
+        span('capture.judgeBlank', () => judgeBlank(img.clone(), dpi)),
       ]);
     } catch (err) {
       await rm(scannedPath, { force: true }).catch(() => undefined);

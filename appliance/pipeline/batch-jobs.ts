@@ -8,6 +8,7 @@ import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
 import type { JobRecord, JobRecords } from './job-records.js';
 import type { PageReader } from './page-reader.js';
 import { splitStack } from './split-stack.js';
+import { span } from '../ocr/profile.js';
 import { marksOf, separatorOf, separatorStub, type SeparatorEvidence } from './stack-marks.js';
 
 // A batch ("Quét cả tập") after its pages are read: split into document jobs (split-stack.ts),
@@ -63,7 +64,7 @@ export class BatchJobs {
   readStackPage(rec: JobRecord, at: number, page: JobPage & SeparatorEvidence & { dpi: number }): Promise<OcrPage> {
     const stack = rec.stack;
     if (!stack) return this.deps.reader.readPage(rec, page);
-    const found = separatorOf(page, stack.policy).catch((err: unknown) => {
+    const found = span('separator.check', () => separatorOf(page, stack.policy)).catch((err: unknown) => {
       // (zbarimg missing or failing: the page is read as a page of a document; the technician sees why)
       this.deps.log.error({ jobId: rec.view.jobId, page: page.index, err: toErrorInfo(err) }, 'separator check failed: page read as a document page');
       return null;
@@ -215,7 +216,7 @@ export class BatchJobs {
   /** Extracts the fields of a batch's documents one after the other, in stack order. */
   private async extractAll(batch: JobRecord, docs: JobRecord[]): Promise<void> {
     for (const doc of docs) {
-      await this.deps.reader.recognise(doc, doc.ocr.map((p) => Promise.resolve(p)));
+      await span('batch.extractDocument', () => this.deps.reader.recognise(doc, doc.ocr.map((p) => Promise.resolve(p))));
       this.progress(batch);
     }
   }
