@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { SohoaError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { atomicWrite, PRIVATE_DIR, PRIVATE_FILE } from '../store/atomic-write.js';
 import { judgeBlank } from '../pages/clean-page.js';
+import { span } from '../ocr/profile.js';
 import type { BlankMeasure } from '../pages/blank-measure.js';
 import type { PatchCode } from '../pages/patch-code.js';
 import { asStorageFull, isDiskFull, storageFull, type DiskGuard } from '../store/disk-guard.js';
@@ -184,10 +185,14 @@ export class CaptureStage {
     let preview: Buffer;
     let judged: Awaited<ReturnType<typeof judgeBlank>>;
     try {
-      const img = sharp(scannedPath, { failOn: 'truncated' });
+      // decoded once (each clone of a file input decodes the file again): the preview and the
+      // blank judgement both start from these pixels
+      const { data, info } = await span('capture.decode', () => sharp(scannedPath, { failOn: 'truncated' })
+        .flatten({ background: '#ffffff' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
+      const img = (): sharp.Sharp => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
       [preview, judged] = await Promise.all([
-        img.clone().flatten({ background: '#ffffff' }).resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer(),
-        judgeBlank(img.clone(), dpi),
+        span('capture.preview', () => img().resize({ height: this.deps.previewHeight ?? 900, withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer()),
+        span('capture.judgeBlank', () => judgeBlank(img(), dpi)),
       ]);
     } catch (err) {
       await rm(scannedPath, { force: true }).catch(() => undefined);

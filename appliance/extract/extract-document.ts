@@ -19,7 +19,8 @@ import { allSettledOrThrow, WorkTracker } from '../util/settle.js';
 // the fields come from them; the body bands are read after (lower priority), for the text.
 
 export async function refinePages(engine: OcrEngine, pages: OcrPage[]): Promise<OcrPage[]> {
-  const kept = pages.map((p, i) => ({ p, i })).filter(({ p }) => !p.blank);
+  // (as extractFields: a page with no text, e.g. a blank back a profile keeps, holds no stamp or signature)
+  const kept = pages.map((p, i) => ({ p, i })).filter(({ p }) => !p.blank && p.text.trim());
   if (!kept.length || !engine.recognizeRegion) return pages;
   const out = [...pages];
   const first = kept[0]!; const last = kept[kept.length - 1]!;

@@ -6,8 +6,9 @@ import type { OcrPage } from '../ocr/ocr.js';
 import type { JobView } from './desk.js';
 import { handOverPages, type JobPage, type SpoolPort } from './job-pages.js';
 import type { JobRecord, JobRecords } from './job-records.js';
-import type { PageReader } from './page-reader.js';
+import type { ExtractedPages, PageReader } from './page-reader.js';
 import { splitStack } from './split-stack.js';
+import { span } from '../ocr/profile.js';
 import { marksOf, separatorOf, separatorStub, type SeparatorEvidence } from './stack-marks.js';
 
 // A batch ("Quét cả tập") after its pages are read: split into document jobs (split-stack.ts),
@@ -25,10 +26,22 @@ export interface BatchHost {
   background(rec: JobRecord, work: Promise<void>): void;
 }
 
+/** Fields read ahead for a batch's documents, by the batch's page indices of each ("3,4,5"). */
+type Ahead = Map<string, Promise<ExtractedPages | null>>;
+
 export class BatchJobs {
+  /**
+   * Per batch being scanned: the documents whose pages are all read and that a later document
+   * already follows (so the split at the end cannot give them other pages) have their fields
+   * read while the feeder still runs, when the cores have room between pages. The split at the
+   * end takes them for each document with exactly those pages, instead of reading every document
+   * one after the other once the last page is scanned (that queue was most of the wait for review).
+   */
+  private readonly ahead = new Map<string, Ahead>();
+
   constructor(private readonly deps: {
     records: JobRecords;
-    reader: Pick<PageReader, 'recognise' | 'readPage'>;
+    reader: Pick<PageReader, 'recognise' | 'readPage' | 'extractAhead'>;
     capture: SpoolPort;
     bus: EventBus;
     log: Logger;
@@ -43,15 +56,27 @@ export class BatchJobs {
     const batch = rec.view.batch!;
     const read: (OcrPage | undefined)[] = [];
     const continuing = batch.documents.length > 0;
+    const ahead: Ahead = new Map();
+    this.ahead.set(rec.view.jobId, ahead);
     return (ocr) => {
       batch.pagesScanned++;
       this.progress(rec);
       const at = rec.pages.length - 1;
       void ocr.then((o) => {
         read[at] = o;
-        const prefix = read.slice(0, read.findIndex((x) => !x) === -1 ? read.length : read.findIndex((x) => !x));
-        batch.found = batch.documents.length + splitStack(prefix as OcrPage[], { continuing, ...marksOf(rec.stack) }).documents.filter((d) => !d.continues).length;
+        const prefix = read.slice(0, read.findIndex((x) => !x) === -1 ? read.length : read.findIndex((x) => !x)) as OcrPage[];
+        const docs = splitStack(prefix, { continuing, ...marksOf(rec.stack) }).documents;
+        batch.found = batch.documents.length + docs.filter((d) => !d.continues).length;
         this.progress(rec);
+        // every document but the last is closed: its fields can be read now
+        for (const d of docs.slice(0, -1)) {
+          const key = d.pages.join(',');
+          if (d.continues || ahead.has(key)) continue;
+          ahead.set(key, this.deps.reader.extractAhead(d.pages.map((i) => prefix[i]!)).catch((err: unknown) => {
+            this.deps.log.warn({ jobId: rec.view.jobId, pages: key, err: toErrorInfo(err) }, 'fields not read ahead: read again after the split');
+            return null;
+          }));
+        }
       }, () => undefined);
     };
   }
@@ -63,13 +88,19 @@ export class BatchJobs {
   readStackPage(rec: JobRecord, at: number, page: JobPage & SeparatorEvidence & { dpi: number }): Promise<OcrPage> {
     const stack = rec.stack;
     if (!stack) return this.deps.reader.readPage(rec, page);
-    const found = separatorOf(page, stack.policy).catch((err: unknown) => {
+    // a profile that keeps blank pages ('keep'): the reader's own blank judgement (no confident
+    // word) does not drop the page either, or the split would leave it out of every document
+    const read = (): Promise<OcrPage> => {
+      const ocr = this.deps.reader.readPage(rec, page);
+      return stack.policy.blankPages === 'keep' ? ocr.then((o) => (o.blank ? { ...o, blank: false } : o)) : ocr;
+    };
+    const found = span('separator.check', () => separatorOf(page, stack.policy)).catch((err: unknown) => {
       // (zbarimg missing or failing: the page is read as a page of a document; the technician sees why)
       this.deps.log.error({ jobId: rec.view.jobId, page: page.index, err: toErrorInfo(err) }, 'separator check failed: page read as a document page');
       return null;
     });
     return found.then((kind) => {
-      if (!kind) return this.deps.reader.readPage(rec, page);
+      if (!kind) return read();
       stack.separators[at] = kind;
       this.deps.log.info({ jobId: rec.view.jobId, page: page.index, kind }, 'separator sheet');
       return separatorStub(page, page.dpi);
@@ -126,7 +157,7 @@ export class BatchJobs {
     const { records } = this.deps;
     const batch = rec.view.batch!;
     const { jobId } = rec.view;
-    const toExtract: JobRecord[] = [];
+    const toExtract: { doc: JobRecord; key: string | null }[] = [];
     for (const d of rec.plan ?? []) {
       const pages = d.pages.map((i) => ({ page: rec.pages[i]!, ocr: rec.ocr[i]! }));
       const existing = records.get(d.jobId);
@@ -158,9 +189,15 @@ export class BatchJobs {
         if (!d.continues) batch.documents.push(d.jobId);
         d.done = true;
         await records.save(rec);
-        toExtract.push(target);
+        toExtract.push({ doc: target, key: d.continues ? null : d.pages.join(',') });
       }
     }
+    // The fields read ahead read the batch's own page files: they finish before those go.
+    const ahead = this.ahead.get(jobId);
+    this.ahead.delete(jobId);
+    const ready = new Map<JobRecord, Promise<ExtractedPages | null>>();
+    for (const { doc, key } of toExtract) { const a = key === null ? undefined : ahead?.get(key); if (a) ready.set(doc, a); }
+    await Promise.all(ahead?.values() ?? []);
     // Every page now belongs to a document (or was a blank back): the batch keeps no page.
     rec.plan = undefined;
     rec.pages = [];
@@ -169,7 +206,7 @@ export class BatchJobs {
     await records.save(rec);
     await records.dropPages(jobId);
     this.progress(rec);
-    await this.extractAll(rec, toExtract);
+    await this.extractAll(rec, toExtract.map((t) => t.doc), ready);
   }
 
   /**
@@ -213,14 +250,15 @@ export class BatchJobs {
   }
 
   /** Extracts the fields of a batch's documents one after the other, in stack order. */
-  private async extractAll(batch: JobRecord, docs: JobRecord[]): Promise<void> {
+  private async extractAll(batch: JobRecord, docs: JobRecord[], ready = new Map<JobRecord, Promise<ExtractedPages | null>>()): Promise<void> {
     for (const doc of docs) {
-      await this.deps.reader.recognise(doc, doc.ocr.map((p) => Promise.resolve(p)));
+      await span('batch.extractDocument', () => this.deps.reader.recognise(doc, doc.ocr.map((p) => Promise.resolve(p)), ready.get(doc)));
       this.progress(batch);
     }
   }
 
   async batchFailed(rec: JobRecord, err: unknown): Promise<void> {
+    this.ahead.delete(rec.view.jobId);
     const error = toErrorInfo(err);
     this.deps.log.error({ jobId: rec.view.jobId, err: error }, 'batch could not be split');
     rec.view = { ...rec.view, state: 'failed', error };

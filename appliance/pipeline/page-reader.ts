@@ -14,6 +14,9 @@ import type { ExtractFn, ReadFieldsFirstFn } from './ports.js';
 // failed with the pages kept). A one-page job is read fields first, its whole page a moment
 // later. Separate from the scanner run and the batch split, which both hand their pages here.
 
+/** What ExtractFn gives: the fields and the refined pages. */
+export type ExtractedPages = Awaited<ReturnType<ExtractFn>>;
+
 export class PageReader {
   /** Jobs whose fields are out but whose page is still being read whole (for the PDF's text). */
   private readonly reading = new Map<string, Promise<void>>();
@@ -101,11 +104,28 @@ export class PageReader {
     }
   }
 
-  /** The fields over the pages `pending` reads (blank ones left out); the refined OCR replaces the job's. */
-  recognise(rec: JobRecord, pending: Promise<OcrPage>[]): Promise<void> {
+  /**
+   * The fields of pages not yet in a job (a batch's document, read while the stack is still being
+   * scanned): blank pages left out, as `recognise` does. Re-reads use the pages' own images.
+   */
+  extractAhead(pages: OcrPage[]): Promise<ExtractedPages> {
+    return this.deps.extract(pages.filter((p) => !p.blank));
+  }
+
+  /**
+   * The fields over the pages `pending` reads (blank ones left out); the refined OCR replaces the
+   * job's. `ahead`: those fields already read by extractAhead over the same pages (then elsewhere
+   * on disk); when it failed or gave another count of pages, the pages are read again.
+   */
+  recognise(rec: JobRecord, pending: Promise<OcrPage>[], ahead?: Promise<ExtractedPages | null>): Promise<void> {
     return this.extractInto(rec, async () => {
       const all = await Promise.all(pending);
-      const { result, pages } = await this.deps.extract(all.filter((p) => !p.blank));
+      const kept = all.filter((p) => !p.blank);
+      const early = ahead ? await ahead.catch(() => null) : null;
+      const { result, pages } = early && early.pages.length === kept.length
+        // the same reading, its images where the job now keeps them
+        ? { result: early.result, pages: early.pages.map((p, k) => ({ ...p, imagePath: kept[k]!.imagePath })) }
+        : await this.deps.extract(kept);
       // The refined OCR (re-read stamps and signature block) is what the PDF's text layer uses.
       let k = 0;
       rec.ocr = all.map((p) => (p.blank ? p : pages[k++]!));

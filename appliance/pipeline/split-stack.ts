@@ -202,6 +202,10 @@ export function splitStack(pages: OcrPage[], opts: { continuing?: boolean } & St
       lastNumber = pageEvidence(page).pageNumber ?? 1;
       afterEnd = false;
       marked = false;
+    } else if (current && !page.text.trim()) {
+      // a blank page the profile keeps ('keep'): it stays with the page before it, and says
+      // nothing of where the next document starts
+      (current as SplitDocument).pages.push(i);
     } else {
       place(page, i);
     }

@@ -8,6 +8,8 @@ import { silentLogger } from '../../appliance/log.js';
 import type { JobView } from '../../appliance/pipeline/desk.js';
 import { apiAs, provisionedDefaults, scannerControl } from '../helpers/appliance.js';
 import { RssSampler, argValue } from './rss-sampler.js';
+import { cpuFigures, load1, readCpu } from './cpu-meter.js';
+import { profileStart, profileStop, type Span } from '../../appliance/ocr/profile.js';
 
 // `npm run bench -- batch [--ppm=30] [--pages=N] [--corpus=DIR[,DIR]]`: a stack of ≥ 100 real
 // pages through the whole appliance as on the desk ("Quét cả tập"): the eSCL simulator's feeder at
@@ -17,7 +19,14 @@ import { RssSampler, argValue } from './rss-sampler.js';
 //   pagesPerMin     end to end: pages / (batch started → every document ready for review)
 //   adfStalls       how often the feeder had a sheet ready and the host did not ask for it
 //   peakRssMb       this process (the appliance runs in it) and its children (scanimage, tesseract)
+//   cpuSecondsPerPage  CPU (user + sys) of this process and its children (tesseract, scanimage,
+//                   zbarimg) from the batch's start until it is ready for review, per page: unlike
+//                   pagesPerMin it hardly moves with the machine's load
+//   capacityPagesPerMin  cores × 60 / cpuSecondsPerPage: the pace the cores could carry alone
+//   load1Start/load1End  the 1-minute load average at the start and the end (a busy machine
+//                   makes pagesPerMin inconclusive)
 // Target: pagesPerMin ≥ the ADF's 30 on 2 cores, peakRssMb ≤ 700. Last line: one JSON object.
+// `--profile` also prints (stderr) the stage spans (appliance/ocr/profile.ts) summed by stage.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,7 +60,8 @@ export async function run(args: string[]): Promise<void> {
     scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, pagesPerMinute: ppm } },
   };
   const rss = new RssSampler();
-  const load0 = loadavg().map((l) => Math.round(l * 100) / 100);
+  const load0 = load1();
+  const profile = args.includes('--profile');
   const appliance = await startAppliance(config, { log: silentLogger() });
   try {
     const api = apiAs('Bench', () => appliance.url, () => dir);
@@ -60,10 +70,13 @@ export async function run(args: string[]): Promise<void> {
     const scanned: number[] = [];
     appliance.bus.on('scan.page', () => { scanned.push(performance.now()); });
     rss.start();
+    if (profile) profileStart();
+    const cpu0 = readCpu();
     const t0 = performance.now();
     const started = await api<JobView>('POST', '/api/batch', {});
     if (started.status !== 200) throw new Error(`bench batch: POST /api/batch answered ${started.status} ${JSON.stringify(started.body)}`);
     const batchId = started.body.jobId;
+    let cpuDone = cpu0;
     let done = 0; let documents = 0; let failed = 0; let lastNote = 0;
     for (;;) {
       await sleep(1000);
@@ -73,7 +86,7 @@ export async function run(args: string[]): Promise<void> {
       if (batch.state === 'failed' && batch.batch?.documents.length === 0) throw new Error(`bench batch: the batch failed: ${JSON.stringify(batch.error)}`);
       const docs = jobs.filter((j) => j.split?.batchId === batchId);
       if (batch.state === 'split' && docs.length > 0 && docs.every((d) => d.state !== 'extracting' && d.state !== 'scanning')) {
-        done = performance.now(); documents = docs.length; failed = docs.filter((d) => d.state === 'failed').length;
+        cpuDone = readCpu(); done = performance.now(); documents = docs.length; failed = docs.filter((d) => d.state === 'failed').length;
         break;
       }
       if (performance.now() - lastNote > 30_000) {
@@ -83,6 +96,7 @@ export async function run(args: string[]): Promise<void> {
       if (performance.now() - t0 > 60 * 60_000) throw new Error('bench batch: not done within an hour');
     }
     const peakRssMb = rss.stop();
+    if (profile) printProfile(profileStop());
     const state = await (await fetch(`${appliance.scannerSimulatorUrl}/control/state`)).json() as { adfStalls: number; pagesFed: number };
     const adfSeconds = (scanned.at(-1)! - scanned[0]!) / 1000;
     const round = (n: number) => Math.round(n * 10) / 10;
@@ -91,11 +105,24 @@ export async function run(args: string[]): Promise<void> {
       adfPagesPerMin: round(((scanned.length - 1) / adfSeconds) * 60), pagesPerMin: round((scanned.length / ((done - t0) / 1000)) * 60),
       secondsTotal: round((done - t0) / 1000), reviewLagSeconds: round((done - scanned.at(-1)!) / 1000),
       adfStalls: state.adfStalls, peakRssMb, ocrWorkers: config.ocr.workers, cores: availableParallelism(),
-      load1Start: load0[0], load1End: Math.round(loadavg()[0]! * 100) / 100,
+      ...cpuFigures(cpu0, cpuDone, scanned.length, availableParallelism()),
+      load1Start: load0, load1End: load1(),
     }) + '\n');
   } finally {
     rss.stop();
     await appliance.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Wall time of each stage summed over the batch (spans overlap: a sum can exceed the run). */
+function printProfile(spans: Span[]): void {
+  const by = new Map<string, { n: number; ms: number }>();
+  for (const sp of spans) {
+    const key = sp.stage === 'tesseract.run' ? `${sp.stage} ${sp.detail?.split(' ').slice(0, 2).join(' ') ?? ''}` : sp.stage;
+    const e = by.get(key) ?? { n: 0, ms: 0 };
+    e.n++; e.ms += sp.end - sp.start;
+    by.set(key, e);
+  }
+  for (const [k, e] of [...by].sort((a, b) => b[1].ms - a[1].ms)) process.stderr.write(`profile ${k.padEnd(40)} ${String(e.n).padStart(5)}× ${(e.ms / 1000).toFixed(1).padStart(7)} s\n`);
 }

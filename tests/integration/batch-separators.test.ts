@@ -12,6 +12,7 @@ import type { JobView } from '../../appliance/pipeline/desk.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
 import { apiAs, eventually, scannerControl, testConfig } from '../helpers/appliance.js';
 import { patchSheet } from '../helpers/patch-sheet.js';
+import { DEFAULT_PROFILES } from '../../appliance/capture/profiles.js';
 
 // Separator sheets and "Tài liệu tiếp theo" on real parts: the eSCL simulator feeds real pages
 // with Sohoa's printed QR sheet (sohoa separator-sheet → pdftoppm, as a scan sees it) and
@@ -23,6 +24,7 @@ const exec = promisify(execFile);
 const CLERK = 'Lê Thị Hoa';
 const PAGES = projectPath('provisioning', 'demo-pages');
 const page = (doc: string, p: string) => join(PAGES, doc, p);
+const KEEP_BLANK = 'Hàng loạt giữ trang trắng';
 
 let dir: string;
 let token: DevToken;
@@ -44,8 +46,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sohoa-separators-'));
   token = await provisionDevToken(join(dir, 'token'));
   const base = await testConfig(token, join(dir, 'data'));
+  // the default profiles and a batch one that keeps blank pages in their documents
+  const profiles = join(dir, 'profiles.json');
+  writeFileSync(profiles, JSON.stringify([...DEFAULT_PROFILES, { name: KEEP_BLANK, source: 'adf', duplex: false, dpi: 200, mode: 'gray', blankPages: 'keep', separator: 'qr', batch: true }]));
   // a feeder slow enough (4 s a sheet) for a touch to land while the stack is still scanning
-  config = { ...base, scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, pagesPerMinute: 15 } } };
+  config = { ...base, capture: { ...base.capture, profilesPath: profiles }, scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, pagesPerMinute: 15 } } };
   const pdf = join(dir, 'sheet.pdf');
   await exec(process.execPath, [projectPath('bin', 'sohoa.js'), 'separator-sheet', '--out', pdf], { timeout: 60_000 });
   await exec('pdftoppm', ['-r', '200', '-gray', '-png', '-singlefile', pdf, join(dir, 'qr-sheet')], { timeout: 60_000 });
@@ -102,5 +107,16 @@ describe('separator sheets in a stack', () => {
     const late = await api<{ error: { message: string } }>('POST', `/api/jobs/${batchId}/next-document`, {});
     expect(late.status).toBe(409);
     expect(late.body.error.message).toMatch(/Tài liệu tiếp theo/);
+  }, 500_000);
+
+  it("a profile that keeps blank pages keeps the stack's blank backs in their document", async () => {
+    // doc-029: a six-page report whose pages 2, 4 and 6 are blank backs (dropped by the default batch profile)
+    await scanner('feeder', { files: ['page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6'].map((p) => page('doc-029', `${p}.png`)) });
+    const started = await api<JobView>('POST', '/api/batch', { profile: KEEP_BLANK });
+    expect(started.status).toBe(200);
+    const { docs } = await documentsOf(started.body.jobId);
+    expect(docs.map((d) => d.pages.length)).toEqual([6]);
+    expect(docs[0]!.pages.map((p) => p.blank)).toEqual([false, false, false, false, false, false]);
+    expect(docs[0]!.result?.numberNotation).toBe('111/BC-UBND');
   }, 500_000);
 });

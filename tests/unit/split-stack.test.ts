@@ -116,6 +116,20 @@ describe('splitStack', () => {
     expect(split.documents.map((d) => [d.pages, d.doubtful])).toEqual([[[0, 1, 2], false], [[3], false], [[4], true]]);
   });
 
+  it('keeps a blank page the profile keeps (no text, not flagged blank) with the page before it', () => {
+    const signed = (notation: string): OcrPage => buildPage([
+      ...motto, { left: `Số: ${notation}`, right: 'Hậu Giang, ngày 01 tháng 5 năm 2024', gap: 40 }, ...body,
+      { full: 'Ủy ban nhân dân tỉnh thông báo để các cơ quan, đơn vị biết, thực hiện./.' },
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 30 }, { left: '- Như trên;', right: 'CHỦ TỊCH' }, { left: '- Lưu: VT.' },
+    ]);
+    const kept = (): OcrPage => ({ ...blankPage(), blank: false });
+    const bare = buildPage(body);
+    const split = splitStack([signed('3/TB-UBND'), kept(), signed('4/TB-UBND'), kept(), bare]);
+    // the bare page still follows the end of a document: it starts one, flagged
+    expect(split.documents.map((d) => [d.pages, d.doubtful])).toEqual([[[0, 1], false], [[2, 3], false], [[4], true]]);
+    expect(split.blank).toEqual([]);
+  });
+
   it('flags a page with a header and a page number at its top, and one with only a type name', () => {
     const both = buildPage([{ centre: '- 2 -' }, ...motto, { left: 'Số: 7/BC-UBND' }, ...body]);
     const typeOnly = buildPage([{ centre: 'QUYẾT ĐỊNH' }, ...body]);
