@@ -11,7 +11,7 @@ import { rowText, signatureLayout } from './signature.js';
 import { listEvidence, NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
-import { crossChecks, unknownShare } from './cross-checks.js';
+import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
 import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
 import { calibrate, type FieldEvidence } from './calibration.js';
 
@@ -379,7 +379,8 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     const spelled: Partial<Record<FieldKey, string | string[] | null>> = { ...text, numberNotation: f.numberNotation, place: f.place };
     const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0,
       unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors),
-      list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined }])) as Record<FieldKey, FieldEvidence>;
+      list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined,
+      rivals: text[k] !== undefined && k !== 'signer' ? Math.min(3, rivalWords(text[k]!)) : 0 }])) as Record<FieldKey, FieldEvidence>;
     const { confidence, flagged } = calibrate(evidence, quality);
     return { result: { ...f, confidence: round(confidence), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged }, evidence, quality };
   }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { codeFromInitials, crossChecks, unknownShare } from '../../appliance/extract/cross-checks.js';
+import { codeFromInitials, crossChecks, rivalWords, unknownShare } from '../../appliance/extract/cross-checks.js';
 import { calibrate, probabilityRight, type CalibrationModel, type FieldEvidence } from '../../appliance/extract/calibration.js';
 import { FIELD_KEYS, emptyFields, type FieldKey } from '../../appliance/extract/fields.js';
 import { trimSummary } from '../../appliance/extract/extract-fields.js';
@@ -37,6 +37,14 @@ describe('cross-checks between fields', () => {
   it('unknown-word share counts words neither the lexicon nor the name lists know', () => {
     expect(unknownShare('Ban hành kế hoạch')).toBe(0);
     expect(unknownShare('Ban hành xqzt')).toBeCloseTo(1 / 3, 5);
+  });
+
+  it('counts words whose neighbours favour another spelling of the same letters (a misread into another real word)', () => {
+    expect(rivalWords('cải cách thủ tục hành chính')).toBe(0);
+    expect(rivalWords('cải cách thủ tục hành chình')).toBe(1);
+    expect(rivalWords(['Như trên', 'Ban an toàn giao thống', 'Lưu: VT'])).toBe(1);
+    // a known place name is a name, not running words
+    expect(rivalWords('UBND huyện Văn Bàn')).toBe(0);
   });
 });
 
