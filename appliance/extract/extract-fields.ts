@@ -83,6 +83,10 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     f.date = d.date;
     c.place = s.conf; c.date = s.conf;
     if (!d.valid) doubt(c, 'date', s.conf * 0.5);
+    // NĐ30 prints the place as a name, each word capitalised ("Hữu Lũng", "TP. Hồ Chí Minh"): a
+    // place in capitals or with a lower-case word is not the date line's place but another line
+    // read as one (a notation "…/BTTTT" beside a body date): both in doubt
+    if (!/^(TP\.\s*)?\p{Lu}\p{Ll}*(?:[\s-]+\p{Lu}[\p{Ll}']*)*$/u.test(d.place)) { doubt(c, 'place', s.conf * 0.5); doubt(c, 'date', s.conf * 0.5); }
   }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
@@ -220,7 +224,8 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT.): no authority line means it was lost
   // a title that is none of NĐ30's titles (read wrongly, or not read)
   const titleDoubt = !f.signerTitle || !TITLES.some((x) => fold(x) === fold(f.signerTitle!.replace(/^Q\.\s*/u, '')));
-  if (titleDoubt && f.authority) doubt(c, 'authority', 0.7);
+  // (with no authority line read either: a lost TM./KT. line is as likely as none)
+  if (titleDoubt) doubt(c, 'authority', f.authority ? 0.7 : 0.6);
   if (titleDoubt) doubt(c, 'signerTitle', c.signerTitle);
   if (!f.authority && /^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '')) doubt(c, 'authority', 0.6);
   if (nameRow.length) {
