@@ -61,6 +61,15 @@ export function trimSummary(text: string): string {
   return t;
 }
 
+/**
+ * Whether a summary has NĐ30's shape: one noun phrase (trích yếu), no sentence ended inside it
+ * ("… công nghiệp. Trân trọng kính mời: …"), no "label: value" of a body, at most ~60 words. A
+ * summary read past its rule line into the body fails it (a layout failure no word checks see).
+ */
+export function summaryShape(summary: string): boolean {
+  return !/[.!?]\s+\p{Lu}|:\s+\S/u.test(summary) && summary.split(/\s+/).length <= 60;
+}
+
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
 
 /** Marks no agency name holds ("MÔI__", "PHÁT ˆ", a lone "_"): underline and seal debris in the header. */
@@ -176,6 +185,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     const r = repairText(trimSummary(joinText(clean(lines))));
     f.summary = lines.length ? r.text : null;
     c.summary = lines.length ? (r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines)) : 0;
+    if (f.summary && !summaryShape(f.summary)) doubt(c, 'summary', Math.min(c.summary, 0.6));
     return;
   }
   // công văn: no type name; "V/v ..." under the number, in the left column
@@ -195,6 +205,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     const r = repairText(trimSummary(joinText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, '')))));
     f.summary = r.text;
     c.summary = r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines);
+    if (!summaryShape(f.summary)) doubt(c, 'summary', Math.min(c.summary, 0.6));
   } else {
     c.summary = 0;
   }
