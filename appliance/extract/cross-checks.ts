@@ -2,7 +2,7 @@ import type { DocumentFields, FieldKey } from './fields.js';
 import { fold } from './vn-text.js';
 import { agencyInitials, typeFromNotation } from './patterns.js';
 import { documentCodes, isAbbreviation, properWord } from './recipients.js';
-import { knownWord } from './vn-words.js';
+import { knownWord, rivalSpellings } from './vn-words.js';
 import { isKnownPlace } from './places.js';
 import { TITLES } from './titles.js';
 
@@ -91,4 +91,13 @@ export function unknownShare(text: string | null | string[]): number {
   const ws = s.split(/[\s,;:()/.]+/).map((w) => w.replace(/^[^\p{L}\d]+|[^\p{L}\d]+$/gu, '')).filter((w) => w && !/^\d+$/.test(w));
   if (!ws.length) return 0;
   return ws.filter((w) => !(knownWord(w) || isAbbreviation(w) || properWord(w) || /^\p{Lu}[\p{Lu}\d]*\p{Ll}?$/u.test(w))).length / ws.length;
+}
+
+/**
+ * Words of the value whose neighbours favour another spelling of the same letters (vn-words.ts
+ * rivalSpellings), summed over its pieces (a list's items each): a misread into another real word
+ * ("chủ trường", "xã lộ") passes the word list but not its neighbours.
+ */
+export function rivalWords(text: string | null | string[]): number {
+  return (Array.isArray(text) ? text : [text ?? '']).reduce((a, t) => a + rivalSpellings(t), 0);
 }

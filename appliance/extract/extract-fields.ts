@@ -11,7 +11,7 @@ import { rowText, signatureLayout } from './signature.js';
 import { listEvidence, NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
-import { crossChecks, unknownShare } from './cross-checks.js';
+import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
 import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
 import { calibrate, type FieldEvidence } from './calibration.js';
 
@@ -61,6 +61,15 @@ export function trimSummary(text: string): string {
   return t;
 }
 
+/**
+ * Whether a summary has NĐ30's shape: one noun phrase (trích yếu), no sentence ended inside it
+ * ("… công nghiệp. Trân trọng kính mời: …"), no "label: value" of a body, at most ~60 words. A
+ * summary read past its rule line into the body fails it (a layout failure no word checks see).
+ */
+export function summaryShape(summary: string): boolean {
+  return !/[.!?]\s+\p{Lu}|:\s+\S/u.test(summary) && summary.split(/\s+/).length <= 60;
+}
+
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
 
 /** Marks no agency name holds ("MÔI__", "PHÁT ˆ", a lone "_"): underline and seal debris in the header. */
@@ -83,6 +92,10 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     f.date = d.date;
     c.place = s.conf; c.date = s.conf;
     if (!d.valid) doubt(c, 'date', s.conf * 0.5);
+    // NĐ30 prints the place as a name, each word capitalised ("Hữu Lũng", "TP. Hồ Chí Minh"): a
+    // place in capitals or with a lower-case word is not the date line's place but another line
+    // read as one (a notation "…/BTTTT" beside a body date): both in doubt
+    if (!/^(TP\.\s*)?\p{Lu}\p{Ll}*(?:[\s-]+\p{Lu}[\p{Ll}']*)*$/u.test(d.place)) { doubt(c, 'place', s.conf * 0.5); doubt(c, 'date', s.conf * 0.5); }
   }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
@@ -172,6 +185,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     const r = repairText(trimSummary(joinText(clean(lines))));
     f.summary = lines.length ? r.text : null;
     c.summary = lines.length ? (r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines)) : 0;
+    if (f.summary && !summaryShape(f.summary)) doubt(c, 'summary', Math.min(c.summary, 0.6));
     return;
   }
   // công văn: no type name; "V/v ..." under the number, in the left column
@@ -191,6 +205,7 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     const r = repairText(trimSummary(joinText(repairGlyphs(clean(lines).replace(/^V\s*[/|]\s*[vV]\s*[.:]?\s*/, '')))));
     f.summary = r.text;
     c.summary = r.changed ? Math.min(0.75, segConf(lines)) : segConf(lines);
+    if (!summaryShape(f.summary)) doubt(c, 'summary', Math.min(c.summary, 0.6));
   } else {
     c.summary = 0;
   }
@@ -220,7 +235,8 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT.): no authority line means it was lost
   // a title that is none of NĐ30's titles (read wrongly, or not read)
   const titleDoubt = !f.signerTitle || !TITLES.some((x) => fold(x) === fold(f.signerTitle!.replace(/^Q\.\s*/u, '')));
-  if (titleDoubt && f.authority) doubt(c, 'authority', 0.7);
+  // (with no authority line read either: a lost TM./KT. line is as likely as none)
+  if (titleDoubt) doubt(c, 'authority', f.authority ? 0.7 : 0.6);
   if (titleDoubt) doubt(c, 'signerTitle', c.signerTitle);
   if (!f.authority && /^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '')) doubt(c, 'authority', 0.6);
   if (nameRow.length) {
@@ -379,7 +395,8 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     const spelled: Partial<Record<FieldKey, string | string[] | null>> = { ...text, numberNotation: f.numberNotation, place: f.place };
     const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0,
       unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors),
-      list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined }])) as Record<FieldKey, FieldEvidence>;
+      list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined,
+      rivals: text[k] !== undefined && k !== 'signer' ? Math.min(3, rivalWords(text[k]!)) : 0 }])) as Record<FieldKey, FieldEvidence>;
     const { confidence, flagged } = calibrate(evidence, quality);
     return { result: { ...f, confidence: round(confidence), text: kept.map((p) => p.text), issuerId: id?.id ?? null, flagged }, evidence, quality };
   }

@@ -164,6 +164,30 @@ export function repairText(text: string): { text: string; changed: number } {
 }
 
 /**
+ * How many words of the text its neighbours do not support while another spelling of the same
+ * letters (other marks: "trường"/"trương", "Tầm"/"lâm" aside) they do support: a misread into
+ * another real word that repairText left alone (support too weak to replace it). Evidence for the
+ * calibration (a doubt, not a repair). Words of a known place name are not judged.
+ */
+export function rivalSpellings(text: string): number {
+  const ws = text.split(/\s+/).map((p) => /^([^\p{L}\d]*)([\p{L}\d]+)([^\p{L}\d]*)$/u.exec(p)).map((m) => (m ? { lead: m[1]!, core: m[2]!, tail: m[3]! } : null));
+  const inPlace = placeSpans(ws.map((w) => w?.core ?? ''));
+  let n = 0;
+  ws.forEach((t, i) => {
+    if (!t || !/^\p{L}{2,}$/u.test(t.core) || inPlace[i]) return;
+    const p = ws[i - 1]; const q = ws[i + 1];
+    const prev = p && !p.tail && !t.lead ? key(p.core) : null;
+    const next = q && !t.tail && !q.lead ? key(q.core) : null;
+    if (!prev && !next) return;
+    const w = key(t.core);
+    const support = (x: string): number => pair(prev, x) + pair(x, next);
+    if (support(w) > 0) return;
+    if ((byFold.get(fold(w)) ?? []).some((c) => c !== w && support(c) > 0)) n++;
+  });
+  return n;
+}
+
+/**
  * Words that are no word at all ("Lhương trực", "xã ội huyện") replaced by the one vocabulary word
  * one letter away (diacritics aside) that its neighbours support clearly; `keep` spares words of
  * another kind (abbreviations, names).

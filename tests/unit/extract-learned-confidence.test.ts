@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { codeFromInitials, crossChecks, unknownShare } from '../../appliance/extract/cross-checks.js';
+import { codeFromInitials, crossChecks, rivalWords, unknownShare } from '../../appliance/extract/cross-checks.js';
 import { calibrate, probabilityRight, type CalibrationModel, type FieldEvidence } from '../../appliance/extract/calibration.js';
 import { FIELD_KEYS, emptyFields, type FieldKey } from '../../appliance/extract/fields.js';
-import { trimSummary } from '../../appliance/extract/extract-fields.js';
+import { summaryShape, trimSummary } from '../../appliance/extract/extract-fields.js';
 import { placeSpans, repairText } from '../../appliance/extract/vn-words.js';
 import { checkCode, repairArchive } from '../../appliance/extract/recipients.js';
 import { missingRowBands } from '../../appliance/extract/reread.js';
@@ -37,6 +37,23 @@ describe('cross-checks between fields', () => {
   it('unknown-word share counts words neither the lexicon nor the name lists know', () => {
     expect(unknownShare('Ban hành kế hoạch')).toBe(0);
     expect(unknownShare('Ban hành xqzt')).toBeCloseTo(1 / 3, 5);
+  });
+
+  it('counts words whose neighbours favour another spelling of the same letters (a misread into another real word)', () => {
+    expect(rivalWords('cải cách thủ tục hành chính')).toBe(0);
+    expect(rivalWords('cải cách thủ tục hành chình')).toBe(1);
+    expect(rivalWords(['Như trên', 'Ban an toàn giao thống', 'Lưu: VT'])).toBe(1);
+    // a known place name is a name, not running words
+    expect(rivalWords('UBND huyện Văn Bàn')).toBe(0);
+  });
+});
+
+describe('summary shape', () => {
+  it('a trích yếu is one phrase: a sentence ended inside it or a body label means the body was read into it', () => {
+    expect(summaryShape('Sửa đổi, bổ sung một số điều của Quy chế phòng, chống tham nhũng, lãng phí')).toBe(true);
+    expect(summaryShape('Về việc phê duyệt Kế hoạch chuyển đổi số năm 2023')).toBe(true);
+    expect(summaryShape('Họp bàn về quản lý vật liệu nổ công nghiệp. Trân trọng kính mời: Lãnh đạo Ủy ban nhân dân các xã')).toBe(false);
+    expect(summaryShape('Triển khai kế hoạch Thời gian: 13 giờ 30 phút')).toBe(false);
   });
 });
 
