@@ -162,9 +162,6 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       }),
     });
     await jobs.start();
-    stops.push(...startHardwareTriggers(config.scanner, scanner.scanner, new HardwareStart({
-      startScan: (o, actor) => jobs.startScan(o, actor), profiles: () => jobs.profiles(), log: log.child({ part: 'hardware-start' }),
-    }), log));
 
     const signer = new AgencySigner({
       token, agencyName: config.agency.name, chainPath: config.token.chainPath, trustPath: config.token.trustPath,
@@ -182,6 +179,10 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
     }).catch((err: unknown) => log.error({ err }, 'start-up reconciliation stopped: the service starts, the next start tries again'));
     // only now the jobs a restart cut off go on: their saves would race the sweep of half-written files
     await jobs.resume();
+    // the scanner's button, a pedal, paper loaded: a scan they start saves job records too
+    stops.push(...startHardwareTriggers(config.scanner, scanner.scanner, new HardwareStart({
+      startScan: (o, actor) => jobs.startScan(o, actor), profiles: () => jobs.profiles(), log: log.child({ part: 'hardware-start' }),
+    }), log));
     await outbox.start();
     stops.push(() => outbox.stop());
 
