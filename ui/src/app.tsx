@@ -60,13 +60,17 @@ export function App() {
   }, [online]);
   const [token, setToken] = useState<TokenState | null>(null);
   const [profile, setProfile] = useState<ProfileInfo | null>(null);
+  // The screen is shown once the first answer is in (the demo banner above it, or the appliance
+  // unreachable): a banner arriving later would move the buttons under a finger already pressing.
+  const [settled, setSettled] = useState(false);
 
   useEffect(() => {
     const offStatus = stream.onStatus((up) => {
       setOnline(up);
       if (!up) setToken(null); // not known while the appliance cannot be asked
       if (up) api.get<TokenState>('/api/token').then(setToken, () => undefined);
-      if (up) api.get<ProfileInfo>('/api/status').then(setProfile, () => undefined);
+      if (up) api.get<ProfileInfo>('/api/status').then(setProfile, () => undefined).finally(() => setSettled(true));
+      else setSettled(true);
     });
     const offEvents = stream.subscribe((e) => {
       if (e.event === 'token.changed') setToken(e.data);
@@ -114,7 +118,7 @@ export function App() {
       {session && online && (
         <SignWaitingBanner token={token} showButton={screen !== 'token'} onUnlock={() => setScreen('token')} />
       )}
-      <main ref={mainRef} class={online ? '' : 'main-locked'}>
+      <main ref={mainRef} class={online ? '' : 'main-locked'} hidden={!settled}>
         {everIn && (
           <>
             <section hidden={!session || screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>
