@@ -67,6 +67,8 @@ export class Outbox {
   private pausedUntil = 0;
   /** Items a technician put on hold while they were being sent. */
   private readonly holdWhenDone = new Set<string>();
+  /** The commit under way per item (commit() chains on it). */
+  private readonly commits = new Map<string, Promise<void>>();
   /** Enqueues run one at a time so `seq` is unique. */
   private enqueueChain: Promise<unknown> = Promise.resolve();
 
@@ -287,12 +289,23 @@ export class Outbox {
     if (wakeAt < Infinity) this.timer = setTimeout(() => this.pump(), Math.min(Math.max(0, wakeAt - now), 2 ** 31 - 1));
   }
 
-  /** Persists a new state of an item, then makes it visible: what list() shows is on disk. */
-  private async commit(item: OutboxItem, change: Partial<OutboxItem>): Promise<void> {
-    const next = { ...item, ...change };
-    await this.store.save(next);
-    Object.assign(item, next);
-    this.changed(item);
+  /**
+   * Persists a new state of an item, then makes it visible: what list() shows is on disk. Commits
+   * of one item run one after another, each from the item as the one before left it: a failed
+   * health probe's backoff saved from a snapshot taken before a technician's hold put the item back
+   * to 'queued' and sent it (outbox-sending, "a held document is not sent until released").
+   */
+  private commit(item: OutboxItem, change: Partial<OutboxItem>): Promise<void> {
+    const run = (this.commits.get(item.docId) ?? Promise.resolve()).then(async () => {
+      const next = { ...item, ...change };
+      await this.store.save(next);
+      Object.assign(item, change);
+      this.changed(item);
+    });
+    const settled = run.catch(() => undefined);
+    this.commits.set(item.docId, settled);
+    void settled.then(() => { if (this.commits.get(item.docId) === settled) this.commits.delete(item.docId); });
+    return run;
   }
 
   private async attempt(item: OutboxItem): Promise<void> {
