@@ -4,6 +4,7 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { Quarantine } from '../store/quarantine.js';
 import { retryDelay } from './backoff.js';
+import { PerKeyOrder } from '../store/per-key-order.js';
 import { CentralWatch } from './central-watch.js';
 import { createAgent, deliver, failureOf, type DeliveryOutcome, type DeliveryTarget } from './deliver.js';
 import { applyRetention, RETENTION_CHECK_MS } from './retention.js';
@@ -68,7 +69,7 @@ export class Outbox {
   /** Items a technician put on hold while they were being sent. */
   private readonly holdWhenDone = new Set<string>();
   /** The commit under way per item (commit() chains on it). */
-  private readonly commits = new Map<string, Promise<void>>();
+  private readonly commits = new PerKeyOrder();
   /** Enqueues run one at a time so `seq` is unique. */
   private enqueueChain: Promise<unknown> = Promise.resolve();
 
@@ -296,17 +297,14 @@ export class Outbox {
    * to 'queued' and sent it (outbox-sending, "a held document is not sent until released").
    */
   private commit(item: OutboxItem, change: Partial<OutboxItem>): Promise<void> {
-    const run = (this.commits.get(item.docId) ?? Promise.resolve()).then(async () => {
+    return this.commits.run(item.docId, async () => {
       const next = { ...item, ...change };
       await this.store.save(next);
       Object.assign(item, change);
       this.changed(item);
     });
-    const settled = run.catch(() => undefined);
-    this.commits.set(item.docId, settled);
-    void settled.then(() => { if (this.commits.get(item.docId) === settled) this.commits.delete(item.docId); });
-    return run;
   }
+
 
   private async attempt(item: OutboxItem): Promise<void> {
     try {

@@ -9,6 +9,7 @@ import { readJobFiles, saveJobFile } from './job-files.js';
 import type { JobPage, SpoolPort } from './job-pages.js';
 import type { CapturePort } from './ports.js';
 import type { StackState } from './stack-marks.js';
+import { PerKeyOrder } from '../store/per-key-order.js';
 
 // The scan jobs' records: what a job is (JobRecord), the live set of them in memory, and where each
 // one's files are (its record <jobsDir>/<jobId>.json, its OCR scratch folder, its spooled pages).
@@ -45,7 +46,7 @@ export interface PlannedDocument {
 export class JobRecords {
   private readonly jobs = new Map<string, JobRecord>();
   /** Each job's record writes and its deletion, in call order (one chain per job). */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes = new PerKeyOrder();
   /**
    * Jobs deleted in this run: their record is never written again. A page read whole after its
    * fields came out (page-reader.ts) may finish after a secret document or a complaint had its
@@ -99,10 +100,7 @@ export class JobRecords {
 
   /** Runs `write` after the job's earlier writes have settled (a write in flight never lands after a delete). */
   private inOrder(jobId: string, write: () => Promise<void>): Promise<void> {
-    const next = (this.writes.get(jobId) ?? Promise.resolve()).catch(() => undefined).then(write);
-    this.writes.set(jobId, next);
-    void next.catch(() => undefined).finally(() => { if (this.writes.get(jobId) === next) this.writes.delete(jobId); });
-    return next;
+    return this.writes.run(jobId, write);
   }
 
   /** The job's OCR scratch folder (upright/cleaned page images): made by the reader, removed with the job. */
