@@ -14,7 +14,7 @@ import { projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
 import { testConfig } from '../helpers/appliance.js';
 import { BORN_DIGITAL, bornDigitalPdf, signWithDevToken } from '../helpers/born-digital.js';
-import { launchTouchscreen, loginOnPad } from '../helpers/chromium.js';
+import { launchTouchscreen, loginIfAsked } from '../helpers/chromium.js';
 import { provisionDevToken } from '../helpers/dev-token.js';
 import { writeMountTable } from '../helpers/mount-table.js';
 
@@ -49,7 +49,7 @@ describe('Mở văn bản điện tử on the touchscreen', () => {
     it(`lists the USB drive's file, opens it and shows the signature check and its fields at ${w}×${h}`, async () => {
       await page.setViewportSize({ width: w, height: h });
       await page.goto(appliance!.url);
-      if (await page.locator('.login-screen').count()) await loginOnPad(page, DEMO_ACCOUNT.name, DEMO_ACCOUNT.pin); // in the page at once, shown with the first status
+      await loginIfAsked(page, DEMO_ACCOUNT.name, DEMO_ACCOUNT.pin);
       const open = page.getByTestId('receive-open');
       await expect.poll(() => open.isEnabled(), { timeout: 20_000 }).toBe(true);
       expect(await open.textContent()).toBe('Mở văn bản điện tử');

@@ -25,7 +25,7 @@ import type { BookEntry } from '../../appliance/register/book-view.js';
 import { Register } from '../../appliance/register/register.js';
 import { toVnIso } from '../../appliance/register/vn-time.js';
 import { XMLParser } from 'fast-xml-parser';
-import { launchTouchscreen, loginOnPad } from '../helpers/chromium.js';
+import { launchTouchscreen, loginIfAsked } from '../helpers/chromium.js';
 import { seriousAxeViolations } from '../helpers/axe.js';
 import { layoutFaults } from '../helpers/layout.js';
 import { apiAs, ensureUser, provisionedDefaults, TEST_PIN } from '../helpers/appliance.js';
@@ -272,7 +272,7 @@ describe('"Sổ đăng ký" screen', () => {
       const tag = `${size.width}x${size.height}`;
       await page.setViewportSize(size);
       await page.goto(app!.url);
-      if (await page.locator('.login-screen').count()) await loginOnPad(page, HOA, TEST_PIN);
+      await loginIfAsked(page, HOA, TEST_PIN);
       await page.locator('[data-tab="book"]').click();
       await expect.poll(() => page.getByTestId('book-total').textContent(), { timeout: 20_000 }).toBe(`${TODAY_COUNT} văn bản`);
       const rows = page.locator('.book-row');

@@ -24,3 +24,12 @@ export async function loginOnPad(page: Page, name: string, pin: string): Promise
   for (const d of pin) await page.locator('.login-screen .pin-key', { hasText: new RegExp(`^${d}$`) }).click();
   await page.getByTestId('login-pin-submit').click();
 }
+
+/**
+ * After a (re)load: waits until the screen has settled (the tabs of a kept session, or the login
+ * screen, which is rendered only with the first status) and logs in if asked.
+ */
+export async function loginIfAsked(page: Page, name: string, pin: string): Promise<void> {
+  await page.locator('[data-tab], .login-screen .btn-user').first().waitFor({ state: 'visible', timeout: 30_000 });
+  if (await page.locator('.login-screen').count()) await loginOnPad(page, name, pin);
+}

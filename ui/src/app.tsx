@@ -118,8 +118,10 @@ export function App() {
       {session && online && (
         <SignWaitingBanner token={token} showButton={screen !== 'token'} onUnlock={() => setScreen('token')} />
       )}
-      <main ref={mainRef} class={online ? '' : 'main-locked'} hidden={!settled}>
-        {everIn && (
+      {/* Not rendered (rather than hidden) until settled: nothing can be found, measured or pressed
+          before the screen stops moving. */}
+      <main ref={mainRef} class={online ? '' : 'main-locked'}>
+        {settled && everIn && (
           <>
             <section hidden={!session || screen !== 'scan'}><ScanScreen user={user} onNeedUser={() => setScreen('user')} /></section>
             <section hidden={!session || screen !== 'status'}><StatusScreen /></section>
@@ -128,7 +130,7 @@ export function App() {
             {session?.role === 'technician' && screen === 'setup' && <section><TechnicianScreen /></section>}
           </>
         )}
-        <section hidden={!!session && screen !== 'user'}><UserScreen session={session} ended={ended} /></section>
+        {settled && <section hidden={!!session && screen !== 'user'}><UserScreen session={session} ended={ended} /></section>}
       </main>
       <TouchKeyboard />
     </EventsContext.Provider>
