@@ -43,7 +43,7 @@ import { serveUi } from './static-ui.js';
 //   POST /api/jobs/:id/merge            → JobView of the previous document it joined
 //   POST /api/jobs/:id/discard          → {ok: true}
 //   POST /api/jobs/:id/register         DocumentFields → DocumentView
-//   GET  /api/documents, /:id, /:id/pdf DocumentView[] / DocumentView / signed PDF
+//   GET  /api/documents, /:id, /:id/pdf[?part=k] DocumentView[] / DocumentView + pdfParts / signed PDF (part k)
 //   POST /api/submit                    {key, files[{name, data}], fields?} → DocumentView + {jobId, submissionKey} (sohoa submit)
 //   GET  /api/receive/media; POST /api/receive/media {path}; POST /api/receive (raw PDF/edXML)   received electronic documents → JobView (routes-receive.ts)
 //   POST /api/documents/:id/confirm-secret → DocumentView

@@ -10,7 +10,8 @@ import { createAgent, deliver, failureOf, type DeliveryOutcome, type DeliveryTar
 import { applyRetention, RETENTION_CHECK_MS } from './retention.js';
 import { RetryBudget } from './retry-budget.js';
 import { pollDelay, StatusPoller } from './status-poll.js';
-import { OutboxStore, type OutboxItem, type PackageSource } from './store.js';
+import { enqueueWriteError, newItem, packageSource, type EnqueuedPackage, type EnqueueOptions } from './new-item.js';
+import { OutboxStore, type OutboxItem } from './store.js';
 
 // The durable delivery queue (Thái Nguyên art. 4.2: an outage never stops the desk).
 // - Order: Hỏa tốc, Thượng khẩn, Khẩn, then first in first out; up to `concurrency` uploads at once.
@@ -136,32 +137,20 @@ export class Outbox {
    * (with `pdfPath`, the signed PDF it carries, it is kept as parts and sent streamed) or its parts
    * around that PDF. A document already queued is refused; one rejected is replaced (fixed, sent again).
    */
-  enqueue(docId: string, documentId: string, pkg: string | { head: string; tail: string } | { texts: string[] }, opts: { priority?: number; pdfPath?: string; pdfPaths?: string[] } = {}): Promise<void> {
+  enqueue(docId: string, documentId: string, pkg: EnqueuedPackage, opts: EnqueueOptions = {}): Promise<void> {
     const run = this.enqueueChain.catch(() => undefined).then(async () => {
       const existing = this.items.get(docId);
       if (existing && existing.state !== 'rejected') {
         throw new SohoaError('request.invalid', 'Văn bản này đã có trong hàng đợi gửi.', `outbox: ${docId} is already ${existing.state}`);
       }
-      // (pdfPaths: a document split into parts under 50 MB, one signed PDF per attachment in order)
-      const src: PackageSource = typeof pkg === 'string'
-        ? { xml: pkg, ...(opts.pdfPaths ? { pdfPaths: opts.pdfPaths } : opts.pdfPath ? { pdfPath: opts.pdfPath } : {}) }
-        : 'texts' in pkg ? { texts: pkg.texts, pdfPaths: opts.pdfPaths ?? [] } : { ...pkg, pdfPath: opts.pdfPath ?? '' };
-      if ('texts' in src && src.texts.length !== src.pdfPaths.length + 1) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: ${docId}: ${src.texts.length} texts for ${src.pdfPaths.length} PDFs`);
-      if ('head' in src && !src.pdfPath) throw new SohoaError('request.invalid', 'Thiếu tệp PDF của gói tin.', `outbox: parts of ${docId} without pdfPath`);
+      const src = packageSource(docId, pkg, opts);
       let item: OutboxItem;
       try {
-        const body = await this.store.createPackage(docId, src);
-        item = {
-          docId, documentId, seq: Math.max(0, ...[...this.items.values()].map((i) => i.seq)) + 1, priority: opts.priority ?? 0,
-          state: 'queued', attempts: 0, enqueuedAt: new Date().toISOString(), lastAttemptAt: null, nextAttemptAt: null,
-          statusCode: null, lastError: null, credentialsRefused: false, deliveredAt: null, acceptedAt: null, polls: 0,
-          ...body, localCopyRemovedAt: null,
-        };
+        const seq = Math.max(0, ...[...this.items.values()].map((i) => i.seq)) + 1;
+        item = newItem(docId, documentId, seq, opts.priority ?? 0, await this.store.createPackage(docId, src));
         await this.store.save(item);
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'ENOSPC') throw new SohoaError('storage.full', 'Ổ đĩa đã đầy: chưa đưa được văn bản vào hàng đợi gửi. Hãy báo kỹ thuật viên giải phóng dung lượng.', e.message, { cause: err });
-        throw new SohoaError('storage.io', 'Lỗi ghi hàng đợi gửi ra đĩa. Hãy báo kỹ thuật viên.', e.message, { cause: err });
+        throw enqueueWriteError(err);
       }
       this.items.set(docId, item);
       this.changed(item);
@@ -304,7 +293,6 @@ export class Outbox {
       this.changed(item);
     });
   }
-
 
   private async attempt(item: OutboxItem): Promise<void> {
     try {

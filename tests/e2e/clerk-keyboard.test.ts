@@ -234,8 +234,10 @@ describe('the clerk types Vietnamese on the touchscreen and is told the truth', 
     const waiting = page.getByTestId('sign-waiting');
     await expect.poll(() => waiting.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await waiting.textContent()).toContain('1 văn bản đã đăng ký đang chờ ký số');
-    const docs = await apiGet<{ state: string; fields: { issuer: string | null; summary: string | null } }[]>('/api/documents');
-    expect(docs).toEqual([expect.objectContaining({ state: 'registered', fields: expect.objectContaining({ issuer: 'SỞ TƯ PHÁP', summary: typedSummary }) })]);
+    // The filing queue may be trying it just now ('signing': building the PDF, then the closed
+    // token refuses): it settles back to 'registered' with the reason it waits.
+    await expect.poll(() => apiGet<{ state: string; message: string | null; fields: { issuer: string | null; summary: string | null } }[]>('/api/documents'), { timeout: 60_000 })
+      .toEqual([expect.objectContaining({ state: 'registered', message: expect.stringMatching(/^Chờ ký số: /), fields: expect.objectContaining({ issuer: 'SỞ TƯ PHÁP', summary: typedSummary }) })]);
     await page.screenshot({ path: shot('5-waiting-for-token-1024x600') });
 
     await waiting.getByRole('button', { name: 'Mở khoá ký số' }).click();

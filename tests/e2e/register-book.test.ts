@@ -24,6 +24,7 @@ import { silentLogger } from '../../appliance/log.js';
 import type { BookEntry } from '../../appliance/register/book-view.js';
 import { Register } from '../../appliance/register/register.js';
 import { toVnIso } from '../../appliance/register/vn-time.js';
+import { FilingQueue } from '../../appliance/pipeline/filing-queue.js';
 import { XMLParser } from 'fast-xml-parser';
 import { launchTouchscreen, loginIfAsked } from '../helpers/chromium.js';
 import { seriousAxeViolations } from '../helpers/axe.js';
@@ -300,6 +301,30 @@ describe('"Sổ đăng ký" screen', () => {
       await page.screenshot({ path: join(OUT, `${tag}-3-reopen.png`) });
       expect(await seriousAxeViolations(page), `${tag} reopen`).toEqual([]);
       await docPanel.getByRole('button', { name: 'Đóng' }).click();
+
+      // A document over 50 MB is signed as parts (documents/<docId>.p2.pdf beside part 1, named as
+      // the filing queue names them): reopened, each part is offered and shown, not only the first.
+      const filing = new FilingQueue({ documentsDir: join(config.dataDir, 'documents') } as unknown as ConstructorParameters<typeof FilingQueue>[0]);
+      const second = await PDFDocument.create();
+      for (let k = 0; k < 3; k++) second.addPage([595, 842]);
+      const secondBytes = await second.save();
+      await writeFile(filing.signedPartPath(floodDoc, 2), secondBytes);
+      try {
+        await rows.first().click();
+        const parts = docPanel.locator('[data-action="pdf"]');
+        await expect.poll(() => parts.allTextContents(), { timeout: 20_000 }).toEqual(['Xem phần 1/2', 'Xem phần 2/2']);
+        await parts.nth(1).click();
+        const frame = docPanel.locator('iframe.book-pdf');
+        await expect.poll(() => frame.getAttribute('src'), { timeout: 20_000 }).toMatch(/^blob:/);
+        expect(await parts.nth(1).getAttribute('aria-pressed')).toBe('true');
+        const shownBytes = await frame.evaluate(async (f: unknown) => (await (await fetch((f as { src: string }).src)).blob()).size);
+        expect(shownBytes).toBe(secondBytes.length);
+        await page.screenshot({ path: join(OUT, `${tag}-3b-parts.png`) });
+        expect(await seriousAxeViolations(page), `${tag} parts`).toEqual([]);
+        await docPanel.getByRole('button', { name: 'Đóng' }).click();
+      } finally {
+        await rm(filing.signedPartPath(floodDoc, 2), { force: true });
+      }
 
       // The whole range for print and CSV.
       await page.locator('input[name="q"]').fill('');

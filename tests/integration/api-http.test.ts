@@ -25,6 +25,8 @@ import type { Actor, Desk, DocumentView, JobView, ScanOptions } from '../../appl
 import type { PageEdit, PageEditsView } from '../../appliance/pipeline/page-edits.js';
 import type { Region } from '../../appliance/pipeline/page-geometry.js';
 import { DEFAULT_PROFILES } from '../../appliance/capture/profiles.js';
+import { FilingQueue } from '../../appliance/pipeline/filing-queue.js';
+import { standingAlone } from '../helpers/leak.js';
 
 const GOOD_PIN = '739184';
 const WRONG_PIN = '402615';
@@ -89,7 +91,9 @@ class ScriptedDesk implements Desk {
   async getDocument(id: string) { return id === 'doc-1' ? this.doc(fields, { state: 'failed', retry: 'send' }) : undefined; }
   async retryDocument(id: string, actor: Actor) { this.maybeFail('retryDocument', actor, id); return this.doc(fields, { state: 'signed' }); }
   async sendNow(id: string, actor: Actor) { this.maybeFail('sendNow', actor, id); return this.doc(fields, { state: 'queued' }); }
-  async documentPdf() { return undefined; }
+  /** The signed PDF (part 1) documentPdf() names; none unless a test sets it. */
+  pdfPath: string | undefined;
+  async documentPdf() { return this.pdfPath; }
   async confirmSecretHeld(id: string, actor: Actor): Promise<DocumentView> { this.maybeFail('confirmSecretHeld', actor, id); throw new Error('unreachable'); }
   tokenState() { return this.token; }
   resolveRecipients() { return []; }
@@ -445,6 +449,33 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     expect(r.data.error.code).toBe('register.not-found');
   });
 
+  it('serves every signed part of a document split under 50 MB: pdfParts in its JSON, ?part=k for part k', async () => {
+    // the files named as the filing queue names them (its constructor only stores what it is given)
+    const filing = new FilingQueue({ documentsDir: join(dir, 'documents') } as unknown as ConstructorParameters<typeof FilingQueue>[0]);
+    await mkdir(join(dir, 'documents'));
+    const body = (k: number) => `%PDF-1.7 doc-1 part ${k}\n%%EOF\n`;
+    await writeFile(filing.signedPdfPath('doc-1'), body(1));
+    for (const k of [2, 3]) await writeFile(filing.signedPartPath('doc-1', k), body(k));
+    desk.pdfPath = filing.signedPdfPath('doc-1');
+    try {
+      expect((await call('GET', '/api/documents/doc-1', { headers: AUTH })).data).toMatchObject({ docId: 'doc-1', pdfParts: 3 });
+      const whole = await call('GET', '/api/documents/doc-1/pdf', { headers: AUTH });
+      expect([whole.status, whole.type, whole.data]).toEqual([200, 'application/pdf', body(1)]);
+      for (const k of [1, 2, 3]) {
+        const part = await call('GET', `/api/documents/doc-1/pdf?part=${k}`, { headers: AUTH });
+        expect([part.status, part.data]).toEqual([200, body(k)]);
+      }
+      const beyond = await call('GET', '/api/documents/doc-1/pdf?part=4', { headers: AUTH });
+      expect([beyond.status, beyond.data.error.message]).toEqual([404, 'Văn bản này chỉ có 3 phần PDF đã ký.']);
+      for (const bad of ['0', 'x', '1.5']) expect((await call('GET', `/api/documents/doc-1/pdf?part=${bad}`, { headers: AUTH })).status, bad).toBe(400);
+      desk.pdfPath = undefined; // not signed yet: no part
+      expect((await call('GET', '/api/documents/doc-1', { headers: AUTH })).data.pdfParts).toBe(0);
+      expect((await call('GET', '/api/documents/doc-1/pdf', { headers: AUTH })).status).toBe(404);
+    } finally {
+      desk.pdfPath = undefined;
+    }
+  });
+
   it('serves page previews as JPEG', async () => {
     const r = await call('GET', '/api/jobs/job-1/pages/1.jpg', { headers: AUTH });
     expect(r.status).toBe(200);
@@ -472,17 +503,17 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     const ok = await call('POST', '/api/token/unlock', { headers: AUTH, body: { pin: GOOD_PIN } });
     expect(ok.status).toBe(200);
     expect(ok.data.loggedIn).toBe(true);
-    expect(JSON.stringify(ok.data)).not.toContain(GOOD_PIN);
+    expect(JSON.stringify(ok.data)).not.toMatch(standingAlone(GOOD_PIN));
     expect((await call('POST', '/api/token/lock', { headers: AUTH })).data.loggedIn).toBe(false);
     // The log did record these requests (so this assertion can fail), but never the PIN.
     expect(logText).toContain('/api/token/unlock');
     expect(logText).toContain('token.pin-incorrect');
-    expect(logText).not.toContain(GOOD_PIN);
-    expect(logText).not.toContain(WRONG_PIN);
+    expect(logText).not.toMatch(standingAlone(GOOD_PIN));
+    expect(logText).not.toMatch(standingAlone(WRONG_PIN));
     // Nor the PINs of the logins (all earlier tests), nor a session token.
     expect(logText).toContain('/api/session');
-    expect(logText).not.toContain(CLERK_PIN);
-    expect(logText).not.toContain(OTHER_PIN);
+    expect(logText).not.toMatch(standingAlone(CLERK_PIN));
+    expect(logText).not.toMatch(standingAlone(OTHER_PIN));
     expect(logText).not.toContain(AUTH.authorization!.slice('Bearer '.length));
   });
 

@@ -1,8 +1,10 @@
 // Every word the clerk reads, in one place (S). Plain Vietnamese; no jargon. The technician's
-// setup screen and the on-screen keyboard keep theirs beside it (strings-setup.ts, strings-keyboard.ts).
+// setup screen, the register book and the on-screen keyboard keep theirs beside it (strings-setup.ts,
+// strings-book.ts, strings-keyboard.ts).
 import type { FieldKey } from '../../appliance/extract/fields.js';
 import type { DocumentState } from '../../appliance/events.js';
 import type { ErrorInfo } from '../../appliance/errors.js';
+import { BOOK_STRINGS } from './strings-book.js';
 import { KEYBOARD_STRINGS } from './strings-keyboard.js';
 import { SETUP_STRINGS } from './strings-setup.js';
 
@@ -10,53 +12,7 @@ export const S = {
   appName: 'Sohoa — Văn thư',
   nav: { scan: 'Quét', status: 'Trạng thái', book: 'Sổ đăng ký', token: 'Khoá ký số', user: 'Người dùng' },
 
-  book: {
-    title: 'Sổ đăng ký văn bản đến',
-    from: 'Từ ngày',
-    to: 'Đến ngày',
-    today: 'Hôm nay',
-    search: 'Tìm kiếm',
-    searchHint: 'số đến, số ký hiệu, cơ quan, trích yếu — có dấu hoặc không dấu',
-    searchButton: 'Tìm',
-    print: 'In sổ',
-    csv: 'Xuất CSV (Excel)',
-    working: 'Đang chuẩn bị…',
-    total: (n: number) => `${n} văn bản`,
-    empty: 'Không có văn bản nào trong khoảng thời gian này.',
-    prev: '‹ Trang trước',
-    next: 'Trang sau ›',
-    page: (a: number, b: number, n: number) => `${a}–${b} / ${n}`,
-    cols: { number: 'Số đến', arrival: 'Ngày đến', issuer: 'Tác giả', notation: 'Số, ký hiệu', summary: 'Tên loại và trích yếu', state: 'Tình trạng', registered: 'Ngày vào sổ', recipients: 'Nơi nhận' },
-    titleOutgoing: 'Sổ đăng ký văn bản đi',
-    which: 'Sổ nào',
-    incoming: 'Sổ đến',
-    outgoing: 'Sổ đi',
-    close: 'Đóng',
-    showPdf: 'Xem bản PDF đã ký',
-    noPdf: 'Văn bản này chưa có bản PDF đã ký.',
-    duplicateOf: (id: string) => `Trùng số, ký hiệu với văn bản ${id}`,
-    badRange: 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.',
-    // --- ui11 ---
-    xlsx: 'Tải Excel',
-    usb: 'Xuất ra USB',
-    usbTitle: 'Xuất sổ đăng ký ra ổ USB',
-    usbFormat: 'Định dạng',
-    usbFormats: { xlsx: 'Excel (.xlsx)', csv: 'CSV (.csv)', pdf: 'Bản in (.pdf)' } as Record<'xlsx' | 'csv' | 'pdf', string>,
-    usbDrive: 'Ổ USB',
-    usbLooking: 'Đang tìm ổ USB…',
-    usbNone: 'Chưa thấy ổ USB nào. Hãy cắm ổ USB vào máy, đợi vài giây rồi chạm “Tìm lại ổ USB”.',
-    usbFree: (label: string, mb: number) => `${label} — còn trống ${mb >= 1024 ? `${Math.floor(mb / 1024)} GB` : `${mb} MB`}`,
-    usbRescan: 'Tìm lại ổ USB',
-    usbSave: 'Lưu vào USB',
-    usbSaving: 'Đang lưu…',
-    usbDone: (file: string, drive: string) => `Đã lưu ${file} vào ổ ${drive}. Có thể rút ổ ra.`,
-    usbRange: (from: string, to: string, q: string) => `Các văn bản từ ${from || 'đầu sổ'} đến ${to || 'nay'}${q ? `, tìm “${q}”` : ''}.`,
-    printTitle: 'In sổ đăng ký',
-    printNow: 'In ra máy in',
-    printing: 'Đang gửi tới máy in…',
-    printSent: 'Đã gửi sổ tới máy in.',
-    printHint: 'Bản in khổ A4 nằm ngang, theo mẫu sổ đăng ký văn bản đến.',
-  },
+  book: BOOK_STRINGS,
 
   duplicate: {
     warning: (n: number, date: string) => `Văn bản này có thể đã được đăng ký: cùng cơ quan ban hành và số, ký hiệu với văn bản số đến ${n} ngày ${date}. Hãy kiểm tra trước khi đăng ký.`,

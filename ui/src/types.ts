@@ -6,6 +6,7 @@ export type { DocumentFields, ExtractionResult, FieldKey } from '../../appliance
 export type { DocumentState, EventMap, EventName, TokenState } from '../../appliance/events.js';
 export type { ErrorInfo } from '../../appliance/errors.js';
 export type { HealthItem } from '../../appliance/api/plugin.js';
+export type { DocumentWithParts } from '../../appliance/api/routes-documents.js';
 export type { Notice } from '../../appliance/store/quarantine.js';
 export type { DemoPart, ProfileInfo } from '../../appliance/config/profiles.js';
 export type { PageEdit, PageEditView, PageEditsView, RegionText } from '../../appliance/pipeline/page-edits.js';

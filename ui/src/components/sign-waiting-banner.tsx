@@ -17,7 +17,9 @@ export function SignWaitingBanner({ token, onUnlock, showButton }: { token: Toke
   const load = useCallback(() => {
     if (!closed) return setWaiting(0);
     api.get<DocumentView[]>('/api/documents').then(
-      (docs) => setWaiting(docs.filter((d) => d.state === 'registered').length),
+      // 'signing' too: with the token closed the queue's try ends back in 'registered' (it cannot
+      // sign); counting only 'registered' made the banner vanish and come back under the clerk.
+      (docs) => setWaiting(docs.filter((d) => d.state === 'registered' || d.state === 'signing').length),
       () => undefined,
     );
   }, [closed]);

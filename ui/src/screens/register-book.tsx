@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { currentSession } from '../session.js';
 import { S } from '../strings.js';
-import type { DocumentView, ErrorInfo, FieldKey } from '../types.js';
+import type { DocumentView, DocumentWithParts, ErrorInfo, FieldKey } from '../types.js';
 import type { BookEntry } from '../../../appliance/register/book-view.js';
 import type { OutgoingBookEntry } from '../../../appliance/register/outgoing-book.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -46,8 +46,10 @@ export function RegisterBookScreen() {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
   const [dialog, setDialog] = useState<'usb' | 'print' | null>(null);
-  const [open, setOpen] = useState<DocumentView | null>(null);
+  const [open, setOpen] = useState<DocumentWithParts | null>(null);
   const [pdfUrl, setPdfUrl] = useState<string | null>(null);
+  /** Which signed part is shown (a document over 50 MB is signed as several PDFs). */
+  const [pdfPart, setPdfPart] = useState(1);
   const [statsOn, setStatsOn] = useState(false);
 
   const filter = (extra: Record<string, string> = {}) =>
@@ -70,16 +72,17 @@ export function RegisterBookScreen() {
   const reopen = async (docId: string) => {
     try {
       setPdfUrl(null);
-      setOpen(await api.get<DocumentView>(`/api/documents/${encodeURIComponent(docId)}`));
+      setOpen(await api.get<DocumentWithParts>(`/api/documents/${encodeURIComponent(docId)}`));
     } catch (err) {
       setError(errorInfo(err));
     }
   };
 
-  const showPdf = async () => {
+  const showPdf = async (part = 1) => {
     if (!open) return;
     try {
-      setPdfUrl(URL.createObjectURL(await fetchBlob(`/api/documents/${encodeURIComponent(open.docId)}/pdf`)));
+      setPdfUrl(URL.createObjectURL(await fetchBlob(`/api/documents/${encodeURIComponent(open.docId)}/pdf?part=${part}`)));
+      setPdfPart(part);
     } catch (err) {
       setError(errorInfo(err));
     }
@@ -161,8 +164,18 @@ export function RegisterBookScreen() {
               return [<dt key={`${k}-t`}>{S.fields[k]}</dt>, <dd key={`${k}-d`}>{Array.isArray(v) ? v.join('; ') : (k === 'date' ? vnDay(v as string | null) : String(v ?? '—'))}</dd>];
             })}
           </dl>
-          {!pdfUrl && <button class="btn btn-primary" data-action="pdf" onClick={() => void showPdf()}>{S.book.showPdf}</button>}
-          {pdfUrl && <iframe class="book-pdf" title={S.book.showPdf} src={pdfUrl} />}
+          {open.pdfParts > 1
+            ? (
+              <div class="book-pdf-parts" data-testid="pdf-parts">
+                <span>{S.book.pdfParts(open.pdfParts)}</span>
+                {Array.from({ length: open.pdfParts }, (_, i) => i + 1).map((k) => (
+                  <button key={k} class={`btn${pdfUrl && pdfPart === k ? ' btn-primary' : ''}`} data-action="pdf" data-part={k}
+                    aria-pressed={!!pdfUrl && pdfPart === k} onClick={() => void showPdf(k)}>{S.book.showPdfPart(k, open.pdfParts)}</button>
+                ))}
+              </div>
+            )
+            : !pdfUrl && <button class="btn btn-primary" data-action="pdf" onClick={() => void showPdf()}>{S.book.showPdf}</button>}
+          {pdfUrl && <iframe class="book-pdf" title={open.pdfParts > 1 ? S.book.showPdfPart(pdfPart, open.pdfParts) : S.book.showPdf} src={pdfUrl} />}
         </div>
       )}
       {dialog === 'usb' && <BookExportDialog filter={{ from, to, q, book }} onClose={() => setDialog(null)} />}
