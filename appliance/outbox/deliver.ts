@@ -78,7 +78,7 @@ export async function deliver(target: DeliveryTarget, documentId: string, xml: s
         ...(streamed ? { 'content-length': String(streamed.bytes), 'content-digest': contentDigest(streamed.sha256) } : {}),
         ...(target.deviceToken ? { authorization: `Bearer ${target.deviceToken}` } : {}),
       },
-      headersTimeout: target.timeoutMs,
+      headersTimeout: answerTimeoutMs(target.timeoutMs, streamed ? streamed.bytes : Buffer.byteLength(xml as string)),
       bodyTimeout: target.timeoutMs,
       signal,
       ...(target.dispatcher ? { dispatcher: target.dispatcher } : {}),
@@ -112,6 +112,15 @@ export async function deliver(target: DeliveryTarget, documentId: string, xml: s
     kind: 'retry', reason: `Hệ thống trung tâm tạm thời lỗi (HTTP ${status}): ${reasonOf(body)}`, credentialsRefused: false,
     failure: status >= 500 ? 'http_5xx' : 'http_4xx', retryAfterMs, httpStatus: status,
   };
+}
+
+/**
+ * How long to wait for the answer once the package is sent: the central system reads, checks and
+ * stores the whole body before it answers, so a large package gets a second more per MiB. With a
+ * flat limit a slow receiver would time out on every try of a 30 MB document, and it would never go.
+ */
+export function answerTimeoutMs(timeoutMs: number, bodyBytes: number): number {
+  return timeoutMs + Math.ceil(bodyBytes / (1024 * 1024)) * 1000;
 }
 
 /** What a status read (after 01) says. */
