@@ -134,7 +134,7 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
   const speckle = await span('prepare.speckle', () => speckleAtHalf(full));
-  const judged = await span('prepare.analysis', () => orientAndSkew(fromGrey(full), small, { width: w, height: h, dpi }));
+  const judged = await span('prepare.analysis', () => orientAndSkew(fromGrey(full), small, { width: w, height: h, dpi }, { levelOnly: true }));
   let analysis: PageAnalysis = { ...judged.analysis, speckle };
   const { levelDeg } = analysis.blank ? { levelDeg: 0 } : judged;
   const levelling = { rotation: analysis.rotation, levelDeg, width: w, height: h };
