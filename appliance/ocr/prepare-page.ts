@@ -3,10 +3,16 @@ import { rename, rm } from 'node:fs/promises';
 import { join, basename, extname } from 'node:path';
 import { SohoaError } from '../errors.js';
 import { analysePage, speckleAtHalf, type PageAnalysis } from './page-analysis.js';
+import { orientAndSkew } from '../pages/clean-page.js';
+import { levelPage } from '../pages/level-page.js';
 import { span } from './profile.js';
 
-// Turns one page image on disk into what the recogniser needs: the upright image (written to
-// workDir only when it had to be rotated), its size and resolution, and whether it is blank.
+// Turns one page image on disk into what the recogniser needs: the upright, level image (written
+// to workDir only when it had to be turned or levelled), its size and resolution, and whether it
+// is blank. Which way is up and how crooked the page is come from the page cleanup's one
+// judgement (pages/clean-page.ts orientAndSkew, as `sohoa pages`); a page is levelled only when
+// its skew is at least LEVEL_MIN_DEG (pages/skew.ts), at its own size and resolution, and the PDF
+// takes the level image the text layer was read from.
 
 /** Largest page accepted: A3 at 600 dpi is ~70 Mpx; beyond that it is not a scanned page. */
 export const MAX_PIXELS = 100_000_000;
@@ -20,6 +26,8 @@ let partSeq = 0;
 export interface Grey { data: Buffer; width: number; height: number }
 
 export interface PreparedPage extends PageAnalysis {
+  /** Skew taken out of the page, degrees (positive = its content was turned clockwise); 0: read as scanned. */
+  levelDeg: number;
   /** Upright image the recogniser reads and the coordinates refer to. */
   imagePath: string;
   sourcePath: string;
@@ -126,17 +134,23 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
     throw inputError(imagePath, 'dữ liệu ảnh hỏng', err);
   }
   const speckle = await span('prepare.speckle', () => speckleAtHalf(full));
-  const analysis: PageAnalysis = { ...await span('prepare.analysis', () => analysePage(small)), speckle };
+  const judged = await span('prepare.analysis', () => orientAndSkew(fromGrey(full), small, { width: w, height: h, dpi }, { levelOnly: true }));
+  let analysis: PageAnalysis = { ...judged.analysis, speckle };
+  const { levelDeg } = analysis.blank ? { levelDeg: 0 } : judged;
+  const levelling = { rotation: analysis.rotation, levelDeg, width: w, height: h };
+  const turned = analysis.rotation !== 0 || levelDeg !== 0;
   const despeckle = speckle > SPECKLE_THRESHOLD;
   const [uw, uh] = analysis.rotation % 180 ? [h, w] : [w, h];
 
-  // the grey raster the engine reads: turned upright, despeckled in grey when needed (dust specks
-  // read as accents and dots otherwise)
+  // the grey raster the engine reads: turned upright and level, despeckled in grey when needed
+  // (dust specks read as accents and dots otherwise)
   const upright = (): Promise<Grey> => {
-    if (analysis.rotation === 0 && !despeckle) return Promise.resolve(full);
-    let img = fromGrey(full).rotate(analysis.rotation);
-    if (despeckle) img = img.median(3);
-    return span('prepare.uprightGrey', () => rawGrey(img), `rot ${analysis.rotation}${despeckle ? ' +median' : ''}`);
+    if (!turned && !despeckle) return Promise.resolve(full);
+    return span('prepare.uprightGrey', async () => {
+      let img = await levelPage(fromGrey(full), levelling);
+      if (despeckle) img = img.median(3);
+      return rawGrey(img);
+    }, `rot ${analysis.rotation} level ${levelDeg}${despeckle ? ' +median' : ''}`);
   };
 
   const ext = extname(imagePath).toLowerCase();
@@ -146,9 +160,9 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   const tesseractReadable = ['.png', '.jpg', '.jpeg', '.tif', '.tiff'].includes(ext);
   // a page that needs no turning keeps its own file: despeckling is for the recogniser (the
   // grey raster); the re-reads' ink-only cut and the PDF take the scan as it is
-  if (analysis.rotation === 0 && tesseractReadable && (!despeckle || o.deferWrite)) {
+  if (!turned && tesseractReadable && (!despeckle || o.deferWrite)) {
     rememberGrey(imagePath, upright(), greySource && !despeckle);
-    return { ...analysis, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
+    return { ...analysis, levelDeg, imagePath, sourcePath: imagePath, width: w, height: h, dpi, written: Promise.resolve() };
   }
   // the image on disk (re-reads, PDF): turned from the colour source for a colour page, as a
   // JPEG the PDF then takes as it is (a colour PNG took ~3x longer to write, and the PDF encoded
@@ -158,12 +172,18 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   const out = join(workDir, `${basename(imagePath, ext)}-upright.${colour ? 'jpg' : 'png'}`);
   const grey = upright();
   rememberGrey(out, grey);
+  if (levelDeg !== 0) {
+    // the text rows (the bands' cuts) of the level page: the crooked page's rows run into each other
+    const level = await grey.catch((err: unknown) => { throw inputError(imagePath, 'không làm thẳng được ảnh', err); });
+    const levelSmall = await rawGrey(fromGrey(level).resize({ width: uw >= uh ? 1200 : undefined, height: uh > uw ? 1200 : undefined, fit: 'inside', kernel: 'linear' }));
+    analysis = { ...analysis, rows: analysePage(levelSmall).rows };
+  }
   // (a colour page turned only when the recogniser reads the grey raster: the median filter is
   // for the recogniser; without deferWrite the recogniser reads this file, so it gets it too)
   const written = startWriting(out);
   const write = span('prepare.uprightWrite', async () => {
     if (o.deferWrite) await prepareSeams.beforeUprightWrite?.(out);
-    let img = colour ? sharp(imagePath, { limitInputPixels: MAX_PIXELS }).rotate(analysis.rotation) : fromGrey(await grey);
+    let img = colour ? await levelPage(sharp(imagePath, { limitInputPixels: MAX_PIXELS }).removeAlpha(), levelling) : fromGrey(await grey);
     if (colour && despeckle && !o.deferWrite) img = img.median(3);
     img = img.withMetadata({ density: dpi, orientation: 1 }); // the pixels as written are upright
     // written aside and renamed: a reader (the PDF, a re-read) never sees half a file
@@ -182,5 +202,5 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   if (greySource) void write.then(() => { if (greyCache.get(out) === grey) sameAsFile.add(out); }, () => {});
   if (!o.deferWrite) await write;
   else write.catch(() => {}); // surfaced through `written`
-  return { ...analysis, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi, written: write };
+  return { ...analysis, levelDeg, imagePath: out, sourcePath: imagePath, width: uw, height: uh, dpi, written: write };
 }

@@ -18,6 +18,18 @@ export const MAX_DEG = 5;
 const MIN_SHARPNESS = 1.15;
 /** Angles smaller than this are left alone: turning the image costs more than it gains. */
 export const MIN_CORRECTION_DEG = 0.1;
+/**
+ * The least skew the OCR and the PDF level a page for. Below it tesseract reads the page as well
+ * crooked as level (its own line finder follows a slope of a few tenths of a degree), and every
+ * resampling softens the letters a little: an upright page, or one judged a hair off, is read as
+ * scanned.
+ */
+export const LEVEL_MIN_DEG = 0.3;
+
+/** The angle to level a page by: the estimate when it is sure and at least LEVEL_MIN_DEG, else 0. */
+export function levellingDeg(e: SkewEstimate): number {
+  return Math.abs(e.deg) >= LEVEL_MIN_DEG ? e.deg : 0;
+}
 
 interface Points { xs: Int32Array; ys: Int32Array; w: number; h: number }
 
