@@ -251,7 +251,7 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     return;
   }
   if (recvIdx < 0) { doubt(c, 'recipients', 0.2); return; }
-  const list = readRecipientList(segs, segs[recvIdx]!, width, unit, f.numberNotation);
+  const list = readRecipientList(segs, segs[recvIdx]!, width, unit, f.numberNotation, [f.issuer, f.issuerParent, f.place]);
   f.recipients = list.items; c.recipients = list.conf;
   LISTS.set(c, list.evidence);
   if (!list.sure) doubt(c, 'recipients', 0.5);

@@ -3,6 +3,7 @@ import type { Segment } from './layout.js';
 import { fold, levenshtein, repairGlyphs } from './vn-text.js';
 import { isKnownPlace } from './places.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
+import { documentPlaces, matchPhrase } from './recipient-phrases.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
@@ -20,8 +21,11 @@ export interface RecipientList {
   doubtful: boolean;
 }
 
-/** The list under the "Nơi nhận" line `head`; `notation` the document's số, ký hiệu (its own unit codes). */
-export function readRecipientList(segs: Segment[], head: Segment, width: number, unit: number, notation: string | null): RecipientList {
+/**
+ * The list under the "Nơi nhận" line `head`; `notation` the document's số, ký hiệu (its own unit
+ * codes); `context` texts naming the document's places (issuer, parent, date line's place).
+ */
+export function readRecipientList(segs: Segment[], head: Segment, width: number, unit: number, notation: string | null, context: Array<string | null> = []): RecipientList {
   const items: string[] = [];
   const inline = head.text.replace(/^\S+\s+\S+?[:;.]?\s*/, '').trim(); // "Nơi nhận: - Như trên;" on one line
   if (inline.startsWith('-')) items.push(inline);
@@ -36,8 +40,10 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   }
   const codes = documentCodes(notation);
   let sure = true;
-  const out = items
-    .map((t) => { const r = repairArchive(repairRecipient(t), codes); sure &&= r.sure; return r.item; })
+  const repaired = items.map((t) => { const r = repairArchive(repairRecipient(t), codes); sure &&= r.sure; return r.item; });
+  // each item matched whole against the recipient phrases, with the places of the document
+  const places = documentPlaces([...context, ...repaired]);
+  const out = repaired.map((t) => matchPhrase(t, places).item)
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   return {
     items: out,
