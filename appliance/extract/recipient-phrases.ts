@@ -119,7 +119,10 @@ export interface PhraseMatch {
  * "Lưu:" lines and personal recipients ("Đ/c …") are not phrases of this model: returned as they are.
  */
 export function matchPhrase(item: string, places: string[] = []): PhraseMatch {
-  if (/^(Lưu\s*:|Đ\/c\s)/u.test(item)) return { item, explained: true, cost: 0 };
+  if (/^Lưu\s*:/u.test(item)) return { item, explained: true, cost: 0 };
+  // a person ("Đ/c" and a name): its opener is the one closed form, its slash often misread or lost
+  const person = /^Đ[/íìi1l|\\]?c\s+(?=\p{Lu})/u.exec(item);
+  if (person) return { item: item.replace(person[0], 'Đ/c '), explained: true, cost: person[0].trim() === 'Đ/c' ? 0 : 1 };
   const read = item.split(/\s+/u).filter(Boolean);
   if (!read.length) return { item, explained: false, cost: 0 };
   const n = read.length;

@@ -47,3 +47,11 @@ describe('recipient phrase model', () => {
     expect(list.items).toEqual(['Như trên', 'Kho bạc Nhà nước Đà Nẵng', 'Lưu: VT, VP']);
   });
 });
+
+describe('closed forms of the list', () => {
+  it('reads a personal recipient\'s opener "Đ/c" with its slash misread or lost', () => {
+    expect(matchPhrase('Đíc Đỗ Sỹ Vượng').item).toBe('Đ/c Đỗ Sỹ Vượng');
+    expect(matchPhrase('Đc Phan Trọng Tường').item).toBe('Đ/c Phan Trọng Tường');
+    expect(matchPhrase('Đức Linh').item).toBe('Đức Linh'); // a name, not the opener
+  });
+});

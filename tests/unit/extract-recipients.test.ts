@@ -185,3 +185,12 @@ describe('archive codes and capitals (unseen-like scans)', () => {
     expect(repairRecipient('- TT HĐND, UBND tỉnh;')).toBe('TT HĐND, UBND tỉnh');
   });
 });
+
+describe('Lưu: codes as a closed vocabulary', () => {
+  it('repairs a code whose several letters are OCR confusions of one known code', async () => {
+    const { checkCode } = await import('../../appliance/extract/recipients.js');
+    expect(checkCode('HGTG')).toEqual({ code: 'HCTC', ok: true, repaired: true }); // HCTC, C read as G twice
+    expect(checkCode('TCCB')).toEqual({ code: 'TCCB', ok: true, repaired: false });
+    expect(checkCode('TN').ok).toBe(false); // TH or a unit of its own: doubtful
+  });
+});
