@@ -152,10 +152,12 @@ export function matchPhrase(item: string, places: string[] = []): PhraseMatch {
   const tails: string[][] = [[], ...SCOPES.map((s) => s.split(' ')), ...places.map((p) => p.split(/\s+/u))];
   const notes: string[][] = [[], ...NOTES.map((x) => [x]), ...NOTES.filter((x) => x.includes(' ')).map((x) => x.split(' '))];
   // the cheapest phrases (a few, to tell a tie between two readings from one reading reached twice)
-  let bestCost = Infinity;
+  // a phrase costing as much as reading the item as it is would not be taken: the search starts there
+  const asRead = AS_READ + WORD * read.filter((w) => !isWord(w)).length;
+  let bestCost = asRead;
   let bests: string[][] = [];
   const consider = (tokens: string[], cost: number): void => {
-    if (cost < bestCost - 1e-9) { bestCost = cost; bests = [tokens]; } else if (Math.abs(cost - bestCost) < 1e-9 && bests.length < 8) bests.push(tokens);
+    if (cost < bestCost - 1e-9 || (!bests.length && cost < bestCost)) { bestCost = cost; bests = [tokens]; } else if (Math.abs(cost - bestCost) < 1e-9 && bests.length < 8) bests.push(tokens);
   };
   for (const body of bodyPhrases()) {
     const fills = body.includes('<place>') ? places.map((p) => body.flatMap((t) => (t === '<place>' ? p.split(/\s+/u) : [t]))) : [body];
@@ -183,7 +185,7 @@ export function matchPhrase(item: string, places: string[] = []): PhraseMatch {
     if (col[n]! <= bestCost) consider(g, col[n]!);
   }
   if (bestCost === 0) return { item, explained: true, cost: 0 };
-  const asRead = AS_READ + WORD * read.filter((w) => !isWord(w)).length;
+  if (!bests.length) return { item, explained: false, cost: asRead };
   const spelled = new Set(bests.map((t) => render(read, t)));
   if (spelled.size !== 1 || bestCost >= asRead) return { item, explained: false, cost: bestCost };
   return { item: [...spelled][0]!, explained: true, cost: bestCost };
