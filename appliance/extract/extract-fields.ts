@@ -1,15 +1,14 @@
 import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
-import { fold, isCaps, levenshtein, repairGlyphs } from './vn-text.js';
+import { fold, isCaps, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
-import { isKnownPlace } from './places.js';
 import { readName } from './names.js';
-import { knownWord, repairText, repairUnknown } from './vn-words.js';
+import { knownWord, repairText } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
-import { listEvidence, NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
-import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
+import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
+import { readRecipientList } from './recipient-list.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
 import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
@@ -252,104 +251,11 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     return;
   }
   if (recvIdx < 0) { doubt(c, 'recipients', 0.2); return; }
-  const head = segs[recvIdx]!;
-  const items: string[] = [];
-  const inline = head.text.replace(/^\S+\s+\S+?[:;.]?\s*/, '').trim(); // "Nơi nhận: - Như trên;" on one line
-  if (inline.startsWith('-')) items.push(inline);
-  // rows of the column, words left to right (a word tesseract read apart sits in its place)
-  const rows = recipientRows(segs, head, width, unit);
-  let dashed = items.length;
-  for (const r of rows) {
-    const t = r.text.trim();
-    if (/^[-–—]/.test(t)) dashed++;
-    if (/^[-–—•~+*]/.test(t) || items.length === 0) items.push(t);
-    else items[items.length - 1] += ' ' + t; // a long item wraps onto the next line
-  }
-  const codes = documentCodes(f.numberNotation);
-  let sure = true;
-  f.recipients = items
-    .map((t) => { const r = repairArchive(repairRecipient(t), codes); sure &&= r.sure; return r.item; })
-    .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
-  const conf = rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2;
-  c.recipients = conf;
-  LISTS.set(c, listEvidence(rows, f.recipients, items.length, dashed, head.bbox.y0, codes));
-  if (!sure) doubt(c, 'recipients', 0.5);
-  if (recipientDoubts(f.recipients).length || lostRow(head, rows)) doubt(c, 'recipients', 0.6);
-}
-
-/**
- * Whether a row of the "Nơi nhận" list was lost (under the seal, past the column edge): the list
- * is single-spaced, so a gap of about two lines between its head and first row or between two rows
- * means a line is missing.
- */
-export function lostRow(head: Segment, rows: Array<{ y0: number }>): boolean {
-  const ys = [head.bbox.y0, ...rows.map((r) => r.y0)];
-  if (ys.length < 3) return false;
-  const steps = ys.slice(1).map((y, i) => y - ys[i]!);
-  const pitch = Math.min(...steps); // the list's own line pitch: its closest two rows
-  return pitch > 0 && steps.some((d) => d > pitch * 1.7);
-}
-
-/** Whether the text ends with the name of a known place (two to four words). */
-const placeEnds = (t: string): boolean => {
-  const ws = t.trim().split(/\s+/);
-  return [2, 3, 4].some((n) => ws.length > n && isKnownPlace(ws.slice(-n).join(' ')));
-};
-
-/** One "Nơi nhận" item without its dash and end punctuation, OCR debris removed. */
-export function repairRecipient(raw: string): string {
-  let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,:_|\s]+/, '')
-    .replace(/\s\|\s/g, ' ') // a box or seal edge read as "|"
-    .replace(/\s[^\p{L}\d\s()&/-]+(?=\s)/gu, '') // a speck between words ("Văn phòng `. Tỉnh ủy")
-    .replace(/[\s;.,]+$/, '')
-    // a trailing speck ("_", "Ệ"), but not the letter of a place's name ("Châu Thành A")
-    .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, (m: string, ...a: unknown[]) => (placeEnds(String(a[a.length - 1])) ? m : ''))
-    .replace(/\s*[;,]+\s*/g, ', ') // inside an item a ";" is a misread ","
-    .replace(/\(\s*b\s*\/\s*[cC€]\s*\)/giu, '(b/c)');
-  // the archive line is "Lưu:" (its colon read as a comma or dot), no "?" in its codes, and it
-  // always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
-  t = t.replace(/^Lưu\s*[,.;]\s*(?=\p{Lu})/u, 'Lưu: ');
-  if (/^Lưu\s*:/u.test(t)) t = t.replace(/\?/g, '');
-  t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
-  // items start with a capital (NĐ30 App. I); diacritics by word pairs ("Cống TTĐT" → "Cổng TTĐT")
-  t = repairText(repairInitials(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi')))).text;
-  return (/^Lưu\s*:/u.test(t) ? t : repairItemWords(t)).replace(/[\s,;]+$/u, '');
-}
-
-/**
- * A recipient item's words checked as an item (NĐ30 App. I): "Như trên" whose second word was
- * garbled or glued ("Nhưtêp"), "Như Điều : 3", the abbreviation TT (Thường trực) before HĐND/UBND
- * read with thin-stroke letters ("FI HĐND"), a bracket left open or closed alone, "(/c)" for
- * "(b/c)", a word read twice by the re-read ("Quân Quân sự sự"), a non-word one letter off the
- * word its neighbours call for ("Lhương trực").
- */
-export function repairItemWords(item: string): string {
-  let t = item.replace(/(Điều|Khoản|Mục|Chương)\s*[:;,.]\s*(?=\d)/gu, '$1 ')
-    .replace(/\(\s*b?\s*\/\s*[cC€]\s*\)?(?=\s|$)/gu, '(b/c)')
-    .replace(/(^|\s)(?!TT\s)[TFIl1|]{2}(?=\s+(?:HĐND|UBND)\b)/gu, '$1TT');
-  // "Như Điều 3" with Điều's marks lost or a speck before the number ("Như Đieu . 3")
-  t = t.replace(/^(Như\s+)(\p{L}{4})\s*[:;,.]?\s*(\d+)$/u, (m, a: string, w: string, n: string) => (fold(w) === 'DIEU' ? `${a}Điều ${n}` : m));
-  const letters = fold(t).replace(/[^A-Z]/g, '');
-  // "trên" alone: "Như trên" with its first word lost (": trên")
-  if (letters === 'TREN' && t.split(/\s+/).length === 1) t = 'Như trên';
-  if (t.split(/\s+/).length <= 2 && letters.length >= 4 && (/^NH[UƯ]/iu.test(t) && levenshtein(letters.slice(3), 'TREN') <= 2 || levenshtein(letters, 'NHUTREN') <= 2)) t = 'Như trên';
-  // brackets: a ")" with no "(" before it is a speck; a "(" left open closes at the end
-  let depth = 0;
-  t = [...t].filter((ch) => (ch === '(' ? (depth++, true) : ch === ')' ? (depth > 0 ? (depth--, true) : false) : true)).join('').replace(/\s+\)/g, ')').trim();
-  if (depth > 0) t += ')'.repeat(depth);
-  t = t.split(' ').filter((w, i, ws) => i === 0 || !/\p{L}{2}/u.test(w) || fold(w) !== fold(ws[i - 1]!)).join(' ');
-  // a word in capitals with a vowel mark inside a mixed-case item is no abbreviation (those carry
-  // at most Đ): "Website SỞ" → "Website Sở"
-  if (/\p{Ll}/u.test(t)) {
-    t = t.split(' ').map((w, i) => (i > 0 && /^\p{Lu}{2,}$/u.test(w) && fold(w) !== w.replace(/Đ/g, 'D') && knownWord(w)
-      ? w[0]! + w.slice(1).toLocaleLowerCase('vi') : w)).join(' ');
-  }
-  const r = repairUnknown(t, (w) => isAbbreviation(w) || properWord(w)).text;
-  // a word repaired from a broken capital read ("ỘI" → "HỘI") takes the case of the running text
-  // before it ("xã hội"), not the capitals of the fragment
-  if (!/\p{Ll}/u.test(t)) return r;
-  const before = t.split(' ');
-  return r.split(' ').map((w, i, ws) => (w !== before[i] && i > 0 && /^\p{Lu}{2,}$/u.test(w) && /^\p{Ll}/u.test(ws[i - 1]!) ? w.toLocaleLowerCase('vi') : w)).join(' ');
+  const list = readRecipientList(segs, segs[recvIdx]!, width, unit, f.numberNotation, [f.issuer, f.issuerParent, f.place]);
+  f.recipients = list.items; c.recipients = list.conf;
+  LISTS.set(c, list.evidence);
+  if (!list.sure) doubt(c, 'recipients', 0.5);
+  if (list.doubtful) doubt(c, 'recipients', 0.6);
 }
 
 export interface ExtractOptions { directory?: AgencyDirectory; today?: Date }

@@ -45,14 +45,11 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   if (known.has(code)) return { code, ok: true, repaired: false };
   // the drafter's code (NĐ30 App. I): initials or a name and, in brackets, the copies made ("Hg(3b)", "Nhân(2)")
   if (DRAFTER.test(code)) return { code, ok: true, repaired: false };
+  // a known code of the same length whose every letter the reading differs in is one OCR confuses
+  // with it ("HGTG" for HCTC): the code is a closed vocabulary, so any number of such letters
+  const confusable = (printed: string, read: string): boolean => printed === read || (CONFUSED[printed] ?? []).includes(read);
   const cands = new Set<string>();
-  for (let i = 0; i < code.length; i++) {
-    for (const [printed, misreads] of Object.entries(CONFUSED)) {
-      if (!misreads.includes(code[i]!)) continue;
-      const c = code.slice(0, i) + printed + code.slice(i + 1);
-      if (known.has(c)) cands.add(c);
-    }
-  }
+  for (const k of known) if (k.length === code.length && [...k].every((ch, i) => confusable(ch, code[i]!))) cands.add(k);
   // a letter read twice, or a neighbour's misread read beside it ("VHTTT", "NYV"): one of them
   if (!cands.size) {
     for (let i = 0; i < code.length; i++) {

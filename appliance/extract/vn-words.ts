@@ -49,18 +49,6 @@ cơ quan nhà nước; cơ quan hành chính nhà nước; cán bộ, công ch�
 về việc; về việc triển khai; về việc tổ chức; về việc thực hiện; về việc ban hành; về việc phê duyệt; về việc đề nghị
 đề nghị; đăng ký; cung cấp thông tin; báo cáo số liệu; thống kê; tổng hợp; gửi báo cáo
 bộ máy nhà nước và hệ thống chính trị (tên cơ quan, tổ chức thường gặp ở "Kính gửi", "Nơi nhận")
-thường trực tỉnh ủy; thường trực huyện ủy; văn phòng tỉnh ủy; ban tuyên giáo; ban dân vận; ban tổ chức; ban nội chính; ủy ban kiểm tra
-đảng ủy khối; đảng ủy các xã; ban thường vụ; ủy ban mặt trận tổ quốc việt nam; mặt trận tổ quốc; các tổ chức chính trị - xã hội
-hội liên hiệp phụ nữ; hội nông dân; hội cựu chiến binh; liên đoàn lao động; đoàn thanh niên cộng sản hồ chí minh; tỉnh đoàn; huyện đoàn
-hội chữ thập đỏ; liên minh hợp tác xã; liên hiệp các hội khoa học và kỹ thuật; hội người cao tuổi; hội khuyến học; hội luật gia
-đoàn đại biểu quốc hội; thường trực hội đồng nhân dân; ban kinh tế - ngân sách; ban văn hóa - xã hội; ban pháp chế; ban dân tộc
-bộ chỉ huy quân sự; ban chỉ huy quân sự; bộ chỉ huy bộ đội biên phòng; công an tỉnh; công an huyện; viện kiểm sát nhân dân; tòa án nhân dân
-kho bạc nhà nước; cục thuế; chi cục thuế khu vực; cục thống kê; cục hải quan; ngân hàng nhà nước chi nhánh; ngân hàng chính sách xã hội
-đài phát thanh và truyền hình; trung tâm văn hóa - thể thao và truyền thông; báo; tạp chí; cổng thông tin điện tử; trung tâm thông tin - công báo
-bệnh viện đa khoa; trung tâm y tế; trung tâm kiểm soát bệnh tật; trạm y tế; y tế dự phòng; dân số - kế hoạch hóa gia đình
-trường chính trị; trường trung học phổ thông; trường trung học cơ sở; trường tiểu học; trường mầm non; trung tâm giáo dục nghề nghiệp
-ban quản lý dự án đầu tư xây dựng; ban quản lý rừng phòng hộ; vườn quốc gia; hạt kiểm lâm; chi cục kiểm lâm; quỹ đầu tư phát triển
-công ty điện lực; điện lực; công ty cổ phần; doanh nghiệp nhà nước; hợp tác xã; tổ hợp tác
 lĩnh vực và nghiệp vụ thường gặp trong trích yếu
 văn hóa truyền thống; nghề truyền thống; làng nghề truyền thống; chợ truyền thống; truyền thống cách mạng; lễ hội truyền thống
 chi trả trợ cấp; chi trả chế độ; chi trả tiền bồi thường; chi thường xuyên; chi đầu tư phát triển; dự phòng ngân sách
@@ -74,9 +62,35 @@ tiêm chủng; tiêm chủng mở rộng; sốt xuất huyết; khám sức kh�
 nhập ngũ; tuyển quân; dân quân tự vệ; quân sự địa phương; giáo dục quốc phòng và an ninh
 xúc tiến thương mại; xúc tiến đầu tư; khuyến nông; khuyến công; sản phẩm ocop; du lịch cộng đồng; di tích lịch sử - văn hóa; di sản văn hóa
 thể dục thể thao; đại hội thể dục thể thao; gia đình văn hóa; nếp sống văn minh; bạo lực gia đình; bình đẳng giới; trẻ em
+`;
+
+/**
+ * Names of the bodies of the state and the political system and the items of a "Nơi nhận" list
+ * (NĐ30 App. I), in lower case ("<place>" a place name, "<n>" a number): the pair model learns
+ * from them like from the phrases above, and the recipient phrase model (recipient-phrases.ts)
+ * matches list items against them whole.
+ */
+export const BODY_PHRASES = `
+thường trực tỉnh ủy; thường trực huyện ủy; văn phòng tỉnh ủy; ban tuyên giáo; ban dân vận; ban tổ chức; ban nội chính; ủy ban kiểm tra
+đảng ủy khối; đảng ủy các xã; ban thường vụ; ủy ban mặt trận tổ quốc việt nam; mặt trận tổ quốc; các tổ chức chính trị - xã hội
+hội liên hiệp phụ nữ; hội nông dân; hội cựu chiến binh; liên đoàn lao động; đoàn thanh niên cộng sản hồ chí minh; tỉnh đoàn; huyện đoàn
+hội chữ thập đỏ; liên minh hợp tác xã; liên hiệp các hội khoa học và kỹ thuật; hội người cao tuổi; hội khuyến học; hội luật gia
+đoàn đại biểu quốc hội; thường trực hội đồng nhân dân; ban kinh tế - ngân sách; ban văn hóa - xã hội; ban pháp chế; ban dân tộc
+bộ chỉ huy quân sự; ban chỉ huy quân sự; bộ chỉ huy bộ đội biên phòng; công an tỉnh; công an huyện; viện kiểm sát nhân dân; tòa án nhân dân
+kho bạc nhà nước; cục thuế; chi cục thuế khu vực; cục thống kê; cục hải quan; ngân hàng nhà nước chi nhánh; ngân hàng chính sách xã hội
+đài phát thanh và truyền hình; trung tâm văn hóa - thể thao và truyền thông; báo; tạp chí; cổng thông tin điện tử; trung tâm thông tin - công báo
+bệnh viện đa khoa; trung tâm y tế; trung tâm kiểm soát bệnh tật; trạm y tế; y tế dự phòng; dân số - kế hoạch hóa gia đình
+trường chính trị; trường trung học phổ thông; trường trung học cơ sở; trường tiểu học; trường mầm non; trung tâm giáo dục nghề nghiệp
+ban quản lý dự án đầu tư xây dựng; ban quản lý rừng phòng hộ; vườn quốc gia; hạt kiểm lâm; chi cục kiểm lâm; quỹ đầu tư phát triển
+công ty điện lực; điện lực; công ty cổ phần; doanh nghiệp nhà nước; hợp tác xã; tổ hợp tác
 báo <place>; đài phát thanh và truyền hình <place>; công an <place>; điện lực <place>; kho bạc nhà nước <place>; huyện đoàn <place>; tỉnh đoàn <place>
 như trên; như điều <n>; lưu: vt; cổng thông tin điện tử; cổng ttđt; trang thông tin điện tử; trang ttđt; công báo tỉnh
 lãnh đạo đơn vị; các phòng chuyên môn; các phòng, ban chuyên môn; các đơn vị trực thuộc; chủ tịch, các phó chủ tịch
+ủy ban nhân dân các huyện, thị xã, thành phố; ủy ban nhân dân các xã, phường, thị trấn; ủy ban nhân dân các xã, thị trấn
+các sở, ban, ngành; các cơ quan, đơn vị; các cơ quan, đơn vị thuộc huyện; các phòng, đơn vị trực thuộc; lãnh đạo sở; lãnh đạo văn phòng; ban giám đốc; website sở
+chánh văn phòng, các phó chánh văn phòng; chủ tịch, các phó chủ tịch ủy ban nhân dân; đảng ủy các xã, thị trấn
+phòng giao dịch ngân hàng chính sách xã hội; chi cục thuế khu vực <place>; hạt kiểm lâm <place>; vườn quốc gia <place>
+ngân hàng nhà nước chi nhánh <place>; công ty điện lực <place>; bảo hiểm xã hội; liên minh hợp tác xã
 `;
 
 const words = new Map<string, number>();
@@ -92,7 +106,7 @@ function addWord(w: string, n: number): void {
 
 for (const e of SEED_WORDS.split(' ')) { const i = e.lastIndexOf(':'); addWord(e.slice(0, i), Number(e.slice(i + 1))); }
 for (const e of SEED_PAIRS.split('|')) { const i = e.lastIndexOf(':'); pairs.set(e.slice(0, i), Number(e.slice(i + 1))); }
-for (const run of ADMIN_PHRASES.toLocaleLowerCase('vi').split(/[\n;,:]+/)) {
+for (const run of (ADMIN_PHRASES + BODY_PHRASES).toLocaleLowerCase('vi').split(/[\n;,:]+/)) {
   const toks = run.split(/\s+/).filter(Boolean);
   toks.forEach((t, i) => {
     if (!/^<\w+>$/.test(t)) addWord(t, 3);

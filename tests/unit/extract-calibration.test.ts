@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { extractFields, joinText, lostRow, repairRecipient } from '../../appliance/extract/extract-fields.js';
+import { extractFields, joinText } from '../../appliance/extract/extract-fields.js';
+import { lostRow, repairRecipient } from '../../appliance/extract/recipient-list.js';
 import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
 import { recipientDoubts } from '../../appliance/extract/recipients.js';
 import { pageSegments, segmentOf, splitColumns } from '../../appliance/extract/layout.js';

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { extractFields, repairRecipient } from '../../appliance/extract/extract-fields.js';
+import { extractFields } from '../../appliance/extract/extract-fields.js';
+import { repairRecipient } from '../../appliance/extract/recipient-list.js';
 import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
 import { buildPage } from '../fixtures/extract/page-builder.js';
 import type { OcrPage } from '../../appliance/ocr/ocr.js';

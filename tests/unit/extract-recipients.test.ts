@@ -143,7 +143,7 @@ describe('recipient rows with proper names and mixed-case codes', () => {
 
 describe('recipient items checked as items (unseen-like scans)', () => {
   it('garbled "Như trên", "Như Điều : 3", TT before HĐND, brackets, (/c)', async () => {
-    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
     expect(repairRecipient('- Nhưtêp;')).toBe('Như trên');
     expect(repairRecipient('- Nhưtrn,')).toBe('Như trên');
     expect(repairRecipient('- Ư tren;')).toBe('Như trên');
@@ -155,13 +155,13 @@ describe('recipient items checked as items (unseen-like scans)', () => {
     expect(repairRecipient('- Ngân hàng Nhà nước chi nhánh Phú Thọ (/c);')).toBe('Ngân hàng Nhà nước chi nhánh Phú Thọ (b/c)');
   });
   it('words read twice, a non-word one letter off the word its neighbours call for', async () => {
-    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
     expect(repairRecipient('- Bộ Chỉ huy Quân Quân sự sự tỉnh tình;')).toBe('Bộ Chỉ huy Quân sự tỉnh');
     expect(repairRecipient('- Lhương trực Huyện ủy;')).toBe('Thường trực Huyện ủy');
     expect(repairRecipient('- Phòng Giao dịch Ngân hàng Chính sách xã ội huyện;')).toBe('Phòng Giao dịch Ngân hàng Chính sách xã hội huyện');
   });
   it('right items, places, abbreviations and the archive line stay as read', async () => {
-    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
     for (const t of ['Như trên', 'Như Điều 3', 'TT HĐND tỉnh', 'UBND các huyện, thị xã, thành phố', 'Hạt Kiểm lâm Đak Đoa (b/c)', 'UBND huyện Krông Pắc',
       'Đ/c Nguyễn Văn An (để thực hiện)', 'Ban Quản lý dự án đầu tư xây dựng tỉnh', 'Lưu: VT, KHTC, Ha(6b)'])
       expect(repairRecipient(`- ${t};`)).toBe(t);
@@ -179,9 +179,18 @@ describe('archive codes and capitals (unseen-like scans)', () => {
     expect(checkCode('TTTT')).toMatchObject({ code: 'TTTT', repaired: false });
   });
   it('a capital word with a vowel mark in a mixed-case item', async () => {
-    const { repairRecipient } = await import('../../appliance/extract/extract-fields.js');
+    const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
     expect(repairRecipient('- Website SỞ;')).toBe('Website Sở');
     expect(repairRecipient('- Cổng TTĐT tỉnh;')).toBe('Cổng TTĐT tỉnh');
     expect(repairRecipient('- TT HĐND, UBND tỉnh;')).toBe('TT HĐND, UBND tỉnh');
+  });
+});
+
+describe('Lưu: codes as a closed vocabulary', () => {
+  it('repairs a code whose several letters are OCR confusions of one known code', async () => {
+    const { checkCode } = await import('../../appliance/extract/recipients.js');
+    expect(checkCode('HGTG')).toEqual({ code: 'HCTC', ok: true, repaired: true }); // HCTC, C read as G twice
+    expect(checkCode('TCCB')).toEqual({ code: 'TCCB', ok: true, repaired: false });
+    expect(checkCode('TN').ok).toBe(false); // TH or a unit of its own: doubtful
   });
 });
