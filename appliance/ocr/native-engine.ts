@@ -110,8 +110,11 @@ export class NativeTesseractEngine implements OcrEngine {
     const img = await span('engine.greyDecode', () => this.grey(page.imagePath));
     // the crop goes to tesseract's stdin as an uncompressed PGM, cut from the page decoded once:
     // no PNG to encode or decode again, no temp file
-    const crop = cropGrey(img, r);
+    // (cut once a process is free, as a queued band read should not hold its copy; cut at once
+    // when what is left decides whether to read at all)
+    let crop: Grey | null = null;
     if (o.known?.length) {
+      crop = cropGrey(img, r);
       const threshold = inkThreshold(crop);
       if (threshold === null) return []; // no ink at all
       whiten(crop, r, o.known, Math.max(2, page.dpi / 100));
@@ -125,7 +128,9 @@ export class NativeTesseractEngine implements OcrEngine {
       const started = now();
       record('tesseract.wait', queued, started, `psm ${psm} h ${r.y1 - r.y0}`);
       const out = o.alternatives ? ['-c', 'lstm_choice_mode=2', 'hocr'] : ['tsv'];
-      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), ...out], this.opts.tessdataDir, toPgm(crop), this.run), `psm ${psm} ${crop.width}x${crop.height} p${o.priority ?? 0}${o.known?.length ? ' masked' : ''}`);
+      const c = crop ?? cropGrey(img, r);
+      crop = null;
+      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), ...out], this.opts.tessdataDir, toPgm(c), this.run), `psm ${psm} ${c.width}x${c.height} p${o.priority ?? 0}${o.known?.length ? ' masked' : ''}`);
     }, o.priority ?? 0);
     return offsetLines(o.alternatives ? linesFromHocr(tsv) : linesFromTsv(tsv), r.x0, r.y0);
   }
