@@ -76,8 +76,9 @@ export function surelyRead(page: OcrPage): BBox[] {
 export async function rereadRegion(engine: OcrEngine, page: OcrPage, region: BBox): Promise<OcrPage> {
   if (!engine.recognizeRegion) return page;
   const words = page.lines.flatMap((l) => l.words);
-  // what the first read found is whitened out (a line over it would be dropped below anyway)
-  const fresh = (await engine.recognizeRegion(page, region, { known: words.map((w) => w.bbox), minInkHeight: minInkHeight(page) }))
+  // (not whitened like the stamp re-read: over the seal, the accents a word's box leaves out were
+  // read as new lines, "TM. ỦY BAN NHÂN ^ DÂN": dev-font 95.8 -> 95.7 %, confident-but-wrong 2 -> 3)
+  const fresh = (await engine.recognizeRegion(page, region))
     .filter((l) => l.text.trim() && !words.some((w) => overlaps(w.bbox, l.bbox)));
   return fresh.length ? withLines(page, [...page.lines, ...fresh]) : page;
 }
