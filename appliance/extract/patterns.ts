@@ -123,7 +123,7 @@ export function markFromLine(line: string): { confidentiality?: Confidentiality;
   }
 }
 
-const MARK_PHRASES = ['TUYET MAT', 'TOI MAT', 'MAT', 'THUONG KHAN', 'KHAN', 'HOA TOC HEN GIO', 'HOA TOC'];
+export const MARK_PHRASES = ['TUYET MAT', 'TOI MAT', 'MAT', 'THUONG KHAN', 'KHAN', 'HOA TOC HEN GIO', 'HOA TOC'];
 
 /**
  * Stamps printed side by side ("KHẨN | MẬT") come out as one OCR line: every word of the line must

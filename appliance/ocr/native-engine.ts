@@ -8,6 +8,7 @@ import { Limiter } from './limiter.js';
 import { span, record, now } from './profile.js';
 import { preparePage, preparedGrey, fileGrey, MAX_PIXELS, type Grey } from './prepare-page.js';
 import { linesFromTsv } from './tsv.js';
+import { cropGrey, inkThreshold, tallestInk, whiten } from './region-crop.js';
 import { linesFromHocr } from './hocr.js';
 import { buildPage, clampRegion, offsetLines, PSM } from './ocr-page.js';
 import { ProcessError, runProcess } from '../util/run-process.js';
@@ -107,18 +108,29 @@ export class NativeTesseractEngine implements OcrEngine {
     if (!r) return [];
     const psm = PSM[o.layout ?? 'sparse'];
     const img = await span('engine.greyDecode', () => this.grey(page.imagePath));
+    // the crop goes to tesseract's stdin as an uncompressed PGM, cut from the page decoded once:
+    // no PNG to encode or decode again, no temp file
+    // (cut once a process is free, as a queued band read should not hold its copy; cut at once
+    // when what is left decides whether to read at all)
+    let crop: Grey | null = null;
+    if (o.known?.length) {
+      crop = cropGrey(img, r);
+      const threshold = inkThreshold(crop);
+      if (threshold === null) return []; // no ink at all
+      whiten(crop, r, o.known, Math.max(2, page.dpi / 100));
+      if (o.minInkHeight && tallestInk(crop, threshold, Math.max(3, Math.round(page.dpi / 50))) < o.minInkHeight) {
+        record('reread.skippedNoInk', now(), now(), `psm ${psm} h ${r.y1 - r.y0}`);
+        return [];
+      }
+    }
     const queued = now();
     const tsv = await this.limiter.run(() => {
       const started = now();
       record('tesseract.wait', queued, started, `psm ${psm} h ${r.y1 - r.y0}`);
-      // the crop goes to tesseract's stdin as an uncompressed PGM, cut from the page decoded once:
-      // no PNG to encode or decode again, no temp file
-      const w = r.x1 - r.x0; const h = r.y1 - r.y0;
-      const pgm = Buffer.allocUnsafe(w * h + 32);
-      const head = pgm.write(`P5\n${w} ${h}\n255\n`, 'latin1');
-      for (let y = 0; y < h; y++) img.data.copy(pgm, head + y * w, (r.y0 + y) * img.width + r.x0, (r.y0 + y) * img.width + r.x1);
       const out = o.alternatives ? ['-c', 'lstm_choice_mode=2', 'hocr'] : ['tsv'];
-      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), ...out], this.opts.tessdataDir, pgm.subarray(0, head + w * h), this.run), `psm ${psm} ${w}x${h} p${o.priority ?? 0}`);
+      const c = crop ?? cropGrey(img, r);
+      crop = null;
+      return span('tesseract.run', () => runTesseract(['stdin', 'stdout', '-l', this.opts.lang ?? 'vie', '--psm', psm, '--dpi', String(page.dpi), ...out], this.opts.tessdataDir, toPgm(c), this.run), `psm ${psm} ${c.width}x${c.height} p${o.priority ?? 0}${o.known?.length ? ' masked' : ''}`);
     }, o.priority ?? 0);
     return offsetLines(o.alternatives ? linesFromHocr(tsv) : linesFromTsv(tsv), r.x0, r.y0);
   }

@@ -52,6 +52,16 @@ export interface RegionOptions {
   priority?: number;
   /** Words carry their symbol choices (OcrWord.choices): tesseract's LSTM alternatives, hOCR output. */
   alternatives?: boolean;
+  /**
+   * What an earlier read already read there (page pixels): painted white before this read, so the
+   * recogniser spends its time on the rest only. An engine may ignore it (tesseract.js does).
+   */
+  known?: BBox[];
+  /**
+   * With `known`: when what is left holds no ink this tall (pixels; rules, specks), the rectangle is
+   * not read and gives no line.
+   */
+  minInkHeight?: number;
 }
 
 export interface OcrEngine {
