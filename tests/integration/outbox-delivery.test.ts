@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { emptyFields } from '../../appliance/extract/fields.js';
 import { silentLogger } from '../../appliance/log.js';
 import { retryDelay } from '../../appliance/outbox/backoff.js';
 import { Outbox } from '../../appliance/outbox/outbox.js';
+import { freePort } from '../helpers/free-port.js';
 
 const TOKEN = 'outbox-test-token';
 const FROM = { id: '000.00.00.H99', name: 'VĂN PHÒNG UBND TỈNH' };
@@ -25,13 +25,6 @@ function pkg(n: number, extra = '') {
   return { docId: `2024-${String(n).padStart(6, '0')}`, documentId: `${FROM.id},2024/03/05,${numberNotation}`, xml };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { silentLogger } from '../../appliance/log.js';
 import { Outbox } from '../../appliance/outbox/outbox.js';
 import type { OutboxItem, OutboxStore } from '../../appliance/outbox/store.js';
 import { listCentral } from '../helpers/central-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 // The race fixed in 5a5c89c, played step by step: while the central system is down, a failed
 // health probe saves the item's next backoff step; a technician's hold lands while that save is
@@ -30,13 +30,6 @@ function pkg(n: number, priority: number) {
   return { docId: `2024-${String(n).padStart(6, '0')}`, documentId: built.documentId, xml: built.xml, priority: built.priority };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function deferred<T = void>() {
   let resolve!: (v: T) => void;

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -14,6 +13,7 @@ import { silentLogger } from '../../appliance/log.js';
 import { Outbox, type OutboxOptions } from '../../appliance/outbox/outbox.js';
 import { splitAtAttachment } from '../../appliance/outbox/package-body.js';
 import { listCentral, startCentralProcess } from '../helpers/central-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 // The sending half of issue 10 against the reference receiver on loopback: an outage and its
 // backlog, Retry-After, 409, hold/release, and a large PDF sent streamed.
@@ -32,13 +32,6 @@ function pkg(n: number, priority = 0, pdf: Uint8Array = new Uint8Array(Buffer.fr
   return { docId: `2024-${String(n).padStart(6, '0')}`, documentId: built.documentId, xml: built.xml, priority: built.priority };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
