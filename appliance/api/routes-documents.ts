@@ -4,7 +4,6 @@ import type { Desk, DocumentView } from '../pipeline/desk.js';
 import { actorOf } from './actor.js';
 import { notFound } from './http-errors.js';
 import { emptyBody, idParams } from './schemas.js';
-import { signedParts } from './signed-parts.js';
 
 // Registered documents: the list the status screen shows, one document (with `pdfParts`, how many
 // signed PDF files it has: more than one for a document split under 50 MB each), its signed PDF
@@ -34,13 +33,13 @@ export function documentRoutes(app: FastifyInstance, desk: Desk): void {
 
   app.get<IdReq>('/api/documents/:id', { schema: { params: idParams } }, async (req): Promise<DocumentWithParts> => {
     const doc = await docOr404(req.params.id);
-    return { ...doc, pdfParts: signedParts(await desk.documentPdf(req.params.id)).length };
+    return { ...doc, pdfParts: (await desk.documentPdfs(req.params.id)).length };
   });
 
   app.get<PdfReq>('/api/documents/:id/pdf', { schema: { params: idParams, querystring: pdfQuery } }, async (req, reply) => {
     await docOr404(req.params.id);
     const part = Number(req.query.part ?? 1);
-    const parts = signedParts(await desk.documentPdf(req.params.id));
+    const parts = await desk.documentPdfs(req.params.id);
     if (!parts.length) throw notFound('Văn bản này chưa có bản PDF đã ký.', `no signed PDF for ${req.params.id}`);
     const file = parts[part - 1];
     if (!file) throw notFound(`Văn bản này chỉ có ${parts.length} phần PDF đã ký.`, `no signed PDF part ${part} of ${req.params.id} (${parts.length} parts)`);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { SohoaError } from '../errors.js';
 import type { TokenState } from '../events.js';
 import type { Logger } from '../log.js';
@@ -198,9 +197,8 @@ export class DeskService implements Desk {
     return doc && this.view(doc);
   }
 
-  async documentPdf(docId: string): Promise<string | undefined> {
-    const path = this.deps.filing.signedPdfPath(docId);
-    return existsSync(path) ? path : undefined;
+  async documentPdfs(docId: string): Promise<string[]> {
+    return this.deps.filing.signedParts(docId);
   }
 
   async confirmSecretHeld(docId: string, actor: Actor): Promise<DocumentView> {

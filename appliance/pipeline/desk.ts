@@ -144,8 +144,8 @@ export interface Desk {
   profiles(): CaptureProfile[];
   listDocuments(): Promise<DocumentView[]>;
   getDocument(docId: string): Promise<DocumentView | undefined>;
-  /** Path of the signed PDF, when there is one. */
-  documentPdf(docId: string): Promise<string | undefined>;
+  /** Paths of the signed PDF's files, part 1 first (more than one for a document split under 50 MB each); none before signing. */
+  documentPdfs(docId: string): Promise<string[]>;
   /** Clerk confirms a withheld document (secret, or a complaint) stays on paper: its pages are deleted. */
   confirmSecretHeld(docId: string, actor: Actor): Promise<DocumentView>;
   /** "Ký lại" / "Gửi lại": a failed document goes back through the filing queue. */

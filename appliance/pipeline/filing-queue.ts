@@ -110,6 +110,18 @@ export class FilingQueue {
     return join(this.deps.documentsDir, `${docId}.p${k}.pdf`);
   }
 
+  /**
+   * Every signed file of the document present, part 1 first; none before it is signed. Parts 2…
+   * are written before part 1, so with part 1 there, all are.
+   */
+  signedParts(docId: string): string[] {
+    const first = this.signedPdfPath(docId);
+    if (!existsSync(first)) return [];
+    const parts = [first];
+    for (let k = 2; existsSync(this.signedPartPath(docId, k)); k++) parts.push(this.signedPartPath(docId, k));
+    return parts;
+  }
+
   private pump(): void {
     if (this.running || this.pausedForToken || this.diskTimer || this.waiting.length === 0) return;
     // drain handles each document's failure; what escapes it (the register cannot be written) is
@@ -202,8 +214,8 @@ export class FilingQueue {
 
     let signed: Uint8Array[];
     if (doc.state === 'signed' && existsSync(pdfPath)) {
-      signed = [await readFile(pdfPath)];
-      for (let k = 2; existsSync(this.signedPartPath(docId, k)); k++) signed.push(await readFile(this.signedPartPath(docId, k)));
+      signed = [];
+      for (const part of this.signedParts(docId)) signed.push(await readFile(part));
     } else {
       if (!jobId) throw new SohoaError('register.state', 'Văn bản không còn bản quét để ký. Hãy quét lại.', `document ${docId} has no scan job`);
       doc = await register.setState(docId, 'signing', { actor: SYSTEM, message: null });

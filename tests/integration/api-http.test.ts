@@ -91,9 +91,9 @@ class ScriptedDesk implements Desk {
   async getDocument(id: string) { return id === 'doc-1' ? this.doc(fields, { state: 'failed', retry: 'send' }) : undefined; }
   async retryDocument(id: string, actor: Actor) { this.maybeFail('retryDocument', actor, id); return this.doc(fields, { state: 'signed' }); }
   async sendNow(id: string, actor: Actor) { this.maybeFail('sendNow', actor, id); return this.doc(fields, { state: 'queued' }); }
-  /** The signed PDF (part 1) documentPdf() names; none unless a test sets it. */
-  pdfPath: string | undefined;
-  async documentPdf() { return this.pdfPath; }
+  /** The filing queue whose signed files documentPdfs() lists; none unless a test sets it. */
+  filing: FilingQueue | undefined;
+  async documentPdfs(id: string) { return this.filing?.signedParts(id) ?? []; }
   async confirmSecretHeld(id: string, actor: Actor): Promise<DocumentView> { this.maybeFail('confirmSecretHeld', actor, id); throw new Error('unreachable'); }
   tokenState() { return this.token; }
   resolveRecipients() { return []; }
@@ -456,7 +456,7 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
     const body = (k: number) => `%PDF-1.7 doc-1 part ${k}\n%%EOF\n`;
     await writeFile(filing.signedPdfPath('doc-1'), body(1));
     for (const k of [2, 3]) await writeFile(filing.signedPartPath('doc-1', k), body(k));
-    desk.pdfPath = filing.signedPdfPath('doc-1');
+    desk.filing = filing;
     try {
       expect((await call('GET', '/api/documents/doc-1', { headers: AUTH })).data).toMatchObject({ docId: 'doc-1', pdfParts: 3 });
       const whole = await call('GET', '/api/documents/doc-1/pdf', { headers: AUTH });
@@ -468,11 +468,11 @@ describe('API over HTTP (HTTP layer only, scripted Desk)', () => {
       const beyond = await call('GET', '/api/documents/doc-1/pdf?part=4', { headers: AUTH });
       expect([beyond.status, beyond.data.error.message]).toEqual([404, 'Văn bản này chỉ có 3 phần PDF đã ký.']);
       for (const bad of ['0', 'x', '1.5']) expect((await call('GET', `/api/documents/doc-1/pdf?part=${bad}`, { headers: AUTH })).status, bad).toBe(400);
-      desk.pdfPath = undefined; // not signed yet: no part
+      await rm(filing.signedPdfPath('doc-1')); // not signed yet (parts 2… are written before part 1): no part
       expect((await call('GET', '/api/documents/doc-1', { headers: AUTH })).data.pdfParts).toBe(0);
       expect((await call('GET', '/api/documents/doc-1/pdf', { headers: AUTH })).status).toBe(404);
     } finally {
-      desk.pdfPath = undefined;
+      desk.filing = undefined;
     }
   });
 
