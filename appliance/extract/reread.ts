@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { inkRaster } from '../ocr/ink-raster.js';
-import { cropGrey } from '../ocr/region-crop.js';
+import { cropGrey, inkAndPaper } from '../ocr/region-crop.js';
 import { cy, lineUnit, pageSegments, type Segment } from './layout.js';
 import { cleanTitle, TITLES } from './titles.js';
 import { isNameSyllable, readName } from './names.js';
@@ -198,8 +198,7 @@ async function inkOnly(page: OcrPage, r: BBox, level = 0.42): Promise<{ data: Bu
   const img = cropGrey(await inkRaster(page.imagePath), r);
   const n = img.width * img.height;
   const v = img.data;
-  const sorted = Uint8Array.from(v).sort();
-  const ink = sorted[Math.floor(n * 0.01)]!; const paper = sorted[Math.floor(n * 0.5)]!;
+  const { ink, paper } = inkAndPaper(img);
   const thr = ink + (paper - ink) * level;
   for (let i = 0; i < n; i++) v[i] = v[i]! < thr ? Math.round(Math.max(0, v[i]! - ink) * 127 / Math.max(1, thr - ink)) : 255;
   return img;

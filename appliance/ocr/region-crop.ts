@@ -27,12 +27,17 @@ export function whiten(crop: Grey, at: { x0: number; y0: number }, boxes: BBox[]
   }
 }
 
-/** The ink/paper cut of a crop: halfway between its darkest percent and its median; null when it has no contrast (no ink at all). */
-export function inkThreshold(crop: Grey): number | null {
+/** A crop's ink and paper levels: its darkest percent and its median grey (from a histogram, no sort). */
+export function inkAndPaper(crop: Grey): { ink: number; paper: number } {
   const hist = new Uint32Array(256);
   for (let i = 0; i < crop.data.length; i++) hist[crop.data[i]!]!++;
   const at = (q: number): number => { let n = 0; const want = crop.data.length * q; for (let v = 0; v < 256; v++) { n += hist[v]!; if (n > want) return v; } return 255; };
-  const ink = at(0.01); const paper = at(0.5);
+  return { ink: at(0.01), paper: at(0.5) };
+}
+
+/** The ink/paper cut of a crop: halfway between its darkest percent and its median; null when it has no contrast (no ink at all). */
+export function inkThreshold(crop: Grey): number | null {
+  const { ink, paper } = inkAndPaper(crop);
   return paper - ink < 48 ? null : ink + (paper - ink) / 2;
 }
 
