@@ -1,5 +1,4 @@
 import { newJobId, previewUrl } from '../capture/capture.js';
-import { findProfile, profileScan } from '../capture/profile-scan.js';
 import type { CaptureProfile } from '../capture/profiles.js';
 import { SohoaError, toErrorInfo } from '../errors.js';
 import { asStorageFull } from '../store/disk-guard.js';
@@ -17,7 +16,8 @@ import type { SpoolPort } from './job-pages.js';
 import { JobRecords, type JobRecord } from './job-records.js';
 import { PageEditor } from './page-edits.js';
 import { PageReader } from './page-reader.js';
-import { newStackState, stackPolicy, type StackPolicy } from './stack-marks.js';
+import { newStackState } from './stack-marks.js';
+import { resolveRunSettings, type ResolvedRun, type RunSettings, type ScanDefaults } from './run-settings.js';
 import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './ports.js';
 
 // Scan jobs: paper → page files (capture) → OCR page by page while the next page scans → fields
@@ -36,18 +36,6 @@ import type { AuditPort, CapturePort, ExtractFn, ReadFieldsFirstFn } from './por
 //
 // This class is the scan side's public face (DeskService, app.ts): it starts scanner runs, keeps
 // one run at a time, and answers for the job list.
-
-export interface ScanDefaults {
-  source: 'adf' | 'adf-duplex' | 'flatbed';
-  mode: 'color' | 'gray';
-  dpi: number;
-}
-
-/** The settings of one scanner run: the defaults, the profile's, then the request's own. */
-interface RunSettings extends ScanDefaults {
-  maxPages?: number;
-  keepBlank?: boolean;
-}
 
 /** Page files handed in by `sohoa submit`, under its client key (a retried submit finds its job). */
 export interface HandedPages {
@@ -250,19 +238,9 @@ export class ScanJobs {
     return this.deps.profiles ?? [];
   }
 
-  /**
-   * A run's settings: the configured defaults, the named profile's (refused when unknown: the
-   * screen's list is stale), then the request's own. "Quét tiếp" passes the job's profile again.
-   */
-  private settings(opts: ScanOptions): RunSettings & { profile?: string; batch: boolean; book?: 'incoming' | 'outgoing'; stack?: StackPolicy } {
-    const { profile: name, ...own } = opts;
-    const explicit = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) as Partial<ScanDefaults>;
-    if (!name) return { ...this.deps.defaults, ...explicit, batch: false };
-    const p = findProfile(this.profiles(), name);
-    const { batch, ...scan } = profileScan(p);
-    // the profile's name and book stay with the job (the register book it goes into); a batch
-    // splits the stack by the profile's separator, blank-sheet and page-limit policies
-    return { ...this.deps.defaults, ...scan, ...explicit, profile: p.name, batch, book: p.book ?? 'incoming', stack: stackPolicy(p) };
+  /** A run's settings (run-settings.ts): "Quét tiếp" passes the job's profile again. */
+  private settings(opts: ScanOptions): ResolvedRun {
+    return resolveRunSettings(this.deps.defaults, this.profiles(), opts);
   }
 
   /** Saves a job a scanner run is about to fill; when that fails, the job is as it was and the scanner free. */
