@@ -52,19 +52,42 @@ interface Step { name: string; ok: boolean; ms: number; detail: string }
 
 const DEV_TOKEN = { label: 'SOHOA DEV', pin: '123456' };
 
+/** Each step's time limit: a technician never waits on a hung part; the report says which one it was. */
+const STEP_LIMIT_MS = { scan: 90_000, extract: 30_000, sign: 90_000, deliver: 45_000 } as const;
+
+class TimeLimit extends Error {}
+
+/** `work`, or a TimeLimit after `ms` (the work itself is left to end or be cut by the exit). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new TimeLimit()), ms); });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
 class Run {
   readonly steps: Step[] = [];
 
-  async step<T>(name: string, fn: () => Promise<{ value: T; detail: string }>): Promise<T | undefined> {
+  /** Runs one step within its time limit; says on stderr what it is doing (stdout holds the report only). */
+  async step<T>(name: string, limitMs: number, fn: () => Promise<{ value: T; detail: string }>): Promise<T | undefined> {
     const t0 = performance.now();
+    process.stderr.write(`sohoa selftest: ${name}…\n`);
+    const work = fn();
+    work.catch(() => undefined); // after a time limit its late failure has no one to tell
     try {
-      const { value, detail } = await fn();
+      const { value, detail } = await within(limitMs, work);
       this.steps.push({ name, ok: true, ms: Math.round(performance.now() - t0), detail });
       return value;
     } catch (err) {
-      const info = toErrorInfo(err);
-      this.steps.push({ name, ok: false, ms: Math.round(performance.now() - t0), detail: `${info.message} (${info.detail ?? info.code})` });
+      const ms = Math.round(performance.now() - t0);
+      if (err instanceof TimeLimit) {
+        this.steps.push({ name, ok: false, ms, detail: `Bước "${name}" không xong sau ${Math.round(limitMs / 1000)} giây: thiết bị hoặc phần mềm của bước này không trả lời. (time limit)` });
+      } else {
+        const info = toErrorInfo(err);
+        this.steps.push({ name, ok: false, ms, detail: `${info.message} (${info.detail ?? info.code})` });
+      }
       return undefined;
+    } finally {
+      process.stderr.write(`sohoa selftest: ${name} ${this.steps.at(-1)!.ok ? 'ok' : 'FAILED'} (${Math.round(performance.now() - t0)} ms)\n`);
     }
   }
 
@@ -89,7 +112,7 @@ async function scanOne(cfg: Config, work: string): Promise<{ page: ScannedPage; 
     saneDir = join(work, 'sane');
     await writeSaneConfig(saneDir, { esclUrl: url, deviceName: cfg.scanner.device.replace(/^airscan:e0:/, '') });
   }
-  const scanner = new SaneScanner({ device: cfg.scanner.device, saneConfigDir: saneDir || undefined });
+  const scanner = new SaneScanner({ device: cfg.scanner.device, saneConfigDir: saneDir || undefined, stallMs: 60_000 });
   const stop = async () => { await sim?.stop(); };
   try {
     for await (const page of scanner.scan({ source: cfg.scanner.source, mode: cfg.scanner.mode, dpi: cfg.scanner.dpi, outDir: work, maxPages: 1 })) {
@@ -158,19 +181,19 @@ async function selftest(cfg: Config): Promise<Run> {
   const ocr = createOcrEngine({ langPath: cfg.ocr.langPath || undefined, workers: 1, pageTimeoutMs: cfg.ocr.pageTimeoutSeconds * 1000 });
   const token = new Pkcs11Token({ module: cfg.token.module, label: cfg.token.label || undefined, serial: cfg.token.serial || undefined, env: cfg.token.env });
   try {
-    const scanned = await run.step('scan', async () => {
+    const scanned = await run.step('scan', STEP_LIMIT_MS.scan, async () => {
       const r = await scanOne(cfg, work);
       await r.stop();
       return { value: r, detail: `1 page from ${cfg.scanner.device} at ${r.page.dpi} dpi` };
     });
-    const page = scanned && await run.step('ocr', async () => {
+    const page = scanned && await run.step('ocr', cfg.ocr.pageTimeoutSeconds * 1000 + 30_000, async () => {
       const p: OcrPage = await ocr.recognize(scanned.page.path, { workDir: work });
       const words = p.lines.reduce((n, l) => n + l.words.length, 0);
       if (words < 20) throw new Error(`only ${words} words recognised: is the page upside down, blank or not a document?`);
       return { value: p, detail: `${words} words, rotation ${p.rotation}°` };
     });
     if (!scanned) run.skip('ocr', 'no page was scanned');
-    const fields = page && await run.step('extract', async () => {
+    const fields = page && await run.step('extract', STEP_LIMIT_MS.extract, async () => {
       const f = extractFields([page]);
       const truth = scanned?.truth;
       if (truth) {
@@ -183,7 +206,7 @@ async function selftest(cfg: Config): Promise<Run> {
     });
     if (!page) run.skip('extract', 'no OCR result');
 
-    const signed = page && await run.step('sign', async () => {
+    const signed = page && await run.step('sign', STEP_LIMIT_MS.sign, async () => {
       // The real cause first: a module, a development token, a seal or a trust file that is not there.
       checkTokenModule(cfg, cfg.token.module, cfg.token.env);
       requireFile(cfg, cfg.agency.sealPath, { vi: 'ảnh con dấu', key: 'agency.sealPath' });
@@ -203,10 +226,11 @@ async function selftest(cfg: Config): Promise<Run> {
     if (!page) run.skip('sign', 'no page to sign');
 
     if (cfg.central.embedded && !signed) run.skip('deliver', 'no signed document to deliver');
-    else await run.step('deliver', async () => ({ value: null, detail: await deliverCheck(cfg, signed, fields) }));
+    else await run.step('deliver', STEP_LIMIT_MS.deliver, async () => ({ value: null, detail: await deliverCheck(cfg, signed, fields) }));
   } finally {
-    await token.close().catch(() => undefined);
-    await ocr.close().catch(() => undefined);
+    // bounded: a token stuck inside a native call cannot hold the report back (the exit ends it)
+    await within(15_000, token.close()).catch(() => undefined);
+    await within(15_000, ocr.close()).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
   return run;
@@ -236,6 +260,14 @@ const command: Command = {
     const ok = run.steps.every((s) => s.ok);
     process.stdout.write(JSON.stringify({ ok, steps: run.steps }) + '\n');
     if (!ok) process.stderr.write(`sohoa selftest: ${run.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.detail}`).join('; ')}\n`);
+    // The report is out: a part left running must not keep the technician's terminal. A token
+    // thread stuck inside a native call cannot be stopped, and Node waits for it even in
+    // process.exit() (tried: it hangs), so only SIGKILL ends the process then (exit status 137).
+    // Unref'd: a clean run exits as soon as it is done and never meets this.
+    setTimeout(() => {
+      process.stderr.write('sohoa selftest: một bộ phận (khoá ký số?) không dừng sau 5 giây; kết thúc cưỡng bức.\n');
+      process.kill(process.pid, 'SIGKILL');
+    }, 5_000).unref();
     return ok ? 0 : 1;
   },
 };

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../appliance/config/paths.js';
@@ -18,13 +18,18 @@ let configPath: string;
 
 interface Report { ok: boolean; steps: { name: string; ok: boolean; ms: number; detail: string }[] }
 
+/**
+ * Runs the CLI; killed at 100 s (under the test's own limit) so that a hang fails with what the
+ * selftest said on stderr — the step it was in — rather than a bare test timeout.
+ */
 async function selftest(env: Record<string, string | undefined> = {}): Promise<{ code: number; report: Report; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node', [projectPath('bin', 'sohoa.js'), 'selftest'], { env: { ...process.env, SOHOA_CONFIG: configPath, ...env }, timeout: 120_000 });
+    const { stdout, stderr } = await run('node', [projectPath('bin', 'sohoa.js'), 'selftest'], { env: { ...process.env, SOHOA_CONFIG: configPath, ...env }, timeout: 100_000, killSignal: 'SIGKILL' });
     return { code: 0, report: JSON.parse(stdout) as Report, stderr };
   } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, report: JSON.parse(e.stdout) as Report, stderr: e.stderr };
+    const e = err as { code: number; killed?: boolean; signal?: string; stdout: string; stderr: string };
+    if (e.killed) throw new Error(`sohoa selftest killed at its 100 s limit (${e.signal}); it said:\n${e.stderr}\n${e.stdout}`);
+    return { code: e.code ?? 128 + 9, report: JSON.parse(e.stdout) as Report, stderr: e.stderr };
   }
 }
 
@@ -71,6 +76,8 @@ describe('sohoa selftest', () => {
     expect(sign.detail).toMatch(/Mã PIN không đúng/);
     expect(report.steps.find((s) => s.name === 'deliver')!.detail).toMatch(/bỏ qua/);
     expect(stderr).toMatch(/sign: Mã PIN không đúng/);
+    // the technician sees each step start and end while it runs
+    expect(stderr).toMatch(/^sohoa selftest: scan…\nsohoa selftest: scan ok \(\d+ ms\)\n[\s\S]*^sohoa selftest: sign FAILED \(\d+ ms\)$/m);
     expect(stderr + JSON.stringify(report)).not.toContain('999999');
   });
 
@@ -94,6 +101,30 @@ describe('sohoa selftest', () => {
     const { code, report } = await selftest({ SOHOA_CONFIG: other });
     expect(code).toBe(1);
     expect(report.steps.find((s) => s.name === 'sign')!.detail).toMatch(/^Không thấy khoá ký số có nhãn "VGCA KHONG CO"; các khoá đang cắm: "SOHOA DEV" \(serial [^)]+\)\. Hãy cắm đúng khoá/);
+  });
+
+  it('a token that hangs inside a signature: the sign step fails with the time limit, the report is printed, the process ends', async () => {
+    // the timeout test's module: SoftHSM, except that C_Sign sleeps while a flag file exists
+    const shim = join(dir, 'slow-pkcs11.so');
+    execFileSync('gcc', ['-shared', '-fPIC', '-w', '-I', resolve(import.meta.dirname, '../../node_modules/pkcs11js/includes'), '-o', shim,
+      resolve(import.meta.dirname, '../fixtures/token/slow-pkcs11.c'), '-ldl']);
+    const flag = join(dir, 'sign-hangs');
+    await writeFile(flag, '');
+    const hung = join(dir, 'hung-token.json');
+    const cfg = deviceConfig(token.label) as { token: { module: string; env: Record<string, string> } };
+    cfg.token.module = shim;
+    cfg.token.env = { ...cfg.token.env, SOHOA_SLOW_SIGN_FLAG: flag };
+    await writeFile(hung, JSON.stringify(cfg));
+    try {
+      const { code, report, stderr } = await selftest({ SOHOA_CONFIG: hung, SOHOA_TOKEN_PIN: token.pin });
+      expect(report.steps.find((s) => s.name === 'sign')).toMatchObject({ ok: false, detail: expect.stringMatching(/^Khoá ký số không phản hồi/) });
+      expect(report.ok).toBe(false);
+      // the thread stuck in C_Sign cannot be stopped: the process ends itself, and says so
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/kết thúc cưỡng bức/);
+    } finally {
+      await rm(flag, { force: true });
+    }
   });
 
   it('a configuration config check refuses: one "config" step with its reasons', async () => {
