@@ -109,7 +109,7 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
 
     const directory = config.extract.agenciesPath ? AgencyDirectory.fromFile(config.extract.agenciesPath) : AgencyDirectory.builtIn();
     // (an engine handed in — a test's — belongs to whoever made it)
-    const ocr = opts.ocr ?? createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers, pageTimeoutMs: config.ocr.pageTimeoutSeconds * 1000 });
+    const ocr = opts.ocr ?? createOcrEngine({ langPath: config.ocr.langPath || undefined, workers: config.ocr.workers, pageTimeoutMs: config.ocr.pageTimeoutSeconds * 1000, niceness: config.ocr.niceness });
     if (!opts.ocr) stops.push(() => ocr.close());
 
     // Never fails for a missing module or token: the state says why, and the UI shows it.

@@ -87,6 +87,7 @@ export const SettingsSchema = Group({
     langPath: Path('dir', '', { vi: 'Thư mục chứa vie.traineddata; để trống = gói tesseract-ocr-vie của Debian.', en: "Folder holding vie.traineddata; empty = Debian's tesseract-ocr-vie.", expect: 'thư mục chứa vie.traineddata' }),
     workers: Int(2, 1, 16, { vi: 'Số tiến trình nhận dạng chữ (mặc định 2 = một cho mỗi nhân).', en: 'OCR workers (default 2 = one per core).', env: 'SOHOA_OCR_WORKERS' }),
     pageTimeoutSeconds: Duration('seconds', 120, 5, 3600, { vi: 'Thời gian tối đa để nhận dạng một trang.', en: 'Longest time the OCR of one page may take.' }),
+    niceness: Int(10, 0, 19, { vi: 'Mức nhường CPU của bộ nhận dạng chữ (0 = ngang các phần khác, 19 = nhường nhiều nhất): máy quét và màn hình được phục vụ trước.', en: 'Scheduling niceness of the OCR processes (0 = same as the rest, 19 = nicest): the scanner and the screen are served first.', env: 'SOHOA_OCR_NICENESS' }),
   }, { vi: 'Nhận dạng chữ.', en: 'OCR.' }),
   extract: Group({
     agenciesPath: Path('file', '', { vi: 'Danh sách cơ quan ban hành của tỉnh (JSON); để trống = chỉ danh sách có sẵn.', en: "The province's issuer directory (JSON); empty = the built-in list only.", expect: 'đường dẫn tới tệp JSON danh sách cơ quan' }),

@@ -19,6 +19,8 @@ export interface OcrEngineOptions {
   engine?: EngineKind;
   /** Time limit of one native tesseract run, ms (default native-engine's DEFAULT_PAGE_TIMEOUT_MS). */
   pageTimeoutMs?: number;
+  /** Niceness of each native tesseract process (config `ocr.niceness`). */
+  niceness?: number;
 }
 
 export const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
@@ -45,7 +47,7 @@ export function createOcrEngine(o: OcrEngineOptions = {}): OcrEngine {
   const kind = o.engine ?? 'auto';
   const tessdata = o.langPath && existsSync(join(o.langPath, 'vie.traineddata')) ? o.langPath : DEBIAN_TESSDATA;
   if (kind === 'native' || (kind === 'auto' && nativeAvailable(tessdata))) {
-    return new NativeTesseractEngine({ tessdataDir: tessdata, processes: workers, pageTimeoutMs: o.pageTimeoutMs });
+    return new NativeTesseractEngine({ tessdataDir: tessdata, processes: workers, pageTimeoutMs: o.pageTimeoutMs, niceness: o.niceness });
   }
   return new TesseractJsEngine({ ...jsLangData(o.langPath), workers });
 }

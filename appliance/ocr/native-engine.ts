@@ -28,6 +28,8 @@ export interface NativeEngineOptions {
   command?: string;
   /** Time limit of one tesseract run, ms (config `ocr.pageTimeoutSeconds`); default DEFAULT_PAGE_TIMEOUT_MS. */
   pageTimeoutMs?: number;
+  /** Niceness of each tesseract process (config `ocr.niceness`); default 0 (the caller's). */
+  niceness?: number;
 }
 
 export interface TesseractRun {
@@ -35,6 +37,8 @@ export interface TesseractRun {
   command?: string;
   /** Time limit, ms (default DEFAULT_PAGE_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Scheduling niceness (run-process.ts). */
+  niceness?: number;
 }
 
 /**
@@ -45,7 +49,7 @@ export async function runTesseract(args: string[], tessdataDir: string, stdin?: 
   const timeoutMs = o.timeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   try {
     const { stdout } = await runProcess(o.command ?? 'tesseract', [...args, '--tessdata-dir', tessdataDir], {
-      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdin, timeoutMs,
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, stdin, timeoutMs, niceness: o.niceness,
     });
     return stdout.toString('utf8');
   } catch (err) {
@@ -74,7 +78,7 @@ export class NativeTesseractEngine implements OcrEngine {
 
   constructor(private readonly opts: NativeEngineOptions) {
     this.limiter = new Limiter(opts.processes);
-    this.run = { command: opts.command, timeoutMs: opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS };
+    this.run = { command: opts.command, timeoutMs: opts.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS, niceness: opts.niceness };
   }
 
   async recognize(imagePath: string, o: { workDir?: string } = {}): Promise<OcrPage> {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 // Every child process the appliance starts (tesseract, scanimage, pdftoppm…) runs through here, with
 // a time limit: a hung tesseract or a wedged scanner backend must end one unit of work, never hold
@@ -18,6 +19,11 @@ export interface RunProcessOptions {
   stdin?: Buffer;
   /** Stops the child early (SIGTERM, then SIGKILL), rejecting with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Scheduling niceness of the child (0–19; default: the caller's). Bulk work (OCR) runs nicer so
+   * the scanner's driver, the service's event loop and the touchscreen are served first.
+   */
+  niceness?: number;
 }
 
 export interface ProcessResult {
@@ -63,6 +69,9 @@ export function runProcess(command: string, args: string[], o: RunProcessOptions
     const child = spawn(command, args, {
       env: o.env, cwd: o.cwd, detached: true, stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    if (o.niceness && child.pid) {
+      try { setPriority(child.pid, o.niceness); } catch { /* gone already, or not allowed: it runs at ours */ }
+    }
     const out: Buffer[] = []; const err: Buffer[] = [];
     child.stdout!.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));

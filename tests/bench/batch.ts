@@ -11,7 +11,7 @@ import { RssSampler, argValue } from './rss-sampler.js';
 import { cpuFigures, load1, readCpu } from './cpu-meter.js';
 import { profileStart, profileStop, type Span } from '../../appliance/ocr/profile.js';
 
-// `npm run bench -- batch [--ppm=30] [--pages=N] [--corpus=DIR[,DIR]]`: a stack of ≥ 100 real
+// `npm run bench -- batch [--ppm=30] [--pages=N] [--corpus=DIR[,DIR]] [--niceness=0..19]`: a stack of ≥ 100 real
 // pages through the whole appliance as on the desk ("Quét cả tập"): the eSCL simulator's feeder at
 // --ppm pages per minute, sane-airscan, capture (preview, blank judgement), OCR, the split into
 // documents, field extraction, until every document of the stack is ready for review. The figures:
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<void> {
   const base = await provisionedDefaults(dir);
   const config = {
     ...base,
-    ocr: { ...base.ocr, workers: availableParallelism() },
+    ocr: { ...base.ocr, workers: availableParallelism(), niceness: Number(argValue(args, 'niceness') ?? base.ocr.niceness) },
     scanner: { ...base.scanner, simulator: { ...base.scanner.simulator, pagesPerMinute: ppm } },
   };
   const rss = new RssSampler();
@@ -104,7 +104,7 @@ export async function run(args: string[]): Promise<void> {
       bench: 'batch', pages: scanned.length, documents, documentsFailed: failed, ppmAsked: ppm,
       adfPagesPerMin: round(((scanned.length - 1) / adfSeconds) * 60), pagesPerMin: round((scanned.length / ((done - t0) / 1000)) * 60),
       secondsTotal: round((done - t0) / 1000), reviewLagSeconds: round((done - scanned.at(-1)!) / 1000),
-      adfStalls: state.adfStalls, peakRssMb, ocrWorkers: config.ocr.workers, cores: availableParallelism(),
+      adfStalls: state.adfStalls, peakRssMb, ocrWorkers: config.ocr.workers, ocrNiceness: config.ocr.niceness, cores: availableParallelism(),
       ...cpuFigures(cpu0, cpuDone, scanned.length, availableParallelism()),
       load1Start: load0, load1End: load1(),
     }) + '\n');

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NativeTesseractEngine } from '../../appliance/ocr/native-engine.js';
 import { DEBIAN_TESSDATA } from '../../appliance/ocr/create-engine.js';
@@ -83,5 +83,24 @@ describe('a hung child process is killed at its limit', () => {
     expect((failed as Error).message).toBe('sh exited 3: the reason');
     const missing = await runProcess(join(dir, 'no-such-program'), [], { timeoutMs: 30_000 }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: 'spawn' });
+  });
+
+  it('tesseract runs at the configured niceness, below the service (the scanner and the screen come first)', async () => {
+    // a tesseract that notes its own niceness, then reads the page as the real one
+    const path = join(dir, 'tesseract-nice');
+    const niceFile = join(dir, 'tesseract.nice');
+    await writeFile(path, `#!/bin/sh\nsleep 0.2\nps -o ni= -p $$ >> '${niceFile}'\nexec tesseract "$@"\n`);
+    await chmod(path, 0o755);
+    const engine = new NativeTesseractEngine({ tessdataDir: DEBIAN_TESSDATA, processes: 1, command: path, niceness: 10 });
+    try {
+      const page = await engine.recognize(PAGE);
+      expect(page.lines.length).toBeGreaterThan(5);
+    } finally { await engine.close(); }
+    const seen = (await readFile(niceFile, 'utf8')).trim().split(/\s+/).map(Number);
+    expect(seen.length).toBeGreaterThan(0);
+    // (a test run already nicer than 10 cannot make its child less nice)
+    expect(seen.every((n) => n === Math.max(10, getPriority()))).toBe(true);
+    const plain = await runProcess('sh', ['-c', 'sleep 0.2; ps -o ni= -p $$'], { timeoutMs: 30_000 });
+    expect(Number(plain.stdout.toString().trim())).toBe(getPriority());
   });
 });
