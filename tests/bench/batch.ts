@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir, availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAppliance } from '../../appliance/app.js';
 import { DEV_CORPUS, projectPath } from '../../appliance/config/paths.js';
 import { silentLogger } from '../../appliance/log.js';
@@ -70,6 +71,10 @@ export async function run(args: string[]): Promise<void> {
     const scanned: number[] = [];
     appliance.bus.on('scan.page', () => { scanned.push(performance.now()); });
     rss.start();
+    // the service's event loop (the eSCL simulator answers on it too, in this process): a block
+    // longer than the simulator's grace counts as a feeder stall although the driver asked in time
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     if (profile) profileStart();
     const cpu0 = readCpu();
     const t0 = performance.now();
@@ -96,6 +101,7 @@ export async function run(args: string[]): Promise<void> {
       if (performance.now() - t0 > 60 * 60_000) throw new Error('bench batch: not done within an hour');
     }
     const peakRssMb = rss.stop();
+    loopDelay.disable();
     if (profile) printProfile(profileStop());
     const state = await (await fetch(`${appliance.scannerSimulatorUrl}/control/state`)).json() as { adfStalls: number; pagesFed: number };
     const adfSeconds = (scanned.at(-1)! - scanned[0]!) / 1000;
@@ -104,7 +110,7 @@ export async function run(args: string[]): Promise<void> {
       bench: 'batch', pages: scanned.length, documents, documentsFailed: failed, ppmAsked: ppm,
       adfPagesPerMin: round(((scanned.length - 1) / adfSeconds) * 60), pagesPerMin: round((scanned.length / ((done - t0) / 1000)) * 60),
       secondsTotal: round((done - t0) / 1000), reviewLagSeconds: round((done - scanned.at(-1)!) / 1000),
-      adfStalls: state.adfStalls, peakRssMb, ocrWorkers: config.ocr.workers, ocrNiceness: config.ocr.niceness, cores: availableParallelism(),
+      adfStalls: state.adfStalls, eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) }, peakRssMb, ocrWorkers: config.ocr.workers, ocrNiceness: config.ocr.niceness, cores: availableParallelism(),
       ...cpuFigures(cpu0, cpuDone, scanned.length, availableParallelism()),
       load1Start: load0, load1End: load1(),
     }) + '\n');
