@@ -63,12 +63,14 @@ const blankRaster = (img: sharp.Sharp, width: number, dpi: number): Promise<Grey
 /**
  * Blankness alone (what capture needs for every page as it arrives, cheaply: one 100 dpi copy),
  * and on the same copy the patch code of a vendor separator sheet, if the page is one.
- * `dpi` is the scan's resolution; the width is read from the image.
+ * `dpi` is the scan's resolution; the width is read from the image. A Sharp `input` is used up
+ * (not cloned: sharp's clone() structuredClones a raw input's pixel buffer on the event loop —
+ * measured ~125 ms a page in the batch's capture).
  */
 export async function judgeBlank(input: string | sharp.Sharp, dpi: number): Promise<{ blank: boolean; measure: BlankMeasure; patch: PatchFound | null }> {
   const img = typeof input === 'string' ? sharp(input, { limitInputPixels: MAX_PIXELS }) : input;
   const { width } = await img.metadata();
-  const raster = await blankRaster(img.clone().flatten({ background: '#ffffff' }), width ?? 1, dpi);
+  const raster = await blankRaster(img.flatten({ background: '#ffffff' }), width ?? 1, dpi);
   const measure = measureBlank(raster);
   const blank = isBlank(measure);
   return { blank, measure, patch: blank ? null : findPatch(raster, (raster.width * dpi) / (width ?? 1)) };
