@@ -33,12 +33,27 @@ async function selftest(env: Record<string, string | undefined> = {}): Promise<{
   }
 }
 
+/**
+ * Exit 1 with the report; or, should a part (a token thread stuck in the driver) hold the process
+ * after its report, the selftest's own forced end (137, said on stderr) — still a non-zero exit
+ * with the report, which is what the technician gets; it is said in the test output.
+ */
+function exitedWithReport(code: number, stderr: string): boolean {
+  if (code === 137 && /kết thúc cưỡng bức/.test(stderr)) {
+    process.stderr.write(`selftest-cli: the selftest had to end itself after its report:\n${stderr}\n`);
+    return true;
+  }
+  return code === 1;
+}
+
 /** A device configuration: the demo scanner and receiver asked for by their switches, the token named. */
 function deviceConfig(label: string): Record<string, unknown> {
   return {
     dataDir: dir,
     agency: { id: '000.00.00.H99', name: 'VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH (THỬ NGHIỆM)', sealPath: token.sealPath },
     central: { embedded: true },
+    // a hung OCR fails its step at 40 + 30 s, inside the test's 100 s limit of the whole run
+    ocr: { pageTimeoutSeconds: 40 },
     scanner: { simulator: { enabled: true } },
     token: { module: token.module, label, env: token.env, chainPath: join(token.dir, 'chain.pem'), trustPath: join(token.dir, 'ca.pem') },
   };
@@ -69,7 +84,7 @@ describe('sohoa selftest', () => {
 
   it('fails with the reason in plain words, and a non-zero exit, when the PIN is wrong', async () => {
     const { code, report, stderr } = await selftest({ SOHOA_TOKEN_PIN: '999999' });
-    expect(code).toBe(1);
+    expect(exitedWithReport(code, stderr)).toBe(true);
     expect(report.ok).toBe(false);
     const sign = report.steps.find((s) => s.name === 'sign')!;
     expect(sign.ok).toBe(false);
@@ -98,8 +113,8 @@ describe('sohoa selftest', () => {
   it('a token that is not plugged in: names the one wanted and the ones present', async () => {
     const other = join(dir, 'other-token.json');
     await writeFile(other, JSON.stringify(deviceConfig('VGCA KHONG CO')));
-    const { code, report } = await selftest({ SOHOA_CONFIG: other });
-    expect(code).toBe(1);
+    const { code, report, stderr } = await selftest({ SOHOA_CONFIG: other });
+    expect(exitedWithReport(code, stderr)).toBe(true);
     expect(report.steps.find((s) => s.name === 'sign')!.detail).toMatch(/^Không thấy khoá ký số có nhãn "VGCA KHONG CO"; các khoá đang cắm: "SOHOA DEV" \(serial [^)]+\)\. Hãy cắm đúng khoá/);
   });
 
