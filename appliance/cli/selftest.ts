@@ -126,14 +126,14 @@ async function scanOne(cfg: Config, work: string): Promise<{ page: ScannedPage; 
 }
 
 /**
- * The token's state once the worker has looked: present, or an error, or still absent after a few
- * presence polls (a loaded machine can take seconds to start the worker and load the module).
+ * The token's state once the worker has looked (start() usually waits for that; a loaded machine
+ * can take longer to start the worker and load the module): present, absent, or an error.
  */
 async function firstState(token: Pkcs11Token, timeoutMs = 10_000): Promise<TokenStatus> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const s = token.state();
-    if (s.present || s.error || Date.now() > end) return s;
+    if (token.reported || s.present || s.error || Date.now() > end) return s;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

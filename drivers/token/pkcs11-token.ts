@@ -48,6 +48,8 @@ export class Pkcs11Token implements SigningToken {
   private closing = false;
   /** Workers replaced after a hung call (diagnostics). */
   restarts = 0;
+  /** The worker has looked at the token at least once: state() is what it found, not a default. */
+  reported = false;
 
   constructor(private readonly opts: Pkcs11TokenOptions) {}
 
@@ -93,6 +95,7 @@ export class Pkcs11Token implements SigningToken {
   private onMessage(w: Worker, m: FromWorker): void {
     if (w !== this.worker) return; // an abandoned worker finishing a hung call
     if (m.kind === 'state') {
+      this.reported = true;
       this.info = m.info;
       this.setState(m.state);
       return;
