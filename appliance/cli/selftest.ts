@@ -133,7 +133,7 @@ async function firstState(token: Pkcs11Token, timeoutMs = 10_000): Promise<Token
   const end = Date.now() + timeoutMs;
   for (;;) {
     const s = token.state();
-    if (token.reported || s.present || s.error || Date.now() > end) return s;
+    if (token.reported || s.error || Date.now() > end) return s; // (present only ever comes from a report)
     await new Promise((r) => setTimeout(r, 100));
   }
 }

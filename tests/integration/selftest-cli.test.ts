@@ -1,11 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../appliance/config/paths.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
+import { buildSlowSignModule } from '../helpers/slow-token.js';
 
 // `sohoa selftest` as the technician runs it: the built CLI, on a device configuration in a temp
 // folder that asks for the demo scanner (through SANE airscan) and the embedded receiver, with
@@ -120,9 +121,7 @@ describe('sohoa selftest', () => {
 
   it('a token that hangs inside a signature: the sign step fails with the time limit, the report is printed, the process ends', async () => {
     // the timeout test's module: SoftHSM, except that C_Sign sleeps while a flag file exists
-    const shim = join(dir, 'slow-pkcs11.so');
-    execFileSync('gcc', ['-shared', '-fPIC', '-w', '-I', resolve(import.meta.dirname, '../../node_modules/pkcs11js/includes'), '-o', shim,
-      resolve(import.meta.dirname, '../fixtures/token/slow-pkcs11.c'), '-ldl']);
+    const shim = buildSlowSignModule(dir);
     const flag = join(dir, 'sign-hangs');
     await writeFile(flag, '');
     const hung = join(dir, 'hung-token.json');

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { X509Certificate, verify } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Pkcs11Token } from '../../drivers/token/pkcs11-token.js';
 import { provisionDevToken, type DevToken } from '../helpers/dev-token.js';
+import { buildSlowSignModule } from '../helpers/slow-token.js';
 
 // A token that hangs inside C_Sign (a real native call that blocks, via a forwarding module in
 // front of SoftHSM): the API stays responsive, the call fails with token.timeout, the worker is
@@ -19,9 +19,7 @@ const flag = () => join(dir, 'hang');
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sohoa-token-timeout-'));
   dev = await provisionDevToken();
-  shim = join(dir, 'slow-pkcs11.so');
-  execFileSync('gcc', ['-shared', '-fPIC', '-I', resolve(import.meta.dirname, '../../node_modules/pkcs11js/includes'), '-o', shim,
-    resolve(import.meta.dirname, '../fixtures/token/slow-pkcs11.c'), '-ldl']);
+  shim = buildSlowSignModule(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
