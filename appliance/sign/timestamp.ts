@@ -10,9 +10,20 @@ import { sha256 } from './signer.js';
 
 export type TimestampOutcome = { token: Uint8Array } | { error: string };
 
-export async function requestTimestamp(url: string, data: Uint8Array, timeoutMs = 10_000): Promise<TimestampOutcome> {
-  const nonce = randomBytes(8);
-  nonce[0] = nonce[0]! & 0x7f; // a positive INTEGER
+/**
+ * The request's nonce: 8 random bytes made a positive INTEGER in its shortest DER form. The first byte
+ * is kept in 0x40–0x7f: a clear top bit keeps it positive, and a set 0x40 bit means it is never 0x00,
+ * which a DER reader (openssl's TSA among them) refuses as illegal padding when the next byte is
+ * below 0x80 — 1 request in 256 was refused that way.
+ */
+export function timestampNonce(random: Uint8Array = randomBytes(8)): Uint8Array {
+  const nonce = Uint8Array.from(random);
+  nonce[0] = 0x40 | (nonce[0]! & 0x3f);
+  return nonce;
+}
+
+/** The DER of an RFC 3161 TimeStampReq over `data`'s SHA-256, asking for the TSA's certificate. */
+export function timestampQuery(data: Uint8Array, nonce: Uint8Array): Uint8Array {
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
@@ -22,12 +33,17 @@ export async function requestTimestamp(url: string, data: Uint8Array, timeoutMs 
     nonce: new asn1js.Integer({ valueHex: nonce }),
     certReq: true,
   });
+  return new Uint8Array(req.toSchema().toBER());
+}
+
+export async function requestTimestamp(url: string, data: Uint8Array, timeoutMs = 10_000): Promise<TimestampOutcome> {
+  const nonce = timestampNonce();
   let body: Uint8Array;
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query' },
-      body: new Uint8Array(req.toSchema().toBER()),
+      body: timestampQuery(data, nonce),
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) return { error: `TSA ${url} answered HTTP ${res.status}` };
@@ -43,19 +59,13 @@ export async function requestTimestamp(url: string, data: Uint8Array, timeoutMs 
     if (Buffer.compare(Buffer.from(tst.messageImprint.hashedMessage.valueBlock.valueHexView), sha256(data)) !== 0) {
       return { error: `TSA ${url} stamped a different message imprint` };
     }
-    if (!tst.nonce || Buffer.compare(Buffer.from(tst.nonce.valueBlock.valueHexView), stripZero(nonce)) !== 0) {
+    if (!tst.nonce || Buffer.compare(Buffer.from(tst.nonce.valueBlock.valueHexView), nonce) !== 0) {
       return { error: `TSA ${url} answered with a wrong nonce` };
     }
     return { token: new Uint8Array(resp.timeStampToken.toSchema().toBER()) };
   } catch (err) {
     return { error: `TSA ${url} answered with an unreadable reply: ${(err as Error).message}` };
   }
-}
-
-function stripZero(b: Uint8Array): Buffer {
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0 && (b[i + 1]! & 0x80) === 0) i++;
-  return Buffer.from(b.subarray(i));
 }
 
 /** The TSTInfo inside a TimeStampToken (a CMS SignedData whose content is the TSTInfo). */
