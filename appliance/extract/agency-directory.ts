@@ -48,11 +48,14 @@ function unglue(line: string): string {
 export class AgencyDirectory {
   private readonly words: Lexicon;
   private readonly byName = new Map<string, AgencyEntry>();
+  /** Each entry's words by tone key (nameForm). */
+  private readonly nameKeys: string[][];
 
   constructor(private readonly entries: AgencyEntry[]) {
     // administrative level words of every tier (NĐ30 App. I: tỉnh, huyện, xã and their peers)
     const phrases = [...entries.map((e) => e.name), ...PROVINCES.map((p) => `Tỉnh ${p} Thành phố ${p} UBND`), 'Huyện Quận Thị xã Xã Phường Thị trấn'];
     this.words = new Lexicon(phrases.flatMap((p) => p.split(/[\s,]+/)).filter((w) => /\p{L}/u.test(w)).map((w) => w.toLocaleUpperCase('vi')));
+    this.nameKeys = entries.map((e) => e.name.trim().split(/\s+/).map(toneKey));
     for (const e of entries) this.byName.set(fold([e.parent, e.name].filter(Boolean).join(' ')), e);
     for (const e of entries) if (!this.byName.has(fold(e.name))) this.byName.set(fold(e.name), e);
   }
@@ -221,6 +224,31 @@ export class AgencyDirectory {
     if (tail.every((w, i) => toneKey(w) === toneKey(pw[i]!))) return { name, disagreed: false };
     if (isKnownPlace(tail.join(' '))) return { name, disagreed: true };
     return { name: [...words.slice(0, -pw.length), ...pw.map((w, i) => matchCase(w, tail[i]!))].join(' '), disagreed: true };
+  }
+
+  /**
+   * Whether a name is spelt as one of the directory's, tone placement and case aside: a name of the
+   * list, or one followed by a level word and a province or district of the place lists ("SỞ Y TẾ
+   * TỈNH ĐIỆN BIÊN", "ỦY BAN NHÂN DÂN HUYỆN SỐP CỘP") → 1. A commune after its level word is in no
+   * list → 0. Anything else → −1.
+   */
+  nameForm(name: string): -1 | 0 | 1 {
+    // the councils' abbreviations stand for their names ("UBND TỈNH GIA LAI")
+    const spelt = name.trim().replace(/^UBND(?=\s)/u, 'ỦY BAN NHÂN DÂN').replace(/^HĐND(?=\s)/u, 'HỘI ĐỒNG NHÂN DÂN');
+    const ws = spelt.split(/\s+/).map(toneKey);
+    let best: -1 | 0 | 1 = -1;
+    for (const e of this.nameKeys) {
+      if (e.length > ws.length || !e.every((w, i) => w === ws[i])) continue;
+      const rest = ws.slice(e.length);
+      if (!rest.length) return 1;
+      const level = fold(rest.slice(0, 2).join(' '));
+      const n = /^(THANH PHO|THI XA|THI TRAN)\b/.test(level) ? 2 : 1;
+      const lv = fold(rest.slice(0, n).join(' '));
+      const place = spelt.split(/\s+/).slice(ws.length - rest.length + n).join(' ');
+      if (/^(TINH|HUYEN|QUAN|THANH PHO|THI XA|TP)$/.test(lv) && place && isKnownPlace(place)) return 1;
+      if (/^(XA|PHUONG|THI TRAN)$/.test(lv) && place) best = 0;
+    }
+    return best;
   }
 
   /** The directory entry for an issuer (with its parent when printed), or null. */

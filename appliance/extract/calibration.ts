@@ -6,7 +6,8 @@ import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 // Confidence as a probability that the field is right, learned from data instead of hand-set
 // thresholds. For each field the extractor gives evidence: its raw score (OCR confidence of the
 // words, lowered by the form checks of extract-fields.ts), the page's mean word confidence, the
-// cross-checks with other fields (cross-checks.ts) and the share of its words the lexicon does not
+// cross-checks with other fields (cross-checks.ts), whether the value is a form of its closed
+// vocabulary (vocabulary-checks.ts) and the share of its words the lexicon does not
 // know. A logistic model per field (its weights pulled toward weights shared by all fields, so that
 // a field with few errors in the fitting data borrows from the others) turns them into P(right); a field is flagged for the clerk when P(right) is under the model's one
 // target. A field that failed a form check (a doubt) is flagged whatever the model says: the
@@ -20,6 +21,8 @@ export interface FieldEvidence {
   doubt: boolean;
   /** Cross-check with the other fields. */
   agreement: Agreement;
+  /** The value is a form of its field's closed vocabulary (+1), is not (−1), or there is none (0) (vocabulary-checks.ts). */
+  vocabulary?: Agreement;
   /** Share of the value's words unknown to the lexicon (0..1; 0 for fields that are not text). */
   unknown: number;
   /**
@@ -38,7 +41,9 @@ export interface FieldWeights { bias: number; slope: number; quality: number; ag
   /** Weights of the list evidence (0 or absent for fields that are not lists). */
   badRows?: number; badItems?: number; undashed?: number; grid?: number; minWord?: number;
   /** Weight of the words whose neighbours favour another spelling (0 or absent: not used). */
-  rivals?: number }
+  rivals?: number;
+  /** Weights of the vocabulary check: in (+1) and out (−1) (0 or absent: not used). */
+  inVocabulary?: number; offVocabulary?: number }
 
 export interface CalibrationModel {
   /** Flag a field when its probability of being right is below this (or its own target). */
@@ -65,13 +70,13 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The model's inputs for one field, in the order of the fit script's weight vector. */
 export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number; choice: number;
-  badRows: number; badItems: number; undashed: number; grid: number; minWord: number; rivals: number } {
+  badRows: number; badItems: number; undashed: number; grid: number; minWord: number; rivals: number; inVocabulary: number; offVocabulary: number } {
   const l = e.list ?? NO_LIST_EVIDENCE;
   // the choice (and the list's least sure word) enter as log-odds below a sure one's: 0 when sure, negative otherwise
   const below = (p: number): number => (p >= 0.995 ? 0 : logit(p) - logit(0.995));
   return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown,
     choice: below(e.choice ?? 1), badRows: l.badRows, badItems: l.badItems, undashed: l.undashed, grid: l.gridMismatch, minWord: below(l.minWord),
-    rivals: e.rivals ?? 0 };
+    rivals: e.rivals ?? 0, inVocabulary: e.vocabulary === 1 ? 1 : 0, offVocabulary: e.vocabulary === -1 ? 1 : 0 };
 }
 
 /** P(field right | evidence). */
@@ -79,7 +84,8 @@ export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number,
   const x = features(e, quality);
   const w = model.fields[k];
   return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown + (w.choice ?? 0) * x.choice
-    + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord + (w.rivals ?? 0) * x.rivals);
+    + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord + (w.rivals ?? 0) * x.rivals
+    + (w.inVocabulary ?? 0) * x.inVocabulary + (w.offVocabulary ?? 0) * x.offVocabulary);
 }
 
 /** The flag target of a field: its own when the fit gave one, else the model's one target. */

@@ -11,6 +11,7 @@ import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { readRecipientList } from './recipient-list.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
+import { vocabularyChecks } from './vocabulary-checks.js';
 import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
 import { calibrate, type FieldEvidence } from './calibration.js';
 
@@ -297,9 +298,10 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     signatureBlock(lsegs, last.width, lineUnit(lsegs), f, c, lsegs.reduce((a, x) => a + x.conf, 0) / Math.max(1, lsegs.length));
     const id = f.issuer ? dir.lookup(f.issuer, f.issuerParent) : null;
     const agree = crossChecks(f, today);
+    const vocabulary = vocabularyChecks(f, dir);
     const text: Partial<Record<FieldKey, string | string[] | null>> = { issuerParent: f.issuerParent, issuer: f.issuer, summary: f.summary, signer: f.signer, recipients: f.recipients, authority: f.authority, signerTitle: f.signerTitle };
     const spelled: Partial<Record<FieldKey, string | string[] | null>> = { ...text, numberNotation: f.numberNotation, place: f.place };
-    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0,
+    const evidence = Object.fromEntries(FIELD_KEYS.map((k) => [k, { raw: clamp01(c[k]), doubt: doubted.has(k), agreement: agree[k] ?? 0, vocabulary: vocabulary[k] ?? 0,
       unknown: text[k] !== undefined ? unknownShare(text[k]!) : 0, choice: fieldPosterior(spelled[k], posteriors),
       list: k === 'recipients' ? LISTS.get(c) ?? NO_LIST_EVIDENCE : undefined,
       rivals: text[k] !== undefined && k !== 'signer' ? Math.min(3, rivalWords(text[k]!)) : 0 }])) as Record<FieldKey, FieldEvidence>;
