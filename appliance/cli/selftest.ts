@@ -66,6 +66,8 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 
 class Run {
   readonly steps: Step[] = [];
+  /** Parts whose close did not end within its limit, or left a thread inside a native call. */
+  readonly stuck: string[] = [];
 
   /** Runs one step within its time limit; says on stderr what it is doing (stdout holds the report only). */
   async step<T>(name: string, limitMs: number, fn: () => Promise<{ value: T; detail: string }>): Promise<T | undefined> {
@@ -229,8 +231,9 @@ async function selftest(cfg: Config): Promise<Run> {
     else await run.step('deliver', STEP_LIMIT_MS.deliver, async () => ({ value: null, detail: await deliverCheck(cfg, signed, fields) }));
   } finally {
     // bounded: a token stuck inside a native call cannot hold the report back (the exit ends it)
-    await within(15_000, token.close()).catch(() => undefined);
-    await within(15_000, ocr.close()).catch(() => undefined);
+    await within(15_000, token.close()).catch((err: unknown) => { if (err instanceof TimeLimit) run.stuck.push('token'); });
+    if (token.abandonedThreads > 0 && !run.stuck.includes('token')) run.stuck.push('token');
+    await within(15_000, ocr.close()).catch((err: unknown) => { if (err instanceof TimeLimit) run.stuck.push('ocr'); });
     await rm(work, { recursive: true, force: true });
   }
   return run;
@@ -260,15 +263,23 @@ const command: Command = {
     const ok = run.steps.every((s) => s.ok);
     process.stdout.write(JSON.stringify({ ok, steps: run.steps }) + '\n');
     if (!ok) process.stderr.write(`sohoa selftest: ${run.steps.filter((s) => !s.ok).map((s) => `${s.name}: ${s.detail}`).join('; ')}\n`);
-    // The report is out: a part left running must not keep the technician's terminal. A token
-    // thread stuck inside a native call cannot be stopped, and Node waits for it even in
-    // process.exit() (tried: it hangs), so only SIGKILL ends the process then (exit status 137).
-    // Unref'd: a clean run exits as soon as it is done and never meets this.
+    // The report is out: a part left running must not keep the technician's terminal. What still
+    // holds the process after 5 s is said (for the record), then it ends with the report's status.
+    // A token thread stuck inside a native call cannot be stopped, and Node waits for it even in
+    // process.exit() (tried: it hangs), so when a part's close ran past its limit only SIGKILL ends
+    // the process (exit status 137). Unref'd: a run that drains exits at once and never meets this.
+    const code = ok ? 0 : 1;
     setTimeout(() => {
-      process.stderr.write('sohoa selftest: một bộ phận (khoá ký số?) không dừng sau 5 giây; kết thúc cưỡng bức.\n');
-      process.kill(process.pid, 'SIGKILL');
+      const holding = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').join(', ') || '?';
+      if (run.stuck.length) {
+        process.stderr.write(`sohoa selftest: một bộ phận (${run.stuck.join(', ')}) không dừng sau 5 giây; kết thúc cưỡng bức. (holding: ${holding})\n`);
+        process.kill(process.pid, 'SIGKILL');
+      } else {
+        process.stderr.write(`sohoa selftest: còn việc chưa dừng sau 5 giây; thoát. (holding: ${holding})\n`);
+        process.exit(code);
+      }
     }, 5_000).unref();
-    return ok ? 0 : 1;
+    return code;
   },
 };
 

@@ -48,6 +48,11 @@ export class Pkcs11Token implements SigningToken {
   private closing = false;
   /** Workers replaced after a hung call (diagnostics). */
   restarts = 0;
+  /**
+   * Replaced workers whose thread has not ended yet: still inside a native call. Such a thread
+   * holds the process even through process.exit(); only a kill ends it (sohoa selftest).
+   */
+  abandonedThreads = 0;
   /** The worker has looked at the token at least once: state() is what it found, not a default. */
   reported = false;
 
@@ -122,6 +127,8 @@ export class Pkcs11Token implements SigningToken {
     }
     this.pending.clear();
     // A thread blocked inside a native call cannot be interrupted: it ends when the call returns.
+    this.abandonedThreads++;
+    w.once('exit', () => { this.abandonedThreads--; });
     void w.terminate();
     this.opts.log?.warn({ code: err.code, detail: err.message }, 'token worker replaced');
     this.setState({ ...this.current, loggedIn: false, error: err.toInfo() });

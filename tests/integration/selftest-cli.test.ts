@@ -73,7 +73,9 @@ afterAll(async () => {
 
 describe('sohoa selftest', () => {
   it('passes every step on the demo scanner and receiver and prints one JSON object', async () => {
-    const { code, report } = await selftest();
+    const { code, report, stderr } = await selftest();
+    // a part that held the process after the report is named there (it then exits with the report's status)
+    if (/chưa dừng/.test(stderr)) process.stderr.write(`selftest-cli: a part held the process after the report:\n${stderr}\n`);
     expect(report.steps.map((s) => s.name)).toEqual(['scan', 'ocr', 'extract', 'sign', 'deliver']);
     expect(report.steps.filter((s) => !s.ok)).toEqual([]);
     expect(report.ok).toBe(true);
@@ -135,7 +137,7 @@ describe('sohoa selftest', () => {
       expect(report.ok).toBe(false);
       // the thread stuck in C_Sign cannot be stopped: the process ends itself, and says so
       expect(code).not.toBe(0);
-      expect(stderr).toMatch(/kết thúc cưỡng bức/);
+      expect(stderr).toMatch(/\(token\) không dừng sau 5 giây; kết thúc cưỡng bức/);
     } finally {
       await rm(flag, { force: true });
     }

@@ -43,10 +43,12 @@ it('a hung sign times out with token.timeout, the event loop keeps running, the 
     expect(took).toBeLessThan(2500);
     expect(ticks).toBeGreaterThanOrEqual(10); // the main thread was never blocked
     expect(t.restarts).toBe(1);
+    expect(t.abandonedThreads).toBe(1); // still inside C_Sign
     expect(t.state()).toMatchObject({ loggedIn: false, error: { code: 'token.timeout' } });
 
     rmSync(flag()); // the stuck call returns; its thread is already abandoned
     await expect.poll(() => t.state().error, { timeout: 3000 }).toBeNull();
+    await expect.poll(() => t.abandonedThreads, { timeout: 3000 }).toBe(0); // and now ended
     expect(t.state()).toMatchObject({ present: true, loggedIn: false });
     await expect(t.sign(Buffer.from('x'))).rejects.toMatchObject({ code: 'token.not-logged-in' });
 
