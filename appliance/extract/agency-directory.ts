@@ -30,10 +30,24 @@ const LEVEL_WORD = /^(TINH|HUYEN|QUAN|XA|PHUONG|THI|TP)$/;
 /** A folded word shaped as one Vietnamese syllable (an abbreviation such as UBND, HĐND, TP is not). */
 const SYLLABLE = /^(CH|GH|GI|KH|NGH|NG|NH|PH|QU|TH|TR|[BCDGHKLMNPQRSTVX])?(UYE|UYA|IEU|YEU|OAI|OAY|OEO|UOI|UOU|UAY|UYU|[AEIOUY]{1,3})(CH|NG|NH|[CMNPTIOUY])?$/;
 
+/**
+ * A word that opens as a syllable of three letters or more and goes on with letters no syllable
+ * has ("NGHITTP" for NGHIỆP): a broken word, not an abbreviation — initials seldom open with a
+ * whole syllable (UBND, TAND, VHTTDL open with one or two letters).
+ */
+function brokenSyllable(word: string): boolean {
+  for (let n = word.length - 2; n >= 3; n--) if (SYLLABLE.test(word.slice(0, n)) && /[AEIOUY]/.test(word.slice(0, n))) return true;
+  return false;
+}
+
+/** The level words as printed; one read without any mark is taken too ("HUYEN"), one with other marks is not ("QUẢN LÝ"). */
+const LEVEL_SPELT = new Set(['TỈNH', 'HUYỆN', 'QUẬN', 'XÃ', 'PHƯỜNG', 'THỊ', 'TP', 'THÀNH']);
+const isLevelWord = (w: string): boolean => LEVEL_WORD.test(fold(w)) && (/^[A-Za-z]+$/.test(w) || LEVEL_SPELT.has(w.toLocaleUpperCase('vi')));
+
 /** The index of the level word of an agency name (a word after it names the place), or -1. */
 function levelIndex(words: string[]): number {
   return words.findIndex((w, i) => i > 0 && i < words.length - 1 && fold(words[i + 1]!) !== 'HOI'
-    && (LEVEL_WORD.test(fold(w)) || fold(w) === 'THANH' && fold(words[i + 1]!) === 'PHO'));
+    && (isLevelWord(w) || fold(w) === 'THANH' && fold(words[i + 1]!) === 'PHO'));
 }
 
 /** Fixes of glued or dotted words that need no vocabulary: "TỈNHSƠN LA", "THỊXÃ", "THÀNHPHỐ", a trailing dot. */
@@ -202,7 +216,7 @@ export class AgencyDirectory {
       if (!letters) continue;
       if (SYLLABLE.test(fold(letters))) {
         if (!knownWord(letters) && !this.words.has(letters)) out.push(`unknown word ${letters}`);
-      } else if (/[^A-Za-zĐđ]/u.test(letters) || /\p{L}[^\p{L}\s&-]+\p{L}/u.test(w)) {
+      } else if (/[^A-Za-zĐđ]/u.test(letters) || /\p{L}[^\p{L}\s&-]+\p{L}/u.test(w) || brokenSyllable(fold(letters))) {
         out.push(`glued or broken word ${w}`); // an abbreviation (UBND, HĐND, TP) carries no vowel mark
       }
     }

@@ -79,6 +79,8 @@ export function repairRecipient(raw: string): string {
     .replace(/\s\|\s/g, ' ') // a box or seal edge read as "|"
     .replace(/\s[^\p{L}\d\s()&/-]+(?=\s)/gu, '') // a speck between words ("Văn phòng `. Tỉnh ủy")
     .replace(/[\s;.,]+$/, '')
+    // an item never ends in a colon ("Đ/c Bùi Thị Hường:"): only the archive head "Lưu:" does
+    .replace(/(?<!^Lưu)\s*:$/u, '')
     // a trailing speck ("_", "Ệ"), but not the letter of a place's name ("Châu Thành A")
     .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, (m: string, ...a: unknown[]) => (placeEnds(String(a[a.length - 1])) ? m : ''))
     .replace(/\s*[;,]+\s*/g, ', ') // inside an item a ";" is a misread ","

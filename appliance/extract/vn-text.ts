@@ -36,10 +36,28 @@ export function isCaps(s: string): boolean {
   return /\p{L}/u.test(s) && s === s.toLocaleUpperCase('vi');
 }
 
+const TONE_MARKS = '\u0300\u0301\u0303\u0309\u0323';
+/** The marks a Vietnamese letter may carry besides a tone: â ê ô, ă, ơ ư. */
+const SHAPE_MARKS: Record<string, string> = { a: '\u0302\u0306', e: '\u0302', o: '\u0302\u031B', u: '\u031B' };
+
+/**
+ * Marks no Vietnamese letter carries are OCR specks: "ÑV" is NV, "ïệt" is iệt. A consonant keeps
+ * no mark (Đ is a letter of its own, never decomposed); a vowel keeps its tone and its own shape mark.
+ */
+export function foreignMarksOut(s: string): string {
+  if (!/[^\p{ASCII}]/u.test(s)) return s;
+  return s.normalize('NFD').replace(/(\p{L})(\p{M}+)/gu, (_m, base: string, marks: string) => {
+    const lower = base.toLowerCase();
+    if (!/[aeiouy]/.test(lower)) return base;
+    const allowed = TONE_MARKS + (SHAPE_MARKS[lower] ?? '');
+    return base + [...marks].filter((c) => allowed.includes(c)).join('');
+  }).normalize('NFC');
+}
+
 /** OCR look-alikes that are never right in Vietnamese administrative text. */
 export function repairGlyphs(s: string): string {
-  return s.normalize('NFC')
-    .replace(/Ð/g, 'Đ').replace(/ð/g, 'đ')
+  return foreignMarksOut(s.normalize('NFC')
+    .replace(/Ð/g, 'Đ').replace(/ð/g, 'đ'))
     .replace(/[“”„]/g, '"').replace(/[‘’]/g, "'")
     .replace(/\s+/g, ' ').trim();
 }

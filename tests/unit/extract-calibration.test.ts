@@ -130,6 +130,11 @@ describe('"Nơi nhận" doubts', () => {
     expect(repairRecipient('- Chi cục Thuế khu vực Châu Thành A;')).toBe('Chi cục Thuế khu vực Châu Thành A');
     expect(repairRecipient('- Công an tỉnh Ệ')).toBe('Công an tỉnh');
   });
+
+  it('a colon ends no item but the archive head', () => {
+    expect(repairRecipient('- Đ/c Bùi Thị Hường:')).toBe('Đ/c Bùi Thị Hường');
+    expect(repairRecipient('- Lưu: VT, KT')).toBe('Lưu: VT, KT');
+  });
 });
 
 describe('running text put back together', () => {

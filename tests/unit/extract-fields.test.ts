@@ -111,16 +111,27 @@ describe('extractFields on Decree 30 layouts', () => {
     expect(r).toMatchObject({ type: 'Biên bản', signerTitle: 'CHỦ TRÌ', signer: 'Huỳnh Trọng Đông', authority: null, recipients: [] });
   });
 
+  // a header read at 40 %: flagged when no list knows the name; an exact name of the agency
+  // directory is its own evidence (vocabulary-checks.ts), so it is trusted more at the same reading
+  const lowHeader = (name: string) => buildPage([
+    { left: name, ...motto, conf: 40 }, { ...motto2 },
+    { left: 'Số: 7/TB-TTKSBT', right: 'Cần Thơ, ngày 30 tháng 02 năm 2023', gap: 40 },
+    { centre: 'THÔNG BÁO', gap: 40 }, { centre: 'Lịch tiếp công dân' },
+  ]);
+
   it('flags fields read with low confidence and an impossible date', () => {
-    const page = buildPage([
-      { left: 'SỞ Y TẾ', ...motto, conf: 40 }, { ...motto2 },
-      { left: 'Số: 7/TB-SYT', right: 'Cần Thơ, ngày 30 tháng 02 năm 2023', gap: 40 },
-      { centre: 'THÔNG BÁO', gap: 40 }, { centre: 'Lịch tiếp công dân' },
-    ]);
-    const r = extractFields([page]);
+    const r = extractFields([lowHeader('TRUNG TÂM KIỂM SOÁT BỆNH TẬT')]);
+    expect(r.issuer).toBe('TRUNG TÂM KIỂM SOÁT BỆNH TẬT');
     expect(r.date).toBe('2023-02-30'); // as printed, but not a real date: not trusted
     expect(r.flagged).toEqual(expect.arrayContaining(['issuer', 'date', 'signer', 'recipients']));
     expect(r.confidence.date).toBeLessThan(0.85);
+  });
+
+  it('trusts an exact name of the agency directory more than an unknown one read as poorly', () => {
+    const known = extractFields([lowHeader('SỞ Y TẾ')]);
+    const unknown = extractFields([lowHeader('TRUNG TÂM KIỂM SOÁT BỆNH TẬT')]);
+    expect(known.issuer).toBe('SỞ Y TẾ');
+    expect(known.confidence.issuer).toBeGreaterThan(unknown.confidence.issuer + 0.01);
   });
 
   it('returns empty fields with zero confidence when no page has text', () => {

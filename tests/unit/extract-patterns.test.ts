@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseDateLine, parseNotation, markFromLine, marksInLine, typeFromLine, typeFromNotation } from '../../appliance/extract/patterns.js';
 import { toneKey, Lexicon } from '../../appliance/extract/tone.js';
-import { fold } from '../../appliance/extract/vn-text.js';
+import { fold, repairGlyphs } from '../../appliance/extract/vn-text.js';
 import { repairName } from '../../appliance/extract/names.js';
 import { resolveTitle, titleFromAuthority } from '../../appliance/extract/titles.js';
 import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
@@ -104,5 +104,14 @@ describe('Vietnamese text repair', () => {
     const dir = AgencyDirectory.builtIn([{ name: 'SỞ TƯ PHÁP', parent: 'UBND TỈNH LÀO CAI', id: 'H29.10' }]);
     expect(dir.lookup('Sở Tư pháp', 'UBND TỈNH LÀO CAI')?.id).toBe('H29.10');
     expect(dir.lookup('SỞ Y TẾ', null)?.id).toBeUndefined();
+  });
+});
+
+describe('marks no Vietnamese letter carries', () => {
+  it('are OCR specks: taken off, and every Vietnamese letter keeps its own', () => {
+    expect(repairGlyphs('Lưu: VT, ÑV')).toBe('Lưu: VT, NV');
+    expect(repairGlyphs('Ủy ban MTTQ Vi ïệt Nam')).toBe('Ủy ban MTTQ Vi iệt Nam');
+    const vietnamese = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ươ ƯỚ ẵ ậ ỹ Ỵ ĐẮK LẮK Thừa Thiên Huế';
+    expect(repairGlyphs(vietnamese)).toBe(vietnamese);
   });
 });
