@@ -1,6 +1,6 @@
 import type { OcrWord } from '../ocr/ocr.js';
 import { cy, type Segment } from './layout.js';
-import { knownWord, repairText } from './vn-words.js';
+import { knownWord, pairCount, repairText } from './vn-words.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 import { isNameSyllable } from './names.js';
 
@@ -164,11 +164,13 @@ export function recipientDoubts(items: string[]): string[] {
     const tokens = body.split(/[\s,;]+/).map((w) => w.replace(/^[(]+|[).:]+$/gu, '')).filter(Boolean);
     if (tokens.length < 2) out.push(`one-word item ${it}`);
     if (/^Như trên\s*\S/u.test(it)) out.push(`merged item ${it}`);
-    for (const w of tokens) {
-      if (/^\d+$/.test(w) || /^(Đ\/c|\p{Lu}+\/\p{Lu}+|[-–])$/u.test(w) || /[FJWZfjwz]/.test(w)) continue;
-      if (!/^\p{L}+$/u.test(w)) { out.push(`debris ${w}`); continue; }
-      if (!(knownWord(w) && w.length > 1) && !isAbbreviation(w) && !properWord(w)) out.push(`unknown word ${w}`);
-    }
+    tokens.forEach((w, i) => {
+      if (/^\d+$/.test(w) || /^(Đ\/c|\p{Lu}+\/\p{Lu}+|[-–])$/u.test(w) || /[FJWZfjwz]/.test(w)) return;
+      if (!/^\p{L}+$/u.test(w)) { out.push(`debris ${w}`); return; }
+      // a one-letter word is a speck unless it makes a known pair with a neighbour ("Y tế")
+      const word = knownWord(w) && (w.length > 1 || pairCount(tokens[i - 1], w) + pairCount(w, tokens[i + 1]) > 0);
+      if (!word && !isAbbreviation(w) && !properWord(w)) out.push(`unknown word ${w}`);
+    });
   }
   return out;
 }

@@ -131,6 +131,11 @@ describe('"Nơi nhận" doubts', () => {
     expect(repairRecipient('- Công an tỉnh Ệ')).toBe('Công an tỉnh');
   });
 
+  it('a one-letter word is a word when it pairs with a neighbour ("Y tế"), else a speck', () => {
+    expect(recipientDoubts(['Như trên', 'Trung tâm Y tế huyện', 'Lưu: VT, VHTT'])).toEqual([]);
+    expect(recipientDoubts(['Như trên', 'Hội Nông dân e tỉnh', 'Lưu: VT'])).toEqual(['unknown word e']);
+  });
+
   it('a colon ends no item but the archive head', () => {
     expect(repairRecipient('- Đ/c Bùi Thị Hường:')).toBe('Đ/c Bùi Thị Hường');
     expect(repairRecipient('- Lưu: VT, KT')).toBe('Lưu: VT, KT');
