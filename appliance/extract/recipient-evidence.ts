@@ -1,5 +1,5 @@
 import type { OcrWord } from '../ocr/ocr.js';
-import { archiveCodes, OFFICE_CODES, properWord, rowLooksRight } from './recipients.js';
+import { archiveCodes, ITEM_ABBREVIATIONS, OFFICE_CODES, properWord, rowLooksRight } from './recipients.js';
 import { knownWord } from './vn-words.js';
 
 // Evidence that tells a right "Nơi nhận" list from a wrong one, for the learned calibration
@@ -32,8 +32,6 @@ type Row = { words: OcrWord[]; text: string; y0: number; y1: number };
  * (`dashedItems` of the raw items opened with a dash; `items` the final ones); `headY0` is the top of the
  * "Nơi nhận" line; `docCodes` the document's own unit codes (documentCodes).
  */
-/** Abbreviations of NĐ30 recipient items besides the office codes (Thường trực, Mặt trận, Đoàn ĐBQH, Phó Chủ tịch…). */
-const ITEM_ABBREVIATIONS = new Set(['TT', 'MTTQ', 'UBMTTQ', 'ĐBQH', 'CT', 'PCT', 'CVP', 'PCVP', 'PVP', 'TTĐT', 'BCH', 'TAND', 'VKSND', 'BHXH', 'LĐLĐ', 'HĐQT', 'TƯ', 'THCS', 'THPT']);
 /** The drafter's mark closing a "Lưu:" line: a short name and the copies ("Tươi(5)", "Ha5b", "Ki(4b)"). */
 const DRAFTER = /^\p{Lu}\p{Ll}{0,6}\(?\d{1,2}\p{Ll}?\)?$/u;
 

@@ -4,7 +4,7 @@ import { fold, levenshtein, repairGlyphs } from './vn-text.js';
 import { isKnownPlace } from './places.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials } from './recipients.js';
+import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -123,6 +123,7 @@ export function repairItemWords(item: string): string {
     t = t.split(' ').map((w, i) => (i > 0 && /^\p{Lu}{2,}$/u.test(w) && fold(w) !== w.replace(/Đ/g, 'D') && knownWord(w)
       ? w[0]! + w.slice(1).toLocaleLowerCase('vi') : w)).join(' ');
   }
+  t = t.split(' ').map((w) => w.replace(/^[\p{Lu}\d]+(?=[,;.]?$)/u, repairItemAbbreviation)).join(' ');
   const r = repairUnknown(t, (w) => isAbbreviation(w) || properWord(w)).text;
   // a word repaired from a broken capital read ("ỘI" → "HỘI") takes the case of the running text
   // before it ("xã hội"), not the capitals of the fragment

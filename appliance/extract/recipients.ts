@@ -27,6 +27,23 @@ export const OFFICE_CODES = new Set([
 /** Letters OCR confuses in serif capitals at list size: printed letter → misreads. */
 const CONFUSED: Record<string, string[]> = { P: ['E', 'F', 'R'], C: ['G'], T: ['I', 'F', 'L', 'Y'], H: ['U', 'N'], D: ['O'], V: ['Y'], r: ['T', 'I'] };
 
+/** Abbreviations of NĐ30 recipient items besides the office codes (Thường trực, Mặt trận, Đoàn ĐBQH, Phó Chủ tịch…). */
+export const ITEM_ABBREVIATIONS = new Set(['TT', 'MTTQ', 'UBMTTQ', 'ĐBQH', 'CT', 'PCT', 'CVP', 'PCVP', 'PVP', 'TTĐT', 'BCH', 'TAND', 'VKSND', 'BHXH', 'LĐLĐ', 'HĐQT', 'TƯ', 'THCS', 'THPT']);
+
+/**
+ * A capital abbreviation of a list item that no list holds, of three letters or more and with a
+ * letter no unit's initials hold, repaired to
+ * the one known abbreviation whose every letter it differs in is an OCR confusion ("TTĐI" → TTĐT,
+ * as the "Lưu:" codes are in checkCode); else as read.
+ */
+export function repairItemAbbreviation(word: string): string {
+  // items name bodies freely (TTYT, CNTT): only a letter no unit's initials hold (I, E, F…) says misread
+  if (word.length < 3 || !isAbbreviation(word) || !UNLIKELY.test(word) || ITEM_ABBREVIATIONS.has(word) || OFFICE_CODES.has(word)) return word;
+  const cands = new Set([...ITEM_ABBREVIATIONS, ...OFFICE_CODES].filter((k) => k.length === word.length
+    && [...k].every((ch, i) => ch === word[i] || (CONFUSED[ch] ?? []).includes(word[i]!))));
+  return cands.size === 1 ? [...cands][0]! : word;
+}
+
 /** Letters that open no syllable of a unit name: a code holding one was misread. */
 const UNLIKELY = /[EFIJWZ]/;
 

@@ -136,6 +136,13 @@ describe('"Nơi nhận" doubts', () => {
     expect(recipientDoubts(['Như trên', 'Hội Nông dân e tỉnh', 'Lưu: VT'])).toEqual(['unknown word e']);
   });
 
+  it('an abbreviation with a letter no unit initials hold is the one known it is a confusion of; others stay', () => {
+    expect(repairRecipient('- Trang TTĐI của Sở;')).toBe('Trang TTĐT của Sở');
+    // bodies are named freely: an abbreviation no list holds is kept as read
+    expect(repairRecipient('- Trung tâm TTYT huyện;')).toBe('Trung tâm TTYT huyện');
+    expect(repairRecipient('- Trung tâm CNTT tỉnh;')).toBe('Trung tâm CNTT tỉnh');
+  });
+
   it('a colon ends no item but the archive head', () => {
     expect(repairRecipient('- Đ/c Bùi Thị Hường:')).toBe('Đ/c Bùi Thị Hường');
     expect(repairRecipient('- Lưu: VT, KT')).toBe('Lưu: VT, KT');
