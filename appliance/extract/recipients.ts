@@ -39,18 +39,33 @@ export const ITEM_ABBREVIATIONS = new Set(['TT', 'MTTQ', 'UBMTTQ', 'ĐBQH', 'CT'
 export function repairItemAbbreviation(word: string): string {
   // items name bodies freely (TTYT, CNTT): only a letter no unit's initials hold (I, E, F…) says misread
   if (word.length < 3 || !isAbbreviation(word) || !UNLIKELY.test(word) || ITEM_ABBREVIATIONS.has(word) || OFFICE_CODES.has(word)) return word;
-  const cands = new Set([...ITEM_ABBREVIATIONS, ...OFFICE_CODES].filter((k) => k.length === word.length
-    && [...k].every((ch, i) => ch === word[i] || (CONFUSED[ch] ?? []).includes(word[i]!))));
+  const cands = confusedWith(word, [...ITEM_ABBREVIATIONS, ...OFFICE_CODES]);
   return cands.size === 1 ? [...cands][0]! : word;
+}
+
+/**
+ * The known codes of the same length whose every letter the reading differs in is one OCR confuses
+ * with it ("HGTG" for HCTC): a closed vocabulary, so any number of such letters.
+ */
+function confusedWith(read: string, known: Iterable<string>): Set<string> {
+  const confusable = (printed: string, seen: string): boolean => printed === seen || (CONFUSED[printed] ?? []).includes(seen);
+  const cands = new Set<string>();
+  for (const k of known) if (k.length === read.length && [...k].every((ch, i) => confusable(ch, read[i]!))) cands.add(k);
+  return cands;
 }
 
 /** Letters that open no syllable of a unit name: a code holding one was misread. */
 const UNLIKELY = /[EFIJWZ]/;
 
+/** The parts of a notation after the number, as printed: year, type code, unit codes ("…/2022/QĐ-UBND"). */
+export function notationParts(notation: string | null): string[] {
+  if (!notation) return [];
+  return notation.split('/').slice(1).flatMap((p) => p.split('-')).map((p) => p.trim()).filter(Boolean);
+}
+
 /** The unit codes a document itself uses: the parts of its notation after the number ("…/QĐ-UBND", "…/UBND-VP"). */
 export function documentCodes(notation: string | null): string[] {
-  if (!notation) return [];
-  return notation.split('/').slice(1).flatMap((p) => p.split('-')).map((p) => p.trim()).filter((p) => /^\p{Lu}[\p{Lu}\d]{1,7}$/u.test(p));
+  return notationParts(notation).filter((p) => /^\p{Lu}[\p{Lu}\d]{1,7}$/u.test(p));
 }
 
 /**
@@ -62,11 +77,7 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   if (known.has(code)) return { code, ok: true, repaired: false };
   // the drafter's code (NĐ30 App. I): initials or a name and, in brackets, the copies made ("Hg(3b)", "Nhân(2)")
   if (DRAFTER.test(code)) return { code, ok: true, repaired: false };
-  // a known code of the same length whose every letter the reading differs in is one OCR confuses
-  // with it ("HGTG" for HCTC): the code is a closed vocabulary, so any number of such letters
-  const confusable = (printed: string, read: string): boolean => printed === read || (CONFUSED[printed] ?? []).includes(read);
-  const cands = new Set<string>();
-  for (const k of known) if (k.length === code.length && [...k].every((ch, i) => confusable(ch, code[i]!))) cands.add(k);
+  const cands = confusedWith(code, known);
   // a letter read twice, or a neighbour's misread read beside it ("VHTTT", "NYV"): one of them
   if (!cands.size) {
     for (let i = 0; i < code.length; i++) {

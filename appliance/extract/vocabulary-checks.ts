@@ -2,7 +2,7 @@ import type { DocumentFields, FieldKey } from './fields.js';
 import type { Agreement } from './cross-checks.js';
 import type { AgencyDirectory } from './agency-directory.js';
 import { agencyInitials, TYPE_ABBREVIATIONS } from './patterns.js';
-import { OFFICE_CODES } from './recipients.js';
+import { notationParts, OFFICE_CODES } from './recipients.js';
 import { ACTING_RE, TITLES } from './titles.js';
 import { fold } from './vn-text.js';
 import { toneKey } from './tone.js';
@@ -53,7 +53,7 @@ function initialsOf(code: string, names: Array<string | null>): boolean {
 
 /** Every code of the notation explained (+1), one that no code can be (−1: mixed case, no abbreviation), else 0. */
 function notationForm(notation: string, names: Array<string | null>): Agreement {
-  const codes = notation.split('/').slice(1).flatMap((p) => p.split('-')).filter((c) => c && !/^\d+$/.test(c));
+  const codes = notationParts(notation).filter((c) => !/^\d+$/.test(c));
   if (!codes.length) return 0;
   let all = true;
   for (const code of codes) {
