@@ -1,4 +1,4 @@
-import { chmod, mkdir, rename, rm, readFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
@@ -133,6 +133,8 @@ export class CaptureStage {
     const pages = await this.pages(jobId);
     const pending: Promise<unknown>[] = [];
     let error: ErrorInfo | null = null;
+    // the largest sheet of this run: the scanner feeds the next one while a page is kept
+    let largestPageBytes = 0;
     bus.emit('scan.started', { jobId, device: scanner.device });
     const runDir = join(dir, `scan-${Date.now()}`);
     try {
@@ -151,14 +153,18 @@ export class CaptureStage {
         if (req.onPage) pending.push(Promise.resolve().then(() => req.onPage!(page)).catch((err: unknown) => {
           log?.error({ jobId, page: page.index, err: (err as Error).message }, 'capture: page consumer failed');
         }));
-        // Free space under the threshold: stop the scanner (leaving the loop ends its run) and keep what came.
-        if (this.deps.disk && await this.deps.disk.low()) {
+        // Free space under the threshold once the sheet in the feeder is written: stop the scanner
+        // (leaving the loop ends its run) and keep what came.
+        largestPageBytes = Math.max(largestPageBytes, await stat(page.path).then((s) => s.size, () => 0));
+        if (this.deps.disk && await this.deps.disk.low(largestPageBytes)) {
           error = this.deps.disk.stopError(pages.length, await this.deps.disk.space()).toInfo();
           break;
         }
       }
     } catch (err) {
-      error = toErrorInfo(err);
+      // the disk filled mid-run all the same (another writer): the pages kept so far stay, as above
+      const full = this.deps.disk && pages.length > 0 && (isDiskFull(err) || (err instanceof SohoaError && err.code === 'storage.full'));
+      error = full ? this.deps.disk!.stopError(pages.length, await this.deps.disk!.space(), err).toInfo() : toErrorInfo(err);
     } finally {
       await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
     }

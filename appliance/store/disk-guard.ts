@@ -48,10 +48,13 @@ export class DiskGuard {
     return diskSpace(this.opts.dataDir).catch(() => null);
   }
 
-  /** True when free space is under the threshold. */
-  async low(): Promise<boolean> {
+  /**
+   * True when free space is under the threshold, with `reserveBytes` more kept back: what is being
+   * written already and not yet counted (the sheet the scanner is feeding while one is kept).
+   */
+  async low(reserveBytes = 0): Promise<boolean> {
     const s = await this.space();
-    return !!s && s.freeBytes < this.minFreeBytes;
+    return !!s && s.freeBytes < this.minFreeBytes + reserveBytes;
   }
 
   /**
@@ -76,11 +79,12 @@ export class DiskGuard {
   }
 
   /** The error a scanner run stops with when the threshold is reached mid-way (its pages are kept). */
-  stopError(pagesKept: number, s: DiskSpace | null): SohoaError {
+  stopError(pagesKept: number, s: DiskSpace | null, cause?: unknown): SohoaError {
     return new SohoaError('storage.full',
       `Ổ đĩa của máy sắp đầy nên đã dừng quét. ${pagesKept} trang đã quét vẫn được giữ để kiểm tra. ` +
       'Hãy báo kỹ thuật viên giải phóng dung lượng, rồi đặt các trang còn lại vào khay và bấm Quét tiếp.',
-      `${this.opts.dataDir}: ${s?.freeBytes ?? '?'} bytes free < capture.minFreeDiskMB ${this.opts.minFreeMB} MB; stopped after ${pagesKept} pages`);
+      `${this.opts.dataDir}: ${s?.freeBytes ?? '?'} bytes free, capture.minFreeDiskMB ${this.opts.minFreeMB} MB; stopped after ${pagesKept} pages` +
+      (cause === undefined ? '' : ` (${(cause as Error).message})`), cause === undefined ? undefined : { cause });
   }
 }
 
