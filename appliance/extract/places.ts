@@ -1,5 +1,5 @@
 import { fold, levenshtein } from './vn-text.js';
-import { matchCase, toneKey } from './tone.js';
+import { matchCase, phraseToneKey, toneKey } from './tone.js';
 
 // Place names in agency names ("ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC", "UBND TỈNH LÂM ĐỒNG"): after an
 // administrative level word the rest of the line is a place name. OCR confuses its diacritics
@@ -104,8 +104,7 @@ export function placeByLetters(raw: string, lists: string[][]): string | null {
  */
 export function repairDatePlace(place: string): string {
   const all = [...PROVINCE_NAMES, ...DISTRICT_NAMES];
-  const key = (s: string): string => s.split(/\s+/).map(toneKey).join(' ');
-  if (all.some((p) => key(p) === key(place))) return place;
+  if (isKnownPlace(place)) return place;
   const hits = new Set(all.filter((p) => fold(p) === fold(place)));
   return hits.size === 1 ? [...hits][0]! : place;
 }
@@ -154,8 +153,8 @@ export function endsWithKnownPlace(line: string, extra: string[] = []): boolean 
 
 /** Whether the place is spelt exactly as a known province or district-level unit (tone placement aside). */
 export function isKnownPlace(place: string): boolean {
-  const key = (s: string): string => s.split(/\s+/).map(toneKey).join(' ');
-  return [...PROVINCE_NAMES, ...DISTRICT_NAMES].some((p) => key(p) === key(place));
+  const key = phraseToneKey(place);
+  return [...PROVINCE_NAMES, ...DISTRICT_NAMES].some((p) => phraseToneKey(p) === key);
 }
 
 const sameSpelling = (a: string, b: string): boolean => toneKey(a) === toneKey(b);

@@ -1,7 +1,6 @@
 import { fold, levenshtein, similarity } from './vn-text.js';
-import { Lexicon, toneKey } from './tone.js';
+import { Lexicon, phraseToneKey } from './tone.js';
 
-const toneKeyEq = (a: string, b: string): boolean => a.split(' ').map(toneKey).join(' ') === b.split(' ').map(toneKey).join(' ');
 
 // Signer titles (NĐ30: the position under the authority line). OCR of this line often suffers
 // from the seal and the signature drawn over it; the title is then snapped to a known title or
@@ -71,7 +70,7 @@ export function resolveTitle(ocr: string | null, ocrConf: number, authority: str
   const cleaned = ocr ? cleanTitle(ocr) : '';
   const known = cleaned ? TITLES.map((t) => ({ t, s: similarity(fold(t), fold(cleaned)) })).sort((a, b) => b.s - a.s)[0] : undefined;
   // same letters as the implied title: its spelling ("THƯ TRƯỞNG" under "KT. BỘ TRƯỞNG" is THỨ TRƯỞNG)
-  if (implied && cleaned && fold(cleaned) === fold(implied)) return { title: toneKeyEq(cleaned, implied) ? cleaned : implied, conf: Math.max(ocrConf, 0.97) };
+  if (implied && cleaned && fold(cleaned) === fold(implied)) return { title: phraseToneKey(cleaned) === phraseToneKey(implied) ? cleaned : implied, conf: Math.max(ocrConf, 0.97) };
   // a damaged line sharing a word with the implied title is that title
   const shares = implied && cleaned && fold(implied).split(' ').some((w) => w.length >= 3 && fold(cleaned).split(' ').some((c) => c.length >= 3 && similarity(c, w) >= 0.6));
   if (implied && (!cleaned || shares || (known && known.t === implied && known.s >= 0.6))) return { title: implied, conf: cleaned ? 0.9 : 0.8 };

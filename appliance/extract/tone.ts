@@ -11,6 +11,11 @@ export function toneKey(word: string): string {
   return nfd.replace(TONES, '').normalize('NFC').toLocaleLowerCase('vi') + tone;
 }
 
+/** toneKey() of every word of a phrase: "ỦY BAN" and "Uỷ ban" have the same key. */
+export function phraseToneKey(phrase: string): string {
+  return phrase.trim().split(/\s+/).filter(Boolean).map(toneKey).join(' ');
+}
+
 /** A lexicon of correctly spelled words, looked up by diacritic-free key for repairs. */
 export class Lexicon {
   private readonly keys = new Set<string>();
@@ -44,6 +49,11 @@ export class Lexicon {
       found = spellings[0]!;
     }
     return found;
+  }
+
+  /** The known spellings with the same letters (diacritics aside). */
+  sameLetters(word: string): string[] {
+    return this.byFold.get(fold(word)) ?? [];
   }
 
   /** The only known spelling with the same letters (diacritics aside), or null when none or several. */

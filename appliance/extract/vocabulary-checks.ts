@@ -5,7 +5,7 @@ import { agencyInitials, TYPE_ABBREVIATIONS } from './patterns.js';
 import { notationParts, OFFICE_CODES } from './recipients.js';
 import { ACTING_RE, TITLES } from './titles.js';
 import { fold } from './vn-text.js';
-import { toneKey } from './tone.js';
+import { phraseToneKey as key } from './tone.js';
 
 // Whether a field's value is a form of its closed vocabulary (NĐ30 App. I, III): an agency name
 // of the directory (with its level and a known place), a title of the list, an authority line made
@@ -14,9 +14,6 @@ import { toneKey } from './tone.js';
 // it (a mixed-case code that is no abbreviation, a title of no list); 0: nothing to check against
 // (a commune's name, a capital code of an office no list holds). calibration.ts weighs this with
 // the rest: a right value is not always in a list (a new agency), a misread one seldom is.
-
-const words = (s: string): string[] => s.trim().split(/\s+/).filter(Boolean);
-const key = (s: string): string => words(s).map(toneKey).join(' ');
 
 const TITLE_KEYS = new Set(TITLES.map(key));
 const TYPE_CODES = new Set(Object.keys(TYPE_ABBREVIATIONS));
