@@ -158,7 +158,7 @@ SHLIBS="$(cd "$STAGE" && mkdir -p debian && printf 'Source: sohoa\n\nPackage: so
 SHLIBS="${SHLIBS#shlibs:Depends=}"
 step "shared-library dependencies (dpkg-shlibdeps over ${#ELF[@]} ELF files): $SHLIBS"
 
-RUNTIME_DEPENDS="adduser, systemd, udev, tesseract-ocr, tesseract-ocr-vie, tesseract-ocr-osd, sane-utils, sane-airscan, qrencode, zbar-tools, pcscd, libccid, opensc, poppler-utils, fonts-dejavu-core, cage, chromium"
+RUNTIME_DEPENDS="adduser, systemd, udev, tesseract-ocr, tesseract-ocr-vie, tesseract-ocr-osd, hunspell-vi, sane-utils, sane-airscan, qrencode, zbar-tools, pcscd, libccid, opensc, poppler-utils, fonts-dejavu-core, cage, chromium"
 INSTALLED_KB="$(du -sk --exclude=DEBIAN "$PKG" | cut -f1)"
 cat >"$PKG/DEBIAN/control" <<CONTROL
 Package: sohoa

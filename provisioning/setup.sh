@@ -15,6 +15,7 @@ APT_PACKAGES=(
   pcscd libccid                      # CCID smart-card tokens (most agency USB tokens) through PC/SC
   poppler-utils                      # pdfsig / pdftotext / pdftoppm (verification, PDF input)
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd        # native OCR engine + Vietnamese and orientation data
+  hunspell-vi                        # Vietnamese syllable list: names and words the extractor keeps as read
   ocrmypdf                           # OCR benchmark comparison only
   chromium                           # UI end-to-end tests
   fonts-dejavu-core                  # Vietnamese glyphs for the visible signature (seal)

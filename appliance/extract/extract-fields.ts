@@ -2,7 +2,7 @@ import type { OcrPage } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
-import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine } from './patterns.js';
+import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine, type DateLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
 import { readName } from './names.js';
 import { knownWord, repairText } from './vn-words.js';
@@ -78,29 +78,44 @@ export function capsDebrisOut(line: string): string {
     .filter((w) => /[\p{L}\d]/u.test(w) || /^[-–&]$/.test(w)).join(' ').trim();
 }
 
+/**
+ * The date line of the right column: the first that reads as one ("Hà Nội, ngày 05 tháng 01 năm
+ * 2020"), with its year taken from the line under it when a long place pushed the year there.
+ */
+function dateLineOf(right: Segment[], unit: number, today: Date): { parsed: DateLine; conf: number; top: number; bottom: number } | null {
+  for (const [i, s] of right.entries()) {
+    const whole = parseDateLine(s.text, today);
+    if (whole) return { parsed: whole, conf: s.conf, top: s.bbox.y0, bottom: s.bbox.y1 };
+    if (!/NGA[YV]\s*\S{1,2}\s*THANG\s*\S{1,2}\s*NAM$/.test(fold(s.text).trim())) continue;
+    const year = right.slice(i + 1).find((n) => n.bbox.y0 > cy(s.bbox) && n.bbox.y0 < s.bbox.y1 + unit && /^[0-9OIL]{4}$/.test(fold(n.text).replace(/[.,]$/, '')));
+    const parsed = year && parseDateLine(`${s.text} ${year.text}`, today);
+    if (parsed) return { parsed, conf: Math.min(s.conf, year.conf), top: s.bbox.y0, bottom: year.bbox.y1 };
+  }
+  return null;
+}
+
 function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory, today: Date): { headerBottom: number; numberSeg?: Segment } {
   const { segs, width, unit } = p;
   const isLeft = (s: Segment): boolean => cx(s.bbox) < width * 0.47;
-  const dateIdx = segs.findIndex((s) => !isLeft(s) && parseDateLine(s.text, today));
+  const dateLine = dateLineOf(segs.filter((s) => !isLeft(s)), unit, today);
   const numberIdx = segs.findIndex((s) => isLeft(s) && /^S[OỐÔ0]\s*[:;.]/.test(fold(s.text)));
   const numberSeg = numberIdx >= 0 ? segs[numberIdx] : undefined;
 
-  if (dateIdx >= 0) {
-    const s = segs[dateIdx]!;
-    const d = parseDateLine(s.text, today)!;
+  if (dateLine) {
+    const { parsed: d, conf } = dateLine;
     f.place = d.place;
     f.date = d.date;
-    c.place = s.conf; c.date = s.conf;
-    if (!d.valid) doubt(c, 'date', s.conf * 0.5);
+    c.place = conf; c.date = conf;
+    if (!d.valid) doubt(c, 'date', conf * 0.5);
     // NĐ30 prints the place as a name, each word capitalised ("Hữu Lũng", "TP. Hồ Chí Minh"): a
     // place in capitals or with a lower-case word is not the date line's place but another line
     // read as one (a notation "…/BTTTT" beside a body date): both in doubt
-    if (!/^(TP\.\s*)?\p{Lu}\p{Ll}*(?:[\s-]+\p{Lu}[\p{Ll}']*)*$/u.test(d.place)) { doubt(c, 'place', s.conf * 0.5); doubt(c, 'date', s.conf * 0.5); }
+    if (!/^(TP\.\s*)?\p{Lu}\p{Ll}*(?:[\s-]+\p{Lu}[\p{Ll}']*)*$/u.test(d.place)) { doubt(c, 'place', conf * 0.5); doubt(c, 'date', conf * 0.5); }
   }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header
   const motto = segs.some((s) => /CONG HOA XA HOI|DOC LAP - TU DO/.test(fold(s.text)));
-  const limitY = numberSeg?.bbox.y0 ?? segs[dateIdx]?.bbox.y0 ?? (motto ? Infinity : -Infinity);
+  const limitY = numberSeg?.bbox.y0 ?? dateLine?.top ?? (motto ? Infinity : -Infinity);
   const agencyLines = segs.filter((s) => isLeft(s) && s.bbox.y1 <= limitY + unit * 0.3 && s.bbox.y0 < limitY && isCaps(s.text) && !marksInLine(s.text));
   // pieces of one printed line (a skewed scan splits "ĐỒNG THÁP"): one row, left to right
   const rows: Segment[][] = [];
@@ -133,7 +148,7 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     }
   }
 
-  const headerBottom = Math.max(numberSeg?.bbox.y1 ?? 0, segs[dateIdx]?.bbox.y1 ?? 0);
+  const headerBottom = Math.max(numberSeg?.bbox.y1 ?? 0, dateLine?.bottom ?? 0);
   return { headerBottom, numberSeg };
 }
 
@@ -177,6 +192,9 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     for (const s of below.slice(typeIdx + 1)) {
       const gap = s.bbox.y0 - prev.bbox.y1;
       if (gap > unit * (lines.length ? 0.9 : 1.3) || isCaps(s.text) || !centred(s) && lines.length > 0) break; // the type name is bold and taller: a little more room under it
+      // the summary's lines share one centre; a body paragraph's first line right under it is
+      // shifted right by its indent
+      if (lines.length && Math.abs(cx(s.bbox) - cx(lines[0]!.bbox)) > unit * 0.75) break;
       if (/^(Căn cứ|Kính gửi)/iu.test(s.text)) break;
       // the body's first line, maybe behind a speck read as a word ("dung Thực hiện …")
       if (lines.length && BODY_OPENER.test(s.text)) break;

@@ -54,10 +54,17 @@ export function pageSegments(page: OcrPage): Segment[] {
     const full = r.filter((o) => height(o.bbox) >= h * 0.5);
     return (full.length ? full : r).reduce((best, o) => (Math.abs(cx(o.bbox) - cx(w.bbox)) < Math.abs(cx(best.bbox) - cx(w.bbox)) ? o : best));
   };
+  // two words over the same stretch are not of one row (a mark read apart above its letter, a
+  // speck); an italic word's box overhangs its full-height neighbour's by its slant and tail
+  // ("tháng" over the "4" after it), about half a line
+  const clash = (o: OcrWord, w: OcrWord): boolean => {
+    const overlap = Math.min(o.bbox.x1, w.bbox.x1) - Math.max(o.bbox.x0, w.bbox.x0);
+    return overlap > 0 && (overlap > h * 0.6 || Math.min(height(o.bbox), height(w.bbox)) < h * 0.5);
+  };
   for (const w of sorted) {
     const row = rows.find((r) => Math.abs(cy(r[r.length - 1]!.bbox) - cy(w.bbox)) < h * 0.45
       && Math.abs(cy(nearest(r, w).bbox) - cy(w.bbox)) < h * 0.75
-      && !r.some((o) => o.bbox.x0 < w.bbox.x1 && w.bbox.x0 < o.bbox.x1));
+      && !r.some((o) => clash(o, w)));
     if (row) row.push(w); else rows.push([w]);
   }
   const segments: Segment[] = [];

@@ -1,4 +1,5 @@
 import { Lexicon, matchCase } from './tone.js';
+import { isVietnameseSyllable } from './vn-syllables.js';
 
 // Personal names under the signature. A Vietnamese full name is 2–5 capitalised syllables, the
 // first a family name. Lexicons from general knowledge: common family names, and the syllables
@@ -51,11 +52,17 @@ export interface NameRead {
 export function readName(raw: string): NameRead {
   // modifier letters ("ˆ", "ˇ") are marks of a stroke read alone, not letters of a name
   const tokens = raw.normalize('NFC').replace(/[^\p{L}\s]|\p{Lm}/gu, ' ').replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
-  let conf = 1; let known = 0;
+  let conf = 1;
   const words = tokens.map((w) => {
-    if (lexicon.has(w)) { known++; return w; }
+    if (lexicon.has(w)) return w;
+    // a syllable read as Vietnamese spells it is kept as read: a name the lists lack ("Gấm"), or,
+    // when listed names have the same letters ("Thêu" / "Thều", "Hiểu" / "Hiếu"), a doubt
+    if (isVietnameseSyllable(w)) {
+      if (lexicon.sameLetters(w).length) { conf = Math.min(conf, 0.75); return w; }
+      conf = Math.min(conf, 0.9); return w;
+    }
     const fix = lexicon.uniqueRepair(w);
-    if (fix) { known++; conf = Math.min(conf, 0.75); return matchCase(fix, w); }
+    if (fix) { conf = Math.min(conf, 0.75); return matchCase(fix, w); }
     conf = Math.min(conf, 0.5);
     return w;
   });
@@ -66,7 +73,9 @@ export function readName(raw: string): NameRead {
   }
   const name = words.map((w) => matchCase(w, 'Xx')).join(' ');
   const shape = words.length >= 2 && words.length <= 5 && tokens.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w));
-  const valid = shape && known === words.length && surnames.has(words[0]!);
+  // known: a listed name, or a syllable no listed name is a misread of
+  const known = (w: string): boolean => lexicon.has(w) || isVietnameseSyllable(w) && !lexicon.sameLetters(w).length;
+  const valid = shape && words.every(known) && surnames.has(words[0]!);
   return { name, conf: valid ? conf : Math.min(conf, 0.5), valid };
 }
 

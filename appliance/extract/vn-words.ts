@@ -82,6 +82,7 @@ kho bạc nhà nước; cục thuế; chi cục thuế khu vực; cục thống 
 bệnh viện đa khoa; trung tâm y tế; trung tâm kiểm soát bệnh tật; trạm y tế; y tế dự phòng; dân số - kế hoạch hóa gia đình
 trường chính trị; trường trung học phổ thông; trường trung học cơ sở; trường tiểu học; trường mầm non; trung tâm giáo dục nghề nghiệp
 ban quản lý dự án đầu tư xây dựng; ban quản lý rừng phòng hộ; vườn quốc gia; hạt kiểm lâm; chi cục kiểm lâm; quỹ đầu tư phát triển
+bảo tàng tỉnh; thư viện tỉnh; nhà văn hóa; trung tâm văn hóa; di tích lịch sử; ban quản lý di tích
 công ty điện lực; điện lực; công ty cổ phần; doanh nghiệp nhà nước; hợp tác xã; tổ hợp tác
 báo <place>; đài phát thanh và truyền hình <place>; công an <place>; điện lực <place>; kho bạc nhà nước <place>; huyện đoàn <place>; tỉnh đoàn <place>
 như trên; như điều <n>; lưu: vt; cổng thông tin điện tử; cổng ttđt; trang thông tin điện tử; trang ttđt; công báo tỉnh

@@ -102,6 +102,16 @@ describe('signature block beyond the dev corpus', () => {
     expect(readName('Đỉnh Hữu Tiến').name).toBe('Đinh Hữu Tiến');
     expect(readName('Đinh Hữu Tiến').valid).toBe(true);
   });
+
+  it('a given name no list holds but Vietnamese spells is kept as read, never "repaired" into a listed one (hunspell-vi)', () => {
+    expect(readName('Lê Ngọc Gấm')).toEqual({ name: 'Lê Ngọc Gấm', conf: 0.9, valid: true });
+    // "Thều" is a listed surname with the same letters: kept as read, in doubt
+    expect(readName('Nguyễn Hồng Thêu')).toEqual({ name: 'Nguyễn Hồng Thêu', conf: 0.5, valid: false });
+    // no syllable is spelt "Ngoc": the one listed name with its letters
+    expect(readName('Trần Ngoc Lan').name).toBe('Trần Ngọc Lan');
+    // no syllable at all stays unknown
+    expect(readName('Trần Ngọc Lqn').conf).toBe(0.5);
+  });
 });
 
 describe('header beyond the dev corpus', () => {
@@ -130,6 +140,48 @@ describe('header beyond the dev corpus', () => {
     page = join(page, 'Số: 1320/BC-VPUBND', 'Bắc Ninh, ngày 10 tháng 7 năm 2016');
     const r = extractFields([page], { today });
     expect(r).toMatchObject({ issuerParent: 'UỶ BAN NHÂN DÂN TỈNH BẮC NINH', issuer: 'VĂN PHÒNG', numberNotation: '1320/BC-VPUBND', place: 'Bắc Ninh', date: '2016-07-10' });
+  });
+
+  it('an italic date line whose word boxes overlap ("tháng" over the "4") is one line', () => {
+    const page = buildPage([...header.slice(0, 2), { left: 'Số: 57/TB-SXD', right: 'Gia Lai, ngày 03 tháng 4 năm 2021', gap: 40 },
+      { centre: 'THÔNG BÁO', gap: 40 }, { centre: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' }, { full: 'Sở Xây dựng thông báo để biết./.', gap: 60 }]);
+    const lines = page.lines.map((l) => (!l.text.startsWith('Gia Lai') ? l : {
+      ...l, words: l.words.map((w, i, all) => (w.text === 'tháng' ? { ...w, bbox: { ...w.bbox, x1: all[i + 1]!.bbox.x0 + 25 } } : w)),
+    }));
+    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ place: 'Gia Lai', date: '2021-04-03', summary: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' });
+  });
+
+  it('a date line whose year wrapped onto the next line (a long place) is read whole; the summary starts under it', () => {
+    const r = extractFields([buildPage([
+      { left: 'ỦY BAN NHÂN DÂN', ...motto },
+      { left: 'TỈNH THỪA THIÊN HUẾ', ...motto2 },
+      { left: 'Số: 1601/UBND', right: 'Thừa Thiên Huế, ngày 20 tháng 01 năm', gap: 40 },
+      { left: 'V/v cung cấp số liệu về', right: '2019' },
+      { left: 'xây dựng trường học' },
+      { full: 'Kính gửi: Sở Xây dựng.', gap: 40 },
+      { full: 'Ủy ban nhân dân tỉnh đề nghị Sở cung cấp số liệu./.', gap: 40 },
+    ])], { today });
+    expect(r).toMatchObject({ place: 'Thừa Thiên Huế', date: '2019-01-20', summary: 'cung cấp số liệu về xây dựng trường học' });
+  });
+
+  it('the body right under a centred summary (a biên bản\'s "Hôm nay, …", indented) is not the summary', () => {
+    const r = extractFields([buildPage([
+      ...header,
+      { centre: 'BIÊN BẢN', gap: 40 },
+      { centre: 'Kiểm tra đăng ký khai sinh, khai tử' },
+      { full: '      Hôm nay, vào hồi 11 giờ 30 phút, ngày 31/10/2023, tại trụ sở Ủy ban nhân dân xã tiến hành kiểm tra' },
+      { full: 'đăng ký khai sinh, khai tử./.' },
+    ])], { today });
+    expect(r.summary).toBe('Kiểm tra đăng ký khai sinh, khai tử');
+  });
+
+  it('a district office of the decree read without its marks is restored ("PHÒNG QUAN LÝ ĐO THỊ")', () => {
+    const r = extractFields([doc([
+      { left: 'UBND THÀNH PHỐ VINH', ...motto },
+      { left: 'PHÒNG QUAN LÝ ĐO THỊ', ...motto2 },
+      { left: 'Số: 57/TB-QLĐT', right: 'Nghệ An, ngày 03 tháng 3 năm 2021', gap: 40 },
+    ], [{ left: 'Nơi nhận:', right: 'TRƯỞNG PHÒNG', gap: 40 }, { left: '- Lưu: VT.' }, { right: 'Nguyễn Văn An', gap: 200 }])], { today });
+    expect(r.issuer).toBe('PHÒNG QUẢN LÝ ĐÔ THỊ');
   });
 
   it('joins wrapped agency names: a one-word line, a line completing a known name; restores known names’ letters', () => {
