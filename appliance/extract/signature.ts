@@ -1,6 +1,6 @@
 import type { BBox } from '../ocr/ocr.js';
 import { cx, cy, type Segment } from './layout.js';
-import { fold } from './vn-text.js';
+import { fold, levenshtein } from './vn-text.js';
 import { AUTHORITY_RE } from './patterns.js';
 import { TITLES, cleanTitle } from './titles.js';
 
@@ -49,6 +49,10 @@ export const rowText = (row: Segment[]): string => [...row].sort((a, b) => a.bbo
 export function recipientsHeadIndex(segs: Segment[], width: number, unit: number): number {
   const named = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
   if (named >= 0) return named;
+  // its two words one letter off, still ended by the colon ("Nai nhận: tình ä", seal debris after it)
+  const misread = segs.findIndex((s) => s.bbox.x0 < width * 0.3 && /^\S+\s+\S+[:;]/u.test(s.text.trim())
+    && levenshtein(fold(s.text.trim().split(/\s+/).slice(0, 2).join(' ')).replace(/[:;]$/, ''), 'NOI NHAN') <= 1);
+  if (misread >= 0) return misread;
   // the list ends with the archive line; the body with "./." above it
   const archive = segs.findIndex((s) => s.bbox.x0 < width * 0.3 && /^[-–—]?\s*LUU\s*[:;.]/.test(fold(s.text)));
   if (archive < 0) return -1;

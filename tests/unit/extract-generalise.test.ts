@@ -230,6 +230,16 @@ describe('"Nơi nhận" beyond the dev corpus', () => {
     expect(r).toMatchObject({ authority: 'KT. GIÁM ĐỐC', signerTitle: 'PHÓ GIÁM ĐỐC', recipients: ['Hội Nông dân huyện (b/c)', 'Chi cục Thuế khu vực Tam Điệp', 'Lưu: VT, VN'] });
   });
 
+  it('finds the list under a head one letter off with seal debris after it ("Nai nhận: tình ä")', () => {
+    const r = extractFields([doc(header, [
+      { left: 'Nai nhận: tình ä', right: 'GIÁM ĐỐC', gap: 40 },
+      { left: '- Hội Nông dân huyện;' },
+      { left: '- Lưu: VT, VN.' },
+      { right: 'Trương Trung Phụng', gap: 200 },
+    ])], { today });
+    expect(r.recipients).toEqual(['Hội Nông dân huyện', 'Lưu: VT, VN']);
+  });
+
   it('keeps a long item reaching past the page middle', () => {
     const page = doc(header, [
       { left: 'Nơi nhận:', right: 'GIÁM ĐỐC', gap: 40 },
