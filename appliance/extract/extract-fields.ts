@@ -78,6 +78,11 @@ export function capsDebrisOut(line: string): string {
     .filter((w) => /[\p{L}\d]/u.test(w) || /^[-–&]$/.test(w)).join(' ').trim();
 }
 
+/** Whether a digit of the segment has a runner-up at least half as likely (tesseract's symbol choices). */
+function closeDigit(s: Segment): boolean {
+  return s.words.some((w) => w.choices?.some(([best, ...rest]) => best && /^\d$/.test(best.text) && rest.some((r) => /^\d$/.test(r.text) && r.confidence >= best.confidence * 0.5)));
+}
+
 /**
  * The date line of the right column: the first that reads as one ("Hà Nội, ngày 05 tháng 01 năm
  * 2020"), with its year taken from the line under it when a long place pushed the year there.
@@ -145,6 +150,8 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
       f.numberNotation = n.numberNotation; f.number = n.number;
       c.numberNotation = numberSeg.conf; c.number = c.numberNotation;
       if (!n.valid) { doubt(c, 'numberNotation', numberSeg.conf * 0.5); doubt(c, 'number', numberSeg.conf * 0.5); }
+      // a digit the OCR found nearly as likely another (no word list can tell "822" from "82")
+      if (closeDigit(numberSeg)) { doubt(c, 'numberNotation', numberSeg.conf); doubt(c, 'number', numberSeg.conf); }
     }
   }
 

@@ -175,6 +175,21 @@ describe('header beyond the dev corpus', () => {
     expect(r.summary).toBe('Kiểm tra đăng ký khai sinh, khai tử');
   });
 
+  it('a number with a digit the OCR found nearly as likely another ("822": 2 at 76, 5 at 46) is flagged', () => {
+    const withChoices = (runnerUp: number): OcrPage => {
+      const page = buildPage([...header.slice(0, 2), { left: 'Số: 822/TB-SXD', right: 'Gia Lai, ngày 03 tháng 3 năm 2021', gap: 40 },
+        { centre: 'THÔNG BÁO', gap: 40 }, { centre: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' }, { full: 'Sở Xây dựng thông báo để biết./.', gap: 60 }]);
+      const lines = page.lines.map((l) => ({ ...l, words: l.words.map((w) => (w.text !== '822/TB-SXD' ? w : {
+        ...w, choices: [...w.text].map((ch, i) => [{ text: ch, confidence: i === 1 ? 76 : 95 }, ...(i === 1 ? [{ text: '5', confidence: runnerUp }] : [])]),
+      })) }));
+      return { ...page, lines };
+    };
+    const doubtful = extractFields([withChoices(46)], { today });
+    expect(doubtful.numberNotation).toBe('822/TB-SXD');
+    expect(doubtful.flagged).toEqual(expect.arrayContaining(['numberNotation', 'number']));
+    expect(extractFields([withChoices(20)], { today }).flagged).not.toContain('number');
+  });
+
   it('a district office of the decree read without its marks is restored ("PHÒNG QUAN LÝ ĐO THỊ")', () => {
     const r = extractFields([doc([
       { left: 'UBND THÀNH PHỐ VINH', ...motto },
