@@ -67,6 +67,9 @@ describe('titles and authority', () => {
     expect(cleanAuthority('KT. GLAM ĐỐC')).toBe('KT. GIÁM ĐỐC');
     expect(resolveTitle('PHÓ GLAM ĐỐC', 0.9, 'KT. GIÁM ĐỐC').title).toBe('PHÓ GIÁM ĐỐC');
   });
+  it('drops a tone mark read apart as a small letter from the capitals of the authority line', () => {
+    expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KT. CHỦ ạ TỊCH')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
+  });
 });
 
 describe('place names in agency lines', () => {
