@@ -3,6 +3,7 @@ import { fold, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
 import { endsWithKnownPlace, isKnownPlace, placeByLetters, repairDatePlace, repairPlaceInAgency } from './places.js';
 import { knownWord, pairCount, repairText } from './vn-words.js';
+import { isVietnameseSyllable } from './vn-syllables.js';
 
 // Agency names: a built-in list (ministries, the 63 provinces, the usual departments) plus a
 // provisioned list with identifiers (OrganId). Used to split the header into parent + issuer,
@@ -139,8 +140,8 @@ export class AgencyDirectory {
   }
 
   /**
-   * An agency name one letter away from a known one, in one word, is that name ("CHI CỤC AN TOÀN
-   * VI SINH THỰC PHẨM" → "… VỆ SINH …"): the known name must cover the whole line, or all of it
+   * An agency name one letter away from a known one, in one word (two letters in a long word no
+   * syllable spells), is that name ("CHI CỤC AN TOÀN VI SINH THỰC PHẨM" → "… VỆ SINH …"): the known name must cover the whole line, or all of it
    * but a trailing place ("… TỈNH LÀO CAI"), and have at least four words.
    */
   snapToEntry(line: string): string {
@@ -169,7 +170,9 @@ export class AgencyDirectory {
       let diff = -1; let ok = true;
       for (let i = 0; i < ew.length && ok; i++) {
         if (fold(words[i]!) === fold(ew[i]!)) continue;
-        if (diff >= 0 || i === 0 || fold(ew[i]!).length < 2 || levenshtein(fold(words[i]!), fold(ew[i]!)) > 1) ok = false;
+        // one letter off; two in a long word no syllable spells ("NGHITTP" is NGHIỆP, "NGHỆ" stays)
+        const reach = fold(words[i]!).length >= 5 && !isVietnameseSyllable(words[i]!) ? 2 : 1;
+        if (diff >= 0 || i === 0 || fold(ew[i]!).length < 2 || levenshtein(fold(words[i]!), fold(ew[i]!)) > reach) ok = false;
         else diff = i;
       }
       if (ok && diff >= 0) return [...words.slice(0, diff), matchCase(ew[diff]!, words[diff]!), ...words.slice(diff + 1)].join(' ');

@@ -190,6 +190,12 @@ describe('header beyond the dev corpus', () => {
     expect(extractFields([withChoices(20)], { today }).flagged).not.toContain('number');
   });
 
+  it('a known name with one long word broken past any syllable is that name; a word Vietnamese spells is not snapped', () => {
+    const dir = AgencyDirectory.builtIn();
+    expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHITTP')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP');
+    expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHỆ')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHỆ');
+  });
+
   it('a district office of the decree read without its marks is restored ("PHÒNG QUAN LÝ ĐO THỊ")', () => {
     const r = extractFields([doc([
       { left: 'UBND THÀNH PHỐ VINH', ...motto },
