@@ -2,6 +2,7 @@ import { listEvidence, type ListEvidence } from './recipient-evidence.js';
 import type { Segment } from './layout.js';
 import { fold, levenshtein, repairGlyphs } from './vn-text.js';
 import { isKnownPlace } from './places.js';
+import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
 import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
@@ -78,6 +79,8 @@ export function repairRecipient(raw: string): string {
   let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,:_|\s]+/, '')
     .replace(/\s\|\s/g, ' ') // a box or seal edge read as "|"
     .replace(/\s[^\p{L}\d\s()&/-]+(?=\s)/gu, '') // a speck between words ("Văn phòng `. Tỉnh ủy")
+    // a lone small letter no word is ("Giám h đốc"): a mark or a speck read as a letter
+    .replace(/\s\p{Ll}(?=\s)/gu, (m) => (isVietnameseSyllable(m.trim()) ? m : ''))
     .replace(/[\s;.,]+$/, '')
     // an item never ends in a colon ("Đ/c Bùi Thị Hường:"): only the archive head "Lưu:" does
     .replace(/(?<!^Lưu)\s*:$/u, '')

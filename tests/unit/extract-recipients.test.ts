@@ -154,6 +154,11 @@ describe('recipient items checked as items (unseen-like scans)', () => {
     expect(repairRecipient('- Đ/c Nguyễn Hồng Lan Tâm (để thực hiện;')).toBe('Đ/c Nguyễn Hồng Lan Tâm (để thực hiện)');
     expect(repairRecipient('- Ngân hàng Nhà nước chi nhánh Phú Thọ (/c);')).toBe('Ngân hàng Nhà nước chi nhánh Phú Thọ (b/c)');
   });
+  it('a lone small letter no word is goes; one that is a word stays ("ở")', async () => {
+    const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
+    expect(repairRecipient('- Các Phó Giám h đốc Sở;')).toBe('Các Phó Giám đốc Sở');
+    expect(repairRecipient('- Các đơn vị ở huyện;')).toBe('Các đơn vị ở huyện');
+  });
   it('words read twice, a non-word one letter off the word its neighbours call for', async () => {
     const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
     expect(repairRecipient('- Bộ Chỉ huy Quân Quân sự sự tỉnh tình;')).toBe('Bộ Chỉ huy Quân sự tỉnh');
