@@ -63,6 +63,9 @@ export function readName(raw: string): NameRead {
     }
     const fix = lexicon.uniqueRepair(w);
     if (fix) { conf = Math.min(conf, 0.75); return matchCase(fix, w); }
+    // no syllable at all, one letter from one listed name only ("Frong" → "Trọng")
+    const near = lexicon.nearRepair(w);
+    if (near) { conf = Math.min(conf, 0.6); return matchCase(near, w); }
     conf = Math.min(conf, 0.5);
     return w;
   });

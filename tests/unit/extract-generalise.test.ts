@@ -109,8 +109,9 @@ describe('signature block beyond the dev corpus', () => {
     expect(readName('Nguyễn Hồng Thêu')).toEqual({ name: 'Nguyễn Hồng Thêu', conf: 0.5, valid: false });
     // no syllable is spelt "Ngoc": the one listed name with its letters
     expect(readName('Trần Ngoc Lan').name).toBe('Trần Ngọc Lan');
-    // no syllable at all stays unknown
-    expect(readName('Trần Ngọc Lqn').conf).toBe(0.5);
+    // no syllable at all: the one listed name a letter away, in doubt; none: unknown
+    expect(readName('Bùi Frong Bình')).toEqual({ name: 'Bùi Trọng Bình', conf: 0.6, valid: true });
+    expect(readName('Trần Ngọc Lqxn').conf).toBe(0.5);
   });
 });
 
