@@ -54,8 +54,8 @@ function levelIndex(words: string[]): number {
 
 /** Fixes of glued or dotted words that need no vocabulary: "TỈNHSƠN LA", "THỊXÃ", "THÀNHPHỐ", a trailing dot. */
 function unglue(line: string): string {
-  // a level word read glued to the place ("TỈNHSƠN LA"): one syllable is never longer
-  return line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2})/gu, '$1$2 ')
+  // a level word read glued to the place ("TỈNHSƠN LA", "HUYỆNA LƯỚI"): one syllable is never longer
+  return line.replace(/(^|\s)(TỈNH|HUYỆN|QUẬN)(?=\p{Lu}{2}|\p{Lu}\s)/gu, '$1$2 ')
     // two-word level words read as one ("THỊXÃ", "THÀNHPHỐ"), and a dot-speck after the name (a comma ends a wrapped line: kept)
     .replace(/(^|\s)(THỊ)(XÃ|TRẤN)(?=\s|$)/gu, '$1$2 $3').replace(/(^|\s)(THÀNH)(PHỐ)(?=\s|$)/gu, '$1$2 $3')
     .replace(/\s*\.+$/u, '');

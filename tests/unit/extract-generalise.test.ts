@@ -191,6 +191,11 @@ describe('header beyond the dev corpus', () => {
     expect(extractFields([withChoices(20)], { today }).flagged).not.toContain('number');
   });
 
+  it('a level word glued to a one-letter place word is split ("HUYỆNA LƯƠI" → HUYỆN A LƯỚI)', () => {
+    expect(AgencyDirectory.builtIn().splitHeader(['ỦY BAN NHÂN DÂN', 'HUYỆNA LƯƠI', 'PHÒNG NỘI VỤ']))
+      .toEqual({ parent: 'ỦY BAN NHÂN DÂN HUYỆN A LƯỚI', issuer: 'PHÒNG NỘI VỤ' });
+  });
+
   it('a known name with one long word broken past any syllable is that name; a word Vietnamese spells is not snapped', () => {
     const dir = AgencyDirectory.builtIn();
     expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHITTP')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP');
