@@ -161,6 +161,13 @@ export class AgencyDirectory {
       const read = new Map(words.map((w) => w.replace(/[^\p{L}]/gu, '')).filter(Boolean).map((w) => [toneKey(w), w]));
       return glued[0]!.name.split(/\s+/).map((w) => read.get(toneKey(w)) ?? matchCase(w, line)).join(' ');
     }
+    // a word broken in two with a letter misread on the way ("SƠ CÔNG THỰC ƠNG"): the one known
+    // name a letter from the line's letters, when a piece is no syllable at all
+    if (compact(line).length >= 10 && words.some((w) => /\p{L}/u.test(w) && !isVietnameseSyllable(w.replace(/[^\p{L}]/gu, '')))) {
+      const near = this.entries.filter((e) => e.name.split(/\s+/).length >= 2 && Math.abs(compact(e.name).length - compact(line).length) <= 1
+        && levenshtein(compact(e.name), compact(line)) === 1);
+      if (near.length && near.every((e) => fold(e.name) === fold(near[0]!.name))) return near[0]!.name.toLocaleUpperCase('vi');
+    }
     for (const e of this.entries) {
       const ew = e.name.split(/\s+/);
       // the head word (Bộ/Sở/Cục…) and place names tell agencies apart: never snapped

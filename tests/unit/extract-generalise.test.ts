@@ -200,6 +200,9 @@ describe('header beyond the dev corpus', () => {
     const dir = AgencyDirectory.builtIn();
     expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHITTP')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP');
     expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHỆ')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHỆ');
+    // a word broken in two with a letter misread on the way ("THƯƠNG" as "THỰC ƠNG")
+    expect(dir.snapToEntry('SƠ CÔNG THỰC ƠNG')).toBe('SỞ CÔNG THƯƠNG');
+    expect(dir.snapToEntry('SỞ CÔNG THƯƠNG ĐÔNG')).toBe('SỞ CÔNG THƯƠNG ĐÔNG');
   });
 
   it('a district office of the decree read without its marks is restored ("PHÒNG QUAN LÝ ĐO THỊ")', () => {
