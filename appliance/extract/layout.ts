@@ -87,6 +87,21 @@ export function lineUnit(segs: Segment[]): number {
 }
 
 /**
+ * The national title's first word read glued to the agency line's last ("VÀCỘNG HOÀ"): two words,
+ * the box cut where the letters say.
+ */
+function unglueTitle(w: OcrWord, next: OcrWord | undefined, fold: (s: string) => string): OcrWord[] {
+  const f = fold(w.text);
+  if (f.length <= 4 || !f.endsWith('CONG') || !/^HOA\b/.test(fold(next?.text ?? ''))) return [w];
+  const chars = [...w.text];
+  const cut = chars.length - 4;
+  if (!/\p{L}/u.test(chars.slice(0, cut).join(''))) return [w]; // a speck before it ("_CỘNG") is cut elsewhere
+  const x = Math.round(w.bbox.x0 + (w.bbox.x1 - w.bbox.x0) * cut / chars.length);
+  return [{ ...w, text: chars.slice(0, cut).join(''), bbox: { ...w.bbox, x1: x }, choices: undefined },
+    { ...w, text: chars.slice(cut).join(''), bbox: { ...w.bbox, x0: x }, choices: undefined }];
+}
+
+/**
  * The two header columns read as one segment when the gap between them is narrow ("UBND TỈNH BẮC
  * CỘNG HÒA XÃ HỘI …", "Số: 12/TB-UBND Hà Nội, ngày …"): split before the national title or motto
  * ("CỘNG HÒA", "Độc lập"), and after the notation token of a "Số:" line when the rest is long
@@ -95,8 +110,8 @@ export function lineUnit(segs: Segment[]): number {
 export function splitColumns(segs: Segment[], width: number, height: number, fold: (s: string) => string): Segment[] {
   const out: Segment[] = [];
   for (const s of segs) {
-    const ws = s.words;
     if (s.bbox.y0 > height * 0.25) { out.push(s); continue; } // the header only
+    const ws = s.words.flatMap((w, i) => unglueTitle(w, s.words[i + 1], fold));
     let cut = -1;
     for (let i = 1; i < ws.length && cut < 0; i++) {
       // an underline or speck glued before the title ("_CỘNG HÒA") does not hide it

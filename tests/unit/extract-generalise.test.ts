@@ -214,6 +214,27 @@ describe('header beyond the dev corpus', () => {
     expect(r.issuer).toBe('PHÒNG QUẢN LÝ ĐÔ THỊ');
   });
 
+  it('the national title glued to the parent\'s last word ("… THỂ THAO VÀCỘNG HOÀ …") is cut off it', () => {
+    const page = buildPage([
+      { left: 'PARENT' },
+      { left: 'DU LỊCH', ...motto2 },
+      { left: 'CỤC DI SẢN VĂN HÓA' },
+      { left: 'Số: 934/BB-DSVH', right: 'Hà Nội, ngày 16 tháng 7 năm 2016', gap: 40 },
+      { centre: 'BIÊN BẢN', gap: 40 },
+      { centre: 'Kiểm tra công tác bảo tồn di tích' },
+      { full: 'Biên bản lập xong lúc 11 giờ cùng ngày./.', gap: 60 },
+    ]);
+    // the first row as the scan gave it: word boxes of a 300-dpi page
+    const boxes: Array<[string, number, number]> = [['BỘ', 373, 443], ['VĂN', 460, 570], ['HÓA,', 588, 716], ['THỂ', 735, 841], ['THAO', 859, 1008],
+      ['VÀCỘNG', 1025, 1261], ['HOÀ', 1278, 1404], ['XÃ', 1418, 1498], ['HỘI', 1514, 1619], ['CHỦ', 1638, 1755], ['NGHĨA', 1771, 1961], ['VIỆT', 1975, 2105], ['NAM', 2121, 2252]];
+    const lines = page.lines.map((l) => (l.text !== 'PARENT' ? l : {
+      ...l, text: boxes.map((b) => b[0]).join(' '),
+      words: boxes.map(([text, x0, x1]) => ({ text, confidence: 95, bbox: { x0, x1, y0: l.bbox.y0, y1: l.bbox.y1 } })),
+      bbox: { ...l.bbox, x0: 373, x1: 2252 },
+    }));
+    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ issuerParent: 'BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH', issuer: 'CỤC DI SẢN VĂN HÓA' });
+  });
+
   it('joins wrapped agency names: a one-word line, a line completing a known name; restores known names’ letters', () => {
     const dir = AgencyDirectory.builtIn();
     expect(dir.splitHeader(['UBND THỊ XÃ BỈM SƠN', 'PHÒNG TÀI NGUYÊN VÀ MÔI', 'TRƯỜNG']))
