@@ -29,6 +29,7 @@ quốc phòng, an ninh; an ninh trật tự; trật tự, an toàn xã hội; ph
 xây dựng nông thôn mới; giảm nghèo bền vững; giải quyết việc làm; đào tạo nghề; an sinh xã hội
 quản lý đất đai; giải phóng mặt bằng; bồi thường, hỗ trợ, tái định cư; cấp giấy chứng nhận quyền sử dụng đất
 đầu tư công; đầu tư xây dựng; dự toán ngân sách nhà nước; ngân sách nhà nước; quyết toán ngân sách; thu, chi ngân sách
+phân bổ kinh phí; phân bổ dự toán; phân bổ ngân sách; phân bổ vốn; bố trí kinh phí; cấp kinh phí; kinh phí thực hiện
 thi đua, khen thưởng; công tác thi đua khen thưởng; tặng bằng khen; tặng giấy khen; danh hiệu
 công tác cán bộ; tuyển dụng công chức; tuyển dụng viên chức; kỳ thi tuyển công chức; tổ chức kỳ thi; thi tuyển; xét tuyển
 bổ nhiệm, bổ nhiệm lại; điều động; luân chuyển; nghỉ hưu; đào tạo, bồi dưỡng cán bộ, công chức, viên chức
