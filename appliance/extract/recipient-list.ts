@@ -18,7 +18,7 @@ export interface RecipientList {
   evidence: ListEvidence;
   /** False when a "Lưu:" code stayed doubtful. */
   sure: boolean;
-  /** A form check failed: no "Lưu:" line, a non-word, a merged item, a lost row. */
+  /** A form check failed: no "Lưu:" line, a non-word, a merged item, a lost row or word. */
   doubtful: boolean;
 }
 
@@ -44,14 +44,15 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   const repaired = items.map((t) => { const r = repairArchive(repairRecipient(t), codes); sure &&= r.sure; return r.item; });
   // each item matched whole against the recipient phrases, with the places of the document
   const places = documentPlaces([...context, ...repaired]);
-  const out = repaired.map((t) => matchPhrase(t, places).item)
+  const matched = repaired.map((t) => matchPhrase(t, places));
+  const out = matched.map((m) => m.item)
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   return {
     items: out,
     conf: rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2,
     evidence: listEvidence(rows, out, items.length, dashed, head.bbox.y0, codes),
     sure,
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows),
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || matched.some((m) => m.ambiguous),
   }
 }
 

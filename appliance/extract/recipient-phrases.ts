@@ -112,6 +112,8 @@ export interface PhraseMatch {
   explained: boolean;
   /** Letters and words changed. */
   cost: number;
+  /** Two phrases explain the item equally well and the reading does not ("Thường trực ủy": Tỉnh or Huyện lost). */
+  ambiguous?: boolean;
 }
 
 /**
@@ -187,7 +189,7 @@ export function matchPhrase(item: string, places: string[] = []): PhraseMatch {
   if (bestCost === 0) return { item, explained: true, cost: 0 };
   if (!bests.length) return { item, explained: false, cost: asRead };
   const spelled = new Set(bests.map((t) => render(read, t)));
-  if (spelled.size !== 1 || bestCost >= asRead) return { item, explained: false, cost: bestCost };
+  if (spelled.size !== 1 || bestCost >= asRead) return { item, explained: false, cost: bestCost, ambiguous: spelled.size > 1 && bestCost < asRead };
   return { item: [...spelled][0]!, explained: true, cost: bestCost };
 }
 

@@ -45,6 +45,11 @@ describe('recipient phrase model', () => {
     const segs = [head, seg('- Như trên;', 150, 2845), seg('- Kho bạc Nhà nước Đà;', 150, 2890), seg('- Lưu: VT, VP.', 150, 2935)];
     const list = readRecipientList(segs, head, 2480, 45, '12/UBND-VP', ['ỦY BAN NHÂN DÂN THÀNH PHỐ ĐÀ NẴNG']);
     expect(list.items).toEqual(['Như trên', 'Kho bạc Nhà nước Đà Nẵng', 'Lưu: VT, VP']);
+    expect(list.doubtful).toBe(false);
+    // a word lost that two phrases put back equally (Tỉnh ủy / Huyện ủy): kept as read, in doubt
+    expect(matchPhrase('Thường trực ủy (b/c)')).toMatchObject({ item: 'Thường trực ủy (b/c)', explained: false, ambiguous: true });
+    const lost = readRecipientList([head, seg('- Thường trực ủy (b/c);', 150, 2845), seg('- Lưu: VT, VP.', 150, 2890)], head, 2480, 45, '12/UBND-VP');
+    expect(lost.doubtful).toBe(true);
   });
 });
 
