@@ -24,6 +24,7 @@ dịch vụ công trực tuyến; chuyển đổi số; chính quyền điện t
 quản lý văn bản và điều hành; hồ sơ, tài liệu điện tử; văn bản điện tử; chữ ký số; lưu trữ hồ sơ; công tác văn thư, lưu trữ
 an toàn vệ sinh thực phẩm; an toàn thực phẩm; vệ sinh môi trường; bảo vệ môi trường; tài nguyên và môi trường
 phòng, chống dịch bệnh; phòng chống dịch; y tế dự phòng; khám bệnh, chữa bệnh; bảo hiểm y tế; bảo hiểm xã hội
+tuyên truyền, vận động; công tác tuyên truyền; vận động nhân dân; vận động hiến máu tình nguyện; hiến máu tình nguyện; công tác dân vận
 phòng cháy, chữa cháy; phòng, chống thiên tai; tìm kiếm cứu nạn; an toàn giao thông; trật tự an toàn giao thông
 quốc phòng, an ninh; an ninh trật tự; trật tự, an toàn xã hội; phòng, chống tội phạm; ma túy
 xây dựng nông thôn mới; giảm nghèo bền vững; giải quyết việc làm; đào tạo nghề; an sinh xã hội
