@@ -161,6 +161,17 @@ export class AgencyDirectory {
       const read = new Map(words.map((w) => w.replace(/[^\p{L}]/gu, '')).filter(Boolean).map((w) => [toneKey(w), w]));
       return glued[0]!.name.split(/\s+/).map((w) => read.get(toneKey(w)) ?? matchCase(w, line)).join(' ');
     }
+    // the words of a known name read out of order (a skewed line: "SỞ KHOA HỌC CÔNG VÀ NGHỆ"):
+    // that name, with the words as printed
+    const bag = (x: string): string => fold(x).replace(/[,]/g, '').split(/\s+/).sort().join(' ');
+    const jumbled = words.length >= 3 ? this.entries.filter((e) => bag(e.name) === bag(line)) : [];
+    if (jumbled.length && jumbled.every((e) => fold(e.name) === fold(jumbled[0]!.name))) {
+      const read = new Map(words.map((w) => [fold(w).replace(/,/g, ''), w.replace(/,/g, '')]));
+      return jumbled[0]!.name.split(/\s+/).map((w) => {
+        const printed = read.get(fold(w).replace(/,/g, ''));
+        return (printed ? matchCase(printed, line) : w.toLocaleUpperCase('vi')) + (w.endsWith(',') ? ',' : '');
+      }).join(' ');
+    }
     // a word broken in two with a letter misread on the way ("SƠ CÔNG THỰC ƠNG"): the one known
     // name a letter from the line's letters, when a piece is no syllable at all
     if (compact(line).length >= 10 && words.some((w) => /\p{L}/u.test(w) && !isVietnameseSyllable(w.replace(/[^\p{L}]/gu, '')))) {

@@ -200,6 +200,9 @@ describe('header beyond the dev corpus', () => {
     const dir = AgencyDirectory.builtIn();
     expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHITTP')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP');
     expect(dir.snapToEntry('BAN QUẢN LÝ CÁC KHU CÔNG NGHỆ')).toBe('BAN QUẢN LÝ CÁC KHU CÔNG NGHỆ');
+    // the words of a known name out of order (a skewed line), a comma kept where the name has it
+    expect(dir.snapToEntry('SỞ KHOA HỌC CÔNG VÀ NGHỆ')).toBe('SỞ KHOA HỌC VÀ CÔNG NGHỆ');
+    expect(dir.snapToEntry('SỞ THAO HÓA, VĂN THỂ VÀ DU LỊCH')).toBe('SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH');
     // a word broken in two with a letter misread on the way ("THƯƠNG" as "THỰC ƠNG")
     expect(dir.snapToEntry('SƠ CÔNG THỰC ƠNG')).toBe('SỞ CÔNG THƯƠNG');
     expect(dir.snapToEntry('SỞ CÔNG THƯƠNG ĐÔNG')).toBe('SỞ CÔNG THƯƠNG ĐÔNG');
