@@ -1,7 +1,7 @@
 import { listEvidence, type ListEvidence } from './recipient-evidence.js';
 import type { Segment } from './layout.js';
 import { fold, levenshtein, repairGlyphs } from './vn-text.js';
-import { isKnownPlace } from './places.js';
+import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './places.js';
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
@@ -100,6 +100,23 @@ export function repairRecipient(raw: string): string {
 }
 
 /**
+ * An item ending in a place name read a letter or a mark off the one province or district it can
+ * be ("Ngân hàng Nhà nước chi nhánh Ninh Thuật" → "… Ninh Thuận"); a person's item is left.
+ */
+function repairEndPlace(item: string): string {
+  if (/^(Đ\/c|Lưu)\b/u.test(item)) return item;
+  const note = /\s*\([^)]*\)$/u.exec(item)?.[0] ?? '';
+  const ws = item.slice(0, item.length - note.length).split(' ');
+  for (const n of [3, 2]) {
+    const tail = ws.slice(-n);
+    if (ws.length <= n || !tail.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w)) || isKnownPlace(tail.join(' '))) continue;
+    const place = placeByLetters(tail.join(' '), [PROVINCE_NAMES, DISTRICT_NAMES]);
+    if (place && place.split(' ').length === n) return [...ws.slice(0, -n), place].join(' ') + note;
+  }
+  return item;
+}
+
+/**
  * A recipient item's words checked as an item (NĐ30 App. I): "Như trên" whose second word was
  * garbled or glued ("Nhưtêp"), "Như Điều : 3", the abbreviation TT (Thường trực) before HĐND/UBND
  * read with thin-stroke letters ("FI HĐND"), a bracket left open or closed alone, "(/c)" for
@@ -121,6 +138,7 @@ export function repairItemWords(item: string): string {
   t = [...t].filter((ch) => (ch === '(' ? (depth++, true) : ch === ')' ? (depth > 0 ? (depth--, true) : false) : true)).join('').replace(/\s+\)/g, ')').trim();
   if (depth > 0) t += ')'.repeat(depth);
   t = t.split(' ').filter((w, i, ws) => i === 0 || !/\p{L}{2}/u.test(w) || fold(w) !== fold(ws[i - 1]!)).join(' ');
+  t = repairEndPlace(t);
   // a word in capitals with a vowel mark inside a mixed-case item is no abbreviation (those carry
   // at most Đ): "Website SỞ" → "Website Sở"
   if (/\p{Ll}/u.test(t)) {

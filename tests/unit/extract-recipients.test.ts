@@ -154,6 +154,12 @@ describe('recipient items checked as items (unseen-like scans)', () => {
     expect(repairRecipient('- Đ/c Nguyễn Hồng Lan Tâm (để thực hiện;')).toBe('Đ/c Nguyễn Hồng Lan Tâm (để thực hiện)');
     expect(repairRecipient('- Ngân hàng Nhà nước chi nhánh Phú Thọ (/c);')).toBe('Ngân hàng Nhà nước chi nhánh Phú Thọ (b/c)');
   });
+  it('an item ending in a place a letter off the one province it can be is that place; a person\'s item is left', async () => {
+    const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
+    expect(repairRecipient('- Ngân hàng Nhà nước chi nhánh Ninh Thuật;')).toBe('Ngân hàng Nhà nước chi nhánh Ninh Thuận');
+    expect(repairRecipient('- Báo Tuyên Quang (b/c);')).toBe('Báo Tuyên Quang (b/c)');
+    expect(repairRecipient('- Đ/c Nguyễn Ninh Thuật;')).toBe('Đ/c Nguyễn Ninh Thuật');
+  });
   it('a lone small letter no word is goes; one that is a word stays ("ở")', async () => {
     const { repairRecipient } = await import('../../appliance/extract/recipient-list.js');
     expect(repairRecipient('- Các Phó Giám h đốc Sở;')).toBe('Các Phó Giám đốc Sở');
