@@ -85,10 +85,12 @@ function startWriting(path: string): () => void {
 }
 
 /**
- * Test seam (tests/integration/extract-race.test.ts): awaited before a deferred upright write
- * starts, so a test can hold the write and force a re-read ahead of it. Never set in the product.
+ * Test seams (tests/integration/extract-race.test.ts): awaited before a deferred upright write
+ * starts, so a test can hold the write and force a re-read ahead of it; awaited once a turned or
+ * levelled page's raster is cached, so a test can prepare other pages in that window. Never set
+ * in the product.
  */
-export const prepareSeams: { beforeUprightWrite?: (path: string) => Promise<void> } = {};
+export const prepareSeams: { beforeUprightWrite?: (path: string) => Promise<void>; afterCached?: (path: string) => Promise<void> } = {};
 
 export function inputError(file: string, why: string, cause?: unknown): SohoaError {
   return new SohoaError('ocr.input', `Không đọc được ảnh trang "${basename(file)}": ${why}.`,
@@ -171,16 +173,24 @@ export async function preparePage(imagePath: string, workDir: string, o: { defer
   const colour = (meta.channels ?? 1) >= 3;
   const out = join(workDir, `${basename(imagePath, ext)}-upright.${colour ? 'jpg' : 'png'}`);
   const grey = upright();
+  // counted as being written from the moment it is cached: other pages prepared while this one's
+  // rows are measured below must not push out the only copy of a page whose file is not there yet
+  const written = startWriting(out);
   rememberGrey(out, grey);
-  if (levelDeg !== 0) {
-    // the text rows (the bands' cuts) of the level page: the crooked page's rows run into each other
-    const level = await grey.catch((err: unknown) => { throw inputError(imagePath, 'không làm thẳng được ảnh', err); });
-    const levelSmall = await rawGrey(fromGrey(level).resize({ width: uw >= uh ? 1200 : undefined, height: uh > uw ? 1200 : undefined, fit: 'inside', kernel: 'linear' }));
-    analysis = { ...analysis, rows: analysePage(levelSmall).rows };
+  try {
+    await prepareSeams.afterCached?.(out);
+    if (levelDeg !== 0) {
+      // the text rows (the bands' cuts) of the level page: the crooked page's rows run into each other
+      const level = await grey.catch((err: unknown) => { throw inputError(imagePath, 'không làm thẳng được ảnh', err); });
+      const levelSmall = await rawGrey(fromGrey(level).resize({ width: uw >= uh ? 1200 : undefined, height: uh > uw ? 1200 : undefined, fit: 'inside', kernel: 'linear' }));
+      analysis = { ...analysis, rows: analysePage(levelSmall).rows };
+    }
+  } catch (err) {
+    written();
+    throw err;
   }
   // (a colour page turned only when the recogniser reads the grey raster: the median filter is
   // for the recogniser; without deferWrite the recogniser reads this file, so it gets it too)
-  const written = startWriting(out);
   const write = span('prepare.uprightWrite', async () => {
     if (o.deferWrite) await prepareSeams.beforeUprightWrite?.(out);
     let img = colour ? await levelPage(sharp(imagePath, { limitInputPixels: MAX_PIXELS }).removeAlpha(), levelling) : fromGrey(await grey);

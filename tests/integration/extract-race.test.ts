@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { NativeTesseractEngine } from '../../appliance/ocr/native-engine.js';
 import { DEBIAN_TESSDATA } from '../../appliance/ocr/create-engine.js';
-import { preparePage, prepareSeams } from '../../appliance/ocr/prepare-page.js';
+import { preparePage, prepareSeams, preparedGrey } from '../../appliance/ocr/prepare-page.js';
 import { extractDocumentProgressive } from '../../appliance/extract/extract-document.js';
 import type { OcrEngine } from '../../appliance/ocr/ocr.js';
 
@@ -32,7 +32,7 @@ afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await rm(dir, { recursive: true, force: true });
 });
-afterEach(() => { delete prepareSeams.beforeUprightWrite; });
+afterEach(() => { delete prepareSeams.beforeUprightWrite; delete prepareSeams.afterCached; });
 
 /** Small pages of another document, prepared into their own folder: they fill the raster cache. */
 async function otherPages(n: number): Promise<string[]> {
@@ -92,6 +92,30 @@ describe('a re-read of a turned page whose raster left the cache before its upri
     // written aside and renamed: no partial file left behind
     expect((await readdir(work)).filter((f) => f.includes('.part'))).toEqual([]);
     expect(unhandled).toEqual([]);
+  });
+
+  it('a levelled page\'s raster stays cached while its rows are measured and other pages are prepared (a skewed page in a batch)', async () => {
+    const work = await mkdtemp(join(dir, 'doc-'));
+    const others = await otherPages(6);
+    const skewed = join(import.meta.dirname, '../../provisioning/demo-pages/doc-021/page-1.png');
+    let cachedPath = '';
+    // other documents' pages are prepared in the window between caching the raster and writing the file
+    prepareSeams.afterCached = async (path) => {
+      if (cachedPath) return;
+      cachedPath = path;
+      for (const f of others) await preparePage(f, join(dir, 'other'));
+    };
+    const write = deferred();
+    prepareSeams.beforeUprightWrite = () => write.promise;
+    const prep = await preparePage(skewed, work, { deferWrite: true });
+    expect(prep.levelDeg).not.toBe(0);
+    expect(cachedPath).toBe(prep.imagePath);
+    // the file is not there yet: the cached raster is the only copy a band read can use
+    expect(existsSync(prep.imagePath)).toBe(false);
+    expect(preparedGrey(prep.imagePath)).toBeDefined();
+    write.resolve();
+    await prep.written;
+    expect(existsSync(prep.imagePath)).toBe(true);
   });
 
   it('a failing read fails the document only after its other reads are done, and no failure goes unhandled', async () => {
