@@ -155,10 +155,12 @@ export class CaptureStage {
         }));
         // Free space under the threshold once the sheet in the feeder is written: stop the scanner
         // (leaving the loop ends its run) and keep what came.
-        largestPageBytes = Math.max(largestPageBytes, await stat(page.path).then((s) => s.size, () => 0));
-        if (this.deps.disk && await this.deps.disk.low(largestPageBytes)) {
-          error = this.deps.disk.stopError(pages.length, await this.deps.disk.space()).toInfo();
-          break;
+        if (this.deps.disk) {
+          largestPageBytes = Math.max(largestPageBytes, await stat(page.path).then((s) => s.size, () => 0));
+          if (await this.deps.disk.low(largestPageBytes)) {
+            error = this.deps.disk.stopError(pages.length, await this.deps.disk.space()).toInfo();
+            break;
+          }
         }
       }
     } catch (err) {

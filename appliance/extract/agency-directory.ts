@@ -61,6 +61,24 @@ function unglue(line: string): string {
     .replace(/\s*\.+$/u, '');
 }
 
+/** The one name the entries spell (several entries of one name: that name), else undefined. */
+function oneName(entries: AgencyEntry[]): string | undefined {
+  return entries.length && entries.every((e) => fold(e.name) === fold(entries[0]!.name)) ? entries[0]!.name : undefined;
+}
+
+/**
+ * A known name snapped to, each word as the line printed it where it is that word (tone placement
+ * aside: UỶ/ỦY; specks glued to it, "-UỶ", aside), else as the name spells it, in the line's case.
+ */
+function asPrinted(name: string, words: string[], line: string): string {
+  const read = new Map(words.map((w) => w.replace(/[^\p{L}]/gu, '')).filter(Boolean).map((w) => [toneKey(w), w]));
+  return name.split(/\s+/).map((w) => {
+    const core = w.replace(/[^\p{L}]/gu, '');
+    const printed = core ? read.get(toneKey(core)) : undefined;
+    return printed ? w.replace(core, printed) : matchCase(w, line);
+  }).join(' ');
+}
+
 export class AgencyDirectory {
   private readonly words: Lexicon;
   private readonly byName = new Map<string, AgencyEntry>();
@@ -141,8 +159,9 @@ export class AgencyDirectory {
 
   /**
    * An agency name one letter away from a known one, in one word (two letters in a long word no
-   * syllable spells), is that name ("CHI CỤC AN TOÀN VI SINH THỰC PHẨM" → "… VỆ SINH …"): the known name must cover the whole line, or all of it
-   * but a trailing place ("… TỈNH LÀO CAI"), and have at least four words.
+   * syllable spells), is that name ("CHI CỤC AN TOÀN VI SINH THỰC PHẨM" → "… VỆ SINH …"): the
+   * known name must cover the whole line, or all of it but a trailing place ("… TỈNH LÀO CAI"),
+   * and have at least four words.
    */
   snapToEntry(line: string): string {
     const words = line.split(' ');
@@ -156,28 +175,18 @@ export class AgencyDirectory {
     const punct = (x: string): string => x.replace(/[^-–,]/g, '').replace(/–/g, '-');
     const glued = this.entries.filter((e) => compact(e.name) === compact(line) && e.name.split(/\s+/).length >= 2
       && (!punct(e.name) || punct(e.name) === punct(line)));
-    if (glued.length && glued.every((e) => fold(e.name) === fold(glued[0]!.name))) {
-      // the printed spelling of each word kept (UỶ/ỦY), specks glued to it ("-UỶ") aside
-      const read = new Map(words.map((w) => w.replace(/[^\p{L}]/gu, '')).filter(Boolean).map((w) => [toneKey(w), w]));
-      return glued[0]!.name.split(/\s+/).map((w) => read.get(toneKey(w)) ?? matchCase(w, line)).join(' ');
-    }
-    // the words of a known name read out of order (a skewed line: "SỞ KHOA HỌC CÔNG VÀ NGHỆ"):
-    // that name, with the words as printed
+    const gluedName = oneName(glued);
+    if (gluedName) return asPrinted(gluedName, words, line);
+    // the words of a known name read out of order (a skewed line: "SỞ KHOA HỌC CÔNG VÀ NGHỆ")
     const bag = (x: string): string => fold(x).replace(/[,]/g, '').split(/\s+/).sort().join(' ');
-    const jumbled = words.length >= 3 ? this.entries.filter((e) => bag(e.name) === bag(line)) : [];
-    if (jumbled.length && jumbled.every((e) => fold(e.name) === fold(jumbled[0]!.name))) {
-      const read = new Map(words.map((w) => [fold(w).replace(/,/g, ''), w.replace(/,/g, '')]));
-      return jumbled[0]!.name.split(/\s+/).map((w) => {
-        const printed = read.get(fold(w).replace(/,/g, ''));
-        return (printed ? matchCase(printed, line) : w.toLocaleUpperCase('vi')) + (w.endsWith(',') ? ',' : '');
-      }).join(' ');
-    }
+    const jumbled = oneName(words.length >= 3 ? this.entries.filter((e) => bag(e.name) === bag(line)) : []);
+    if (jumbled) return asPrinted(jumbled, words, line);
     // a word broken in two with a letter misread on the way ("SƠ CÔNG THỰC ƠNG"): the one known
     // name a letter from the line's letters, when a piece is no syllable at all
     if (compact(line).length >= 10 && words.some((w) => /\p{L}/u.test(w) && !isVietnameseSyllable(w.replace(/[^\p{L}]/gu, '')))) {
-      const near = this.entries.filter((e) => e.name.split(/\s+/).length >= 2 && Math.abs(compact(e.name).length - compact(line).length) <= 1
-        && levenshtein(compact(e.name), compact(line)) === 1);
-      if (near.length && near.every((e) => fold(e.name) === fold(near[0]!.name))) return near[0]!.name.toLocaleUpperCase('vi');
+      const near = oneName(this.entries.filter((e) => e.name.split(/\s+/).length >= 2 && Math.abs(compact(e.name).length - compact(line).length) <= 1
+        && levenshtein(compact(e.name), compact(line)) === 1));
+      if (near) return asPrinted(near, words, line);
     }
     for (const e of this.entries) {
       const ew = e.name.split(/\s+/);

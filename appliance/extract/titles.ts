@@ -1,7 +1,6 @@
 import { fold, levenshtein, similarity } from './vn-text.js';
 import { Lexicon, phraseToneKey } from './tone.js';
 
-
 // Signer titles (NĐ30: the position under the authority line). OCR of this line often suffers
 // from the seal and the signature drawn over it; the title is then snapped to a known title or
 // inferred from the authority line ("KT. GIÁM ĐỐC" → the deputy signs: "PHÓ GIÁM ĐỐC").
