@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fold, levenshtein } from './vn-text.js';
+import { fold, foldedLetters, levenshtein } from './vn-text.js';
 import { Lexicon, matchCase, toneKey } from './tone.js';
 import { endsWithKnownPlace, isKnownPlace, placeByLetters, repairDatePlace, repairPlaceInAgency } from './places.js';
 import { knownWord, pairCount, repairText } from './vn-words.js';
@@ -171,9 +171,8 @@ export class AgencyDirectory {
     if (exact) return exact.name.split(/\s+/).map((w, i) => (toneKey(w) === toneKey(words[i]!) ? words[i]! : matchCase(w, words[i]!))).join(' ');
     // the letters of a known name with words glued or split or a speck between them ("VÀMÔI",
     // "QUẢN - LÝ"): that name, when its commas and dashes are the line's own
-    const compact = (x: string): string => fold(x).replace(/[^A-Z]/g, '');
     const punct = (x: string): string => x.replace(/[^-–,]/g, '').replace(/–/g, '-');
-    const glued = this.entries.filter((e) => compact(e.name) === compact(line) && e.name.split(/\s+/).length >= 2
+    const glued = this.entries.filter((e) => foldedLetters(e.name) === foldedLetters(line) && e.name.split(/\s+/).length >= 2
       && (!punct(e.name) || punct(e.name) === punct(line)));
     const gluedName = oneName(glued);
     if (gluedName) return asPrinted(gluedName, words, line);
@@ -183,9 +182,9 @@ export class AgencyDirectory {
     if (jumbled) return asPrinted(jumbled, words, line);
     // a word broken in two with a letter misread on the way ("SƠ CÔNG THỰC ƠNG"): the one known
     // name a letter from the line's letters, when a piece is no syllable at all
-    if (compact(line).length >= 10 && words.some((w) => /\p{L}/u.test(w) && !isVietnameseSyllable(w.replace(/[^\p{L}]/gu, '')))) {
-      const near = oneName(this.entries.filter((e) => e.name.split(/\s+/).length >= 2 && Math.abs(compact(e.name).length - compact(line).length) <= 1
-        && levenshtein(compact(e.name), compact(line)) === 1));
+    if (foldedLetters(line).length >= 10 && words.some((w) => /\p{L}/u.test(w) && !isVietnameseSyllable(w.replace(/[^\p{L}]/gu, '')))) {
+      const near = oneName(this.entries.filter((e) => e.name.split(/\s+/).length >= 2 && Math.abs(foldedLetters(e.name).length - foldedLetters(line).length) <= 1
+        && levenshtein(foldedLetters(e.name), foldedLetters(line)) === 1));
       if (near) return asPrinted(near, words, line);
     }
     for (const e of this.entries) {

@@ -1,4 +1,4 @@
-import { fold, levenshtein } from './vn-text.js';
+import { fold, foldedLetters, levenshtein } from './vn-text.js';
 import { matchCase, phraseToneKey, toneKey } from './tone.js';
 
 // Place names in agency names ("ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC", "UBND TỈNH LÂM ĐỒNG"): after an
@@ -82,18 +82,17 @@ const LEVELS: Array<{ re: RegExp; lists: string[][] }> = [
   { re: /^(HUYEN|QUAN|THI XA)$/, lists: [DISTRICT_NAMES] },
 ];
 
-const compact = (s: string): string => fold(s).replace(/[^A-Z]/g, '');
 
 /** The one place of the lists whose letters are those of `raw` (spaces, case and diacritics aside), or null. */
 export function placeByLetters(raw: string, lists: string[][]): string | null {
-  const k = compact(raw);
+  const k = foldedLetters(raw);
   if (k.length < 3) return null;
-  const hits = new Set(lists.flat().filter((p) => compact(p) === k));
+  const hits = new Set(lists.flat().filter((p) => foldedLetters(p) === k));
   if (hits.size) return hits.size === 1 ? [...hits][0]! : null;
   // no place has these letters: one letter read wrong, lost or doubled ("VÕNG LIÊM", "KONRÃẪY")
   // in a name long enough that one edit cannot reach two places
   if (k.length < 6) return null;
-  const near = new Set(lists.flat().filter((p) => Math.abs(compact(p).length - k.length) <= 1 && levenshtein(compact(p), k) === 1));
+  const near = new Set(lists.flat().filter((p) => Math.abs(foldedLetters(p).length - k.length) <= 1 && levenshtein(foldedLetters(p), k) === 1));
   return near.size === 1 ? [...near][0]! : null;
 }
 

@@ -1,6 +1,6 @@
 import { listEvidence, type ListEvidence } from './recipient-evidence.js';
 import type { Segment } from './layout.js';
-import { fold, levenshtein, repairGlyphs } from './vn-text.js';
+import { fold, foldedLetters, levenshtein, repairGlyphs } from './vn-text.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './places.js';
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
@@ -129,7 +129,7 @@ export function repairItemWords(item: string): string {
     .replace(/(^|\s)(?!TT\s)[TFIl1|]{2}(?=\s+(?:HĐND|UBND)\b)/gu, '$1TT');
   // "Như Điều 3" with Điều's marks lost or a speck before the number ("Như Đieu . 3")
   t = t.replace(/^(Như\s+)(\p{L}{4})\s*[:;,.]?\s*(\d+)$/u, (m, a: string, w: string, n: string) => (fold(w) === 'DIEU' ? `${a}Điều ${n}` : m));
-  const letters = fold(t).replace(/[^A-Z]/g, '');
+  const letters = foldedLetters(t);
   // "trên" alone: "Như trên" with its first word lost (": trên")
   if (letters === 'TREN' && t.split(/\s+/).length === 1) t = 'Như trên';
   if (t.split(/\s+/).length <= 2 && letters.length >= 4 && (/^NH[UƯ]/iu.test(t) && levenshtein(letters.slice(3), 'TREN') <= 2 || levenshtein(letters, 'NHUTREN') <= 2)) t = 'Như trên';

@@ -9,7 +9,7 @@ import { cy, lineUnit, pageSegments, type Segment } from './layout.js';
 import { cleanTitle, TITLES } from './titles.js';
 import { isNameSyllable, readName } from './names.js';
 import { recipientsHeadIndex, rowText, signatureLayout } from './signature.js';
-import { fold } from './vn-text.js';
+import { fold, foldedLetters } from './vn-text.js';
 import { MARK_PHRASES, marksInLine } from './patterns.js';
 import { inRecipientsColumn, recipientRows, rowLooksRight } from './recipients.js';
 
@@ -48,7 +48,7 @@ const minInkHeight = (page: OcrPage): number => Math.round(page.dpi * 0.06);
 
 /** The words of `line` that spell a mark (patterns.ts MARK_PHRASES), folded: "KHAN" of "KHAN THÔNG BÁO", not "HOÀ" of "CỘNG HOÀ". */
 function markWords(line: OcrLine): Set<OcrWord> {
-  const folded = line.words.map((w) => fold(w.text).replace(/[^A-Z]/g, ''));
+  const folded = line.words.map((w) => foldedLetters(w.text));
   const out = new Set<OcrWord>();
   folded.forEach((_, i) => {
     for (const phrase of MARK_PHRASES) {
@@ -98,9 +98,8 @@ export async function addStampLines(engine: OcrEngine, page: OcrPage): Promise<O
   // a stamp is one or two words on a row of its own: group the sparse words by row
   // a re-read that repeats, clipped at the region's edge, a longer word the first pass read there
   // ("Khán" of the date line's "Khánh Hòa") is no stamp
-  const letters = (t: string): string => fold(t).replace(/[^A-Z]/g, '');
   const repeats = (l: OcrLine): boolean => page.lines.some((p) => p.words.some((w) => overlaps(w.bbox, l.bbox)
-    && letters(w.text).length > letters(l.text).length && letters(w.text).startsWith(letters(l.text))));
+    && foldedLetters(w.text).length > foldedLetters(l.text).length && foldedLetters(w.text).startsWith(foldedLetters(l.text))));
   const marks = fresh.filter((l) => marksInLine(l.text) && !repeats(l) && !page.lines.some((p) => marksInLine(p.text) && inside(l.bbox, p.bbox)));
   return marks.length ? withLines(page, [...page.lines, ...marks]) : page;
 }

@@ -7,6 +7,11 @@ export function fold(s: string): string {
     .toUpperCase().replace(/\s+/g, ' ').trim();
 }
 
+/** The letters alone of `s`, folded: "Ninh Thuận" → "NINHTHUAN", "VÀMÔI" → "VAMOI". */
+export function foldedLetters(s: string): string {
+  return fold(s).replace(/[^A-Z]/g, '');
+}
+
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
