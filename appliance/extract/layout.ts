@@ -40,9 +40,12 @@ function median(xs: number[]): number {
 export function pageSegments(page: OcrPage): Segment[] {
   const all = page.lines.flatMap((l) => l.words).filter((w) => w.text.trim());
   // a band read twice (a re-read merged over the first read) gives the same word twice
-  const words = all.filter((w, i) => !all.some((o, j) => j < i && o.text === w.text && overlapShare(o.bbox, w.bbox) > 0.8));
-  if (!words.length) return [];
-  const h = median(words.map((w) => height(w.bbox))) || 1;
+  const once = all.filter((w, i) => !all.some((o, j) => j < i && o.text === w.text && overlapShare(o.bbox, w.bbox) > 0.8));
+  if (!once.length) return [];
+  const h = median(once.map((w) => height(w.bbox))) || 1;
+  // letters read from a speck a third of a line wide and high are no word: left in, such a "TỦ"
+  // took the place of the "phòng" it sits on (a dash or a dot that small is kept: list items)
+  const words = once.filter((w) => !(/[\p{Lu}\p{Ll}]/u.test(w.text) && height(w.bbox) < h * 0.35 && w.bbox.x1 - w.bbox.x0 < h * 0.35));
   // rows: words whose vertical centres are within ~half a line of the row's running centre, and
   // not far from that of their horizontal neighbour in the row: on a skewed scan a row that ran
   // on into the other column ends lower (or higher) than it starts, and the next line's first word

@@ -13,6 +13,8 @@ Nông Thạch Tống Tiêu Trang Vi Viên Bạch Bế Cấn Chung Đậu Đườ
 Thiều Trình Ứng Vưu Kha Lữ Lộc Ma Mông Bàn Đổng Giáp Hạ Hồng Lường Lương Cầm Sùng Vàng Hoàng Quảng Mạc
 Đào Cái Chử Ân Âu Dư Hoa Lăng Khuất Lục Phương Sái Tiết Tất Thạch Thều Trầm Văn Vòng Yên`.split(/\s+/).filter(Boolean);
 
+// (the last row: given names that are no syllable of the hunspell-vi list, "My", "Thy": without
+// them a right "My" was made "Mỹ")
 const GIVEN = `Văn Thị Hữu Đức Minh Thanh Quang Duy Tiến Trọng Công Xuân Thu Hồng Kim Ngọc Thành Quốc Việt Anh
 Tuấn Hùng Dũng Hải Hà Hòa Hoa Hương Lan Linh Long Nam Nga Nghĩa Phong Phương Quý Sơn Tâm Thắng Thủy Trung
 Vinh Yến Bình Đông Lực Hiếu Hiển Hạnh Khoa Mạnh Tú Tùng Tài Thảo Trang Vân Hằng Hưng Huy Khánh Lộc Lợi
@@ -35,7 +37,8 @@ Hoà Loát Khâm Khổng Lũy Nghinh Phiên Phòng Quỳ Sắc Tặng Thỏa Thu
 Đình Thế Viết Tất Khắc Sĩ Hoành Huấn Hiến Hoạch Khiết Lạng Lăng Liệu Mừng Ngư Nhạc Phấn Quyến Sính Thạc
 Thỉnh Thuyên Tiềm Toại Trạch Trọng Tuần Tùy Vận Vĩ Xứng Chiêu Chúc Cung Dạ Di Diện Đa Đán Đạo Đề Điển
 Đoái Giới Hiệt Hợi Hưu Kế Khởi Kiểm Lạng Lãng Lên Lễ Lý Miện Mơ Mùi Nết Ngợi Nhiệm Nhựt Ổn Phán
-Quản Quyện Sắc Tâm Tầm Thảnh Thẩm Thiệp Thiếp Thuật Tiếp Tông Trân Trí Triển Trữ Tuy Từng Uẩn Ước Vàng`;
+Quản Quyện Sắc Tâm Tầm Thảnh Thẩm Thiệp Thiếp Thuật Tiếp Tông Trân Trí Triển Trữ Tuy Từng Uẩn Ước Vàng
+My Thy`;
 
 const surnames = new Lexicon(SURNAMES);
 const lexicon = new Lexicon([...SURNAMES, ...GIVEN.split(/\s+/).filter(Boolean)]);

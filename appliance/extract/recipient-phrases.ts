@@ -214,7 +214,9 @@ function render(read: string[], phrase: string[]): string {
   while (j > 0) {
     if (i > 0 && d[i]![j] === d[i - 1]![j - 1]! + subc(read[i - 1]!, phrase[j - 1]!, i - 1)) {
       const r = read[i - 1]!; const p = phrase[j - 1]!;
-      out.push(low(r) === low(p) || p === '<n>' ? r : /\p{Lu}/u.test(p) ? p : /^\p{Lu}/u.test(r) ? p[0]!.toLocaleUpperCase('vi') + p.slice(1) : p);
+      // (a word another one replaced, not misread, tells nothing of the case: "TỦ" for "phòng")
+      const misread = levenshtein(plain(r), plain(p)) <= Math.max(1, Math.floor(p.length / 2));
+      out.push(low(r) === low(p) || p === '<n>' ? r : /\p{Lu}/u.test(p) ? p : misread && /^\p{Lu}/u.test(r) ? p[0]!.toLocaleUpperCase('vi') + p.slice(1) : p);
       i--; j--;
     } else if (i > 0 && d[i]![j] === d[i - 1]![j]! + delCost[i - 1]!) i--;
     else { out.push(phrase[j - 1]!); j--; }

@@ -63,7 +63,9 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
   const below = segs.map((s, i) => ({ s, i })).filter(({ s, i }) => i > end && i < archive && s.bbox.x0 < width * 0.3 && s.bbox.y0 > segs[end]!.bbox.y1 - unit * 0.3)
     .sort((x, y) => x.s.bbox.y0 - y.s.bbox.y0);
   const head = below[0];
-  if (!head || /^[-–—]/.test(head.s.text.trim()) || head.s.text.trim().split(/\s+/).length > 3 || a.bbox.y0 - head.s.bbox.y0 > unit * 30) return -1;
+  // (words with letters: a skewed page glues the first item's dash onto the head, "M. L nhận. -")
+  const headWords = head?.s.text.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w)).length ?? 0;
+  if (!head || /^[-–—]/.test(head.s.text.trim()) || headWords > 3 || a.bbox.y0 - head.s.bbox.y0 > unit * 30) return -1;
   return head.i;
 }
 

@@ -112,6 +112,8 @@ describe('signature block beyond the dev corpus', () => {
     // no syllable at all: the one listed name a letter away, in doubt; none: unknown
     expect(readName('Bùi Frong Bình')).toEqual({ name: 'Bùi Trọng Bình', conf: 0.6, valid: true });
     expect(readName('Trần Ngọc Lqxn').conf).toBe(0.5);
+    // given names the syllable list lacks ("my") are listed: never made into "Mỹ"
+    expect(readName('Lương Quỳnh My')).toEqual({ name: 'Lương Quỳnh My', conf: 1, valid: true });
   });
 });
 
@@ -292,6 +294,30 @@ describe('"Nơi nhận" beyond the dev corpus', () => {
       { right: 'Trương Trung Phụng', gap: 200 },
     ])], { today });
     expect(r.recipients).toEqual(['Hội Nông dân huyện', 'Lưu: VT, VN']);
+  });
+
+  it('finds the list when a skewed page glues the first item\'s dash to a garbled head ("M. L nhận. -")', () => {
+    const r = extractFields([doc(header, [
+      { left: 'M. L nhận. -', right: 'KT. GIÁM ĐỐC', gap: 40, conf: 60 },
+      { left: '- Công an huyện;', right: 'PHÓ GIÁM ĐỐC' },
+      { left: '- Lưu: VT, VN.' },
+      { right: 'Trương Trung Phụng', gap: 200 },
+    ])], { today });
+    expect(r.recipients).toEqual(['Công an huyện', 'Lưu: VT, VN']);
+  });
+
+  it('a speck read as letters on a word of an item does not take its place ("TỦ" on "phòng")', () => {
+    const page = doc(header, [
+      { left: 'Nơi nhận:', right: 'GIÁM ĐỐC', gap: 40 },
+      { left: '- Bộ Chỉ huy Bộ đội Biên phòng tỉnh;' },
+      { left: '- Lưu: VT, VN.' },
+      { right: 'Trương Trung Phụng', gap: 200 },
+    ]);
+    const word = page.lines.flatMap((l) => l.words).find((w) => w.text === 'phòng')!;
+    const x = (word.bbox.x0 + word.bbox.x1) / 2;
+    const speck = { text: 'TỦ', confidence: 30, bbox: { x0: x, y0: word.bbox.y0, x1: x + 5, y1: word.bbox.y0 + 5 } };
+    const specked = { ...page, lines: [...page.lines, { text: 'TỦ', confidence: 30, bbox: speck.bbox, words: [speck] }] };
+    expect(extractFields([specked], { today }).recipients).toEqual(['Bộ Chỉ huy Bộ đội Biên phòng tỉnh', 'Lưu: VT, VN']);
   });
 
   it('keeps a long item reaching past the page middle', () => {

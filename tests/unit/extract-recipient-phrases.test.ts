@@ -19,6 +19,8 @@ describe('recipient phrase model', () => {
     expect(matchPhrase('TƯ HĐND tỉnh').item).toBe('TT HĐND tỉnh'); // TT HĐND tỉnh
     expect(matchPhrase('Trung tâm Kiểm soát bệnh tật tỉnh (bíc)').item).toBe('Trung tâm Kiểm soát bệnh tật tỉnh (b/c)');
     expect(matchPhrase('Các sở, ban, ngành Snh tỉnh, nh').item).toBe('Các sở, ban, ngành tỉnh'); // seal text read into it
+    // a word put back in place of another (not a misread of it) is spelt as the phrase spells it
+    expect(matchPhrase('Bộ Chỉ huy Bộ đội Biên TỦ tỉnh').item).toBe('Bộ Chỉ huy Bộ đội Biên phòng tỉnh');
   });
 
   it('keeps items that are right, and items the vocabulary lacks that read as words', () => {
