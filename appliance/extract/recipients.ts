@@ -162,6 +162,15 @@ export function inRecipientsColumn(s: Segment, head: Segment, width: number): bo
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */
 export function recipientRows(segs: Segment[], head: Segment, width: number, unit: number): Array<{ words: OcrWord[]; text: string; conf: number; y0: number; y1: number }> {
   const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, width));
+  // a piece of a row read apart (a speck over a word splits it: "… Thể thao và" | "Truyền" | "| thông")
+  // goes on the row it continues, up to where the column may reach
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const s of segs) {
+      if (col.includes(s) || s.bbox.x1 >= width * 0.58) continue;
+      if (col.some((c) => Math.abs(cy(c.bbox) - cy(s.bbox)) < unit * 0.5 && s.bbox.x0 > c.bbox.x0 && s.bbox.x0 - c.bbox.x1 < unit * 2.5)) { col.push(s); grown = true; }
+    }
+  }
   const rows: Segment[][] = [];
   for (const s of col) {
     const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);

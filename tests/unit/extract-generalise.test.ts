@@ -320,6 +320,31 @@ describe('"Nơi nhận" beyond the dev corpus', () => {
     expect(extractFields([specked], { today }).recipients).toEqual(['Bộ Chỉ huy Bộ đội Biên phòng tỉnh', 'Lưu: VT, VN']);
   });
 
+  it('keeps the end of an item read apart from its row past the column\'s start ("… và" | "Truyền thông")', () => {
+    const page = doc(header, [
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Trung tâm Văn hóa - Thể thao và Truyền thông', right: 'CHỦ TỊCH' },
+      { left: 'huyện;' },
+      { left: '- Lưu: VT.' },
+      { right: 'Mạc Thị Thêu', gap: 200 },
+    ]);
+    // tesseract gave the last two words a line of their own, apart from the row (a speck over
+    // them split it): a gap a little wider than segments allow
+    const lines = page.lines.flatMap((l) => {
+      if (!l.text.startsWith('- Trung tâm')) return [l];
+      const cut = l.words.findIndex((w) => w.text === 'Truyền');
+      const a = l.words.slice(0, cut);
+      const h = l.words[cut]!.bbox.y1 - l.words[cut]!.bbox.y0;
+      const dx = a[a.length - 1]!.bbox.x1 + h * 2.35 - l.words[cut]!.bbox.x0;
+      const b = l.words.slice(cut).map((w) => ({ ...w, bbox: { ...w.bbox, x0: w.bbox.x0 + dx, x1: w.bbox.x1 + dx } }));
+      const box = (ws: typeof a) => ({ x0: ws[0]!.bbox.x0, y0: ws[0]!.bbox.y0, x1: ws[ws.length - 1]!.bbox.x1, y1: ws[0]!.bbox.y1 });
+      return [{ ...l, words: a, text: a.map((w) => w.text).join(' '), bbox: box(a) }, { ...l, words: b, text: 'Truyền thông', bbox: box(b) }];
+    });
+    const split = lines.find((l) => l.text === 'Truyền thông')!;
+    expect(split.bbox.x0).toBeGreaterThan(page.width * 0.35);
+    expect(extractFields([{ ...page, lines }], { today }).recipients).toEqual(['Trung tâm Văn hóa - Thể thao và Truyền thông huyện', 'Lưu: VT']);
+  });
+
   it('keeps a long item reaching past the page middle', () => {
     const page = doc(header, [
       { left: 'Nơi nhận:', right: 'GIÁM ĐỐC', gap: 40 },
