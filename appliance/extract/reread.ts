@@ -204,7 +204,7 @@ async function inkOnly(page: OcrPage, r: BBox, level = 0.42): Promise<{ data: Bu
 }
 
 /** OCR of the ink-only, ×2 crop, in page coordinates. */
-async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number, layout: 'sparse' | 'page' = 'sparse'): Promise<OcrLine[]> {
+async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number, layout: 'sparse' | 'page' | 'line' = 'sparse'): Promise<OcrLine[]> {
   const r = { x0: Math.floor(region.x0), y0: Math.floor(region.y0), x1: Math.ceil(region.x1), y1: Math.ceil(region.y1) };
   if (r.x1 - r.x0 < 16 || r.y1 - r.y0 < 8) return [];
   const img = await inkOnly(page, r, level);
@@ -314,6 +314,18 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     if (add.length) out = withLines(out, [...out.lines, ...add]);
     missing = missing.filter((_, i) => !found[i]!.length);
     if (!bad.length && !missing.length) break;
+  }
+  // a row still bad read alone as one line (the seal and the signature block beside it no longer
+  // in the layout analysis: "\"`." → "- Như trên;"); what follows the item's closing ";" on that
+  // line is the seal's
+  for (const r of bad) {
+    const mid = (r.y0 + r.y1) / 2; const half = Math.max(r.y1 - r.y0, unit) / 2 + unit * 0.3;
+    const lines = await readInkOnly(engine, page, { x0: column.x0, x1: column.x1, y0: Math.max(0, mid - half), y1: Math.min(page.height, mid + half) }, 0.6, 'line');
+    const read = lines.flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
+    const end = read.findIndex((w) => /;$/u.test(w.text));
+    const words = end >= 0 ? read.slice(0, end + 1) : read;
+    const cand = words.length ? { text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100 } : null;
+    if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, new Set(r.words), words);
   }
   return out;
 }

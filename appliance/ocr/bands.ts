@@ -23,6 +23,9 @@ export interface Band {
 /** Share of the page height the header band covers at least (NĐ 30 header, type and summary). */
 export const HEADER_SHARE = 0.4;
 
+/** Rows lower than this share of the page height are specks, not text (the smallest print is over twice it). */
+export const SPECK_ROW = 0.004;
+
 /** Body rows read with the signature band, above the last one. */
 export const BODY_CONTEXT_ROWS = 4;
 
@@ -45,7 +48,10 @@ function gapAfter(rows: TextRow[], y: number, reach: number): number {
  */
 export function planBands(page: Pick<OcrPage, 'height'> & { rows: TextRow[] }, o: { header: boolean; signature: boolean }): Band[] {
   const H = page.height;
-  const rows = page.rows;
+  // specks make rows of a pixel or two; spread over a noisy page, one across the page looks like a
+  // body row below the signature block, and the signature band shrank to the sliver under it
+  // (its "Nơi nhận" list then read without its re-read): rows under 1.2 mm of an A4 page are no text
+  const rows = page.rows.filter((r) => r.y1 - r.y0 >= SPECK_ROW);
   const rowH = median(rows.map((r) => r.y1 - r.y0).filter((h) => h < 0.03)) || 0.012;
   const margin = Math.max(rowH * 1.5, 0.012);
   let top = 0; let bottom = 1;

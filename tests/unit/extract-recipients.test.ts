@@ -130,6 +130,33 @@ describe('rereadRecipients', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads a row the column re-reads did not mend alone, as one line, and leaves the seal\'s ink after its ";"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
+    try {
+      const page = buildPage(sign([{ left: '"`.', conf: 40 }, { left: '- Các phòng chuyên môn;' }, { left: '- Lưu: VT, VP.' }]));
+      page.imagePath = join(dir, 'page.png');
+      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      const calls: string[] = [];
+      // the column read (page, sparse) finds the garbage again; one line read alone finds the item
+      const engine: OcrEngine = {
+        recognize: async () => { throw new Error('not used'); },
+        close: async () => {},
+        recognizeRegion: async (_p: OcrPage, r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
+          calls.push(o?.layout ?? 'sparse');
+          if (o?.layout !== 'line') return [];
+          const texts = ['-', 'Như', 'trên;', '"', '¬'];
+          const words = texts.map((text, i) => ({ text, confidence: 90, bbox: { x0: 40 + i * 120, y0: 20, x1: 140 + i * 120, y1: r.y1 - 20 } }));
+          return [{ text: texts.join(' '), confidence: 90, words, bbox: { x0: 40, y0: 20, x1: 140 + 4 * 120, y1: r.y1 - 20 } }];
+        },
+      };
+      const out = await rereadRecipients(engine, page);
+      expect(calls).toEqual(['page', 'sparse', 'page', 'line']);
+      expect(extractFields([out]).recipients).toEqual(['Như trên', 'Các phòng chuyên môn', 'Lưu: VT, VP']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('recipient rows with proper names and mixed-case codes', () => {
