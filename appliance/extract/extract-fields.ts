@@ -114,8 +114,9 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     if (!d.valid) doubt(c, 'date', conf * 0.5);
     // NĐ30 prints the place as a name, each word capitalised ("Hữu Lũng", "TP. Hồ Chí Minh"): a
     // place in capitals or with a lower-case word is not the date line's place but another line
-    // read as one (a notation "…/BTTTT" beside a body date): both in doubt
-    if (!/^(TP\.\s*)?\p{Lu}\p{Ll}*(?:[\s-]+\p{Lu}[\p{Ll}']*)*$/u.test(d.place)) { doubt(c, 'place', conf * 0.5); doubt(c, 'date', conf * 0.5); }
+    // read as one (a notation "…/BTTTT" beside a body date): both in doubt. A city's or town's
+    // place may be spelt with its kind ("Thành phố Hồ Chí Minh", "Thị xã Sơn Tây")
+    if (!/^(TP\.\s*|(?:Thành phố|Thị xã|Thị trấn)\s+)?\p{Lu}\p{Ll}*(?:[\s-]+\p{Lu}[\p{Ll}']*)*$/u.test(d.place)) { doubt(c, 'place', conf * 0.5); doubt(c, 'date', conf * 0.5); }
   }
   // the agency lines: left column, above "Số:" (or the date line), below the page top
   // without the national motto, a "Số:" or a date line this is not a Decree 30 document: no header

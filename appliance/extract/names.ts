@@ -41,6 +41,7 @@ Quản Quyện Sắc Tâm Tầm Thảnh Thẩm Thiệp Thiếp Thuật Tiếp T�
 My Thy`;
 
 const surnames = new Lexicon(SURNAMES);
+const givenNames = new Lexicon(GIVEN.split(/\s+/).filter(Boolean));
 const lexicon = new Lexicon([...SURNAMES, ...GIVEN.split(/\s+/).filter(Boolean)]);
 
 export interface NameRead {
@@ -56,12 +57,15 @@ export function readName(raw: string): NameRead {
   // modifier letters ("ˆ", "ˇ") are marks of a stroke read alone, not letters of a name
   const tokens = raw.normalize('NFC').replace(/[^\p{L}\s]|\p{Lm}/gu, ' ').replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
   let conf = 1;
-  const words = tokens.map((w) => {
+  // the names a syllable could be a misread of, by its place: a family name is also a middle name
+  // ("Nguyễn Lê Minh"), never the given name last ("Thêu" there is no misread of the surname "Thều")
+  const rivals = (w: string, i: number): string[] => (tokens.length >= 2 && i === tokens.length - 1 ? givenNames : lexicon).sameLetters(w);
+  const words = tokens.map((w, i) => {
     if (lexicon.has(w)) return w;
     // a syllable read as Vietnamese spells it is kept as read: a name the lists lack ("Gấm"), or,
-    // when listed names have the same letters ("Thêu" / "Thều", "Hiểu" / "Hiếu"), a doubt
+    // when listed names have the same letters ("Hiểu" / "Hiếu"), a doubt
     if (isVietnameseSyllable(w)) {
-      if (lexicon.sameLetters(w).length) { conf = Math.min(conf, 0.75); return w; }
+      if (rivals(w, i).length) { conf = Math.min(conf, 0.75); return w; }
       conf = Math.min(conf, 0.9); return w;
     }
     const fix = lexicon.uniqueRepair(w);
@@ -80,7 +84,7 @@ export function readName(raw: string): NameRead {
   const name = words.map((w) => matchCase(w, 'Xx')).join(' ');
   const shape = words.length >= 2 && words.length <= 5 && tokens.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w));
   // known: a listed name, or a syllable no listed name is a misread of
-  const known = (w: string): boolean => lexicon.has(w) || isVietnameseSyllable(w) && !lexicon.sameLetters(w).length;
+  const known = (w: string, i: number): boolean => lexicon.has(w) || isVietnameseSyllable(w) && !rivals(w, i).length;
   const valid = shape && words.every(known) && surnames.has(words[0]!);
   return { name, conf: valid ? conf : Math.min(conf, 0.5), valid };
 }

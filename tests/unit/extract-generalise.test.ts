@@ -105,8 +105,11 @@ describe('signature block beyond the dev corpus', () => {
 
   it('a given name no list holds but Vietnamese spells is kept as read, never "repaired" into a listed one (hunspell-vi)', () => {
     expect(readName('Lê Ngọc Gấm')).toEqual({ name: 'Lê Ngọc Gấm', conf: 0.9, valid: true });
-    // "Thều" is a listed surname with the same letters: kept as read, in doubt
-    expect(readName('Nguyễn Hồng Thêu')).toEqual({ name: 'Nguyễn Hồng Thêu', conf: 0.5, valid: false });
+    // a listed given name with the same letters: kept as read, in doubt
+    expect(readName('Trần Văn Hiểu')).toEqual({ name: 'Trần Văn Hiểu', conf: 0.5, valid: false });
+    // "Thều" is a surname only: no rival for the given name last, still one for a middle name
+    expect(readName('Nguyễn Hồng Thêu')).toEqual({ name: 'Nguyễn Hồng Thêu', conf: 0.9, valid: true });
+    expect(readName('Nguyễn Thêu Hồng').valid).toBe(false);
     // no syllable is spelt "Ngoc": the one listed name with its letters
     expect(readName('Trần Ngoc Lan').name).toBe('Trần Ngọc Lan');
     // no syllable at all: the one listed name a letter away, in doubt; none: unknown
@@ -165,6 +168,20 @@ describe('header beyond the dev corpus', () => {
       { full: 'Ủy ban nhân dân tỉnh đề nghị Sở cung cấp số liệu./.', gap: 40 },
     ])], { today });
     expect(r).toMatchObject({ place: 'Thừa Thiên Huế', date: '2019-01-20', summary: 'cung cấp số liệu về xây dựng trường học' });
+  });
+
+  it('a city\'s place spelt with its kind ("Thành phố Hồ Chí Minh, ngày …") is no doubt; a place with another lower-case word is', () => {
+    const page = (place: string) => buildPage([
+      { left: 'ỦY BAN NHÂN DÂN', ...motto },
+      { left: 'THÀNH PHỐ HỒ CHÍ MINH', ...motto2 },
+      { left: 'Số: 18/QĐ-UBND', right: `${place}, ngày 01 tháng 4 năm 2025`, gap: 40 },
+      { centre: 'QUYẾT ĐỊNH', gap: 40 }, { centre: 'Về việc ban hành quy chế làm việc' },
+      { full: 'Quyết định này có hiệu lực kể từ ngày ký./.', gap: 60 },
+    ]);
+    const r = extractFields([page('Thành phố Hồ Chí Minh')], { today });
+    expect(r).toMatchObject({ place: 'Thành phố Hồ Chí Minh', date: '2025-04-01' });
+    expect(r.flagged).not.toContain('place');
+    expect(extractFields([page('Hồ Chí minh')], { today }).flagged).toContain('place');
   });
 
   it('the body right under a centred summary (a biên bản\'s "Hôm nay, …", indented) is not the summary', () => {
