@@ -146,7 +146,9 @@ export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
   // the first code is always VT (văn thư); its second letter is often misread and repaired later
   if (codes) return codes.length > 0 && codes.every((c, i) => (i === 0 && /^V\S$/u.test(c)) || (ABBREVIATION.test(c) && checkCode(c).ok && !checkCode(c).repaired));
   const words = body.replace(/\(\s*(để\s+)?b\s*\/\s*c\s*\)/giu, ' ').split(/[\s,;()]+/).filter(Boolean);
-  return words.length > 0 && words.every((w) => /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1) || properWord(w));
+  // ("Đ/c", đồng chí, opens a person's item: without it a right "- Đ/c Phạm Kim Giang;" was re-read, and
+  // a re-read "Đức Phạm Kim Giang" looked right)
+  return words.length > 0 && words.every((w) => w === 'Đ/c' || /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1) || properWord(w));
 }
 
 /**

@@ -165,6 +165,7 @@ describe('recipient rows with proper names and mixed-case codes', () => {
     expect(rowLooksRight('- Lưu: VT, TTr.', { first: true })).toBe(true);
     expect(checkCode('TTr')).toEqual({ code: 'TTr', ok: true, repaired: false });
     expect(rowLooksRight('- UBND huyện Xqwz;', { first: true })).toBe(false);
+    expect(rowLooksRight('- Đ/c Phạm Kim Giang (để thực hiện);', { first: true })).toBe(true);
   });
 });
 
