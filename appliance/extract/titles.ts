@@ -19,7 +19,9 @@ const words = new Lexicon([...TITLES, 'ỦY BAN NHÂN DÂN HỘI ĐỒNG HÀNH C
 export function cleanTitle(raw: string): string {
   return raw.normalize('NFC').replace(/[^\p{L}\s-]/gu, ' ').split(/\s+/)
     .map((w) => (words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? (w.length > 2 || w === '-' ? w : '')))
-    .filter(Boolean).join(' ').replace(/\s+-\s+|-/g, ' - ').replace(/\s+/g, ' ').trim();
+    .filter(Boolean).join(' ').replace(/\s+-\s+|-/g, ' - ').replace(/\s+/g, ' ').trim()
+    // a dash joins two titles ("GIÁM ĐỐC - CHỦ TỊCH"): one at either end is a stroke of the seal or signature
+    .replace(/^(?:-\s*)+|(?:\s*-)+$/gu, '');
 }
 
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
@@ -27,7 +29,8 @@ export function cleanAuthority(raw: string): string {
   const words1 = raw.replace(/^[^\p{L}]+/u, '').replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
     // the line is set in capitals: a lone small letter is a mark read apart from its letter ("CHỦ ạ TỊCH")
     .filter((w) => !/^\p{Ll}$/u.test(w))
-    .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? w)).join(' ').trim();
+    .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? w)).join(' ').trim()
+    .replace(/(?:\s+[-–—])+$/u, ''); // (nor at the end of the authority line)
   // the head named after KT./Q./TL./TUQ. is a title: snapped to it when one letter is off or a
   // word of it was read twice ("KT. GHỦ TỊCH", "KT. CHỦ TỊCH CHỦ")
   return words1.replace(/\b(KT|Q|TL|TUQ)\. ((?:(?!\b(?:TM|KT|TL|TUQ|Q)\.).)+)$/u, (m, p: string, what: string) => `${p}. ${snapHead(what.trim())}`);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
-import { cleanAuthority } from '../../appliance/extract/titles.js';
+import { cleanAuthority, cleanTitle } from '../../appliance/extract/titles.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 
 // The signature block on unseen-like scans: a head title one letter off, a word read twice by the
@@ -25,6 +25,10 @@ describe('authority head', () => {
     expect(cleanAuthority('KT. GHỦ TỊCH')).toBe('KT. CHỦ TỊCH');
     expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KT. GHỦ TỊCH')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
     expect(cleanAuthority('KT. CHỦ TỊCH CHỦ')).toBe('KT. CHỦ TỊCH');
+    // a stroke of the seal read as a dash at the end is no part of the line or title
+    expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH -')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
+    expect(cleanTitle('PHÓ CHỦ TỊCH -')).toBe('PHÓ CHỦ TỊCH');
+    expect(cleanTitle('GIÁM ĐỐC - CHỦ TỊCH')).toBe('GIÁM ĐỐC - CHỦ TỊCH');
     // a known head, or a TM. body, as read
     expect(cleanAuthority('KT. GIÁM ĐỐC')).toBe('KT. GIÁM ĐỐC');
     expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN')).toBe('TM. ỦY BAN NHÂN DÂN');
@@ -37,6 +41,23 @@ describe('authority head', () => {
       { right: 'Hứa Thanh Tiến', gap: 200 },
     ])], { today });
     expect(r).toMatchObject({ authority: 'KT. CHỦ TỊCH', signerTitle: 'PHÓ CHỦ TỊCH' });
+  });
+
+  it('a title whose word boxes the seal stretched down (the line 2.3 lines tall) is still the title', () => {
+    const page = doc([
+      { left: 'Nơi nhận:', right: 'TL. CHỦ TỊCH', gap: 40 },
+      { left: '- Như trên;', right: 'CHÁNH VĂN PHÒNG' },
+      { left: '- Lưu: VT, XD.' },
+      { right: 'Mai Ngọc Nga', gap: 200 },
+    ]);
+    // the first word's box reaches 0.6 of a line above and 0.7 below it (seal ink): the row is 2.3 lines tall
+    const lines = page.lines.map((l) => (l.text !== 'CHÁNH VĂN PHÒNG' ? l : {
+      ...l, words: l.words.map((w, i) => {
+        const hw = w.bbox.y1 - w.bbox.y0;
+        return i === 0 ? { ...w, bbox: { ...w.bbox, y0: w.bbox.y0 - hw * 0.6, y1: w.bbox.y1 + hw * 0.7 } } : w;
+      }),
+    }));
+    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ authority: 'TL. CHỦ TỊCH', signerTitle: 'CHÁNH VĂN PHÒNG', signer: 'Mai Ngọc Nga' });
   });
 });
 
