@@ -27,7 +27,11 @@ const h = (b: BBox): number => b.y1 - b.y0;
 /** Seal text, signature strokes and specks read as letters: not a line of the block. */
 export function isDebris(s: Segment, unit: number): boolean {
   const letters = (s.text.match(/\p{L}/gu) ?? []).length;
-  if (h(s.bbox) < unit * 0.55 || h(s.bbox) > unit * 2.2) return true;
+  // (a line in capitals by its middle word's height, not the row's: a seal drawn over a title
+  // stretches one or two word boxes down, "CHẮNH VĂN PHÒNG" 2.6 lines tall with words of 1.5-2.3)
+  const heights = s.words.map((w) => h(w.bbox)).sort((a, b) => a - b);
+  const height = capsLike(s.text) && heights.length ? heights[Math.floor(heights.length / 2)]! : h(s.bbox);
+  if (height < unit * 0.55 || height > unit * 2.2) return true;
   if (letters === 0) return true;
   return s.conf < 0.35;
 }
