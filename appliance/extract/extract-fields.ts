@@ -198,6 +198,8 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     const lines: Segment[] = [];
     let prev = t;
     for (const s of below.slice(typeIdx + 1)) {
+      // a speck read as "-" beside its first line is none of it (the rule under it ends it)
+      if (!lines.length && !/\p{L}/u.test(s.text) && !centred(s)) continue;
       const gap = s.bbox.y0 - prev.bbox.y1;
       if (gap > unit * (lines.length ? 0.9 : 1.3) || isCaps(s.text) || !centred(s) && lines.length > 0) break; // the type name is bold and taller: a little more room under it
       // the summary's lines share one centre; a body paragraph's first line right under it is

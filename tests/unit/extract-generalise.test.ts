@@ -184,6 +184,15 @@ describe('header beyond the dev corpus', () => {
     expect(extractFields([page('Hồ Chí minh')], { today }).flagged).toContain('place');
   });
 
+  it('a speck read as "-" left of the summary\'s first line is not the summary', () => {
+    const page = buildPage([...header, { centre: 'THÔNG BÁO', gap: 40 }, { centre: 'Kết quả kiểm tra an toàn hồ, đập chứa nước' },
+      { full: 'Sở Xây dựng thông báo để biết./.', gap: 60 }]);
+    const first = page.lines.find((l) => l.text.startsWith('Kết quả'))!;
+    const box = { x0: first.bbox.x0 - 60, y0: first.bbox.y0 - 4, x1: first.bbox.x0 - 50, y1: first.bbox.y0 + 2 };
+    const specked = { ...page, lines: [...page.lines, { text: '-', confidence: 40, bbox: box, words: [{ text: '-', confidence: 40, bbox: box }] }] };
+    expect(extractFields([specked], { today }).summary).toBe('Kết quả kiểm tra an toàn hồ, đập chứa nước');
+  });
+
   it('the body right under a centred summary (a biên bản\'s "Hôm nay, …", indented) is not the summary', () => {
     const r = extractFields([buildPage([
       ...header,
