@@ -27,8 +27,9 @@ export function cleanTitle(raw: string): string {
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
 export function cleanAuthority(raw: string): string {
   const words1 = raw.replace(/^[^\p{L}]+/u, '').replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
-    // the line is set in capitals: a lone small letter is a mark read apart from its letter ("CHỦ ạ TỊCH")
-    .filter((w) => !/^\p{Ll}$/u.test(w))
+    // the line is set in capitals: a lone small letter is a mark read apart from its letter ("CHỦ ạ TỊCH"),
+    // a token of no letter but a dash, or a modifier letter alone, a mark or speck ("CHỦ : TỊCH", "CHỦ ˆ TỊCH")
+    .filter((w) => !/^\p{Ll}$/u.test(w) && (/[\p{Lu}\p{Ll}]/u.test(w) || /^[-–—]$/u.test(w)))
     .map((w) => (/^(TM|KT|TL|TUQ|Q)\.$/.test(w) || words.has(w) ? w : words.uniqueRepair(w) ?? words.nearRepair(w) ?? w)).join(' ').trim()
     .replace(/(?:\s+[-–—])+$/u, ''); // (nor at the end of the authority line)
   // the head named after KT./Q./TL./TUQ. is a title: snapped to it when one letter is off or a

@@ -29,6 +29,9 @@ describe('authority head', () => {
     expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH -')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
     expect(cleanTitle('PHÓ CHỦ TỊCH -')).toBe('PHÓ CHỦ TỊCH');
     expect(cleanTitle('GIÁM ĐỐC - CHỦ TỊCH')).toBe('GIÁM ĐỐC - CHỦ TỊCH');
+    // a mark or speck read as a token of its own inside the line
+    expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KT. CHỦ : TỊCH')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
+    expect(cleanAuthority('KT. CHỦ ˆ TỊCH')).toBe('KT. CHỦ TỊCH');
     // a known head, or a TM. body, as read
     expect(cleanAuthority('KT. GIÁM ĐỐC')).toBe('KT. GIÁM ĐỐC');
     expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN')).toBe('TM. ỦY BAN NHÂN DÂN');
