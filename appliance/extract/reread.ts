@@ -270,6 +270,10 @@ export async function readRecipientsColumn(engine: OcrEngine, page: OcrPage, lay
 
 const rowOk = (r: { text: string; conf: number }, first: boolean): boolean => r.conf >= 0.6 && rowLooksRight(r.text, { first });
 
+/** Re-read words as a row of the list (text, mean confidence 0..1), or null when none were read. */
+const asRow = (words: OcrWord[]): { text: string; conf: number } | null => (words.length
+  ? { text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100 } : null);
+
 /**
  * The rows of "Nơi nhận" that do not read as items (the signature block beside the first lines
  * upsets tesseract's layout analysis: a first item lost or garbled; a misread archive code) read
@@ -300,7 +304,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     for (const r of bad) {
       const words = lines.filter((l) => owner(l) === r && Math.abs(cy(l.bbox) - rowMid(r)) < unit)
         .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
-      const cand = words.length ? { text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100 } : null;
+      const cand = asRow(words);
       if (cand && rowOk(cand, r === rows[0])) {
         out = replaceWords(out, new Set(r.words), words);
       } else still.push(r);
@@ -324,7 +328,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     const read = lines.flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
     const end = read.findIndex((w) => /;$/u.test(w.text));
     const words = end >= 0 ? read.slice(0, end + 1) : read;
-    const cand = words.length ? { text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100 } : null;
+    const cand = asRow(words);
     if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, new Set(r.words), words);
   }
   return out;
