@@ -63,7 +63,9 @@ export function titleFromAuthority(authority: string | null): string | null {
 }
 
 /** "Q." (quyền: acting head) opens a title line of its own ("Q. GIÁM ĐỐC"), not an authority line. */
-export const ACTING_RE = /^Q\s*[.,]\s*/;
+// "Q." (quyền, acting) is the only one-letter head of a title; read as "q." or its "Q" as "O"/"0"
+// ("O. CHỦ TICH") it still is (the acting head went out as "CHỦ TỊCH", confident and wrong)
+export const ACTING_RE = /^[QqOo0]\s*[.,]\s*(?=\p{Lu})/u;
 
 /** Best title from the OCR'd line and the authority; confidence from their agreement. */
 export function resolveTitle(ocr: string | null, ocrConf: number, authority: string | null): { title: string | null; conf: number } {

@@ -74,6 +74,17 @@ describe('acting head under TM.', () => {
     ])], { today });
     expect(r).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH', signer: 'Từ Kim Tâm' });
   });
+  it('its "Q." read as "q." or "O." is still the acting head\'s', () => {
+    for (const q of ['q. CHỦ TỊCH', 'O. CHỦ TICH']) {
+      const r = extractFields([doc([
+        { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+        { left: '- Như trên;', right: q },
+        { left: '- Lưu: VT, VP.' },
+        { right: 'Từ Kim Tâm', gap: 200 },
+      ])], { today });
+      expect(r).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH', signer: 'Từ Kim Tâm' });
+    }
+  });
   it('a known title under a Q. authority stays the title', () => {
     const r = extractFields([doc([
       { left: 'Nơi nhận:', right: 'KT. Q. GIÁM ĐỐC', gap: 40 },
