@@ -47,7 +47,8 @@ export const joinText = (t: string): string => t.replace(/(\S)-\s+(?=\S)/gu, (m,
  * is no word, letters glued to digits, runs of punctuation).
  */
 export function trimSummary(text: string): string {
-  let t = text.replace(/\s*Kính\s+gửi\s*:.*$/u, '').trim();
+  // (a speck before the first word read as an apostrophe or a backtick: "'Tổng kết …")
+  let t = text.replace(/\s*Kính\s+gửi\s*:.*$/u, '').trim().replace(/^['`´‘’]+\s*(?=\p{L})/u, '');
   for (;;) {
     const m = /\s+(\S+)$/u.exec(t);
     if (!m) break;

@@ -87,6 +87,7 @@ describe('text repairs', () => {
   it('a summary stops before "Kính gửi:" and loses specks after its last word, not its words', () => {
     expect(trimSummary('báo cáo kết quả năm 2023 Kính gửi: - Sở Xây dựng;')).toBe('báo cáo kết quả năm 2023');
     expect(trimSummary('phòng, chống bệnh dịch tả lợn châu Phi r2')).toBe('phòng, chống bệnh dịch tả lợn châu Phi');
+    expect(trimSummary("'Tổng kết phòng, chống sốt xuất huyết năm 2020")).toBe('Tổng kết phòng, chống sốt xuất huyết năm 2020');
     expect(trimSummary('hỗ trợ đồng bào dân tộc thiểu số ¬.-....n')).toBe('hỗ trợ đồng bào dân tộc thiểu số');
     expect(trimSummary('trật tự vỉa hè')).toBe('trật tự vỉa hè');
     expect(trimSummary('giai đoạn 2026-2031')).toBe('giai đoạn 2026-2031');
