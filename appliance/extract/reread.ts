@@ -327,7 +327,9 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     const lines = await readInkOnly(engine, page, { x0: column.x0, x1: column.x1, y0: Math.max(0, mid - half), y1: Math.min(page.height, mid + half) }, 0.6, 'line');
     const read = lines.flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
     const end = read.findIndex((w) => /;$/u.test(w.text));
-    const words = end >= 0 ? read.slice(0, end + 1) : read;
+    // a row read to its end closes with ";" (misread "," or ":"; the list's last, "Lưu:", with "."):
+    // one that stops short lost its end to the seal ("- Trung tâm Kiểm soát bệnh tật" for "… tật tỉnh;")
+    const words = end >= 0 ? read.slice(0, end + 1) : /[.,:]$/u.test(read[read.length - 1]?.text ?? '') ? read : [];
     const cand = asRow(words);
     if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, new Set(r.words), words);
   }

@@ -153,6 +153,14 @@ describe('rereadRecipients', () => {
       const out = await rereadRecipients(engine, page);
       expect(calls).toEqual(['page', 'sparse', 'page', 'line']);
       expect(extractFields([out]).recipients).toEqual(['Như trên', 'Các phòng chuyên môn', 'Lưu: VT, VP']);
+      // a line read that stops short of the item's ";" (its end lost to the seal) is not taken
+      const short: OcrEngine = { ...engine, recognizeRegion: async (_p: OcrPage, r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
+        if (o?.layout !== 'line') return [];
+        const texts = ['-', 'Như'];
+        const words = texts.map((text, i) => ({ text, confidence: 90, bbox: { x0: 40 + i * 120, y0: 20, x1: 140 + i * 120, y1: r.y1 - 20 } }));
+        return [{ text: texts.join(' '), confidence: 90, words, bbox: { x0: 40, y0: 20, x1: 260, y1: r.y1 - 20 } }];
+      } };
+      expect(await rereadRecipients(short, page)).toBe(page);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
