@@ -31,7 +31,8 @@ export function segmentOf(words: OcrWord[]): Segment {
   return { text: words.map((w) => w.text).join(' '), words, bbox, conf };
 }
 
-function median(xs: number[]): number {
+/** The middle value (the upper one of an even count), 0 for none. */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 }

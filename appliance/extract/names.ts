@@ -40,9 +40,10 @@ Thỉnh Thuyên Tiềm Toại Trạch Trọng Tuần Tùy Vận Vĩ Xứng Chiê
 Quản Quyện Sắc Tâm Tầm Thảnh Thẩm Thiệp Thiếp Thuật Tiếp Tông Trân Trí Triển Trữ Tuy Từng Uẩn Ước Vàng
 My Thy`;
 
+const GIVEN_NAMES = GIVEN.split(/\s+/).filter(Boolean);
 const surnames = new Lexicon(SURNAMES);
-const givenNames = new Lexicon(GIVEN.split(/\s+/).filter(Boolean));
-const lexicon = new Lexicon([...SURNAMES, ...GIVEN.split(/\s+/).filter(Boolean)]);
+const givenNames = new Lexicon(GIVEN_NAMES);
+const lexicon = new Lexicon([...SURNAMES, ...GIVEN_NAMES]);
 
 export interface NameRead {
   name: string;

@@ -1,5 +1,5 @@
 import type { BBox } from '../ocr/ocr.js';
-import { cx, cy, type Segment } from './layout.js';
+import { cx, cy, median, type Segment } from './layout.js';
 import { fold, levenshtein } from './vn-text.js';
 import { AUTHORITY_RE } from './patterns.js';
 import { TITLES, cleanTitle } from './titles.js';
@@ -29,8 +29,7 @@ export function isDebris(s: Segment, unit: number): boolean {
   const letters = (s.text.match(/\p{L}/gu) ?? []).length;
   // (a line in capitals by its middle word's height, not the row's: a seal drawn over a title
   // stretches one or two word boxes down, "CHẮNH VĂN PHÒNG" 2.6 lines tall with words of 1.5-2.3)
-  const heights = s.words.map((w) => h(w.bbox)).sort((a, b) => a - b);
-  const height = capsLike(s.text) && heights.length ? heights[Math.floor(heights.length / 2)]! : h(s.bbox);
+  const height = capsLike(s.text) && s.words.length ? median(s.words.map((w) => h(w.bbox))) : h(s.bbox);
   if (height < unit * 0.55 || height > unit * 2.2) return true;
   if (letters === 0) return true;
   return s.conf < 0.35;
