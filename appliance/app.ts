@@ -162,6 +162,8 @@ export async function startAppliance(config: Config, opts: { log?: Logger; ocr?:
       }),
     });
     await jobs.start();
+    // stopped before the OCR engine closes: a page read finishing as it closes writes nothing
+    stops.push(() => jobs.stop());
 
     const signer = new AgencySigner({
       token, agencyName: config.agency.name, chainPath: config.token.chainPath, trustPath: config.token.trustPath,

@@ -47,6 +47,7 @@ export class JobRecords {
   private readonly jobs = new Map<string, JobRecord>();
   /** Each job's record writes and its deletion, in call order (one chain per job). */
   private readonly writes = new PerKeyOrder();
+  private closed = false;
   /**
    * Jobs deleted in this run: their record is never written again. A page read whole after its
    * fields came out (page-reader.ts) may finish after a secret document or a complaint had its
@@ -98,9 +99,20 @@ export class JobRecords {
     return this.inOrder(jobId, () => (this.deleted.has(jobId) ? Promise.resolve() : saveJobFile(this.deps.jobsDir, jobId, rec)));
   }
 
+  /**
+   * Once the appliance stops, no record is written or deleted any more: work still finishing
+   * (a page read whole after its fields, as the OCR engine closes) would otherwise land after the
+   * stop, over what the next start reads. What it would have written is redone by the next start,
+   * as after a power cut (job-restart.ts). Settles when the writes in flight have.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.writes.settled();
+  }
+
   /** Runs `write` after the job's earlier writes have settled (a write in flight never lands after a delete). */
   private inOrder(jobId: string, write: () => Promise<void>): Promise<void> {
-    return this.writes.run(jobId, write);
+    return this.closed ? Promise.resolve() : this.writes.run(jobId, write);
   }
 
   /** The job's OCR scratch folder (upright/cleaned page images): made by the reader, removed with the job. */
@@ -120,6 +132,7 @@ export class JobRecords {
    * the other way round it would leave a job whose pages are half gone.
    */
   async delete(jobId: string): Promise<void> {
+    if (this.closed) return; // the next start removes what is left (a job with no page, or files no record owns)
     this.jobs.delete(jobId);
     this.deleted.add(jobId);
     await this.inOrder(jobId, async () => {

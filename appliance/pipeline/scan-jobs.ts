@@ -100,6 +100,11 @@ export class ScanJobs {
     await resumeInterrupted(this.restartDeps());
   }
 
+  /** No job record is written after this (work still finishing is redone by the next start). */
+  async stop(): Promise<void> {
+    await this.records.close();
+  }
+
   private restartDeps(): RestartDeps {
     return {
       records: this.records, reader: this.reader, batches: this.batches, capture: this.deps.capture, log: this.deps.log,

@@ -11,4 +11,9 @@ export class PerKeyOrder {
     void next.catch(() => undefined).finally(() => { if (this.tails.get(key) === next) this.tails.delete(key); });
     return next;
   }
+
+  /** Settles once every write called so far has settled (those called meanwhile included). */
+  async settled(): Promise<void> {
+    while (this.tails.size > 0) await Promise.allSettled([...this.tails.values()]);
+  }
 }

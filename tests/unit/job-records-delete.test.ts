@@ -6,6 +6,8 @@ import { JobRecords, type JobRecord } from '../../appliance/pipeline/job-records
 
 // A deleted job's record never comes back: a write still in flight when a secret document's or a
 // complaint's scan is deleted (the page read whole after its fields) must not land after the delete.
+// Nor after the appliance stopped: the next start reads what is on disk then (CI, stop 20: a page
+// read whole as the OCR engine closed rewrote a record after the stop).
 
 const dirs: string[] = [];
 afterEach(async () => { await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))); });
@@ -53,6 +55,23 @@ describe('job records and deletion', () => {
     jobs.set(rec);
     await jobs.delete('job-late');
     await jobs.save(rec);
+    expect(await jsonFiles(dir)).toEqual([]);
+  });
+
+  it('once closed, writes nothing more; close waits for the write in flight', async () => {
+    const { jobs, dir } = await records();
+    const rec = record('job-stop');
+    const inFlight = jobs.save(rec);
+    await jobs.close();
+    expect(await jsonFiles(dir)).toEqual(['job-stop.json']);
+    await inFlight;
+    // what the next start reads is left as it was
+    await rm(join(dir, 'job-stop.json'));
+    await jobs.save({ ...rec, view: { ...rec.view, state: 'failed' } });
+    await jobs.delete('job-stop');
+    expect(await jsonFiles(dir)).toEqual([]);
+    const other = record('job-after');
+    await jobs.save(other);
     expect(await jsonFiles(dir)).toEqual([]);
   });
 });
