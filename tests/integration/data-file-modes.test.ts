@@ -27,12 +27,18 @@ let url = '';
 
 const api = apiAs(CLERK, () => url, () => dataDir);
 
-/** Every file and folder under `root` with its permission bits (symlinks reported as such). */
+/**
+ * Every file and folder under `root` with its permission bits (symlinks reported as such). The
+ * service is still at work while it walks (the second job's page read whole after its fields):
+ * a temporary file renamed between readdir and lstat is gone, not an offender (a full run, session 12).
+ */
 async function walk(root: string): Promise<{ path: string; kind: 'file' | 'dir' | 'other'; mode: number }[]> {
   const out: { path: string; kind: 'file' | 'dir' | 'other'; mode: number }[] = [];
-  const st = await lstat(root);
+  const gone = (err: unknown) => { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; return null; };
+  const st = await lstat(root).catch(gone);
+  if (!st) return out;
   out.push({ path: root, kind: st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other', mode: st.mode & 0o777 });
-  if (st.isDirectory()) for (const name of await readdir(root)) out.push(...await walk(join(root, name)));
+  if (st.isDirectory()) for (const name of (await readdir(root).catch(gone)) ?? []) out.push(...await walk(join(root, name)));
   return out;
 }
 
