@@ -126,10 +126,17 @@ export async function rereadSignerName(engine: OcrEngine, page: OcrPage): Promis
 
   // the title: under the authority lines, at line spacing
   let titleJob: Promise<{ region: BBox; words: OcrWord[] } | null> = Promise.resolve(null);
-  if (!(lay.title.length && isKnownTitle(rowText(lay.title)))) {
+  // A known title off the authority line's axis lost a word at one end ("Q." of "Q. CHỦ TỊCH"):
+  // read again, it is taken only when the new read sits on the axis better by half a line.
+  const axis = lay.auth.length ? midOf(lay.auth.map((s) => s.bbox)) : null;
+  const offBy = (boxes: BBox[]): number => (axis === null || !boxes.length ? 0 : Math.abs(midOf(boxes) - axis));
+  const shifted = lay.title.length > 0 && offBy(lay.title.map((s) => s.bbox)) > unit * 0.6;
+  if (!(lay.title.length && isKnownTitle(rowText(lay.title))) || shifted) {
     const region = lay.title.length ? band(top(lay.title) - unit * 0.4, bottom(lay.title) + unit * 0.4, lay.title)
-      : lay.auth.length ? band(bottom(lay.auth) + unit * 0.05, bottom(lay.auth) + unit * 1.6) : null;
-    if (region) titleJob = inkReread(engine, page, region, [lay.title.flatMap((s) => s.words)], (t) => isKnownTitle(t), () => true).then((words) => (words ? { region, words } : null));
+      : lay.auth.length ? band(bottom(lay.auth) + unit * 0.05, bottom(lay.auth) + unit * 2) : null;
+    const centred = (words: OcrWord[]): boolean => !shifted || offBy(words.map((w) => w.bbox)) < offBy(lay.title.map((s) => s.bbox)) - unit * 0.5;
+    if (region) titleJob = inkReread(engine, page, region, [lay.title.flatMap((s) => s.words)], (t) => isKnownTitle(t), () => true)
+      .then((words) => (words && centred(words) ? { region, words } : null));
   }
   // the name: the lowest mixed-case row, else the lowest band of ink under the title
   let nameJob: Promise<{ region: BBox; words: OcrWord[] } | null> = Promise.resolve(null);
@@ -151,6 +158,9 @@ export async function rereadSignerName(engine: OcrEngine, page: OcrPage): Promis
   for (const job of await Promise.all([titleJob, nameJob])) if (job) out = replaceBand(out, job.region, job.words);
   return out;
 }
+
+/** Middle of the horizontal extent of some boxes (a centred line's axis). */
+const midOf = (boxes: BBox[]): number => (Math.min(...boxes.map((b) => b.x0)) + Math.max(...boxes.map((b) => b.x1))) / 2;
 
 const isKnownTitle = (t: string): boolean => {
   const c = fold(cleanTitle(t));

@@ -1,8 +1,8 @@
 import type { BBox } from '../ocr/ocr.js';
-import { cx, cy, median, type Segment } from './layout.js';
+import { cx, cy, median, segmentOf, type Segment } from './layout.js';
 import { fold, levenshtein } from './vn-text.js';
 import { AUTHORITY_RE } from './patterns.js';
-import { TITLES, cleanTitle } from './titles.js';
+import { TITLES, cleanTitle, opensWithMisreadPrefix } from './titles.js';
 
 // The signature block of the last page (NĐ30 App. I): bottom right, centred lines — the authority
 // ("TM./KT./TL. …"), the title (capitals), the signature and round seal, then the printed name.
@@ -41,8 +41,18 @@ export function capsLike(text: string): boolean {
   return letters.length > 0 && letters.filter((l) => l === l.toLocaleUpperCase('vi')).length >= letters.length * 0.75;
 }
 
+/**
+ * A row's segments left to right. One line read as two that interleave ("TM. NHÂN DÂN" around
+ * "ỦY BAN", the seal between the words) is one segment, its words left to right.
+ */
+function readingOrder(row: Segment[]): Segment[] {
+  const sorted = [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0);
+  const interleaved = sorted.some((s, i) => i > 0 && s.bbox.x0 < sorted[i - 1]!.bbox.x1);
+  return interleaved ? [segmentOf(sorted.flatMap((s) => s.words).sort((a, b) => a.bbox.x0 - b.bbox.x0))] : sorted;
+}
+
 /** Joins the segments of one row left to right. */
-export const rowText = (row: Segment[]): string => [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.text).join(' ');
+export const rowText = (row: Segment[]): string => readingOrder(row).map((s) => s.text).join(' ');
 
 /**
  * Index of the "Nơi nhận:" line. Printed bold italic and small, it is sometimes the one line OCR
@@ -90,6 +100,7 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
   const auth: Segment[] = []; const title: Segment[] = [];
   let nameRow: Segment[] = [];
   let headBottom = -Infinity; // bottom of the last authority/title row
+  let headSpan = { x0: Infinity, x1: -Infinity }; // left and right ends of the authority/title rows
   for (const row of rows) {
     const text = rowText(row);
     const top = Math.min(...row.map((s) => s.bbox.y0));
@@ -97,8 +108,13 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
       // the authority and title lines follow each other at line spacing; caps further down are
       // seal text or debris
       if (auth.length + title.length && top - headBottom > unit * 1.0) continue;
-      const sorted = [...row].sort((a, b) => a.bbox.x0 - b.bbox.x0);
-      if (AUTHORITY_RE.test(fold(text).replace(/^[^A-Z]+/, '')) && !title.length) auth.push(...sorted); else title.push(...sorted);
+      // and they are centred on one axis: a row mostly beside those above is seal text ("NHÂN" of the ring)
+      const x0 = Math.min(...row.map((s) => s.bbox.x0)); const x1 = Math.max(...row.map((s) => s.bbox.x1));
+      if (auth.length + title.length && Math.min(x1, headSpan.x1) - Math.max(x0, headSpan.x0) < (x1 - x0) * 0.5) continue;
+      headSpan = { x0: Math.min(headSpan.x0, x0), x1: Math.max(headSpan.x1, x1) };
+      const sorted = readingOrder(row);
+      const isAuth = AUTHORITY_RE.test(fold(text).replace(/^[^A-Z]+/, '')) || opensWithMisreadPrefix(text.replace(/^[^\p{L}]+/u, ''));
+      if (isAuth && !title.length) auth.push(...sorted); else title.push(...sorted);
       headBottom = Math.max(...row.map((s) => s.bbox.y1));
       nameRow = [];
     } else if (auth.length || title.length || /^\p{Lu}/u.test(text.replace(/^[^\p{L}]+/u, ''))) {

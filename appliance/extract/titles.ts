@@ -25,8 +25,26 @@ export function cleanTitle(raw: string): string {
 }
 
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
+const PREFIXES = ['TM', 'KT', 'TL', 'TUQ'];
+
+/** A signing-authority prefix read one letter off ("KI." for "KT."): the one prefix one edit away, else null. */
+export function misreadPrefix(token: string): string | null {
+  const t = fold(token);
+  if (!/^[A-Z0-9]{2,3}$/.test(t) || PREFIXES.includes(t)) return null;
+  const near = PREFIXES.filter((p) => levenshtein(p, t) === 1);
+  return near.length === 1 ? near[0]! : null;
+}
+
+/** The line opens with an authority prefix read one letter off, then its head ("KI. CHỦ TỊCH"). */
+export const opensWithMisreadPrefix = (text: string): boolean => {
+  const m = /^\s*(\S{2,3})[.,]\s*\p{Lu}/u.exec(text);
+  return !!m && misreadPrefix(m[1]!) !== null;
+};
+
 export function cleanAuthority(raw: string): string {
-  const words1 = raw.replace(/^[^\p{L}]+/u, '').replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
+  const words1 = raw.replace(/^[^\p{L}]+/u, '')
+    // (no head's word has two or three letters then a dot: such a token one letter off a prefix is it)
+    .replace(/(^|\s)(\S{2,3})[.,](?=\s*\p{Lu})/gu, (m, sp: string, tok: string) => { const p = misreadPrefix(tok); return p ? `${sp}${p}.` : m; }).replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
     // the line is set in capitals: a lone small letter is a mark read apart from its letter ("CHỦ ạ TỊCH"),
     // a token of no letter but a dash, or a modifier letter alone, a mark or speck ("CHỦ : TỊCH", "CHỦ ˆ TỊCH")
     .filter((w) => !/^\p{Ll}$/u.test(w) && (/[\p{Lu}\p{Ll}]/u.test(w) || /^[-–—]$/u.test(w)))

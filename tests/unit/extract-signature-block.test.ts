@@ -36,6 +36,19 @@ describe('authority head', () => {
     expect(cleanAuthority('KT. GIÁM ĐỐC')).toBe('KT. GIÁM ĐỐC');
     expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN')).toBe('TM. ỦY BAN NHÂN DÂN');
     expect(cleanAuthority('TL. BỘ TRƯỞNG')).toBe('TL. BỘ TRƯỞNG');
+    // a prefix one letter off is the one prefix it is near; a token near two of them stays as read
+    expect(cleanAuthority('TM. ỦY BAN NHÂN DÂN KI. CHỦ TỊCH')).toBe('TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH');
+    expect(cleanAuthority('K1. GIÁM ĐỐC')).toBe('KT. GIÁM ĐỐC');
+    expect(cleanAuthority('TI. GIÁM ĐỐC')).toBe('TI. GIÁM ĐỐC');
+  });
+  it('a KT. line read one letter off is still the authority, and the deputy\'s title is under it (held-out 1341)', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'KI. CHỦ TỊCH' },
+      { left: '- Lưu: VT, VP.', right: 'PHO CHU TỊCH' },
+      { right: 'Trần Ngọc Ly', gap: 200 },
+    ])], { today });
+    expect(r).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH', signerTitle: 'PHÓ CHỦ TỊCH' });
   });
   it('in a page: the title follows the repaired authority', () => {
     const r = extractFields([doc([
@@ -74,6 +87,20 @@ describe('acting head under TM.', () => {
     ])], { today });
     expect(r).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH', signer: 'Từ Kim Tâm' });
   });
+  it('seal text read in capitals beside the block, under the title, is no part of the title (held-out 1331)', () => {
+    const page = doc([
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'O. CHỦ TICH' },
+      { left: '- Lưu: VT, VP.' },
+      { right: 'Từ Kim Tâm', gap: 200 },
+    ]);
+    // "NHÂN" of the seal ring, just under the title, left of the block's lines
+    const title = page.lines.find((l) => l.text === 'O. CHỦ TICH')!;
+    const y = title.bbox.y1 + 15;
+    const ring = { text: 'NHÂN', confidence: 90, bbox: { x0: title.bbox.x0 - 200, y0: y, x1: title.bbox.x0 - 110, y1: y + 30 } };
+    const lines = [...page.lines, { text: 'NHÂN', confidence: 90, bbox: ring.bbox, words: [ring] }].sort((a, b) => a.bbox.y0 - b.bbox.y0);
+    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH' });
+  });
   it('its "Q." read as "q." or "O." is still the acting head\'s', () => {
     for (const q of ['q. CHỦ TỊCH', 'O. CHỦ TICH']) {
       const r = extractFields([doc([
@@ -104,5 +131,22 @@ describe('no signature block found', () => {
     ])], { today });
     expect(r.signerTitle).toBeNull();
     expect(r.flagged).toEqual(expect.arrayContaining(['signerTitle', 'authority']));
+  });
+});
+
+describe('one line read as two', () => {
+  it('"TM. ỦY BAN NHÂN DÂN" with the seal stretching "TM." over "ỦY BAN" is read left to right (held-out 1341)', () => {
+    const page = doc([
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'CHỦ TỊCH' },
+      { left: '- Lưu: VT, VP.' },
+      { right: 'Từ Kim Tâm', gap: 200 },
+    ]);
+    // as read: the box of "TM." reaches over "ỦY BAN", whose "ỦY" the seal made taller
+    const lines = page.lines.map((l) => (l.text !== 'TM. ỦY BAN NHÂN DÂN' ? l : {
+      ...l, words: l.words.map((w, i) => (i === 0 ? { ...w, bbox: { ...w.bbox, x1: l.words[2]!.bbox.x1 + 2 } }
+        : i === 1 ? { ...w, bbox: { ...w.bbox, y0: w.bbox.y0 - 11, y1: w.bbox.y1 + 15 } } : w)),
+    }));
+    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'CHỦ TỊCH' });
   });
 });
