@@ -5,7 +5,7 @@ import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { CUT_NOTE, documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -52,7 +52,8 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     conf: rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2,
     evidence: listEvidence(rows, out, items.length, dashed, head.bbox.y0, codes),
     sure,
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || matched.some((m) => m.ambiguous),
+    // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end)
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t)),
   }
 }
 

@@ -107,6 +107,9 @@ export function archiveCodes(item: string): string[] | null {
 export function repairArchive(item: string, docCodes: string[] = []): { item: string; sure: boolean } {
   const codes = archiveCodes(item);
   if (!codes) return { item, sure: true };
+  // the first code is always VT (văn thư): glued to a known code after it, the comma between was lost ("VTNC")
+  const glued = /^VT(.{2,})$/u.exec(codes[0] ?? '');
+  if (glued && !OFFICE_CODES.has(codes[0]!) && (OFFICE_CODES.has(glued[1]!) || docCodes.includes(glued[1]!) || DRAFTER.test(glued[1]!))) codes.splice(0, 1, 'VT', glued[1]!);
   if (!codes.length || !codes.every((c) => ABBREVIATION.test(c) || DRAFTER.test(c))) return { item, sure: false };
   const checked = codes.map((c) => checkCode(c, docCodes));
   // a code repaired from a reading that is itself a plausible code ("TN" → TH) may have been right: doubtful
@@ -131,6 +134,9 @@ export function repairInitials(text: string): string {
   });
 }
 
+/** An opening bracket with at most four characters after it at an item's end: the rest of its note is lost. */
+export const CUT_NOTE = /\([^)]{0,4}[\s;.,]*$/u;
+
 /**
  * Whether one printed row of the list reads as a well-formed item (or the wrapped end of one):
  * a dash, then words of the lexicon or capital abbreviations, "(b/c)", numbers; no debris.
@@ -142,6 +148,8 @@ export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
   if (!dashed && !/^\p{Ll}/u.test(t)) return false; // a wrapped line goes on in lower case
   const body = t.replace(/^[-–—]\s+/, '').replace(/[;.,]$/, '');
   if (/[^\p{L}\d\s,;.:()/&-]/u.test(body) || /\s[.,;:]|[,;:]\S|[.]{2}/u.test(body)) return false;
+  // a note cut short at the row's end ("… Hà Tĩnh (" for "… Hà Tĩnh (b/c);"): the seal or the edge took the rest
+  if (CUT_NOTE.test(body)) return false;
   const codes = archiveCodes(body.replace(/;/g, ','));
   // the first code is always VT (văn thư); its second letter is often misread and repaired later
   if (codes) return codes.length > 0 && codes.every((c, i) => (i === 0 && /^V\S$/u.test(c)) || (ABBREVIATION.test(c) && checkCode(c).ok && !checkCode(c).repaired));

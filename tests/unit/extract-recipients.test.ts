@@ -24,6 +24,11 @@ const sign = (recipients: Row[]): Row[] => [
 ];
 
 describe('archive codes (Lưu:)', () => {
+  it('splits the first code from a known code glued to it, the comma lost ("VTNC", held-out 1341)', () => {
+    expect(repairArchive('Lưu: VTNC, KT')).toEqual({ item: 'Lưu: VT, NC, KT', sure: true });
+    expect(repairArchive('Lưu: VTHg(3b)')).toEqual({ item: 'Lưu: VT, Hg(3b)', sure: true });
+    expect(repairArchive('Lưu: VTQX')).toEqual({ item: 'Lưu: VTQX', sure: expect.any(Boolean) });
+  });
   it('repairs one confused letter against the known unit codes, never guesses between two', () => {
     expect(checkCode('VE')).toEqual({ code: 'VP', ok: true, repaired: true });
     expect(checkCode('HCTE')).toEqual({ code: 'HCTP', ok: true, repaired: true });
@@ -81,6 +86,16 @@ describe('recipients in extractFields', () => {
     const doubt = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, QXF.' }]))]);
     expect(doubt.recipients).toEqual(['Như trên', 'Lưu: VT, QXF']);
     expect(doubt.flagged).toContain('recipients');
+  });
+  it('flags an item whose note the seal cut short at the row\'s end, and re-reads its row (held-out 1341)', () => {
+    expect(rowLooksRight('- Ngân hàng Nhà nước chi nhánh Hà Tĩnh (', { first: false })).toBe(false);
+    expect(rowLooksRight('- Ngân hàng Nhà nước chi nhánh Hà Tĩnh (b/', { first: false })).toBe(false);
+    expect(rowLooksRight('- Ngân hàng Nhà nước chi nhánh Hà Tĩnh (b/c);', { first: false })).toBe(true);
+    const cut = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Ngân hàng Nhà nước chi nhánh Lào Cai (' }, { left: '- Lưu: VT, VP.' }]))]);
+    expect(cut.flagged).toContain('recipients');
+    const whole = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Ngân hàng Nhà nước chi nhánh Lào Cai (b/c);' }, { left: '- Lưu: VT, VP.' }]))]);
+    expect(whole.recipients).toEqual(['Như trên', 'Ngân hàng Nhà nước chi nhánh Lào Cai (b/c)', 'Lưu: VT, VP']);
+    expect(whole.flagged).not.toContain('recipients');
   });
 });
 
