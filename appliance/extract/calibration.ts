@@ -91,16 +91,25 @@ export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number,
 /** The flag target of a field: its own when the fit gave one, else the model's one target. */
 export const targetOf = (m: CalibrationModel, k: FieldKey): number => m.targets?.[k] ?? m.target;
 
+/**
+ * Below this raw score the read is outside what the fitting documents hold (their fields are read
+ * surer): the model cannot vouch for it, whatever else agrees ("TRUNG TÂM …" read at 40 %).
+ */
+const LOW_READ = 0.5;
+
+/** A field flagged whatever the model says: a form check failed, a close spelling choice, a read too poor to judge. */
+export const isDoubted = (e: FieldEvidence): boolean => e.doubt || (e.choice ?? 1) < CLOSE_CHOICE || (e.raw > 0 && e.raw < LOW_READ);
+
 /** Calibrated confidences and the fields to flag. */
 export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: number, model: CalibrationModel = CALIBRATION_MODEL):
 { confidence: Record<FieldKey, number>; flagged: FieldKey[] } {
   const confidence = Object.fromEntries(FIELD_KEYS.map((k) => {
     const p = probabilityRight(k, evidence[k], quality, model);
     // a doubted field is never shown surer than its raw score, nor above the flag target
-    const doubt = evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE;
+    const doubt = isDoubted(evidence[k]);
     return [k, doubt ? Math.min(p, evidence[k].raw, evidence[k].choice ?? 1, targetOf(model, k) * 0.999) : p];
   })) as Record<FieldKey, number>;
   // a spelling chosen between two close ones (the runner-up at least half as likely) is a doubt
   // whatever else the model says: no fitting set holds every such pair of names or words
-  return { confidence, flagged: FIELD_KEYS.filter((k) => evidence[k].doubt || (evidence[k].choice ?? 1) < CLOSE_CHOICE || confidence[k] < targetOf(model, k)) };
+  return { confidence, flagged: FIELD_KEYS.filter((k) => isDoubted(evidence[k]) || confidence[k] < targetOf(model, k)) };
 }
