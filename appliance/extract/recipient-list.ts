@@ -84,6 +84,8 @@ export function repairRecipient(raw: string): string {
     // a lone small letter no word is ("Giám h đốc"): a mark or a speck read as a letter
     .replace(/\s\p{Ll}(?=\s)/gu, (m) => (isVietnameseSyllable(m.trim()) ? m : ''))
     .replace(/[\s;.,]+$/, '')
+    // the seal ring's "TỈNH" read after the item's own last word ("… Lao động tỉnh, tình"): an echo
+    .replace(/(\S+)[,;]\s*(\S+)$/u, (m, last: string, echo: string) => (fold(last) === fold(echo) ? last : m))
     // an item never ends in a colon ("Đ/c Bùi Thị Hường:"): only the archive head "Lưu:" does
     .replace(/(?<!^Lưu)\s*:$/u, '')
     // a trailing speck ("_", "Ệ"), but not the letter of a place's name ("Châu Thành A")
@@ -94,7 +96,8 @@ export function repairRecipient(raw: string): string {
   // always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
   t = t.replace(/^Lưu\s*[,.;]\s*(?=\p{Lu})/u, 'Lưu: ');
   if (/^Lưu\s*:/u.test(t)) t = t.replace(/\?/g, '');
-  t = t.replace(/^(Lưu\s*:\s*)V\S?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V[A-Z]$/u, '$1VT');
+  // (a letter read after its T is a speck, "VTE", "VTj": no code glued to VT is one letter long)
+  t = t.replace(/^(Lưu\s*:\s*)V(?:T\S|\S)?(?:[,.]?\s+|,\s*)(?=\S)/u, '$1VT, ').replace(/^(Lưu\s*:\s*)V(?:[A-Z]|T\S|[ỊÌÍỈĨ])$/u, '$1VT');
   // items start with a capital (NĐ30 App. I); diacritics by word pairs ("Cống TTĐT" → "Cổng TTĐT")
   t = repairText(repairInitials(t.replace(/^\p{Ll}/u, (ch) => ch.toLocaleUpperCase('vi')))).text;
   return (/^Lưu\s*:/u.test(t) ? t : repairItemWords(t)).replace(/[\s,;]+$/u, '');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { checkCode, documentCodes, repairArchive, repairInitials, rowLooksRight } from '../../appliance/extract/recipients.js';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
+import { repairRecipient } from '../../appliance/extract/recipient-list.js';
 import { recipientsRegion, rereadRecipients } from '../../appliance/extract/reread.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import type { BBox, OcrEngine, OcrLine, OcrPage } from '../../appliance/ocr/ocr.js';
@@ -24,6 +25,17 @@ const sign = (recipients: Row[]): Row[] => [
 ];
 
 describe('archive codes (Lưu:)', () => {
+  it('reads the first code as VT when a speck follows its T or its T carries a mark ("VTE", "VTj", "VỊ"); a code glued to VT stays for the split', () => {
+    expect(repairRecipient('- Lưu: VTE, KH, VP.')).toBe('Lưu: VT, KH, VP');
+    expect(repairRecipient('- Lưu: VTj QLCL, HCTH.')).toBe('Lưu: VT, QLCL, HCTH');
+    expect(repairRecipient('- Lưu: VỊ.')).toBe('Lưu: VT');
+    expect(repairArchive(repairRecipient('- Lưu: VTNC, KT.')).item).toBe('Lưu: VT, NC, KT');
+  });
+  it('drops the seal ring\'s "TỈNH" read after an item\'s own last word ("… tỉnh; tình")', () => {
+    expect(repairRecipient('- Liên đoàn Lao động tỉnh; tình')).toBe('Liên đoàn Lao động tỉnh');
+    expect(repairRecipient('- Trung tâm Thông tin - Công báo tỉnh, tình;')).toBe('Trung tâm Thông tin - Công báo tỉnh');
+    expect(repairRecipient('- UBND các xã, thị trấn;')).toBe('UBND các xã, thị trấn');
+  });
   it('splits the first code from a known code glued to it, the comma lost ("VTNC", held-out 1341)', () => {
     expect(repairArchive('Lưu: VTNC, KT')).toEqual({ item: 'Lưu: VT, NC, KT', sure: true });
     expect(repairArchive('Lưu: VTHg(3b)')).toEqual({ item: 'Lưu: VT, Hg(3b)', sure: true });
