@@ -188,7 +188,9 @@ export function matchPhrase(item: string, places: string[] = []): PhraseMatch {
   }
   if (bestCost === 0) return { item, explained: true, cost: 0 };
   if (!bests.length) return { item, explained: false, cost: asRead };
-  const spelled = new Set(bests.map((t) => render(read, t)));
+  // (a number the reading does not hold cannot be put back: "Như Điều <n>" from "Như Điều" is no item)
+  const spelled = new Set(bests.map((t) => render(read, t)).filter((t) => !t.includes('<n>')));
+  if (!spelled.size) return { item, explained: false, cost: bestCost };
   if (spelled.size !== 1 || bestCost >= asRead) return { item, explained: false, cost: bestCost, ambiguous: spelled.size > 1 && bestCost < asRead };
   return { item: [...spelled][0]!, explained: true, cost: bestCost };
 }

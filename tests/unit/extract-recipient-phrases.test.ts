@@ -62,3 +62,15 @@ describe('closed forms of the list', () => {
     expect(matchPhrase('Đức Linh').item).toBe('Đức Linh'); // a name, not the opener
   });
 });
+
+describe('a number the reading does not hold', () => {
+  it('is not put back as a placeholder: "Như Điều" with its number lost stays as read, unexplained (held-out 1351)', () => {
+    for (const read of ['Như Điều', 'Nhu Điều']) {
+      const m = matchPhrase(read);
+      expect(m.item).not.toContain('<n>');
+      expect(m.explained).toBe(false);
+    }
+    expect(matchPhrase('Như Điều 3').item).toBe('Như Điều 3');
+    expect(matchPhrase('Nhu Điều 3').item).toBe('Như Điều 3');
+  });
+});
