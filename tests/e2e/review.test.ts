@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { launchTouchscreen, loginOnPad } from '../helpers/chromium.js';
 import { startAppliance, type RunningAppliance } from '../../appliance/app.js';
 import { projectPath } from '../../appliance/config/paths.js';
@@ -66,6 +67,19 @@ async function scanFromScreen(files: string[]): Promise<void> {
   await scanner('feeder', { files });
   await page.getByTestId('scan').click();
 }
+/**
+ * doc-031's page with its date line ("An Giang, ngày 16 tháng 8 năm 2017", x 895–1445, baseline
+ * 347 at 198 dpi) printed again as "… ngày 31 tháng 02 …", a day February never has.
+ */
+async function impossibleDate(original: string): Promise<string> {
+  const { width, height } = await sharp(original).metadata();
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect x="880" y="300" width="600" height="70" fill="rgb(242,242,242)"/>
+    <text x="1170" y="347" font-family="DejaVu Serif" font-style="italic" font-size="36" text-anchor="middle">An Giang, ngày 31 tháng 02 năm 2017</text></svg>`;
+  const out = join(dir, 'impossible-date.png');
+  await sharp(original).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toFile(out);
+  return out;
+}
 const pane = () => page.getByTestId('review-pane');
 const edits = async () => (await api<JobView[]>('GET', '/api/jobs')).body;
 
@@ -106,15 +120,17 @@ describe('the review screen beside the page', () => {
   }, 300_000);
 
   it('a doubtful field opens zoomed at its place on the page', async () => {
-    // its own document: the invitation (doc-031) whose signer title under the seal reads poorly
-    // (raw score 0.46) and is flagged; should the extractor stop doubting it, this says so instead
-    // of passing without a check. Discarded afterwards; the first document is brought back.
+    // its own document: the invitation (doc-031) with its date line printed as an impossible date,
+    // which a form check always doubts (its signer title under the seal, doubted until session 12,
+    // now reads right and sure); should the extractor stop doubting it, this says so instead of
+    // passing without a check. Discarded afterwards; the first document is brought back.
     await page.setViewportSize(SIZES[0]);
-    await scanFromScreen([join(PAGES, 'doc-031', 'page-1.jpg')]);
+    await scanFromScreen([await impossibleDate(join(PAGES, 'doc-031', 'page-1.jpg'))]);
     await expect.poll(() => page.locator(`.pending-item[data-job="${firstJob}"]`).isVisible(), { timeout: 20_000 }).toBe(true);
     await expect.poll(async () => (await edits()).filter((j) => j.state === 'review' && j.jobId !== firstJob).length, { timeout: 180_000 }).toBe(1);
     const own = (await edits()).find((j) => j.state === 'review' && j.jobId !== firstJob)!.jobId;
     const job = (await api<JobView>('GET', `/api/jobs/${own}`)).body;
+    expect(job.result!.date).toBe('2017-02-31');
     expect(job.result!.flagged ?? [], 'no doubtful field on the test page: choose a page that gives one').not.toEqual([]);
     await expect.poll(() => pane().isVisible(), { timeout: 60_000 }).toBe(true);
     const doubtful = page.locator('.doubtful textarea, .doubtful input').first();
