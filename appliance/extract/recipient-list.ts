@@ -5,7 +5,7 @@ import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { CUT_NOTE, documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { CUT_NOTE, ITEM_ABBREVIATIONS, documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -52,8 +52,10 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     conf: rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2,
     evidence: listEvidence(rows, out, items.length, dashed, head.bbox.y0, codes),
     sure,
-    // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end)
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t)),
+    // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end; one
+    // the seal's text was read into: what it covered may be lost with it)
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
+      || items.some((t) => [...t.matchAll(SEAL_TEXT)].some((m) => sealWord(m[1]!))),
   }
 }
 
@@ -76,6 +78,11 @@ const placeEnds = (t: string): boolean => {
   return [2, 3, 4].some((n) => ws.length > n && isKnownPlace(ws.slice(-n).join(' ')));
 };
 
+/** A word of three capitals or more inside an item. */
+const SEAL_TEXT = /\s(\p{Lu}{3,})(?=[\s;.,]|$)/gu;
+/** With a vowel mark (decomposed: acute, grave, hook, tilde, dot below, circumflex, breve, horn), and no abbreviation. */
+const sealWord = (w: string): boolean => /[\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031B]/u.test(w.normalize('NFD')) && !ITEM_ABBREVIATIONS.has(w);
+
 /** One "Nơi nhận" item without its dash and end punctuation, OCR debris removed. */
 export function repairRecipient(raw: string): string {
   let t = repairGlyphs(raw).replace(/^[-–—•~+*'"`.,:_|\s]+/, '')
@@ -83,6 +90,9 @@ export function repairRecipient(raw: string): string {
     .replace(/\s[^\p{L}\d\s()&/-]+(?=\s)/gu, '') // a speck between words ("Văn phòng `. Tỉnh ủy")
     // a lone small letter no word is ("Giám h đốc"): a mark or a speck read as a letter
     .replace(/\s\p{Ll}(?=\s)/gu, (m) => (isVietnameseSyllable(m.trim()) ? m : ''))
+    // a word in capitals with a vowel mark is seal ring text ("… xã hội NHÂN" / "huyện"): items are
+    // set in mixed case, their abbreviations carry no vowel mark (but TƯ)
+    .replace(SEAL_TEXT, (m, w: string) => (sealWord(w) ? '' : m))
     .replace(/[\s;.,]+$/, '')
     // the seal ring's "TỈNH" read after the item's own last word ("… Lao động tỉnh, tình"): an echo
     .replace(/(\S+)[,;]\s*(\S+)$/u, (m, last: string, echo: string) => (fold(last) === fold(echo) ? last : m))

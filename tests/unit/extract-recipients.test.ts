@@ -31,6 +31,14 @@ describe('archive codes (Lưu:)', () => {
     expect(repairRecipient('- Lưu: VỊ.')).toBe('Lưu: VT');
     expect(repairArchive(repairRecipient('- Lưu: VTNC, KT.')).item).toBe('Lưu: VT, NC, KT');
   });
+  it('drops a word of the seal ring read in capitals into an item, and doubts the list (held-out 1352)', () => {
+    expect(repairRecipient('- Phòng Giao dịch Ngân hàng Chính sách xã hội NHÂN huyện;')).toBe('Phòng Giao dịch Ngân hàng Chính sách xã hội huyện');
+    expect(repairRecipient('- Đoàn ĐBQH tỉnh;')).toBe('Đoàn ĐBQH tỉnh');
+    expect(repairRecipient('- Chi cục Thuế khu vực Châu Thành A;')).toBe('Chi cục Thuế khu vực Châu Thành A');
+    const r = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Ngân hàng Chính sách xã hội NHÂN' }, { left: 'huyện;' }, { left: '- Lưu: VT, VP.' }]))]);
+    expect(r.recipients).toEqual(['Như trên', 'Ngân hàng Chính sách xã hội huyện', 'Lưu: VT, VP']);
+    expect(r.flagged).toContain('recipients');
+  });
   it('drops the seal ring\'s "TỈNH" read after an item\'s own last word ("… tỉnh; tình")', () => {
     expect(repairRecipient('- Liên đoàn Lao động tỉnh; tình')).toBe('Liên đoàn Lao động tỉnh');
     expect(repairRecipient('- Trung tâm Thông tin - Công báo tỉnh, tình;')).toBe('Trung tâm Thông tin - Công báo tỉnh');
