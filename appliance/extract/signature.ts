@@ -82,6 +82,8 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
   return head.i;
 }
 
+const isKnown = (text: string): boolean => TITLES.some((t) => fold(t) === fold(cleanTitle(text)));
+
 export function signatureLayout(segs: Segment[], width: number, unit: number): SignatureLayout {
   const recvIdx = recipientsHeadIndex(segs, width, unit);
   // the block's first line (bigger type, top-aligned with "Nơi nhận:") may start a little above
@@ -133,6 +135,11 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
       title.splice(0, title.length, ...row);
     }
   }
+  // a known title with capitals under it that make it none, and are no title themselves, are seal
+  // text ("GIÁM ĐỐC" / "SÂN Tỷ"); a known title under a known title is a lost "KT." line's head
+  const firstRow = title.filter((s) => Math.abs(cy(s.bbox) - cy(title[0]!.bbox)) < unit * 0.5);
+  const under = title.slice(firstRow.length);
+  if (under.length && isKnown(rowText(firstRow)) && !isKnown(rowText(title)) && !isKnown(rowText(under))) title.splice(firstRow.length);
   const heads = [...auth, ...title];
   const centre = heads.length ? heads.reduce((a, s) => a + cx(s.bbox), 0) / heads.length
     : nameRow.length ? (Math.min(...nameRow.map((s) => s.bbox.x0)) + Math.max(...nameRow.map((s) => s.bbox.x1))) / 2 : width * 0.72;

@@ -150,3 +150,21 @@ describe('one line read as two', () => {
     expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'CHỦ TỊCH' });
   });
 });
+
+describe('seal text under the title', () => {
+  it('capitals under a known title that make it none, and are no title, are left out (dev-font doc-024)', () => {
+    const page = doc([
+      { left: 'Nơi nhận:', right: 'GIÁM ĐỐC', gap: 40 },
+      { left: '- Như trên;' },
+      { left: '- Lưu: VT, XD.' },
+      { right: 'Trần Hữu Quý', gap: 200 },
+    ]);
+    // the ring's "SÂN …" read in capitals just under the title, under its left half
+    const title = page.lines.find((l) => l.text === 'GIÁM ĐỐC')!;
+    const y = title.bbox.y1 - 8;
+    const ring = { text: 'SÂN', confidence: 80, bbox: { x0: title.bbox.x0 + 4, y0: y, x1: title.bbox.x0 + 80, y1: y + 44 } };
+    const tail = { text: 'Tỷ', confidence: 70, bbox: { x0: title.bbox.x0 + 95, y0: y, x1: title.bbox.x0 + 140, y1: y + 44 } };
+    const lines = [...page.lines, { text: 'SÂN Tỷ', confidence: 75, bbox: { ...ring.bbox, x1: tail.bbox.x1 }, words: [ring, tail] }].sort((a, b) => a.bbox.y0 - b.bbox.y0);
+    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ signerTitle: 'GIÁM ĐỐC', signer: 'Trần Hữu Quý' });
+  });
+});
