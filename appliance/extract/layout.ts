@@ -14,6 +14,8 @@ export interface Segment {
 
 export const cx = (b: BBox): number => (b.x0 + b.x1) / 2;
 export const cy = (b: BBox): number => (b.y0 + b.y1) / 2;
+/** Middle of the horizontal extent of some boxes (a centred line's axis). */
+export const axisOf = (boxes: BBox[]): number => (Math.min(...boxes.map((b) => b.x0)) + Math.max(...boxes.map((b) => b.x1))) / 2;
 const height = (b: BBox): number => b.y1 - b.y0;
 /** Share of the smaller box covered by the other. */
 function overlapShare(a: BBox, b: BBox): number {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { inkRaster } from '../ocr/ink-raster.js';
 import { cropGrey, inkAndPaper } from '../ocr/region-crop.js';
-import { cy, lineUnit, pageSegments, type Segment } from './layout.js';
-import { cleanTitle, TITLES } from './titles.js';
+import { axisOf, cy, lineUnit, pageSegments, segmentOf, type Segment } from './layout.js';
+import { isKnownTitle } from './titles.js';
 import { isNameSyllable, readName } from './names.js';
 import { recipientsHeadIndex, rowText, signatureLayout } from './signature.js';
 import { fold, foldedLetters } from './vn-text.js';
@@ -128,8 +128,8 @@ export async function rereadSignerName(engine: OcrEngine, page: OcrPage): Promis
   let titleJob: Promise<{ region: BBox; words: OcrWord[] } | null> = Promise.resolve(null);
   // A known title off the authority line's axis lost a word at one end ("Q." of "Q. CHỦ TỊCH"):
   // read again, it is taken only when the new read sits on the axis better by half a line.
-  const axis = lay.auth.length ? midOf(lay.auth.map((s) => s.bbox)) : null;
-  const offBy = (boxes: BBox[]): number => (axis === null || !boxes.length ? 0 : Math.abs(midOf(boxes) - axis));
+  const axis = lay.auth.length ? axisOf(lay.auth.map((s) => s.bbox)) : null;
+  const offBy = (boxes: BBox[]): number => (axis === null || !boxes.length ? 0 : Math.abs(axisOf(boxes) - axis));
   const shifted = lay.title.length > 0 && offBy(lay.title.map((s) => s.bbox)) > unit * 0.6;
   if (!(lay.title.length && isKnownTitle(rowText(lay.title))) || shifted) {
     const region = lay.title.length ? band(top(lay.title) - unit * 0.4, bottom(lay.title) + unit * 0.4, lay.title)
@@ -159,13 +159,6 @@ export async function rereadSignerName(engine: OcrEngine, page: OcrPage): Promis
   return out;
 }
 
-/** Middle of the horizontal extent of some boxes (a centred line's axis). */
-const midOf = (boxes: BBox[]): number => (Math.min(...boxes.map((b) => b.x0)) + Math.max(...boxes.map((b) => b.x1))) / 2;
-
-const isKnownTitle = (t: string): boolean => {
-  const c = fold(cleanTitle(t));
-  return TITLES.some((x) => fold(x) === c);
-};
 
 /**
  * Reads a band at two ink levels (the darker cut drops a grey seal ring crossing the text, the
@@ -280,9 +273,8 @@ export async function readRecipientsColumn(engine: OcrEngine, page: OcrPage, lay
 
 const rowOk = (r: { text: string; conf: number }, first: boolean): boolean => r.conf >= 0.6 && rowLooksRight(r.text, { first });
 
-/** Re-read words as a row of the list (text, mean confidence 0..1), or null when none were read. */
-const asRow = (words: OcrWord[]): { text: string; conf: number } | null => (words.length
-  ? { text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100 } : null);
+/** Re-read words as a row of the list (its text and mean confidence), or null when none were read. */
+const asRow = (words: OcrWord[]): Segment | null => (words.length ? segmentOf(words) : null);
 
 /**
  * The rows of "Nơi nhận" that do not read as items (the signature block beside the first lines

@@ -1,8 +1,8 @@
 import type { BBox } from '../ocr/ocr.js';
-import { cx, cy, median, segmentOf, type Segment } from './layout.js';
+import { axisOf, cx, cy, median, segmentOf, type Segment } from './layout.js';
 import { fold, levenshtein } from './vn-text.js';
 import { AUTHORITY_RE } from './patterns.js';
-import { TITLES, cleanTitle, opensWithMisreadPrefix } from './titles.js';
+import { isKnownTitle, opensWithMisreadPrefix } from './titles.js';
 
 // The signature block of the last page (NĐ30 App. I): bottom right, centred lines — the authority
 // ("TM./KT./TL. …"), the title (capitals), the signature and round seal, then the printed name.
@@ -82,8 +82,6 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
   return head.i;
 }
 
-const isKnown = (text: string): boolean => TITLES.some((t) => fold(t) === fold(cleanTitle(text)));
-
 export function signatureLayout(segs: Segment[], width: number, unit: number): SignatureLayout {
   const recvIdx = recipientsHeadIndex(segs, width, unit);
   // the block's first line (bigger type, top-aligned with "Nơi nhận:") may start a little above
@@ -104,7 +102,8 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
   let headBottom = -Infinity; // bottom of the last authority/title row
   let headSpan = { x0: Infinity, x1: -Infinity }; // left and right ends of the authority/title rows
   for (const row of rows) {
-    const text = rowText(row);
+    const sorted = readingOrder(row);
+    const text = sorted.map((s) => s.text).join(' ');
     const top = Math.min(...row.map((s) => s.bbox.y0));
     if (capsLike(text)) {
       // the authority and title lines follow each other at line spacing; caps further down are
@@ -114,7 +113,6 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
       const x0 = Math.min(...row.map((s) => s.bbox.x0)); const x1 = Math.max(...row.map((s) => s.bbox.x1));
       if (auth.length + title.length && Math.min(x1, headSpan.x1) - Math.max(x0, headSpan.x0) < (x1 - x0) * 0.5) continue;
       headSpan = { x0: Math.min(headSpan.x0, x0), x1: Math.max(headSpan.x1, x1) };
-      const sorted = readingOrder(row);
       const isAuth = AUTHORITY_RE.test(fold(text).replace(/^[^A-Z]+/, '')) || opensWithMisreadPrefix(text.replace(/^[^\p{L}]+/u, ''));
       if (isAuth && !title.length) auth.push(...sorted); else title.push(...sorted);
       headBottom = Math.max(...row.map((s) => s.bbox.y1));
@@ -129,7 +127,7 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
   // under it, unless it reads as a known title, is seal text
   if (/^Q\s*[.,]/.test(fold(lastAuth))) {
     const row = auth.filter((s) => Math.abs(cy(s.bbox) - cy(auth[auth.length - 1]!.bbox)) < unit * 0.5);
-    const known = title.length && TITLES.some((t) => fold(t) === fold(cleanTitle(rowText(title))));
+    const known = title.length && isKnownTitle(rowText(title));
     if (!title.length || (auth.length > row.length && !known)) {
       auth.splice(auth.length - row.length, row.length);
       title.splice(0, title.length, ...row);
@@ -139,9 +137,9 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
   // text ("GIÁM ĐỐC" / "SÂN Tỷ"); a known title under a known title is a lost "KT." line's head
   const firstRow = title.filter((s) => Math.abs(cy(s.bbox) - cy(title[0]!.bbox)) < unit * 0.5);
   const under = title.slice(firstRow.length);
-  if (under.length && isKnown(rowText(firstRow)) && !isKnown(rowText(title)) && !isKnown(rowText(under))) title.splice(firstRow.length);
+  if (under.length && isKnownTitle(rowText(firstRow)) && !isKnownTitle(rowText(title)) && !isKnownTitle(rowText(under))) title.splice(firstRow.length);
   const heads = [...auth, ...title];
   const centre = heads.length ? heads.reduce((a, s) => a + cx(s.bbox), 0) / heads.length
-    : nameRow.length ? (Math.min(...nameRow.map((s) => s.bbox.x0)) + Math.max(...nameRow.map((s) => s.bbox.x1))) / 2 : width * 0.72;
+    : nameRow.length ? axisOf(nameRow.map((s) => s.bbox)) : width * 0.72;
   return { recvIdx, bodyEnd, auth, title, nameRow, centre };
 }

@@ -24,7 +24,12 @@ export function cleanTitle(raw: string): string {
     .replace(/^(?:-\s*)+|(?:\s*-)+$/gu, '');
 }
 
-/** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
+/** A title line that reads as one of NĐ30's titles once cleaned ("CHỦ TICH", "Q. CHỦ TỊCH"). */
+export const isKnownTitle = (text: string): boolean => {
+  const c = fold(cleanTitle(text));
+  return TITLES.some((t) => fold(t) === c);
+};
+
 const PREFIXES = ['TM', 'KT', 'TL', 'TUQ'];
 
 /** A signing-authority prefix read one letter off ("KI." for "KT."): the one prefix one edit away, else null. */
@@ -41,6 +46,7 @@ export const opensWithMisreadPrefix = (text: string): boolean => {
   return !!m && misreadPrefix(m[1]!) !== null;
 };
 
+/** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
 export function cleanAuthority(raw: string): string {
   const words1 = raw.replace(/^[^\p{L}]+/u, '')
     // (no head's word has two or three letters then a dot: such a token one letter off a prefix is it)
@@ -80,9 +86,11 @@ export function titleFromAuthority(authority: string | null): string | null {
   return null; // TL./TUQ.: a subordinate signs, any title
 }
 
-/** "Q." (quyền: acting head) opens a title line of its own ("Q. GIÁM ĐỐC"), not an authority line. */
-// "Q." (quyền, acting) is the only one-letter head of a title; read as "q." or its "Q" as "O"/"0"
-// ("O. CHỦ TICH") it still is (the acting head went out as "CHỦ TỊCH", confident and wrong)
+/**
+ * "Q." (quyền: acting head) opens a title line of its own ("Q. GIÁM ĐỐC"), not an authority line;
+ * the only one-letter head of a title, read as "q." or its "Q" as "O"/"0" ("O. CHỦ TICH") it still
+ * is (the acting head went out as "CHỦ TỊCH", confident and wrong).
+ */
 export const ACTING_RE = /^[QqOo0]\s*[.,]\s*(?=\p{Lu})/u;
 
 /** Best title from the OCR'd line and the authority; confidence from their agreement. */
