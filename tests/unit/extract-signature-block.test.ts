@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
 import { cleanAuthority, cleanTitle } from '../../appliance/extract/titles.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
+import { segmentOf } from '../../appliance/extract/layout.js';
+import type { OcrPage, OcrWord } from '../../appliance/ocr/ocr.js';
 
 // The signature block on unseen-like scans: a head title one letter off, a word read twice by the
 // re-read, an acting head's "Q." line under "TM." with seal text taken for a title under it.
@@ -19,6 +21,12 @@ const doc = (signature: Row[]) => buildPage([
   { full: 'Sở Xây dựng thông báo để các cơ quan, đơn vị biết, thực hiện./.', gap: 60 },
   ...signature,
 ]);
+
+/** The page with one more line of `words` (seal text read as a line of its own), in reading order. */
+const withLine = (page: OcrPage, words: OcrWord[]): OcrPage => {
+  const { text, bbox, conf } = segmentOf(words);
+  return { ...page, lines: [...page.lines, { text, confidence: conf * 100, bbox, words }].sort((a, b) => a.bbox.y0 - b.bbox.y0) };
+};
 
 describe('authority head', () => {
   it('one letter off a known title, or a word of it read twice', () => {
@@ -98,8 +106,7 @@ describe('acting head under TM.', () => {
     const title = page.lines.find((l) => l.text === 'O. CHỦ TICH')!;
     const y = title.bbox.y1 + 15;
     const ring = { text: 'NHÂN', confidence: 90, bbox: { x0: title.bbox.x0 - 200, y0: y, x1: title.bbox.x0 - 110, y1: y + 30 } };
-    const lines = [...page.lines, { text: 'NHÂN', confidence: 90, bbox: ring.bbox, words: [ring] }].sort((a, b) => a.bbox.y0 - b.bbox.y0);
-    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH' });
+    expect(extractFields([withLine(page, [ring])], { today })).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN', signerTitle: 'Q. CHỦ TỊCH' });
   });
   it('its "Q." read as "q." or "O." is still the acting head\'s', () => {
     for (const q of ['q. CHỦ TỊCH', 'O. CHỦ TICH']) {
@@ -164,7 +171,6 @@ describe('seal text under the title', () => {
     const y = title.bbox.y1 - 8;
     const ring = { text: 'SÂN', confidence: 80, bbox: { x0: title.bbox.x0 + 4, y0: y, x1: title.bbox.x0 + 80, y1: y + 44 } };
     const tail = { text: 'Tỷ', confidence: 70, bbox: { x0: title.bbox.x0 + 95, y0: y, x1: title.bbox.x0 + 140, y1: y + 44 } };
-    const lines = [...page.lines, { text: 'SÂN Tỷ', confidence: 75, bbox: { ...ring.bbox, x1: tail.bbox.x1 }, words: [ring, tail] }].sort((a, b) => a.bbox.y0 - b.bbox.y0);
-    expect(extractFields([{ ...page, lines }], { today })).toMatchObject({ signerTitle: 'GIÁM ĐỐC', signer: 'Trần Hữu Quý' });
+    expect(extractFields([withLine(page, [ring, tail])], { today })).toMatchObject({ signerTitle: 'GIÁM ĐỐC', signer: 'Trần Hữu Quý' });
   });
 });
