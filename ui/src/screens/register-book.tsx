@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorInfo } from '../api.js';
 import { currentSession } from '../session.js';
 import { S } from '../strings.js';
@@ -55,14 +55,20 @@ export function RegisterBookScreen() {
   const filter = (extra: Record<string, string> = {}) =>
     new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q.trim() ? { q: q.trim() } : {}), ...(book === 'outgoing' ? { book } : {}), ...extra }).toString();
 
+  // Only the newest request's answer is shown: a date change loads the book, and a search typed
+  // meanwhile loads it again; the first answer arriving last must not overwrite the search.
+  const latest = useRef(0);
   const load = useCallback(async (at: number) => {
+    const ticket = ++latest.current;
     if (from && to && from > to) { setError({ code: 'request.invalid', message: S.book.badRange }); return; }
     try {
-      setPage(await api.get<{ total: number; entries: (BookEntry | OutgoingBookEntry)[] }>(`/api/register?${filter({ limit: String(PAGE), offset: String(at) })}`));
+      const answer = await api.get<{ total: number; entries: (BookEntry | OutgoingBookEntry)[] }>(`/api/register?${filter({ limit: String(PAGE), offset: String(at) })}`);
+      if (ticket !== latest.current) return;
+      setPage(answer);
       setOffset(at);
       setError(null);
     } catch (err) {
-      setError(errorInfo(err));
+      if (ticket === latest.current) setError(errorInfo(err));
     }
   }, [from, to, q, book]);
 

@@ -24,7 +24,12 @@ export function RegisterStatsView({ from, to }: { from: string; to: string }) {
 
   useEffect(() => {
     if (from && to && from > to) { setError({ code: 'request.invalid', message: S.book.badRange }); return; }
-    api.get<RegisterStats>(`/api/register/stats?${query()}`).then((s) => { setStats(s); setError(null); }, (err: unknown) => setError(errorInfo(err)));
+    // A range changed again before the answer came: that older answer is not shown.
+    let stale = false;
+    api.get<RegisterStats>(`/api/register/stats?${query()}`).then(
+      (s) => { if (!stale) { setStats(s); setError(null); } },
+      (err: unknown) => { if (!stale) setError(errorInfo(err)); });
+    return () => { stale = true; };
   }, [from, to, by]);
 
   const file = async (kind: 'print' | 'csv') => {
