@@ -1,17 +1,12 @@
 import type { BBox, OcrEngine, OcrLine, OcrPage, OcrWord } from '../ocr/ocr.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import sharp from 'sharp';
-import { inkRaster } from '../ocr/ink-raster.js';
-import { cropGrey, inkAndPaper } from '../ocr/region-crop.js';
-import { axisOf, cy, lineUnit, pageSegments, segmentOf, type Segment } from './layout.js';
+import { axisOf, lineUnit, pageSegments, type Segment } from './layout.js';
 import { isKnownTitle } from './titles.js';
 import { isNameSyllable, readName } from './names.js';
-import { recipientsHeadIndex, rowText, signatureLayout } from './signature.js';
+import { rowText, signatureLayout } from './signature.js';
 import { fold, foldedLetters } from './vn-text.js';
 import { MARK_PHRASES, marksInLine } from './patterns.js';
-import { inRecipientsColumn, recipientRows, rowLooksRight } from './recipients.js';
+import { rereadRecipients } from './reread-recipients.js';
+import { inkOnly, overlaps, readInkOnly, withLines } from './reread-ink.js';
 
 // A second, targeted OCR pass where full-page layout analysis loses text: boxed stamps beside the
 // number (read as a picture) and the signature block (seal and handwriting drawn over the title
@@ -35,13 +30,6 @@ export function signatureRegion(page: OcrPage): BBox {
 export function stampRegion(page: OcrPage): BBox {
   return { x0: 0, y0: 0, x1: page.width * 0.55, y1: page.height * 0.35 };
 }
-
-function withLines(page: OcrPage, lines: OcrLine[]): OcrPage {
-  const sorted = [...lines].sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
-  return { ...page, lines: sorted, text: sorted.map((l) => l.text).join('\n') };
-}
-
-const overlaps = (a: BBox, b: BBox): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /** Less ink than this high is a rule or specks, not a stamp or a line of text: 1.5 mm. */
 const minInkHeight = (page: OcrPage): number => Math.round(page.dpi * 0.06);
@@ -194,41 +182,6 @@ function replaceBand(page: OcrPage, region: BBox, words: OcrWord[]): OcrPage {
   return withLines(page, [...keep.map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') })), line]);
 }
 
-/** Grey levels of a crop where only near-black ink is dark: colour ink (red seal, blue pen) and mid-grey go white. */
-async function inkOnly(page: OcrPage, r: BBox, level = 0.42): Promise<{ data: Buffer; width: number; height: number }> {
-  // (the page's ink raster is decoded once for all the cuts of its re-reads)
-  const img = cropGrey(await inkRaster(page.imagePath), r);
-  const n = img.width * img.height;
-  const v = img.data;
-  const { ink, paper } = inkAndPaper(img);
-  const thr = ink + (paper - ink) * level;
-  for (let i = 0; i < n; i++) v[i] = v[i]! < thr ? Math.round(Math.max(0, v[i]! - ink) * 127 / Math.max(1, thr - ink)) : 255;
-  return img;
-}
-
-/** OCR of the ink-only, ×2 crop, in page coordinates. */
-async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number, layout: 'sparse' | 'page' | 'line' = 'sparse'): Promise<OcrLine[]> {
-  const r = { x0: Math.floor(region.x0), y0: Math.floor(region.y0), x1: Math.ceil(region.x1), y1: Math.ceil(region.y1) };
-  if (r.x1 - r.x0 < 16 || r.y1 - r.y0 < 8) return [];
-  const img = await inkOnly(page, r, level);
-  const dir = await mkdtemp(join(tmpdir(), 'sohoa-name-'));
-  const file = join(dir, 'name.png');
-  try {
-    const pad = 20;
-    await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
-      .resize({ width: img.width * 2, height: img.height * 2, kernel: 'cubic' })
-      .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 255, g: 255, b: 255 } })
-      .png().toFile(file);
-    const W = img.width * 2 + pad * 2; const H = img.height * 2 + pad * 2;
-    const crop: OcrPage = { ...page, imagePath: file, width: W, height: H, dpi: page.dpi * 2, lines: [], text: '' };
-    const lines = await engine.recognizeRegion!(crop, { x0: 0, y0: 0, x1: W, y1: H }, { layout, alternatives: true });
-    const back = (b: BBox): BBox => ({ x0: r.x0 + (b.x0 - pad) / 2, y0: r.y0 + (b.y0 - pad) / 2, x1: r.x0 + (b.x1 - pad) / 2, y1: r.y0 + (b.y1 - pad) / 2 });
-    return lines.filter((l) => l.text.trim()).map((l) => ({ ...l, bbox: back(l.bbox), words: l.words.map((w) => ({ ...w, bbox: back(w.bbox) })) }));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** The lowest band of rows with ink in a region, about one text line high, or null. */
 async function lowestInkBand(page: OcrPage, region: BBox, unit: number): Promise<{ y0: number; y1: number } | null> {
   const r = { x0: Math.max(0, Math.floor(region.x0)), y0: Math.max(0, Math.floor(region.y0)), x1: Math.min(page.width, Math.ceil(region.x1)), y1: Math.min(page.height, Math.ceil(region.y1)) };
@@ -249,112 +202,6 @@ async function lowestInkBand(page: OcrPage, region: BBox, unit: number): Promise
   return { y0: r.y0 + top - unit * 0.5, y1: r.y0 + bottom + unit * 0.5 };
 }
 
-/** The "Nơi nhận" column: left of the signature block, from under the "Nơi nhận" line to below its last item. */
-export function recipientsRegion(page: OcrPage, segs = pageSegments(page), unit = lineUnit(segs)): BBox | null {
-  const lay = signatureLayout(segs, page.width, unit);
-  if (lay.recvIdx < 0) return null;
-  const head = segs[lay.recvIdx]!;
-  const block = [...lay.auth, ...lay.title, ...lay.nameRow];
-  const blockLeft = block.length ? Math.min(...block.map((s) => s.bbox.x0)) : page.width * 0.5;
-  const right = Math.min(blockLeft - unit * 0.4, page.width * 0.55);
-  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, page.width));
-  const x0 = Math.max(0, Math.min(head.bbox.x0, ...col.map((s) => s.bbox.x0)) - unit * 0.6);
-  const y1 = Math.min(page.height, Math.max(head.bbox.y1, ...col.map((s) => s.bbox.y1)) + unit * 0.8);
-  if (right - x0 < unit * 4) return null;
-  return { x0, y0: head.bbox.y1 + unit * 0.1, x1: right, y1 };
-}
-
-/** The "Nơi nhận" column read again on its own, ink only, ×2 (one column: the signature block beside it no longer disturbs the layout analysis). */
-export async function readRecipientsColumn(engine: OcrEngine, page: OcrPage, layout: 'sparse' | 'page' = 'page', level = 0.42): Promise<OcrLine[]> {
-  if (!engine.recognizeRegion) return [];
-  const region = recipientsRegion(page);
-  return region ? readInkOnly(engine, page, region, level, layout) : [];
-}
-
-const rowOk = (r: { text: string; conf: number }, first: boolean): boolean => r.conf >= 0.6 && rowLooksRight(r.text, { first });
-
-/** Re-read words as a row of the list (its text and mean confidence), or null when none were read. */
-const asRow = (words: OcrWord[]): Segment | null => (words.length ? segmentOf(words) : null);
-
-/**
- * The rows of "Nơi nhận" that do not read as items (the signature block beside the first lines
- * upsets tesseract's layout analysis: a first item lost or garbled; a misread archive code) read
- * again from the column alone, ink only, ×2, at two ink levels and both segmentations; a row is
- * replaced only by a re-read row at its height that passes the check.
- */
-export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
-  if (!engine.recognizeRegion) return page;
-  const segs = pageSegments(page);
-  const unit = lineUnit(segs);
-  const recvIdx = recipientsHeadIndex(segs, page.width, unit);
-  if (recvIdx < 0) return page;
-  const rows = recipientRows(segs, segs[recvIdx]!, page.width, unit);
-  let bad = rows.filter((r, i) => !rowOk(r, i === 0));
-  let missing = missingRowBands(segs[recvIdx]!.bbox, rows, unit);
-  if (!bad.length && !missing.length) return page;
-  const column = recipientsRegion(page, segs, unit);
-  if (!column) return page;
-  const region = { ...column, y1: Math.min(page.height, Math.max(column.y1, ...missing.map((b) => b.y1))) };
-  let out = page;
-  for (const [layout, level] of [['page', 0.6], ['sparse', 0.6], ['page', 0.42]] as const) {
-    const lines = await readInkOnly(engine, page, region, level, layout);
-    // each re-read line belongs to the row of the first read nearest to it in height
-    const rowMid = (r: { y0: number; y1: number }): number => (r.y0 + r.y1) / 2;
-    const owner = (l: OcrLine): (typeof rows)[number] | undefined => [...rows].sort((a, b) =>
-      Math.abs(rowMid(a) - cy(l.bbox)) - Math.abs(rowMid(b) - cy(l.bbox)))[0];
-    const still: typeof bad = [];
-    for (const r of bad) {
-      const words = lines.filter((l) => owner(l) === r && Math.abs(cy(l.bbox) - rowMid(r)) < unit)
-        .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
-      const cand = asRow(words);
-      if (cand && rowOk(cand, r === rows[0])) {
-        out = replaceWords(out, new Set(r.words), words);
-      } else still.push(r);
-    }
-    bad = still;
-    // rows the first read lost altogether: an item-like line of the re-read in the band where one is missing
-    const known = out.lines.flatMap((l) => l.words);
-    const found = missing.map((b) => lines.filter((l) => cy(l.bbox) > b.y0 && cy(l.bbox) < b.y1 && !known.some((w) => overlaps(w.bbox, l.bbox))
-      && l.confidence >= 60 && (rowLooksRight(l.text, { first: true }) || (l.confidence >= 75 && /^[-–—]\s*\p{Lu}/u.test(l.text.trim())))));
-    const add = found.flat();
-    if (add.length) out = withLines(out, [...out.lines, ...add]);
-    missing = missing.filter((_, i) => !found[i]!.length);
-    if (!bad.length && !missing.length) break;
-  }
-  // a row still bad read alone as one line (the seal and the signature block beside it no longer
-  // in the layout analysis: "\"`." → "- Như trên;"); what follows the item's closing ";" on that
-  // line is the seal's
-  for (const r of bad) {
-    const mid = (r.y0 + r.y1) / 2; const half = Math.max(r.y1 - r.y0, unit) / 2 + unit * 0.3;
-    const lines = await readInkOnly(engine, page, { x0: column.x0, x1: column.x1, y0: Math.max(0, mid - half), y1: Math.min(page.height, mid + half) }, 0.6, 'line');
-    const read = lines.flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
-    const end = read.findIndex((w) => /;$/u.test(w.text));
-    // a row read to its end closes with ";" (misread "," or ":"; the list's last, "Lưu:", with "."):
-    // one that stops short lost its end to the seal ("- Trung tâm Kiểm soát bệnh tật" for "… tật tỉnh;")
-    const words = end >= 0 ? read.slice(0, end + 1) : /[.,:]$/u.test(read[read.length - 1]?.text ?? '') ? read : [];
-    const cand = asRow(words);
-    if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, new Set(r.words), words);
-  }
-  return out;
-}
-
-/**
- * Bands of the "Nơi nhận" column where a printed row is missing from the first read: a gap of
- * about two rows between rows (the list is single-spaced: its own pitch is its closest two rows),
- * and below the last row when it is not the archive line that always closes the list (NĐ30 App. I).
- */
-export function missingRowBands(head: BBox, rows: Array<{ text: string; y0: number; y1: number }>, unit: number): Array<{ y0: number; y1: number }> {
-  if (!rows.length) return [];
-  const tops = [head.y0, ...rows.map((r) => r.y0)];
-  const steps = tops.slice(1).map((y, i) => y - tops[i]!);
-  const pitch = Math.max(unit, Math.min(...steps.filter((d) => d > unit * 0.5), unit * 1.6));
-  const out: Array<{ y0: number; y1: number }> = [];
-  steps.forEach((d, i) => { if (i > 0 && d > pitch * 1.7) out.push({ y0: rows[i - 1]!.y1, y1: rows[i]!.y0 }); });
-  const last = rows[rows.length - 1]!;
-  if (!/^[-–—]?\s*LUU\s*[:;.,]/.test(fold(last.text.trim()))) out.push({ y0: last.y1, y1: last.y1 + pitch * 2.2 });
-  return out;
-}
-
 /** `named` (the signature re-read) with the "Nơi nhận" rows that `listed` replaced in `base`. */
 function mergeRecipients(named: OcrPage, base: OcrPage, listed: OcrPage): OcrPage {
   if (listed === base) return named;
@@ -364,14 +211,4 @@ function mergeRecipients(named: OcrPage, base: OcrPage, listed: OcrPage): OcrPag
   const keep = named.lines.map((l) => ({ ...l, words: l.words.filter((w) => !gone.has(w)) })).filter((l) => l.words.length)
     .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
   return withLines(named, [...keep, ...added]);
-}
-
-/** The page with the words `gone` (by identity) replaced by `words` (one line). */
-function replaceWords(page: OcrPage, gone: Set<OcrWord>, words: OcrWord[]): OcrPage {
-  const keep = page.lines.map((l) => ({ ...l, words: l.words.filter((w) => !gone.has(w)) })).filter((l) => l.words.length)
-    .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
-  const line: OcrLine = { text: words.map((w) => w.text).join(' '), confidence: words.reduce((a, w) => a + w.confidence, 0) / words.length, bbox: {
-    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
-    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)) }, words };
-  return withLines(page, [...keep, line]);
 }

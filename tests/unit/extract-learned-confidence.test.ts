@@ -5,7 +5,7 @@ import { FIELD_KEYS, emptyFields, type FieldKey } from '../../appliance/extract/
 import { summaryShape, trimSummary } from '../../appliance/extract/extract-fields.js';
 import { placeSpans, repairText } from '../../appliance/extract/vn-words.js';
 import { checkCode, repairArchive } from '../../appliance/extract/recipients.js';
-import { missingRowBands } from '../../appliance/extract/reread.js';
+import { missingRowBands } from '../../appliance/extract/reread-recipients.js';
 import { AgencyDirectory } from '../../appliance/extract/agency-directory.js';
 
 // Issue 12's mechanisms: fields checked against each other, confidence as a learned probability

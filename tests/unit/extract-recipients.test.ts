@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { checkCode, documentCodes, repairArchive, repairInitials, rowLooksRight } from '../../appliance/extract/recipients.js';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
 import { repairRecipient } from '../../appliance/extract/recipient-list.js';
-import { recipientsRegion, rereadRecipients } from '../../appliance/extract/reread.js';
+import { recipientsRegion, rereadRecipients } from '../../appliance/extract/reread-recipients.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import type { BBox, OcrEngine, OcrLine, OcrPage } from '../../appliance/ocr/ocr.js';
 
