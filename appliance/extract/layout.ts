@@ -67,11 +67,16 @@ export function pageSegments(page: OcrPage): Segment[] {
     const overlap = Math.min(o.bbox.x1, w.bbox.x1) - Math.max(o.bbox.x0, w.bbox.x0);
     return overlap > 0 && (overlap > h * 0.6 || Math.min(height(o.bbox), height(w.bbox)) < h * 0.5);
   };
+  // a speck that joined a row first does not keep a full word out of it (a "-" over "THÔNG" pushed
+  // the word onto a row of its own, after the issuer's line): the speck leaves for a row of its own
+  const speck = (o: OcrWord): boolean => height(o.bbox) < h * 0.5;
   for (const w of sorted) {
     const row = rows.find((r) => Math.abs(cy(r[r.length - 1]!.bbox) - cy(w.bbox)) < h * 0.45
       && Math.abs(cy(nearest(r, w).bbox) - cy(w.bbox)) < h * 0.75
-      && !r.some((o) => clash(o, w)));
-    if (row) row.push(w); else rows.push([w]);
+      && !r.some((o) => clash(o, w) && (speck(w) || !speck(o))));
+    if (!row) { rows.push([w]); continue; }
+    for (const o of speck(w) ? [] : row.filter((x) => clash(x, w))) { row.splice(row.indexOf(o), 1); rows.push([o]); }
+    row.push(w);
   }
   const segments: Segment[] = [];
   for (const row of rows) {

@@ -125,7 +125,7 @@ export function repairPlaceInAgency(line: string, extra: string[] = []): { line:
       if (!place) continue;
       const levelWords = levelSpelling(level);
       const fixed = [...words.slice(0, i), ...levelWords.map((w, k) => sameSpelling(words[i + k]!, w) ? words[i + k]! : matchCase(w, words[i + k] ?? w)),
-        ...place.split(' ').map((w) => matchCase(w, rest))];
+        ...placeWords(place, rest)];
       const out = fixed.join(' ');
       // the printed spelling stays when it already is the place's (tone mark placement aside)
       const same = out.split(' ').length === words.length && out.split(' ').every((w, k) => sameSpelling(words[k]!, w));
@@ -157,6 +157,22 @@ export function isKnownPlace(place: string): boolean {
 }
 
 const sameSpelling = (a: string, b: string): boolean => toneKey(a) === toneKey(b);
+
+/**
+ * The place's words as the reading prints them when it spells them, tone mark placement aside and
+ * even glued ("HOÀBÌNH" → "HOÀ BÌNH", not the list's "HÒA BÌNH": the register keeps the printed
+ * form); else in the list's spelling, in the reading's case.
+ */
+function placeWords(place: string, read: string): string[] {
+  const words = place.split(' ');
+  const chars = [...read.replace(/\s+/g, '')];
+  if (chars.length === [...words.join('')].length) {
+    let at = 0;
+    const printed = words.map((w) => { const n = [...w].length; const out = chars.slice(at, at + n).join(''); at += n; return out; });
+    if (printed.every((w, k) => sameSpelling(w, words[k]!))) return printed;
+  }
+  return words.map((w) => matchCase(w, read));
+}
 
 function levelSpelling(level: string): string[] {
   switch (level) {
