@@ -5,7 +5,7 @@ import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { CUT_NOTE, ITEM_ABBREVIATIONS, documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { CUT_NOTE, ITEM_ABBREVIATIONS, copyCount, documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -33,8 +33,12 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   // rows of the column, words left to right (a word tesseract read apart sits in its place)
   const rows = recipientRows(segs, head, width, unit);
   let dashed = items.length;
+  let countDoubt = false;
   for (const r of rows) {
-    const t = r.text.trim();
+    // the "Lưu:" line's drafter code: its copy count read as digits (recipients.ts copyCount)
+    const counted = /^[-–—]?\s*LUU\b/u.test(fold(r.text.trim())) ? r.words.map(copyCount) : null;
+    countDoubt ||= counted?.some((c) => c.doubtful) ?? false;
+    const t = (counted ? counted.map((c) => c.text).join(' ') : r.text).trim();
     if (/^[-–—]/.test(t)) dashed++;
     if (/^[-–—•~+*]/.test(t) || items.length === 0) items.push(t);
     else items[items.length - 1] += ' ' + t; // a long item wraps onto the next line
@@ -54,7 +58,7 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     sure,
     // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end; one
     // the seal's text was read into: what it covered may be lost with it)
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || countDoubt || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
       || items.some((t) => [...t.matchAll(SEAL_TEXT)].some((m) => sealWord(m[1]!))),
   }
 }

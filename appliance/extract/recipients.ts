@@ -1,5 +1,5 @@
 import type { OcrWord } from '../ocr/ocr.js';
-import { cy, type Segment } from './layout.js';
+import { cy, segmentOf, type Segment } from './layout.js';
 import { knownWord, pairCount, repairText } from './vn-words.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 import { isNameSyllable } from './names.js';
@@ -77,6 +77,10 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   if (known.has(code)) return { code, ok: true, repaired: false };
   // the drafter's code (NĐ30 App. I): initials or a name and, in brackets, the copies made ("Hg(3b)", "Nhân(2)")
   if (DRAFTER.test(code)) return { code, ok: true, repaired: false };
+  // one read in capitals with a marked vowel ("ĐỊ7b"): a name's syllable (no unit's initials carry a
+  // vowel's mark), its letters after the first in lower case
+  const named = /^(\p{Lu})(\p{Lu}{1,6})(\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u.exec(code);
+  if (named && MARKED_VOWEL.test(named[2]!.normalize('NFD'))) return { code: named[1]! + named[2]!.toLocaleLowerCase('vi') + named[3]!, ok: true, repaired: true };
   const cands = confusedWith(code, known);
   // a letter read twice, or a neighbour's misread read beside it ("VHTTT", "NYV"): one of them
   if (!cands.size) {
@@ -113,11 +117,41 @@ export function repairArchive(item: string, docCodes: string[] = []): { item: st
   if (!codes.length || !codes.every((c) => ABBREVIATION.test(c) || DRAFTER.test(c))) return { item, sure: false };
   const checked = codes.map((c) => checkCode(c, docCodes));
   // a code repaired from a reading that is itself a plausible code ("TN" → TH) may have been right: doubtful
-  const plausible = (c: string): boolean => !UNLIKELY.test(c) && ABBREVIATION.test(c);
+  // (capitals with a marked vowel are no unit's code: "ĐỊ7b" was a drafter's name)
+  const plausible = (c: string): boolean => !UNLIKELY.test(c) && ABBREVIATION.test(c) && !MARKED_VOWEL.test(c.normalize('NFD'));
   return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c, i) => c.ok && !(c.repaired && i > 0 && plausible(codes[i]!))) };
 }
 
 const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
+/** A vowel carrying a tone or shape mark, decomposed (Đ's stroke is no combining mark). */
+const MARKED_VOWEL = /[AEIOUY][\u0300-\u0309\u0323\u031b]/u;
+
+/**
+ * A drafter code's copy count is digits ("Lệ(5b)", "Quyết(8)"): a symbol of it read as a letter or
+ * a sign ("Lệ(Bb)") takes the best digit tesseract offered for that place; `doubtful` when there is
+ * none, or when a second digit is at least half as likely ("Nt(Bb)": 6 at 69, 5 at 66). (A digit
+ * read as a digit stays: a rival digit behind it was as often right as wrong in the kept pages.)
+ */
+export function copyCount(word: OcrWord): { text: string; doubtful: boolean } {
+  const choices = word.choices;
+  const as = { text: word.text, doubtful: false };
+  if (!choices?.length || choices.map((c) => c[0]!.text).join('') !== word.text || !/^\p{Lu}\p{Ll}{0,6}\(/u.test(word.text)) return as;
+  const open = choices.findIndex((c) => c[0]!.text === '(');
+  const close = choices.findIndex((c, i) => i > open && c[0]!.text === ')');
+  if (close < open + 2) return as;
+  // the count's places: between the brackets, but for a closing "b" (bản, copies)
+  const end = close - 1 > open + 1 && choices[close - 1]![0]!.text === 'b' ? close - 1 : close;
+  const symbols = choices.map((c) => c[0]!.text);
+  let doubtful = false;
+  for (let i = open + 1; i < end; i++) {
+    const digits = choices[i]!.filter((c) => /^\d$/u.test(c.text));
+    if (!digits.length) { doubtful = true; continue; }
+    if (symbols[i] === digits[0]!.text) continue;
+    symbols[i] = digits[0]!.text;
+    doubtful ||= digits[1] !== undefined && digits[1].confidence >= digits[0]!.confidence * 0.5;
+  }
+  return { text: symbols.join(''), doubtful };
+}
 const ABBREVIATION = /^\p{Lu}(?:[\p{Lu}\d]{1,7}|[\p{Lu}\d]{0,6}\p{Ll})$/u; // VP, KGVX, NV1, TTr
 
 /**
@@ -169,9 +203,20 @@ export function inRecipientsColumn(s: Segment, head: Segment, width: number): bo
   return s.bbox.x0 < Math.max(head.bbox.x0 + width * 0.05, width * 0.35) && s.bbox.x1 < width * 0.58;
 }
 
+/**
+ * A segment that starts in the column and runs on past it, cut after its item's closing ";": what
+ * follows on the line is the seal's or the signature block's (seal specks a word's gap after
+ * "… thành phố (b/c);" made one segment with it, too wide for the column: the item was lost).
+ */
+function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
+  if (s.bbox.x1 < width * 0.58 || !inRecipientsColumn({ ...s, bbox: { ...s.bbox, x1: 0 } }, head, width)) return s;
+  const close = s.words.findLastIndex((w) => /;$/u.test(w.text) && w.bbox.x1 < width * 0.58);
+  return close >= 0 && close < s.words.length - 1 ? segmentOf(s.words.slice(0, close + 1)) : s;
+}
+
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */
 export function recipientRows(segs: Segment[], head: Segment, width: number, unit: number): Array<{ words: OcrWord[]; text: string; conf: number; y0: number; y1: number }> {
-  const col = segs.filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, width));
+  const col = segs.map((s) => endAtItemClose(s, head, width)).filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, width));
   // a piece of a row read apart (a speck over a word splits it: "… Thể thao và" | "Truyền" | "| thông")
   // goes on the row it continues, up to where the column may reach
   for (let grown = true; grown;) {
@@ -186,7 +231,10 @@ export function recipientRows(segs: Segment[], head: Segment, width: number, uni
     const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);
     if (row) row.push(s); else rows.push([s]);
   }
-  return rows.map((r) => {
+  // a row of specks alone (no letter, no digit, under half a line high: '"¬' beside a word it was
+  // read over) is none of the list's; a full row read as signs is an item garbled, to be re-read
+  const specks = (r: Segment[]): boolean => !r.some((s) => /[\p{L}\d]/u.test(s.text)) && Math.max(...r.map((s) => s.bbox.y1)) - Math.min(...r.map((s) => s.bbox.y0)) < unit * 0.5;
+  return rows.filter((r) => !specks(r)).map((r) => {
     const words = r.flatMap((s) => s.words).sort((a, b) => a.bbox.x0 - b.bbox.x0);
     return { words, text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100,
       y0: Math.min(...words.map((w) => w.bbox.y0)), y1: Math.max(...words.map((w) => w.bbox.y1)) };

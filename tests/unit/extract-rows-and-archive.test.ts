@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { pageSegments, segmentOf, type Segment } from '../../appliance/extract/layout.js';
+import { repairPlaceInAgency } from '../../appliance/extract/places.js';
+import { checkCode, copyCount, recipientRows, repairArchive } from '../../appliance/extract/recipients.js';
+import { lostRowLooksRight, missingRowBands } from '../../appliance/extract/reread-recipients.js';
+import type { OcrLine, OcrPage, OcrWord, SymbolChoice } from '../../appliance/ocr/ocr.js';
+
+// Cases of the generated sets looked at in round O (tests/fixtures/unseen/README.md), with the
+// coordinates tesseract gave on those pages.
+
+const word = (text: string, x0: number, x1: number, y0: number, y1: number, confidence = 93, choices?: SymbolChoice[][]): OcrWord =>
+  ({ text, confidence, bbox: { x0, x1, y0, y1 }, ...(choices ? { choices } : {}) });
+const page = (words: OcrWord[][], width = 1653, height = 2339): OcrPage => {
+  const lines: OcrLine[] = words.map((ws) => ({ ...segmentOf(ws), confidence: 90, words: ws }));
+  return { imagePath: 'x.png', width, height, dpi: 200, rotation: 0, blank: false, text: lines.map((l) => l.text).join('\n'), lines };
+};
+/** Choices of a word whose every symbol is sure, but for `at`, whose choices are `alts`. */
+const choicesOf = (text: string, at: number, alts: Array<[string, number]>): SymbolChoice[][] =>
+  [...text].map((ch, i) => (i === at ? alts.map(([t, c]) => ({ text: t, confidence: c })) : [{ text: ch, confidence: 95 }]));
+
+describe('rows of a page', () => {
+  it('a speck that joined a row first does not push a full word it overlaps out of the row (1381 doc-025: "SỞ - TIN VÀ TRUYỀN THÔNG THÔNG")', () => {
+    const segs = pageSegments(page([
+      [word('-', 379, 391, 278, 284, 62), word('LONGAN', 423, 586, 239, 265, 89), word('Độc', 873, 944, 238, 274), word('lập', 956, 1016, 238, 276)],
+      [word('SỞ', 258, 308, 277, 313), word('THÔNG', 318, 454, 287, 313), word('TIN', 465, 531, 287, 330), word('VÀ', 541, 590, 279, 313), word('TRUYỀN', 600, 752, 280, 313)],
+      [word('THONG', 436, 572, 332, 358, 88)],
+    ]));
+    expect(segs.map((s) => s.text)).toContain('SỞ THÔNG TIN VÀ TRUYỀN');
+    expect(segs.find((s) => s.text.startsWith('SỞ'))!.text).toBe('SỞ THÔNG TIN VÀ TRUYỀN');
+  });
+});
+
+describe('the place of an agency line', () => {
+  it('keeps the printed tone placement of a place read glued ("HOÀBÌNH" → "HOÀ BÌNH", not the list\'s "HÒA BÌNH")', () => {
+    expect(repairPlaceInAgency('UỶ BAN NHÂN DÂN TỈNH HOÀBÌNH').line).toBe('UỶ BAN NHÂN DÂN TỈNH HOÀ BÌNH');
+    expect(repairPlaceInAgency('UBND TỈNH KHANH HOA').line).toBe('UBND TỈNH KHÁNH HÒA');
+    expect(repairPlaceInAgency('ỦY BAN NHÂN DÂN TĨNH LÂM ĐÔNG').line).toBe('ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG');
+  });
+});
+
+describe('the "Lưu:" line', () => {
+  it('reads a drafter\'s copy count as digits: a letter takes the best digit offered, doubtful when a second digit is close', () => {
+    expect(copyCount(word('Lệ(Bb).', 0, 1, 0, 1, 72, choicesOf('Lệ(Bb).', 3, [['B', 92], ['5', 76]])))).toEqual({ text: 'Lệ(5b).', doubtful: false });
+    expect(copyCount(word('Nt(Bb).', 0, 1, 0, 1, 72, choicesOf('Nt(Bb).', 3, [['B', 93], ['6', 69], ['5', 66], ['8', 36]])))).toEqual({ text: 'Nt(6b).', doubtful: true });
+    expect(copyCount(word('Tươi(@).', 0, 1, 0, 1, 46, choicesOf('Tươi(@).', 5, [['@', 90], ['G', 66]])))).toEqual({ text: 'Tươi(@).', doubtful: true });
+    // a digit read stays, whatever digit is behind it
+    expect(copyCount(word('Tùng(5).', 0, 1, 0, 1, 90, choicesOf('Tùng(5).', 5, [['5', 90], ['8', 80]])))).toEqual({ text: 'Tùng(5).', doubtful: false });
+    // no choices (a read without alternatives), or no count: as read
+    expect(copyCount(word('Lệ(Bb).', 0, 1, 0, 1))).toEqual({ text: 'Lệ(Bb).', doubtful: false });
+    expect(copyCount(word('VT,', 0, 1, 0, 1, 95, choicesOf('VT,', 0, [['V', 95]])))).toEqual({ text: 'VT,', doubtful: false });
+  });
+
+  it('reads a drafter code in capitals with a marked vowel as a name ("ĐỊ7b" → "Đị7b"), surely', () => {
+    expect(checkCode('ĐỊ7b')).toEqual({ code: 'Đị7b', ok: true, repaired: true });
+    expect(repairArchive('Lưu: VT, TCCB, ĐỊ7b')).toEqual({ item: 'Lưu: VT, TCCB, Đị7b', sure: true });
+    expect(checkCode('NV1')).toEqual({ code: 'NV1', ok: true, repaired: false });
+  });
+});
+
+describe('rows of the "Nơi nhận" list', () => {
+  const head = segmentOf([word('Nơi', 236, 300, 1596, 1626), word('nhận:', 310, 383, 1596, 1626)]);
+  it('an item joined to seal specks past the column is cut after its closing ";" (1382 doc-003: the item was lost)', () => {
+    // (on that page the specks sat a word's gap after the item: one segment with it, to x 997 of 1653)
+    const segs: Segment[] = [
+      head,
+      segmentOf([word('-', 237, 246, 1649, 1651), word('Công', 256, 323, 1635, 1664), word('an', 333, 361, 1642, 1657), word('tỉnh;', 371, 426, 1635, 1662)]),
+      segmentOf([word('-', 237, 246, 1687, 1689), word('UBND', 255, 344, 1674, 1695), word('các', 354, 395, 1673, 1695), word('huyện,', 404, 488, 1673, 1702),
+        word('thị', 498, 531, 1673, 1701), word('xã,', 540, 576, 1673, 1700), word('thành', 586, 656, 1673, 1695), word('phố', 665, 712, 1672, 1702),
+        word('(b/c);', 722, 787, 1673, 1702), word('ÁS', 850, 892, 1664, 1698, 4), word('H', 901, 997, 1659, 1703, 4)]),
+      segmentOf([word('-', 237, 246, 1724, 1726), word('Lưu:', 256, 314, 1711, 1732), word('VT,', 324, 370, 1711, 1737), word('NV.', 437, 484, 1711, 1732)]),
+    ];
+    expect(recipientRows(segs, head, 1653, 29).map((r) => r.text)).toEqual(['- Công an tỉnh;', '- UBND các huyện, thị xã, thành phố (b/c);', '- Lưu: VT, NV.']);
+  });
+
+  it('a row of specks alone is none of the list', () => {
+    const segs = pageSegments(page([
+      [word('Nơi', 236, 300, 1596, 1626), word('nhận:', 310, 383, 1596, 1626)],
+      [word('-', 237, 246, 1649, 1651), word('Công', 256, 323, 1635, 1664), word('an', 333, 361, 1642, 1657), word('tỉnh;', 371, 426, 1635, 1662)],
+      [word('"¬', 300, 340, 1672, 1676, 27)],
+      [word('-', 237, 246, 1724, 1726), word('Lưu:', 256, 314, 1711, 1732), word('VT.', 324, 370, 1711, 1737)],
+    ]));
+    expect(recipientRows(segs, head, 1653, 29).map((r) => r.text)).toEqual(['- Công an tỉnh;', '- Lưu: VT.']);
+  });
+
+  it('under an item that does not close, a gap of a little under two rows is a lost wrapped tail ("huyện;"), which a re-read may bring back', () => {
+    const hd = { x0: 356, y0: 1949, x1: 560, y1: 2000 };
+    const rows = [{ text: '- Như trên;', y0: 2011, y1: 2055 }, { text: '- Công an tỉnh;', y0: 2063, y1: 2106 },
+      { text: '- Trung tâm Văn hóa - Thể thao và Truyền thông', y0: 2221, y1: 2265 }, { text: '- Kho bạc Nhà nước Ninh Hải;', y0: 2325, y1: 2365 },
+      { text: '- Lưu: VT, KTHT.', y0: 2379, y1: 2422 }];
+    const bands = missingRowBands(hd, rows, 40);
+    expect(bands.map((b) => b.open)).toEqual([false, true]);
+    const open = bands[1]!;
+    expect(open.y0).toBeLessThan(2280); expect(open.y1).toBe(2325);
+    const tail = (text: string, confidence = 90): OcrLine => ({ text, confidence, bbox: { x0: 356, x1: 470, y0: 2273, y1: 2318 }, words: [] });
+    expect(lostRowLooksRight(tail('huyện;'), open)).toBe(true);
+    expect(lostRowLooksRight(tail('huyện'), open)).toBe(false); // no close: not the item's tail
+    expect(lostRowLooksRight(tail('huyện;', 40), open)).toBe(false);
+    expect(lostRowLooksRight(tail('huyện;'), bands[0]!)).toBe(false); // the row above closed: only an item's start
+    expect(lostRowLooksRight(tail('- Công an huyện;'), bands[0]!)).toBe(true);
+  });
+});
