@@ -18,7 +18,7 @@ export const cy = (b: BBox): number => (b.y0 + b.y1) / 2;
 export const axisOf = (boxes: BBox[]): number => (Math.min(...boxes.map((b) => b.x0)) + Math.max(...boxes.map((b) => b.x1))) / 2;
 const height = (b: BBox): number => b.y1 - b.y0;
 /** Share of the smaller box covered by the other. */
-function overlapShare(a: BBox, b: BBox): number {
+export function overlapShare(a: BBox, b: BBox): number {
   const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0); const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
   if (w <= 0 || h <= 0) return 0;
   return (w * h) / Math.max(1, Math.min((a.x1 - a.x0) * (a.y1 - a.y0), (b.x1 - b.x0) * (b.y1 - b.y0)));

@@ -5,7 +5,7 @@ import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { CUT_NOTE, ITEM_ABBREVIATIONS, copyCount, documentCodes, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { CUT_NOTE, ITEM_ABBREVIATIONS, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -58,17 +58,24 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     sure,
     // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end; one
     // the seal's text was read into: what it covered may be lost with it)
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows) || countDoubt || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
       || items.some((t) => [...t.matchAll(SEAL_TEXT)].some((m) => sealWord(m[1]!))),
   }
 }
+
+/** White between the "Nơi nhận" line and its first row, in lines, beyond which a row is missing there. */
+export const FIRST_ROW_WHITE = 0.8;
 
 /**
  * Whether a row of the "Nơi nhận" list was lost (under the seal, past the column edge): the list
  * is single-spaced, so a gap of about two lines between its head and first row or between two rows
  * means a line is missing.
  */
-export function lostRow(head: Segment, rows: Array<{ y0: number }>): boolean {
+export function lostRow(head: Segment, rows: Array<{ y0: number }>, unit?: number): boolean {
+  // about a line of white under the head line: its first item is gone, however few rows are left
+  // (a list read as its "Lưu:" line alone; on the kept pages of round O, white over half a line
+  // there came only with a lost first item)
+  if (unit !== undefined && rows.length && rows[0]!.y0 - head.bbox.y1 > unit * FIRST_ROW_WHITE) return true;
   const ys = [head.bbox.y0, ...rows.map((r) => r.y0)];
   if (ys.length < 3) return false;
   const steps = ys.slice(1).map((y, i) => y - ys[i]!);

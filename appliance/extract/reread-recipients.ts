@@ -1,9 +1,10 @@
 import type { BBox, OcrEngine, OcrLine, OcrPage, OcrWord } from '../ocr/ocr.js';
-import { cy, lineUnit, pageSegments, segmentOf, type Segment } from './layout.js';
+import { cy, lineUnit, overlapShare, pageSegments, segmentOf, type Segment } from './layout.js';
 import { recipientsHeadIndex, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
-import { inRecipientsColumn, recipientRows, rowLooksRight } from './recipients.js';
-import { overlaps, readInkOnly, withLines } from './reread-ink.js';
+import { inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
+import { FIRST_ROW_WHITE } from './recipient-list.js';
+import { readInkOnly, withLines } from './reread-ink.js';
 
 // The "Nơi nhận" list read again where the first read went wrong (reread.ts rereadSignature runs
 // it beside the signer's name): rows that do not read as items, and rows the first read lost
@@ -21,7 +22,11 @@ export function recipientsRegion(page: OcrPage, segs = pageSegments(page), unit 
   const x0 = Math.max(0, Math.min(head.bbox.x0, ...col.map((s) => s.bbox.x0)) - unit * 0.6);
   const y1 = Math.min(page.height, Math.max(head.bbox.y1, ...col.map((s) => s.bbox.y1)) + unit * 0.8);
   if (right - x0 < unit * 4) return null;
-  return { x0, y0: head.bbox.y1 + unit * 0.1, x1: right, y1 };
+  // under the head line's letters: a word's box may reach into the row below ("nhận:" 30 px lower
+  // than "Nơi"), and a crop from there cut the tops of a first item read again
+  const full = head.words.filter((w) => w.bbox.y1 - w.bbox.y0 >= unit * 0.5);
+  const headBottom = full.length ? Math.min(...full.map((w) => w.bbox.y1)) : head.bbox.y1;
+  return { x0, y0: headBottom + unit * 0.1, x1: right, y1 };
 }
 
 const rowOk = (r: { text: string; conf: number }, first: boolean): boolean => r.conf >= 0.6 && rowLooksRight(r.text, { first });
@@ -42,7 +47,9 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
   const recvIdx = recipientsHeadIndex(segs, page.width, unit);
   if (recvIdx < 0) return page;
   const rows = recipientRows(segs, segs[recvIdx]!, page.width, unit);
-  let bad = rows.filter((r, i) => !rowOk(r, i === 0));
+  // (a row whose item stops short of its close is read again: the rest may be there, under the title beside it)
+  const unclosed = new Set(unclosedRows(rows));
+  let bad = rows.filter((r, i) => !rowOk(r, i === 0) || unclosed.has(r));
   let missing = missingRowBands(segs[recvIdx]!.bbox, rows, unit);
   if (!bad.length && !missing.length) return page;
   const column = recipientsRegion(page, segs, unit);
@@ -60,14 +67,16 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
       const words = lines.filter((l) => owner(l) === r && Math.abs(cy(l.bbox) - rowMid(r)) < unit)
         .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
       const cand = asRow(words);
-      if (cand && rowOk(cand, r === rows[0])) {
+      if (cand && rowOk(cand, r === rows[0]) && (!unclosed.has(r) || /[;.,:]$/u.test(cand.text))) {
         out = replaceWords(out, new Set(r.words), words);
       } else still.push(r);
     }
     bad = still;
     // rows the first read lost altogether: an item-like line of the re-read in the band where one is missing
     const known = out.lines.flatMap((l) => l.words);
-    const found = missing.map((b) => lines.filter((l) => cy(l.bbox) > b.y0 && cy(l.bbox) < b.y1 && !known.some((w) => overlaps(w.bbox, l.bbox))
+    // (a word of the first read mostly inside the line: the line is read already; a box that only
+    // reaches into it, "nhận:" 30 px low over a lost first item, is not)
+    const found = missing.map((b) => lines.filter((l) => cy(l.bbox) > b.y0 && cy(l.bbox) < b.y1 && !known.some((w) => overlapShare(w.bbox, l.bbox) > 0.5)
       && lostRowLooksRight(l, b)));
     const add = found.flat();
     if (add.length) out = withLines(out, [...out.lines, ...add]);
@@ -94,7 +103,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
 /**
  * Bands of the "Nơi nhận" column where a printed row is missing from the first read: a gap of
  * about two rows between rows (the list is single-spaced: its own pitch is its closest two rows),
- * and below the last row when it is not the archive line that always closes the list (NĐ30 App. I).
+ * about a line of white under the head line (its first item lost), and below the last row when it is not the archive line that always closes the list (NĐ30 App. I).
  */
 export function missingRowBands(head: BBox, rows: Array<{ text: string; y0: number; y1: number }>, unit: number): MissingBand[] {
   if (!rows.length) return [];
@@ -102,6 +111,7 @@ export function missingRowBands(head: BBox, rows: Array<{ text: string; y0: numb
   const steps = tops.slice(1).map((y, i) => y - tops[i]!);
   const pitch = Math.max(unit, Math.min(...steps.filter((d) => d > unit * 0.5), unit * 1.6));
   const out: MissingBand[] = [];
+  if (rows[0]!.y0 - head.y1 > unit * FIRST_ROW_WHITE) out.push({ y0: head.y1, y1: rows[0]!.y0, open: false });
   steps.forEach((d, i) => {
     if (i === 0) return;
     // an item that does not close (";", "." or ":") goes on below: its lost line may be a short

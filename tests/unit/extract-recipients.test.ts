@@ -166,6 +166,35 @@ describe('rereadRecipients', () => {
     }
   });
 
+  it('brings back a first item lost under the head line, though the head\'s "nhận:" box reaches into it (71 doc-017)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
+    try {
+      // a line and a half of white under "Nơi nhận:" where "- Như Điều 3;" was printed
+      const page = buildPage(sign([{ left: '- Công an tỉnh;', gap: 70 }, { left: '- Lưu: VT, VP.' }]));
+      page.imagePath = join(dir, 'page.png');
+      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      const headLine = page.lines.find((l) => l.text === 'Nơi nhận:')!;
+      const nhan = headLine.words.find((w) => w.text === 'nhận:')!;
+      const lostY0 = headLine.bbox.y1 + 25;
+      nhan.bbox = { ...nhan.bbox, y1: nhan.bbox.y1 + 30 }; // tesseract's box runs 30 px below the line
+      expect(extractFields([page]).flagged).toContain('recipients'); // the white says a row was lost
+      const region = recipientsRegion(page)!;
+      expect(region.y0).toBeLessThan(lostY0); // the crop starts under the head's letters, not under that box
+      const rows = page.lines.filter((l) => l.bbox.x1 < page.width / 2 && l.bbox.y0 > region.y0 && l.text.startsWith('-'));
+      const calls: string[] = [];
+      const out = await rereadRecipients(fakeEngine(region, [
+        { text: '- Như Điều 3;', y0: lostY0, y1: lostY0 + 50, x0: 500 },
+        ...rows.map((r) => ({ text: r.text, y0: r.bbox.y0, y1: r.bbox.y1, x0: 500 })),
+      ], calls), page);
+      expect(calls.length).toBeGreaterThan(0);
+      const r = extractFields([out]);
+      expect(r.recipients).toEqual(['Như Điều 3', 'Công an tỉnh', 'Lưu: VT, VP']);
+      expect(r.flagged).not.toContain('recipients');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a row the column re-reads did not mend alone, as one line, and leaves the seal\'s ink after its ";"', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
