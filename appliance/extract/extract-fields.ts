@@ -9,6 +9,7 @@ import { knownWord, repairText } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
 import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { readRecipientList } from './recipient-list.js';
+import { repairNotationCodes } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
 import { vocabularyChecks } from './vocabulary-checks.js';
@@ -149,7 +150,7 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   if (numberSeg) {
     const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''), [issuer, parent]);
     if (n) {
-      f.numberNotation = n.numberNotation; f.number = n.number;
+      f.numberNotation = repairNotationCodes(n.numberNotation); f.number = n.number;
       c.numberNotation = numberSeg.conf; c.number = c.numberNotation;
       if (!n.valid) { doubt(c, 'numberNotation', numberSeg.conf * 0.5); doubt(c, 'number', numberSeg.conf * 0.5); }
       // a digit the OCR found nearly as likely another (no word list can tell "822" from "82")

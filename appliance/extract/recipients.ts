@@ -100,6 +100,19 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && ABBREVIATION.test(code), repaired: false };
 }
 
+/**
+ * The unit codes of a notation after its first code ("…/BC-TIr"), each repaired as checkCode repairs
+ * a "Lưu:" code, and only when it holds a letter no unit's initials hold (I, E, F…): a unit's own
+ * code may be any abbreviation, one no list holds.
+ */
+export function repairNotationCodes(notation: string): string {
+  const cut = notation.lastIndexOf('/');
+  const [first, ...codes] = notation.slice(cut + 1).split('-');
+  if (cut < 0 || !codes.length) return notation;
+  const fixed = codes.map((code) => { const r = UNLIKELY.test(code) ? checkCode(code) : null; return r?.repaired ? r.code : code; });
+  return notation.slice(0, cut + 1) + [first, ...fixed].join('-');
+}
+
 /** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
 export function archiveCodes(item: string): string[] | null {
   const m = /^Lưu\s*:\s*(.*)$/u.exec(item);
@@ -214,6 +227,18 @@ function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
   return close >= 0 && close < s.words.length - 1 ? segmentOf(s.words.slice(0, close + 1)) : s;
 }
 
+/**
+ * Rows of an item that stops short: a new item ("- …") follows, and the row holds no item's close
+ * (";" or "." on a word, or its last word closing with "," or ":", misreads of ";"). NĐ30 closes
+ * every item but the last with ";": its end was lost ("- CVP, các" for "- CVP, các PCVP UBND
+ * tỉnh;", the rest under the signature block's title). On the kept pages of round O: 3 lists
+ * confident and wrong, 2 right ones of 376 ("-Nhưtrên").
+ */
+export function unclosedRows<R extends { text: string }>(rows: R[]): R[] {
+  return rows.filter((r, k) => k + 1 < rows.length && /^[-–—~]/u.test(rows[k + 1]!.text.trim())
+    && !/[;.,:]$/u.test(r.text.trim()) && !r.text.split(/\s+/).some((w) => /[;.]$/u.test(w)));
+}
+
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */
 export function recipientRows(segs: Segment[], head: Segment, width: number, unit: number): Array<{ words: OcrWord[]; text: string; conf: number; y0: number; y1: number }> {
   const col = segs.map((s) => endAtItemClose(s, head, width)).filter((s) => s.bbox.y0 > head.bbox.y0 + unit * 0.5 && inRecipientsColumn(s, head, width));
@@ -259,6 +284,8 @@ export function recipientDoubts(items: string[]): string[] {
     const tokens = body.split(/[\s,;]+/).map((w) => w.replace(/^[(]+|[).:]+$/gu, '')).filter(Boolean);
     if (tokens.length < 2) out.push(`one-word item ${it}`);
     if (/^Như trên\s*\S/u.test(it)) out.push(`merged item ${it}`);
+    // a note is words ("(b/c)", "(để thực hiện)"): brackets round no letter are a note misread ("(1)")
+    if (/\([^)\p{L}]*\)/u.test(it)) out.push(`odd note ${it}`);
     tokens.forEach((w, i) => {
       if (/^\d+$/.test(w) || /^(Đ\/c|\p{Lu}+\/\p{Lu}+|[-–])$/u.test(w) || /[FJWZfjwz]/.test(w)) return;
       if (!/^\p{L}+$/u.test(w)) { out.push(`debris ${w}`); return; }

@@ -113,7 +113,7 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
       const x0 = Math.min(...row.map((s) => s.bbox.x0)); const x1 = Math.max(...row.map((s) => s.bbox.x1));
       if (auth.length + title.length && Math.min(x1, headSpan.x1) - Math.max(x0, headSpan.x0) < (x1 - x0) * 0.5) continue;
       headSpan = { x0: Math.min(headSpan.x0, x0), x1: Math.max(headSpan.x1, x1) };
-      const isAuth = AUTHORITY_RE.test(fold(text).replace(/^[^A-Z]+/, '')) || opensWithMisreadPrefix(text.replace(/^[^\p{L}]+/u, ''));
+      const isAuth = AUTHORITY_RE.test(fold(text).replace(/^[^A-Z]+/, '')) || opensWithMisreadPrefix(text.replace(/^[^\p{L}\d]+/u, '')); // (a digit may be the prefix's letter misread: "1T." for "KT.")
       if (isAuth && !title.length) auth.push(...sorted); else title.push(...sorted);
       headBottom = Math.max(...row.map((s) => s.bbox.y1));
       nameRow = [];

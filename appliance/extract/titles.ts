@@ -48,7 +48,7 @@ export const opensWithMisreadPrefix = (text: string): boolean => {
 
 /** The authority line with its words repaired ("TM. ỦY BAN NHÂN DẪN" → "… DÂN"). */
 export function cleanAuthority(raw: string): string {
-  const words1 = raw.replace(/^[^\p{L}]+/u, '')
+  const words1 = raw.replace(/^[^\p{L}\d]+/u, '')
     // (no head's word has two or three letters then a dot: such a token one letter off a prefix is it)
     .replace(/(^|\s)(\S{2,3})[.,](?=\s*\p{Lu})/gu, (m, sp: string, tok: string) => { const p = misreadPrefix(tok); return p ? `${sp}${p}.` : m; }).replace(/(^|\s)(TM|KT|TL|TUQ)\s*[.,]?\s+(?=\p{Lu})/gu, '$1$2. ').replace(/\b(TM|KT|TL|TUQ|Q)\s*[.,]\s*/g, '$1. ').split(/\s+/)
     // the line is set in capitals: a lone small letter is a mark read apart from its letter ("CHỦ ạ TỊCH"),

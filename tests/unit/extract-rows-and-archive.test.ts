@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { pageSegments, segmentOf, type Segment } from '../../appliance/extract/layout.js';
 import { repairPlaceInAgency } from '../../appliance/extract/places.js';
-import { checkCode, copyCount, recipientRows, repairArchive } from '../../appliance/extract/recipients.js';
+import { cleanAuthority } from '../../appliance/extract/titles.js';
+import { checkCode, copyCount, recipientDoubts, recipientRows, repairArchive, repairNotationCodes, unclosedRows } from '../../appliance/extract/recipients.js';
+import { extractFields } from '../../appliance/extract/extract-fields.js';
+import { buildPage } from '../fixtures/extract/page-builder.js';
 import { lostRowLooksRight, missingRowBands } from '../../appliance/extract/reread-recipients.js';
+import { lostRow } from '../../appliance/extract/recipient-list.js';
 import type { OcrLine, OcrPage, OcrWord, SymbolChoice } from '../../appliance/ocr/ocr.js';
 
 // Cases of the generated sets looked at in round O (tests/fixtures/unseen/README.md), with the
@@ -97,5 +101,58 @@ describe('rows of the "Nơi nhận" list', () => {
     expect(lostRowLooksRight(tail('huyện;', 40), open)).toBe(false);
     expect(lostRowLooksRight(tail('huyện;'), bands[0]!)).toBe(false); // the row above closed: only an item's start
     expect(lostRowLooksRight(tail('- Công an huyện;'), bands[0]!)).toBe(true);
+  });
+
+  it('about a line of white under the head line is a first item lost, however few rows are left (71 doc-023: a list read as its "Lưu:" line alone went out sure)', () => {
+    // 71 doc-023: "Nơi nhận:" 750–791, the first item lost, "- Lưu: …" at 825; a line is ~30 high
+    const hd = segmentOf([word('Nơi', 221, 290, 750, 791), word('nhận:', 300, 380, 750, 791)]);
+    expect(lostRow(hd, [{ y0: 825 }], 30)).toBe(true);
+    expect(lostRow(hd, [{ y0: 805 }], 30)).toBe(false); // white of under half a line: the usual spacing
+    expect(lostRow(hd, [{ y0: 825 }])).toBe(false); // (without the line height: by the rows' pitch alone, one row says nothing)
+    const bands = missingRowBands(hd.bbox, [{ text: '- Lưu: VT, NC, ĐT, Dư6b.', y0: 825, y1: 853 }], 30);
+    expect(bands).toEqual([{ y0: 791, y1: 825, open: false }]);
+  });
+
+  it('an item that stops short of its ";" before the next item lost its end: the list is doubted (71 doc-018: "CVP, các" went out sure)', () => {
+    const rows = (...texts: string[]): Array<{ text: string }> => texts.map((text) => ({ text }));
+    expect(unclosedRows(rows('- Kho bạc Nhà nước Hà Nam;', '- CVP, các', '- Tòa án nhân dân tỉnh;', '- Lưu: VT, NN.')).map((r) => r.text)).toEqual(['- CVP, các']);
+    // a wrapped item goes on in the next row; ";" misread "," or ":"; the seal's specks after the ";"; the last row
+    expect(unclosedRows(rows('- Ban Quản lý dự án đầu tư xây dựng', 'huyện;', '- Công an tỉnh,', '- Đoàn ĐBQH tỉnh; tình', '- Lưu: VT'))).toEqual([]);
+    const page = buildPage([
+      { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' }, { left: 'TỈNH HÀ NAM', right: 'Độc lập - Tự do - Hạnh phúc' },
+      { left: 'Số: 12/UBND-VP', right: 'Hà Nam, ngày 2 tháng 3 năm 2024', gap: 40 }, { left: 'V/v triển khai phần mềm' },
+      { full: 'Đề nghị các cơ quan, đơn vị thực hiện./.', gap: 60 },
+      { left: 'Nơi nhận:', right: 'KT. CHỦ TỊCH', gap: 40 }, { left: '- Kho bạc Nhà nước Hà Nam;' }, { left: '- CVP, các' },
+      { left: '- Tòa án nhân dân tỉnh;' }, { left: '- Lưu: VT, NN.' }, { right: 'Nguyễn Văn Bình', gap: 200 },
+    ]);
+    expect(extractFields([page]).flagged).toContain('recipients');
+  });
+});
+
+describe('the signature block', () => {
+  it('a "KT." line read with a digit for its letter ("1T. CHỦ TỊCH") is an authority line, not the title (1382 doc-001: confident and wrong)', () => {
+    expect(cleanAuthority('1T. CHỦ TỊCH')).toBe('KT. CHỦ TỊCH');
+    const page = buildPage([
+      { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' }, { left: 'HUYỆN TÂN UYÊN', right: 'Độc lập - Tự do - Hạnh phúc' },
+      { left: 'Số: 12/UBND-VP', right: 'Tân Uyên, ngày 2 tháng 3 năm 2024', gap: 40 }, { left: 'V/v triển khai phần mềm' },
+      { full: 'Đề nghị các cơ quan, đơn vị thực hiện./.', gap: 60 },
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 }, { left: '- Như trên;', right: '1T. CHỦ TỊCH' }, { left: '- Lưu: VT.', right: 'PHÓ CHỦ TỊCH' },
+      { right: 'Nguyễn Trung Khang', gap: 200 },
+    ]);
+    expect(extractFields([page])).toMatchObject({ authority: 'TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH', signerTitle: 'PHÓ CHỦ TỊCH' });
+  });
+});
+
+describe('codes and notes', () => {
+  it('a notation\'s unit code holding a letter no unit\'s initials hold is the one known code it is confusable with ("BC-TIr" → "BC-TTr"); a code of the unit\'s own is kept', () => {
+    expect(repairNotationCodes('566/BC-TIr')).toBe('566/BC-TTr');
+    expect(repairNotationCodes('575/QĐ-TTIr')).toBe('575/QĐ-TTr');
+    expect(repairNotationCodes('35/BB-STTTT')).toBe('35/BB-STTTT');
+    expect(repairNotationCodes('12/UBND-VP')).toBe('12/UBND-VP');
+    expect(repairNotationCodes('12/2024/QĐ-UBND')).toBe('12/2024/QĐ-UBND');
+  });
+  it('a note in brackets round no letter is a note misread ("Hà Tĩnh (1)" for "(b/c)"): the list is doubted', () => {
+    expect(recipientDoubts(['Ngân hàng Nhà nước chi nhánh Hà Tĩnh (1)', 'Lưu: VT, Ty(8b)'])).toEqual(['odd note Ngân hàng Nhà nước chi nhánh Hà Tĩnh (1)']);
+    expect(recipientDoubts(['Ngân hàng Nhà nước chi nhánh Hà Tĩnh (b/c)', 'Đ/c Dương Mỹ Hằng (để thực hiện)', 'Lưu: VT, Ty(8b)'])).toEqual([]);
   });
 });
