@@ -112,7 +112,9 @@ export function repairRecipient(raw: string): string {
     // a trailing speck ("_", "Ệ"), but not the letter of a place's name ("Châu Thành A")
     .replace(/(,\s*)?(\s[^\p{L}\d()\s]+|\s\p{Lu})$/u, (m: string, ...a: unknown[]) => (placeEnds(String(a[a.length - 1])) ? m : ''))
     .replace(/\s*[;,]+\s*/g, ', ') // inside an item a ";" is a misread ","
-    .replace(/\(\s*b\s*\/\s*[cC€]\s*\)/giu, '(b/c)');
+    // the one note with a slash is "(b/c)" (báo cáo): its "c" read as another letter or a sign ('(b/©)', '(b/d)')
+    .replace(/\(\s*b\s*\/\s*[^\s()]\s*\)/giu, '(b/c)')
+    .replace(/\(\s*b\s*[(|]\s*[cC]\s*\)\)?/gu, '(b/c)'); // its slash read as a bracket or a bar ('(b(c))')
   // the archive line is "Lưu:" (its colon read as a comma or dot), no "?" in its codes, and it
   // always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
   t = t.replace(/^Lưu\s*[,.;]\s*(?=\p{Lu})/u, 'Lưu: ');
@@ -150,7 +152,7 @@ function repairEndPlace(item: string): string {
  */
 export function repairItemWords(item: string): string {
   let t = item.replace(/(Điều|Khoản|Mục|Chương)\s*[:;,.]\s*(?=\d)/gu, '$1 ')
-    .replace(/\(\s*b?\s*\/\s*[cC€]\s*\)?(?=\s|$)/gu, '(b/c)')
+    .replace(/\(\s*b?\s*\/\s*[cC€©¢]\s*\)?(?=\s|$)/gu, '(b/c)')
     .replace(/(^|\s)(?!TT\s)[TFIl1|]{2}(?=\s+(?:HĐND|UBND)\b)/gu, '$1TT');
   // "Như Điều 3" with Điều's marks lost or a speck before the number ("Như Đieu . 3")
   t = t.replace(/^(Như\s+)(\p{L}{4})\s*[:;,.]?\s*(\d+)$/u, (m, a: string, w: string, n: string) => (fold(w) === 'DIEU' ? `${a}Điều ${n}` : m));

@@ -140,6 +140,14 @@ const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
 const MARKED_VOWEL = /[AEIOUY][\u0300-\u0309\u0323\u031b]/u;
 
 /**
+ * A word of an item that reads as an abbreviation: a known one, or capitals with no letter a unit's
+ * initials never hold (E, F, I…) and no marked vowel. A re-read "TE Tỉnh ủy, TF HDND" or "đơn VỊ"
+ * is a misread, not codes (dev doc-021, doc-030).
+ */
+const codeLike = (w: string): boolean => OFFICE_CODES.has(w) || ITEM_ABBREVIATIONS.has(w)
+  || (ABBREVIATION.test(w) && !UNLIKELY.test(w) && !MARKED_VOWEL.test(w.normalize('NFD')));
+
+/**
  * A drafter code's copy count is digits ("Lệ(5b)", "Quyết(8)"): a symbol of it read as a letter or
  * a sign ("Lệ(Bb)") takes the best digit tesseract offered for that place; `doubtful` when there is
  * none, or when a second digit is at least half as likely ("Nt(Bb)": 6 at 69, 5 at 66). (A digit
@@ -203,7 +211,9 @@ export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
   const words = body.replace(/\(\s*(để\s+)?b\s*\/\s*c\s*\)/giu, ' ').split(/[\s,;()]+/).filter(Boolean);
   // ("Đ/c", đồng chí, opens a person's item: without it a right "- Đ/c Phạm Kim Giang;" was re-read, and
   // a re-read "Đức Phạm Kim Giang" looked right)
-  return words.length > 0 && words.every((w) => w === 'Đ/c' || /^\d+$/.test(w) || ABBREVIATION.test(w) || (knownWord(w) && w.length > 1) || properWord(w));
+  // (a word of two capitals or more is a code or nothing: "đơn VỊ" is no item's spelling)
+  const capitals = (w: string): boolean => w.length > 1 && w === w.toLocaleUpperCase('vi') && /\p{L}/u.test(w);
+  return words.length > 0 && words.every((w) => w === 'Đ/c' || /^\d+$/.test(w) || codeLike(w) || (!capitals(w) && ((knownWord(w) && w.length > 1) || properWord(w))));
 }
 
 /**

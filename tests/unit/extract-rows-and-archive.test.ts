@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { pageSegments, segmentOf, type Segment } from '../../appliance/extract/layout.js';
 import { repairPlaceInAgency } from '../../appliance/extract/places.js';
 import { cleanAuthority } from '../../appliance/extract/titles.js';
-import { checkCode, copyCount, recipientDoubts, recipientRows, repairArchive, repairNotationCodes, unclosedRows } from '../../appliance/extract/recipients.js';
+import { checkCode, copyCount, recipientDoubts, recipientRows, repairArchive, repairNotationCodes, rowLooksRight, unclosedRows } from '../../appliance/extract/recipients.js';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
 import { buildPage } from '../fixtures/extract/page-builder.js';
 import { lostRowLooksRight, missingRowBands } from '../../appliance/extract/reread-recipients.js';
-import { lostRow } from '../../appliance/extract/recipient-list.js';
+import { lostRow, repairRecipient } from '../../appliance/extract/recipient-list.js';
 import type { OcrLine, OcrPage, OcrWord, SymbolChoice } from '../../appliance/ocr/ocr.js';
 
 // Cases of the generated sets looked at in round O (tests/fixtures/unseen/README.md), with the
@@ -154,5 +154,17 @@ describe('codes and notes', () => {
   it('a note in brackets round no letter is a note misread ("Hà Tĩnh (1)" for "(b/c)"): the list is doubted', () => {
     expect(recipientDoubts(['Ngân hàng Nhà nước chi nhánh Hà Tĩnh (1)', 'Lưu: VT, Ty(8b)'])).toEqual(['odd note Ngân hàng Nhà nước chi nhánh Hà Tĩnh (1)']);
     expect(recipientDoubts(['Ngân hàng Nhà nước chi nhánh Hà Tĩnh (b/c)', 'Đ/c Dương Mỹ Hằng (để thực hiện)', 'Lưu: VT, Ty(8b)'])).toEqual([]);
+  });
+});
+
+describe('a row read again', () => {
+  it('is no item when a capitals word in it is no code: a letter no unit\'s initials hold, or a marked vowel (dev doc-021: "TE Tỉnh ủy, TF HDND" replaced a right row)', () => {
+    expect(rowLooksRight('- TE Tỉnh ủy, TF HDND tỉnh;', { first: true })).toBe(false);
+    expect(rowLooksRight('- TT Tỉnh ủy, TT HĐND tỉnh;', { first: true })).toBe(true);
+    expect(rowLooksRight('- Trang TTĐT đơn VỊ;', { first: true })).toBe(false);
+    expect(rowLooksRight('- Ban Chỉ đạo TƯ;', { first: true })).toBe(true); // a known abbreviation with a marked letter
+  });
+  it('reads the note "(b/c)" whose "c" or slash was misread', () => {
+    for (const t of ['- Giám đốc Sở (b/©);', '- Giám đốc Sở (b/d);', '- Giám đốc Sở (b(c));', '- Giám đốc Sở (b/€);']) expect(repairRecipient(t)).toBe('Giám đốc Sở (b/c)');
   });
 });
