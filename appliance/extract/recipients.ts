@@ -96,8 +96,9 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   // the small final letter of a mixed-case code lost ("TT" for TTr): the one known code it begins
   if (!cands.size && !OFFICE_CODES.has(code)) for (const k of known) if (k.length === code.length + 1 && k.startsWith(code) && /\p{Ll}$/u.test(k)) cands.add(k);
   if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };
-  // unknown: plausible only when every letter can open a syllable and the shape is a code's
-  return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && ABBREVIATION.test(code), repaired: false };
+  // unknown: plausible only when every letter can open a syllable, none carries a vowel's mark
+  // ("TĨ" for TTr: dev-font doc-020) and the shape is a code's
+  return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && !MARKED_VOWEL.test(code.normalize('NFD')) && ABBREVIATION.test(code), repaired: false };
 }
 
 /**
