@@ -4,7 +4,7 @@ import { repairPlaceInAgency } from '../../appliance/extract/places.js';
 import { cleanAuthority } from '../../appliance/extract/titles.js';
 import { checkCode, copyCount, recipientDoubts, recipientRows, repairArchive, repairNotationCodes, rowLooksRight, unclosedRows } from '../../appliance/extract/recipients.js';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
-import { buildPage } from '../fixtures/extract/page-builder.js';
+import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import { lostRowLooksRight, missingRowBands } from '../../appliance/extract/reread-recipients.js';
 import { lostRow, repairRecipient } from '../../appliance/extract/recipient-list.js';
 import type { OcrLine, OcrPage, OcrWord, SymbolChoice } from '../../appliance/ocr/ocr.js';
@@ -18,6 +18,12 @@ const page = (words: OcrWord[][], width = 1653, height = 2339): OcrPage => {
   const lines: OcrLine[] = words.map((ws) => ({ ...segmentOf(ws), confidence: 90, words: ws }));
   return { imagePath: 'x.png', width, height, dpi: 200, rotation: 0, blank: false, text: lines.map((l) => l.text).join('\n'), lines };
 };
+/** A công văn of a people's committee of `place` (its second header line) ending with `tail` (Nơi nhận, signature). */
+const letter = (unit: string, place: string, tail: Row[]): OcrPage => buildPage([
+  { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' }, { left: unit, right: 'Độc lập - Tự do - Hạnh phúc' },
+  { left: 'Số: 12/UBND-VP', right: `${place}, ngày 2 tháng 3 năm 2024`, gap: 40 }, { left: 'V/v triển khai phần mềm' },
+  { full: 'Đề nghị các cơ quan, đơn vị thực hiện./.', gap: 60 }, ...tail,
+]);
 /** Choices of a word whose every symbol is sure, but for `at`, whose choices are `alts`. */
 const choicesOf = (text: string, at: number, alts: Array<[string, number]>): SymbolChoice[][] =>
   [...text].map((ch, i) => (i === at ? alts.map(([t, c]) => ({ text: t, confidence: c })) : [{ text: ch, confidence: 95 }]));
@@ -121,10 +127,7 @@ describe('rows of the "Nơi nhận" list', () => {
     expect(unclosedRows(rows('- Kho bạc Nhà nước Hà Nam;', '- CVP, các', '- Tòa án nhân dân tỉnh;', '- Lưu: VT, NN.')).map((r) => r.text)).toEqual(['- CVP, các']);
     // a wrapped item goes on in the next row; ";" misread "," or ":"; the seal's specks after the ";"; the last row
     expect(unclosedRows(rows('- Ban Quản lý dự án đầu tư xây dựng', 'huyện;', '- Công an tỉnh,', '- Đoàn ĐBQH tỉnh; tình', '- Lưu: VT'))).toEqual([]);
-    const page = buildPage([
-      { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' }, { left: 'TỈNH HÀ NAM', right: 'Độc lập - Tự do - Hạnh phúc' },
-      { left: 'Số: 12/UBND-VP', right: 'Hà Nam, ngày 2 tháng 3 năm 2024', gap: 40 }, { left: 'V/v triển khai phần mềm' },
-      { full: 'Đề nghị các cơ quan, đơn vị thực hiện./.', gap: 60 },
+    const page = letter('TỈNH HÀ NAM', 'Hà Nam', [
       { left: 'Nơi nhận:', right: 'KT. CHỦ TỊCH', gap: 40 }, { left: '- Kho bạc Nhà nước Hà Nam;' }, { left: '- CVP, các' },
       { left: '- Tòa án nhân dân tỉnh;' }, { left: '- Lưu: VT, NN.' }, { right: 'Nguyễn Văn Bình', gap: 200 },
     ]);
@@ -135,10 +138,7 @@ describe('rows of the "Nơi nhận" list', () => {
 describe('the signature block', () => {
   it('a "KT." line read with a digit for its letter ("1T. CHỦ TỊCH") is an authority line, not the title (1382 doc-001: confident and wrong)', () => {
     expect(cleanAuthority('1T. CHỦ TỊCH')).toBe('KT. CHỦ TỊCH');
-    const page = buildPage([
-      { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' }, { left: 'HUYỆN TÂN UYÊN', right: 'Độc lập - Tự do - Hạnh phúc' },
-      { left: 'Số: 12/UBND-VP', right: 'Tân Uyên, ngày 2 tháng 3 năm 2024', gap: 40 }, { left: 'V/v triển khai phần mềm' },
-      { full: 'Đề nghị các cơ quan, đơn vị thực hiện./.', gap: 60 },
+    const page = letter('HUYỆN TÂN UYÊN', 'Tân Uyên', [
       { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 }, { left: '- Như trên;', right: '1T. CHỦ TỊCH' }, { left: '- Lưu: VT.', right: 'PHÓ CHỦ TỊCH' },
       { right: 'Nguyễn Trung Khang', gap: 200 },
     ]);
