@@ -56,8 +56,9 @@ export function pageSegments(page: OcrPage): Segment[] {
   const sorted = [...words].sort((a, b) => cy(a.bbox) - cy(b.bbox));
   const rows: OcrWord[][] = [];
   // a speck ("-", "_") is no reference for a line's height
+  const speck = (o: OcrWord): boolean => height(o.bbox) < h * 0.5;
   const nearest = (r: OcrWord[], w: OcrWord): OcrWord => {
-    const full = r.filter((o) => height(o.bbox) >= h * 0.5);
+    const full = r.filter((o) => !speck(o));
     return (full.length ? full : r).reduce((best, o) => (Math.abs(cx(o.bbox) - cx(w.bbox)) < Math.abs(cx(best.bbox) - cx(w.bbox)) ? o : best));
   };
   // two words over the same stretch are not of one row (a mark read apart above its letter, a
@@ -65,11 +66,10 @@ export function pageSegments(page: OcrPage): Segment[] {
   // ("tháng" over the "4" after it), about half a line
   const clash = (o: OcrWord, w: OcrWord): boolean => {
     const overlap = Math.min(o.bbox.x1, w.bbox.x1) - Math.max(o.bbox.x0, w.bbox.x0);
-    return overlap > 0 && (overlap > h * 0.6 || Math.min(height(o.bbox), height(w.bbox)) < h * 0.5);
+    return overlap > 0 && (overlap > h * 0.6 || speck(o) || speck(w));
   };
   // a speck that joined a row first does not keep a full word out of it (a "-" over "THÔNG" pushed
   // the word onto a row of its own, after the issuer's line): the speck leaves for a row of its own
-  const speck = (o: OcrWord): boolean => height(o.bbox) < h * 0.5;
   for (const w of sorted) {
     const row = rows.find((r) => Math.abs(cy(r[r.length - 1]!.bbox) - cy(w.bbox)) < h * 0.45
       && Math.abs(cy(nearest(r, w).bbox) - cy(w.bbox)) < h * 0.75

@@ -1,3 +1,4 @@
+import type { BBox } from '../ocr/ocr.js';
 import { listEvidence, type ListEvidence } from './recipient-evidence.js';
 import type { Segment } from './layout.js';
 import { fold, foldedLetters, levenshtein, repairGlyphs } from './vn-text.js';
@@ -63,8 +64,11 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   }
 }
 
-/** White between the "Nơi nhận" line and its first row, in lines, beyond which a row is missing there. */
-export const FIRST_ROW_WHITE = 0.8;
+/**
+ * About a line of white between the "Nơi nhận" line and its first row: the first item is gone
+ * (on the kept pages of round O, white over half a line there came only with a lost first item).
+ */
+export const firstRowLost = (head: BBox, rows: Array<{ y0: number }>, unit: number): boolean => rows.length > 0 && rows[0]!.y0 - head.y1 > unit * 0.8;
 
 /**
  * Whether a row of the "Nơi nhận" list was lost (under the seal, past the column edge): the list
@@ -72,10 +76,8 @@ export const FIRST_ROW_WHITE = 0.8;
  * means a line is missing.
  */
 export function lostRow(head: Segment, rows: Array<{ y0: number }>, unit?: number): boolean {
-  // about a line of white under the head line: its first item is gone, however few rows are left
-  // (a list read as its "Lưu:" line alone; on the kept pages of round O, white over half a line
-  // there came only with a lost first item)
-  if (unit !== undefined && rows.length && rows[0]!.y0 - head.bbox.y1 > unit * FIRST_ROW_WHITE) return true;
+  // (white under the head line says so however few rows are left: a list read as its "Lưu:" line alone)
+  if (unit !== undefined && firstRowLost(head.bbox, rows, unit)) return true;
   const ys = [head.bbox.y0, ...rows.map((r) => r.y0)];
   if (ys.length < 3) return false;
   const steps = ys.slice(1).map((y, i) => y - ys[i]!);

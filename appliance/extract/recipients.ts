@@ -98,7 +98,7 @@ export function checkCode(code: string, docCodes: string[] = []): { code: string
   if (cands.size === 1) return { code: [...cands][0]!, ok: true, repaired: true };
   // unknown: plausible only when every letter can open a syllable, none carries a vowel's mark
   // ("TĨ" for TTr: dev-font doc-020) and the shape is a code's
-  return { code, ok: cands.size === 0 && !UNLIKELY.test(code) && !MARKED_VOWEL.test(code.normalize('NFD')) && ABBREVIATION.test(code), repaired: false };
+  return { code, ok: cands.size === 0 && plausibleCode(code), repaired: false };
 }
 
 /**
@@ -131,9 +131,7 @@ export function repairArchive(item: string, docCodes: string[] = []): { item: st
   if (!codes.length || !codes.every((c) => ABBREVIATION.test(c) || DRAFTER.test(c))) return { item, sure: false };
   const checked = codes.map((c) => checkCode(c, docCodes));
   // a code repaired from a reading that is itself a plausible code ("TN" → TH) may have been right: doubtful
-  // (capitals with a marked vowel are no unit's code: "ĐỊ7b" was a drafter's name)
-  const plausible = (c: string): boolean => !UNLIKELY.test(c) && ABBREVIATION.test(c) && !MARKED_VOWEL.test(c.normalize('NFD'));
-  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c, i) => c.ok && !(c.repaired && i > 0 && plausible(codes[i]!))) };
+  return { item: `Lưu: ${checked.map((c) => c.code).join(', ')}`, sure: checked.every((c, i) => c.ok && !(c.repaired && i > 0 && plausibleCode(codes[i]!))) };
 }
 
 const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
@@ -141,12 +139,17 @@ const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
 const MARKED_VOWEL = /[AEIOUY][\u0300-\u0309\u0323\u031b]/u;
 
 /**
+ * A code's shape with no letter a unit's initials never hold (E, F, I…) and no marked vowel (no
+ * unit's initials carry one: "ĐỊ7b" was a drafter's name, "TĨ" a misread TTr).
+ */
+const plausibleCode = (c: string): boolean => ABBREVIATION.test(c) && !UNLIKELY.test(c) && !MARKED_VOWEL.test(c.normalize('NFD'));
+
+/**
  * A word of an item that reads as an abbreviation: a known one, or capitals with no letter a unit's
  * initials never hold (E, F, I…) and no marked vowel. A re-read "TE Tỉnh ủy, TF HDND" or "đơn VỊ"
  * is a misread, not codes (dev doc-021, doc-030).
  */
-const codeLike = (w: string): boolean => OFFICE_CODES.has(w) || ITEM_ABBREVIATIONS.has(w)
-  || (ABBREVIATION.test(w) && !UNLIKELY.test(w) && !MARKED_VOWEL.test(w.normalize('NFD')));
+const codeLike = (w: string): boolean => OFFICE_CODES.has(w) || ITEM_ABBREVIATIONS.has(w) || plausibleCode(w);
 
 /**
  * A drafter code's copy count is digits ("Lệ(5b)", "Quyết(8)"): a symbol of it read as a letter or
@@ -155,15 +158,15 @@ const codeLike = (w: string): boolean => OFFICE_CODES.has(w) || ITEM_ABBREVIATIO
  * read as a digit stays: a rival digit behind it was as often right as wrong in the kept pages.)
  */
 export function copyCount(word: OcrWord): { text: string; doubtful: boolean } {
-  const choices = word.choices;
+  const choices = word.choices ?? [];
+  const symbols = choices.map((c) => c[0]!.text);
   const as = { text: word.text, doubtful: false };
-  if (!choices?.length || choices.map((c) => c[0]!.text).join('') !== word.text || !/^\p{Lu}\p{Ll}{0,6}\(/u.test(word.text)) return as;
-  const open = choices.findIndex((c) => c[0]!.text === '(');
-  const close = choices.findIndex((c, i) => i > open && c[0]!.text === ')');
+  if (!choices.length || symbols.join('') !== word.text || !/^\p{Lu}\p{Ll}{0,6}\(/u.test(word.text)) return as;
+  const open = symbols.indexOf('(');
+  const close = symbols.indexOf(')', open + 1);
   if (close < open + 2) return as;
   // the count's places: between the brackets, but for a closing "b" (bản, copies)
-  const end = close - 1 > open + 1 && choices[close - 1]![0]!.text === 'b' ? close - 1 : close;
-  const symbols = choices.map((c) => c[0]!.text);
+  const end = close - 1 > open + 1 && symbols[close - 1] === 'b' ? close - 1 : close;
   let doubtful = false;
   for (let i = open + 1; i < end; i++) {
     const digits = choices[i]!.filter((c) => /^\d$/u.test(c.text));
@@ -224,8 +227,12 @@ export function rowLooksRight(text: string, opts: { first: boolean }): boolean {
  * reach past the middle.
  */
 export function inRecipientsColumn(s: Segment, head: Segment, width: number): boolean {
-  return s.bbox.x0 < Math.max(head.bbox.x0 + width * 0.05, width * 0.35) && s.bbox.x1 < width * 0.58;
+  return startsInColumn(s, head, width) && s.bbox.x1 < columnEnd(width);
 }
+
+const startsInColumn = (s: Segment, head: Segment, width: number): boolean => s.bbox.x0 < Math.max(head.bbox.x0 + width * 0.05, width * 0.35);
+/** Where the column ends: the signature block's lines start right of it. */
+const columnEnd = (width: number): number => width * 0.58;
 
 /**
  * A segment that starts in the column and runs on past it, cut after its item's closing ";": what
@@ -233,8 +240,8 @@ export function inRecipientsColumn(s: Segment, head: Segment, width: number): bo
  * "… thành phố (b/c);" made one segment with it, too wide for the column: the item was lost).
  */
 function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
-  if (s.bbox.x1 < width * 0.58 || !inRecipientsColumn({ ...s, bbox: { ...s.bbox, x1: 0 } }, head, width)) return s;
-  const close = s.words.findLastIndex((w) => /;$/u.test(w.text) && w.bbox.x1 < width * 0.58);
+  if (s.bbox.x1 < columnEnd(width) || !startsInColumn(s, head, width)) return s;
+  const close = s.words.findLastIndex((w) => /;$/u.test(w.text) && w.bbox.x1 < columnEnd(width));
   return close >= 0 && close < s.words.length - 1 ? segmentOf(s.words.slice(0, close + 1)) : s;
 }
 
@@ -258,7 +265,7 @@ export function recipientRows(segs: Segment[], head: Segment, width: number, uni
   for (let grown = true; grown;) {
     grown = false;
     for (const s of segs) {
-      if (col.includes(s) || s.bbox.x1 >= width * 0.58) continue;
+      if (col.includes(s) || s.bbox.x1 >= columnEnd(width)) continue;
       if (col.some((c) => Math.abs(cy(c.bbox) - cy(s.bbox)) < unit * 0.5 && s.bbox.x0 > c.bbox.x0 && s.bbox.x0 - c.bbox.x1 < unit * 2.5)) { col.push(s); grown = true; }
     }
   }

@@ -1,4 +1,5 @@
-import type { BBox, OcrEngine, OcrLine, OcrPage } from '../ocr/ocr.js';
+import type { BBox, OcrEngine, OcrLine, OcrPage, OcrWord } from '../ocr/ocr.js';
+import { lineFromWords } from '../ocr/ocr-page.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,17 @@ import { cropGrey, inkAndPaper } from '../ocr/region-crop.js';
 export function withLines(page: OcrPage, lines: OcrLine[]): OcrPage {
   const sorted = [...lines].sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
   return { ...page, lines: sorted, text: sorted.map((l) => l.text).join('\n') };
+}
+
+/** The page's lines without the words `drop` picks (a line left with none goes). */
+export function linesWithout(page: OcrPage, drop: (w: OcrWord) => boolean): OcrLine[] {
+  return page.lines.map((l) => ({ ...l, words: l.words.filter((w) => !drop(w)) })).filter((l) => l.words.length)
+    .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
+}
+
+/** The page with the words `drop` picks replaced by `words`, as one line (a re-read row, title or name). */
+export function replaceWords(page: OcrPage, drop: (w: OcrWord) => boolean, words: OcrWord[]): OcrPage {
+  return withLines(page, [...linesWithout(page, drop), lineFromWords(words)]);
 }
 
 export const overlaps = (a: BBox, b: BBox): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;

@@ -3,8 +3,8 @@ import { cy, lineUnit, overlapShare, pageSegments, segmentOf, type Segment } fro
 import { recipientsHeadIndex, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
 import { inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
-import { FIRST_ROW_WHITE } from './recipient-list.js';
-import { readInkOnly, withLines } from './reread-ink.js';
+import { firstRowLost } from './recipient-list.js';
+import { readInkOnly, replaceWords, withLines } from './reread-ink.js';
 
 // The "Nơi nhận" list read again where the first read went wrong (reread.ts rereadSignature runs
 // it beside the signer's name): rows that do not read as items, and rows the first read lost
@@ -68,7 +68,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
         .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
       const cand = asRow(words);
       if (cand && rowOk(cand, r === rows[0]) && (!unclosed.has(r) || /[;.,:]$/u.test(cand.text))) {
-        out = replaceWords(out, new Set(r.words), words);
+        out = replaceWords(out, (w) => r.words.includes(w), words);
       } else still.push(r);
     }
     bad = still;
@@ -95,7 +95,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     // one that stops short lost its end to the seal ("- Trung tâm Kiểm soát bệnh tật" for "… tật tỉnh;")
     const words = end >= 0 ? read.slice(0, end + 1) : /[.,:]$/u.test(read[read.length - 1]?.text ?? '') ? read : [];
     const cand = asRow(words);
-    if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, new Set(r.words), words);
+    if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, (w) => r.words.includes(w), words);
   }
   return out;
 }
@@ -111,7 +111,7 @@ export function missingRowBands(head: BBox, rows: Array<{ text: string; y0: numb
   const steps = tops.slice(1).map((y, i) => y - tops[i]!);
   const pitch = Math.max(unit, Math.min(...steps.filter((d) => d > unit * 0.5), unit * 1.6));
   const out: MissingBand[] = [];
-  if (rows[0]!.y0 - head.y1 > unit * FIRST_ROW_WHITE) out.push({ y0: head.y1, y1: rows[0]!.y0, open: false });
+  if (firstRowLost(head, rows, unit)) out.push({ y0: head.y1, y1: rows[0]!.y0, open: false });
   steps.forEach((d, i) => {
     if (i === 0) return;
     // an item that does not close (";", "." or ":") goes on below: its lost line may be a short
@@ -137,14 +137,4 @@ export function lostRowLooksRight(l: OcrLine, band: MissingBand): boolean {
   if (l.confidence < 60) return false;
   if (rowLooksRight(text, { first: true }) || (l.confidence >= 75 && /^[-–—]\s*\p{Lu}/u.test(text))) return true;
   return band.open && /^\p{L}/u.test(text) && /[;.,]$/u.test(text) && rowLooksRight(`- ${text}`, { first: true });
-}
-
-/** The page with the words `gone` (by identity) replaced by `words` (one line). */
-function replaceWords(page: OcrPage, gone: Set<OcrWord>, words: OcrWord[]): OcrPage {
-  const keep = page.lines.map((l) => ({ ...l, words: l.words.filter((w) => !gone.has(w)) })).filter((l) => l.words.length)
-    .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
-  const line: OcrLine = { text: words.map((w) => w.text).join(' '), confidence: words.reduce((a, w) => a + w.confidence, 0) / words.length, bbox: {
-    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
-    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)) }, words };
-  return withLines(page, [...keep, line]);
 }

@@ -6,7 +6,7 @@ import { rowText, signatureLayout } from './signature.js';
 import { fold, foldedLetters } from './vn-text.js';
 import { MARK_PHRASES, marksInLine } from './patterns.js';
 import { rereadRecipients } from './reread-recipients.js';
-import { inkOnly, overlaps, readInkOnly, withLines } from './reread-ink.js';
+import { inkOnly, linesWithout, overlaps, readInkOnly, replaceWords, withLines } from './reread-ink.js';
 
 // A second, targeted OCR pass where full-page layout analysis loses text: boxed stamps beside the
 // number (read as a picture) and the signature block (seal and handwriting drawn over the title
@@ -143,7 +143,7 @@ export async function rereadSignerName(engine: OcrEngine, page: OcrPage): Promis
     })();
   }
   let out = page;
-  for (const job of await Promise.all([titleJob, nameJob])) if (job) out = replaceBand(out, job.region, job.words);
+  for (const job of await Promise.all([titleJob, nameJob])) if (job) out = replaceWords(out, (w) => inside(w.bbox, job.region), job.words);
   return out;
 }
 
@@ -173,15 +173,6 @@ async function inkReread(engine: OcrEngine, page: OcrPage, region: BBox, others:
   return accept(voted.map((w) => w.text).join(' ')) ? voted : best;
 }
 
-/** The page with the words inside `region` replaced by `words` (one line). */
-function replaceBand(page: OcrPage, region: BBox, words: OcrWord[]): OcrPage {
-  const keep = page.lines.map((l) => ({ ...l, words: l.words.filter((w) => !inside(w.bbox, region)) })).filter((l) => l.words.length);
-  const line: OcrLine = { text: words.map((w) => w.text).join(' '), confidence: words.reduce((a, w) => a + w.confidence, 0) / words.length, bbox: {
-    x0: Math.min(...words.map((w) => w.bbox.x0)), y0: Math.min(...words.map((w) => w.bbox.y0)),
-    x1: Math.max(...words.map((w) => w.bbox.x1)), y1: Math.max(...words.map((w) => w.bbox.y1)) }, words };
-  return withLines(page, [...keep.map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') })), line]);
-}
-
 /** The lowest band of rows with ink in a region, about one text line high, or null. */
 async function lowestInkBand(page: OcrPage, region: BBox, unit: number): Promise<{ y0: number; y1: number } | null> {
   const r = { x0: Math.max(0, Math.floor(region.x0)), y0: Math.max(0, Math.floor(region.y0)), x1: Math.min(page.width, Math.ceil(region.x1)), y1: Math.min(page.height, Math.ceil(region.y1)) };
@@ -208,7 +199,5 @@ function mergeRecipients(named: OcrPage, base: OcrPage, listed: OcrPage): OcrPag
   const baseWords = new Set(base.lines.flatMap((l) => l.words));
   const gone = new Set(base.lines.flatMap((l) => l.words).filter((w) => !listed.lines.some((l) => l.words.includes(w))));
   const added = listed.lines.filter((l) => !l.words.some((w) => baseWords.has(w)));
-  const keep = named.lines.map((l) => ({ ...l, words: l.words.filter((w) => !gone.has(w)) })).filter((l) => l.words.length)
-    .map((l) => ({ ...l, text: l.words.map((w) => w.text).join(' ') }));
-  return withLines(named, [...keep, ...added]);
+  return withLines(named, [...linesWithout(named, (w) => gone.has(w)), ...added]);
 }
