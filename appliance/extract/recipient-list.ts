@@ -116,7 +116,11 @@ export function repairRecipient(raw: string): string {
     .replace(/\s*[;,]+\s*/g, ', ') // inside an item a ";" is a misread ","
     // the one note with a slash is "(b/c)" (báo cáo): its "c" read as another letter or a sign ('(b/©)', '(b/d)')
     .replace(/\(\s*b\s*\/\s*[^\s()]\s*\)/giu, '(b/c)')
-    .replace(/\(\s*b\s*[(|]\s*[cC]\s*\)\)?/gu, '(b/c)'); // its slash read as a bracket or a bar ('(b(c))')
+    .replace(/\(\s*b\s*[(|]\s*[cC]\s*\)\)?/gu, '(b/c)') // its slash read as a bracket or a bar ('(b(c))')
+    // or two of its signs misread, its "b/" or its "c)" still there ("(b/dj)", "(íc)"); other short
+    // notes ("(p/h)", "(t/h)") keep neither
+    // (its closing bracket lost too: "(b/dj")
+    .replace(/\(([^()\s]{1,5})\)?$/u, (m, inner: string) => { const note = `(${inner})`; return (/^\(b/u.test(note) || /c\)$/u.test(note)) && levenshtein(note, '(b/c)') <= 2 ? '(b/c)' : m; });
   // the archive line is "Lưu:" (its colon read as a comma or dot), no "?" in its codes, and it
   // always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"
   t = t.replace(/^Lưu\s*[,.;]\s*(?=\p{Lu})/u, 'Lưu: ');

@@ -3,6 +3,7 @@ import { cy, segmentOf, type Segment } from './layout.js';
 import { knownWord, pairCount, repairText } from './vn-words.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 import { isNameSyllable } from './names.js';
+import { fold } from './vn-text.js';
 
 /** A word in capitals that can be an abbreviation (TT, HĐND, MTTQ): no vowel mark, which capitals of a word carry ("ỘI" is a word's end). */
 export const isAbbreviation = (w: string): boolean => /^\p{Lu}[\p{Lu}\d]+$/u.test(w) && /^[A-Z\dĐ]+$/u.test(w);
@@ -114,6 +115,13 @@ export function repairNotationCodes(notation: string): string {
   return notation.slice(0, cut + 1) + [first, ...fixed].join('-');
 }
 
+/**
+ * A notation whose codes hold a letter no unit's initials hold (I, E, F…) left after the repair
+ * ("…/CT-TIPVHCC"): a misread nothing known explains, so the notation is in doubt.
+ */
+export const notationCodesDoubtful = (notation: string): boolean =>
+  notation.slice(notation.lastIndexOf('/') + 1).split('-').some((code) => UNLIKELY.test(code));
+
 /** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
 export function archiveCodes(item: string): string[] | null {
   const m = /^Lưu\s*:\s*(.*)$/u.exec(item);
@@ -139,10 +147,11 @@ const DRAFTER = /^\p{Lu}\p{Ll}{0,6}(?:\(\d{1,2}\p{Ll}?\)|\d{1,2}\p{Ll})$/u;
 const MARKED_VOWEL = /[AEIOUY][\u0300-\u0309\u0323\u031b]/u;
 
 /**
- * A code's shape with no letter a unit's initials never hold (E, F, I…) and no marked vowel (no
- * unit's initials carry one: "ĐỊ7b" was a drafter's name, "TĨ" a misread TTr).
+ * A code's shape with no letter a unit's initials never hold (E, F, I…), no marked vowel (no
+ * unit's initials carry one: "ĐỊ7b" was a drafter's name, "TĨ" a misread TTr) and no number of
+ * two digits (a unit is numbered "NV1"; "T75" was a drafter's "Ti7b").
  */
-const plausibleCode = (c: string): boolean => ABBREVIATION.test(c) && !UNLIKELY.test(c) && !MARKED_VOWEL.test(c.normalize('NFD'));
+const plausibleCode = (c: string): boolean => ABBREVIATION.test(c) && !UNLIKELY.test(c) && !MARKED_VOWEL.test(c.normalize('NFD')) && !/\d\d/u.test(c);
 
 /**
  * A word of an item that reads as an abbreviation: a known one, or capitals with no letter a unit's
@@ -247,14 +256,16 @@ function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
 
 /**
  * Rows of an item that stops short: a new item ("- …") follows, and the row holds no item's close
- * (";" or "." on a word, or its last word closing with "," or ":", misreads of ";"). NĐ30 closes
+ * (";" or "." on a word, its last word closing with "," or ":", misreads of ";", or a note's ")"). NĐ30 closes
  * every item but the last with ";": its end was lost ("- CVP, các" for "- CVP, các PCVP UBND
  * tỉnh;", the rest under the signature block's title). On the kept pages of round O: 3 lists
  * confident and wrong, 2 right ones of 376 ("-Nhưtrên").
  */
 export function unclosedRows<R extends { text: string }>(rows: R[]): R[] {
   return rows.filter((r, k) => k + 1 < rows.length && /^[-–—~]/u.test(rows[k + 1]!.text.trim())
-    && !/[;.,:]$/u.test(r.text.trim()) && !r.text.split(/\s+/).some((w) => /[;.]$/u.test(w)));
+    && !/[;.,:]$/u.test(r.text.trim()) && !r.text.split(/\s+/).some((w) => /[;.]$/u.test(w))
+    // (nor one that ends on a note's bracket, a sign read after it: the note is an item's last word)
+    && !/\)\s*[^\p{L}\d\s]{0,2}$/u.test(r.text.trim()));
 }
 
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */
@@ -277,8 +288,17 @@ export function recipientRows(segs: Segment[], head: Segment, width: number, uni
   // a row of specks alone (no letter, no digit, under half a line high: '"¬' beside a word it was
   // read over) is none of the list's; a full row read as signs is an item garbled, to be re-read
   const specks = (r: Segment[]): boolean => !r.some((s) => /[\p{L}\d]/u.test(s.text)) && Math.max(...r.map((s) => s.bbox.y1)) - Math.min(...r.map((s) => s.bbox.y0)) < unit * 0.5;
+  // words after the one that closes the item (";") are none of it: seal or signature debris beside
+  // the row ("- Bảo hiểm xã hội tỉnh; ảnh"), unless a dash opens another item there (the "Lưu:"
+  // line's codes are its own, a comma between them read as ";" or not)
+  const closed = (words: OcrWord[]): OcrWord[] => {
+    if (words.slice(0, 2).some((w) => /^LUU/u.test(fold(w.text)))) return words;
+    const close = words.findIndex((w) => /;$/u.test(w.text));
+    const next = words.findIndex((w, i) => i > close && /^[-–—]/u.test(w.text));
+    return close < 0 ? words : [...words.slice(0, close + 1), ...(next < 0 ? [] : words.slice(next))];
+  };
   return rows.filter((r) => !specks(r)).map((r) => {
-    const words = r.flatMap((s) => s.words).sort((a, b) => a.bbox.x0 - b.bbox.x0);
+    const words = closed(r.flatMap((s) => s.words).sort((a, b) => a.bbox.x0 - b.bbox.x0));
     return { words, text: words.map((w) => w.text).join(' '), conf: words.reduce((a, w) => a + w.confidence, 0) / words.length / 100,
       y0: Math.min(...words.map((w) => w.bbox.y0)), y1: Math.max(...words.map((w) => w.bbox.y1)) };
   }).sort((a, b) => a.y0 - b.y0);
@@ -304,6 +324,8 @@ export function recipientDoubts(items: string[]): string[] {
     if (/^Như trên\s*\S/u.test(it)) out.push(`merged item ${it}`);
     // a note is words ("(b/c)", "(để thực hiện)"): brackets round no letter are a note misread ("(1)")
     if (/\([^)\p{L}]*\)/u.test(it)) out.push(`odd note ${it}`);
+    // a number follows the word it numbers ("Điều 3", "Tổ 2"), never a comma: "Ngọc Hồi, 1" is a speck
+    if (/[,;]\s*\d+\s*$/u.test(it)) out.push(`number after a comma ${it}`);
     tokens.forEach((w, i) => {
       if (/^\d+$/.test(w) || /^(Đ\/c|\p{Lu}+\/\p{Lu}+|[-–])$/u.test(w) || /[FJWZfjwz]/.test(w)) return;
       if (!/^\p{L}+$/u.test(w)) { out.push(`debris ${w}`); return; }

@@ -60,7 +60,7 @@ export const rowText = (row: Segment[]): string => readingOrder(row).map((s) => 
  * just above a run of dash items in the lower half of the page that ends with "- Lưu:".
  */
 export function recipientsHeadIndex(segs: Segment[], width: number, unit: number): number {
-  const named = segs.findIndex((s) => /^NOI NHAN/.test(fold(s.text)));
+  const named = segs.findIndex((s) => /^NOI ?NHAN/.test(fold(s.text))); // (its two words read glued: "Nơinhận:")
   if (named >= 0) return named;
   // its two words one letter off, still ended by the colon ("Nai nhận: tình ä", seal debris after it)
   const misread = segs.findIndex((s) => s.bbox.x0 < width * 0.3 && /^\S+\s+\S+[:;]/u.test(s.text.trim())
@@ -68,7 +68,7 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
   if (misread >= 0) return misread;
   // the list ends with the archive line; the body with "./." above it
   const archive = segs.findIndex((s) => s.bbox.x0 < width * 0.3 && /^[-–—]?\s*LUU\s*[:;.]/.test(fold(s.text)));
-  if (archive < 0) return -1;
+  if (archive < 0) return besideAuthority(segs, width, unit);
   const a = segs[archive]!;
   let end = -1;
   segs.forEach((s, i) => { if (i < archive && s.bbox.y1 < a.bbox.y0 && /\.\s*\/\s*\.?$/.test(s.text.trim())) end = i; });
@@ -78,8 +78,27 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
   const head = below[0];
   // (words with letters: a skewed page glues the first item's dash onto the head, "M. L nhận. -")
   const headWords = head?.s.text.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w)).length ?? 0;
-  if (!head || /^[-–—]/.test(head.s.text.trim()) || headWords > 3 || a.bbox.y0 - head.s.bbox.y0 > unit * 30) return -1;
+  if (!head || /^[-–—]/.test(head.s.text.trim()) || headWords > 3 || a.bbox.y0 - head.s.bbox.y0 > unit * 30) return besideAuthority(segs, width, unit);
   return head.i;
+}
+
+/**
+ * The head line garbled and the archive line lost or misread too ("208001 0E", "- tức In"): NĐ30
+ * sets "Nơi nhận:" on the row of the authority's first line, so it is the left-margin segment
+ * beside the first "TM./KT./TL." line under the body's "./.", with a dash item right under it.
+ */
+function besideAuthority(segs: Segment[], width: number, unit: number): number {
+  let end = -1;
+  segs.forEach((s, i) => { if (/\.\s*\/\s*\.?$/.test(s.text.trim())) end = i; });
+  if (end < 0) return -1;
+  const auth = segs.find((s, i) => i > end && s.bbox.x0 > width * 0.4 && AUTHORITY_RE.test(fold(s.text).replace(/^[^A-Z]+/, '')));
+  if (!auth) return -1;
+  const left = (s: Segment): boolean => s.bbox.x0 < width * 0.3 && s.bbox.x1 < auth.bbox.x0;
+  const head = segs.findIndex((s, i) => i > end && left(s) && Math.abs(cy(s.bbox) - cy(auth.bbox)) < unit * 0.6);
+  if (head < 0) return -1;
+  const h0 = segs[head]!.bbox;
+  const item = segs.some((s) => left(s) && s.bbox.y0 > h0.y0 + unit * 0.5 && s.bbox.y0 < h0.y1 + unit * 2 && /^[-–—]/.test(s.text.trim()));
+  return item ? head : -1;
 }
 
 export function signatureLayout(segs: Segment[], width: number, unit: number): SignatureLayout {
@@ -138,6 +157,9 @@ export function signatureLayout(segs: Segment[], width: number, unit: number): S
   const firstRow = title.filter((s) => Math.abs(cy(s.bbox) - cy(title[0]!.bbox)) < unit * 0.5);
   const under = title.slice(firstRow.length);
   if (under.length && isKnownTitle(rowText(firstRow)) && !isKnownTitle(rowText(title)) && !isKnownTitle(rowText(under))) title.splice(firstRow.length);
+  // a fragment over a known title, the two no title together, is what is left of a lost authority
+  // line ("ng. TỊCH" of "KT. CHỦ TỊCH" over "PHO CHỦ TỊCH"): the title is the row under it
+  else if (under.length && !isKnownTitle(rowText(firstRow)) && isKnownTitle(rowText(under)) && !isKnownTitle(rowText(title))) title.splice(0, firstRow.length);
   const heads = [...auth, ...title];
   const centre = heads.length ? heads.reduce((a, s) => a + cx(s.bbox), 0) / heads.length
     : nameRow.length ? axisOf(nameRow.map((s) => s.bbox)) : width * 0.72;

@@ -118,6 +118,7 @@ describe('"Nơi nhận" doubts', () => {
     expect(recipientDoubts(['Ủy (b/c)', 'Lưu: VT'])).not.toEqual([]);
     expect(recipientDoubts(['Quốc gia BắcK Kạn', 'Lưu: VT'])).not.toEqual([]);
     expect(recipientDoubts(['Thường trực Tỉnh =- ủy', 'Lưu: VT'])).not.toEqual([]);
+    expect(recipientDoubts(['Chi cục Thuế khu vực Ngọc Hồi, 1', 'Lưu: VT'])).not.toEqual([]); // a speck read as a number (round Q)
     expect(recipientDoubts(['Ngân hàng Nhà nước chi nhánh Phú Thọ', 'Ban Quản lý dự án đầu tư xây dựng tỉn', 'Lưu: VT'])).not.toEqual([]);
   });
 

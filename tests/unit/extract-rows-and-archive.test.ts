@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pageSegments, segmentOf, type Segment } from '../../appliance/extract/layout.js';
 import { repairPlaceInAgency } from '../../appliance/extract/places.js';
 import { cleanAuthority } from '../../appliance/extract/titles.js';
-import { checkCode, copyCount, recipientDoubts, recipientRows, repairArchive, repairNotationCodes, rowLooksRight, unclosedRows } from '../../appliance/extract/recipients.js';
+import { checkCode, copyCount, notationCodesDoubtful, recipientDoubts, recipientRows, repairArchive, repairNotationCodes, rowLooksRight, unclosedRows } from '../../appliance/extract/recipients.js';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import { lostRowLooksRight, missingRowBands } from '../../appliance/extract/reread-recipients.js';
@@ -66,6 +66,7 @@ describe('the "Lưu:" line', () => {
     expect(checkCode('NV1')).toEqual({ code: 'NV1', ok: true, repaired: false });
     // an unknown code with a marked vowel is no plausible code: the list stays doubtful (dev-font doc-020 "TĨ" for TTr)
     expect(checkCode('TĨ')).toEqual({ code: 'TĨ', ok: false, repaired: false });
+    expect(checkCode('T75').ok).toBe(false); // two digits: no unit's number (round Q: a drafter's "Ti7b")
     expect(repairArchive('Lưu: VT, TĨ').sure).toBe(false);
   });
 });
@@ -127,6 +128,7 @@ describe('rows of the "Nơi nhận" list', () => {
     expect(unclosedRows(rows('- Kho bạc Nhà nước Hà Nam;', '- CVP, các', '- Tòa án nhân dân tỉnh;', '- Lưu: VT, NN.')).map((r) => r.text)).toEqual(['- CVP, các']);
     // a wrapped item goes on in the next row; ";" misread "," or ":"; the seal's specks after the ";"; the last row
     expect(unclosedRows(rows('- Ban Quản lý dự án đầu tư xây dựng', 'huyện;', '- Công an tỉnh,', '- Đoàn ĐBQH tỉnh; tình', '- Lưu: VT'))).toEqual([]);
+    expect(unclosedRows(rows('- Đ/c Nguyễn Lan Hương (để thực hiện) [', '- Lưu: VT, Thêu(8).'))).toEqual([]); // a sign after the note (round Q)
     const page = letter('TỈNH HÀ NAM', 'Hà Nam', [
       { left: 'Nơi nhận:', right: 'KT. CHỦ TỊCH', gap: 40 }, { left: '- Kho bạc Nhà nước Hà Nam;' }, { left: '- CVP, các' },
       { left: '- Tòa án nhân dân tỉnh;' }, { left: '- Lưu: VT, NN.' }, { right: 'Nguyễn Văn Bình', gap: 200 },
@@ -150,6 +152,10 @@ describe('codes and notes', () => {
   it('a notation\'s unit code holding a letter no unit\'s initials hold is the one known code it is confusable with ("BC-TIr" → "BC-TTr"); a code of the unit\'s own is kept', () => {
     expect(repairNotationCodes('566/BC-TIr')).toBe('566/BC-TTr');
     expect(repairNotationCodes('575/QĐ-TTIr')).toBe('575/QĐ-TTr');
+    // a code nothing known explains keeps its misread letter, and the notation is in doubt (round Q)
+    expect(notationCodesDoubtful(repairNotationCodes('1767/CT-TIPVHCC'))).toBe(true);
+    expect(notationCodesDoubtful(repairNotationCodes('575/QĐ-TTIr'))).toBe(false);
+    expect(notationCodesDoubtful('1229/VPĐĐBQH&HĐND-KHTC')).toBe(false);
     expect(repairNotationCodes('35/BB-STTTT')).toBe('35/BB-STTTT');
     expect(repairNotationCodes('12/UBND-VP')).toBe('12/UBND-VP');
     expect(repairNotationCodes('12/2024/QĐ-UBND')).toBe('12/2024/QĐ-UBND');
@@ -169,5 +175,10 @@ describe('a row read again', () => {
   });
   it('reads the note "(b/c)" whose "c" or slash was misread', () => {
     for (const t of ['- Giám đốc Sở (b/©);', '- Giám đốc Sở (b/d);', '- Giám đốc Sở (b(c));', '- Giám đốc Sở (b/€);']) expect(repairRecipient(t)).toBe('Giám đốc Sở (b/c)');
+    // two signs misread, its "b" or its "c)" kept (round Q); other short notes are not it
+    for (const t of ['- Giám đốc Sở (b/dj);', '- Giám đốc Sở (íc);', '- Giám đốc Sở (b/dj;']) expect(repairRecipient(t)).toBe('Giám đốc Sở (b/c)');
+    expect(repairRecipient('- Giám đốc Sở (p/h);')).toBe('Giám đốc Sở (p/h)');
+    expect(repairRecipient('- Lưu: VT, TCCB, Dn(7b).')).toBe('Lưu: VT, TCCB, Dn(7b)');
   });
+
 });

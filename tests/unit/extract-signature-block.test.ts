@@ -49,6 +49,44 @@ describe('authority head', () => {
     expect(cleanAuthority('K1. GIÁM ĐỐC')).toBe('KT. GIÁM ĐỐC');
     expect(cleanAuthority('TI. GIÁM ĐỐC')).toBe('TI. GIÁM ĐỐC');
   });
+  it('a "Nơi nhận:" line garbled with the "Lưu:" line lost: the head is the row beside the authority line (round Q)', () => {
+    const list = [
+      { left: '- Ban Quản lý dự án đầu tư xây dựng huyện;', right: 'CHỦ TỊCH' },
+      { left: '- Hội Nông dân huyện (b/c);' },
+      { left: '- Trang TTĐT huyện;' },
+      { right: 'Mạc Đăng Hiến', gap: 200 },
+    ];
+    for (const head of ['208001 0E', 'Nơinhận:']) {
+      const r = extractFields([doc([{ left: head, right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 }, ...list])], { today });
+      expect(r.recipients).toEqual(['Ban Quản lý dự án đầu tư xây dựng huyện', 'Hội Nông dân huyện (b/c)', 'Trang TTĐT huyện']);
+      expect(r.flagged).toContain('recipients'); // no closing "Lưu:" line
+    }
+    // a left-margin row beside the authority with no dash item under it is no list's head
+    const none = extractFields([doc([{ left: 'Trân trọng./.', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 }, { right: 'CHỦ TỊCH' }, { right: 'Mạc Đăng Hiến', gap: 200 }])], { today });
+    expect(none.recipients).toEqual([]);
+  });
+
+  it('words after an item\'s closing ";" on its row are debris, the "Lưu:" line\'s codes are not (round Q)', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'KT. GIÁM ĐỐC', gap: 40 },
+      { left: '- Bảo hiểm xã hội tỉnh; ảnh' },
+      { left: '- Bệnh viện Đa khoa tỉnh;', right: 'PHÓ GIÁM ĐỐC' },
+      { left: '- Lưu: VT; QLCL, Huấn(6).' },
+      { right: 'Trần Duy Doanh', gap: 200 },
+    ])], { today });
+    expect(r.recipients).toEqual(['Bảo hiểm xã hội tỉnh', 'Bệnh viện Đa khoa tỉnh', 'Lưu: VT, QLCL, Huấn(6)']);
+  });
+
+  it('a KT. line read as a fragment over the deputy\'s title: the title stays the deputy\'s, the authority is doubted (round Q)', () => {
+    const r = extractFields([doc([
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'TỊCH' }, // (its "ng." read at 29 % and dropped as debris)
+      { left: '- Lưu: VT, VP.', right: 'PHO CHỦ TỊCH' },
+      { right: 'Trần Kim Thịnh', gap: 200 },
+    ])], { today });
+    expect(r.signerTitle).toBe('PHÓ CHỦ TỊCH');
+    expect(r.flagged).toContain('authority');
+  });
   it('a KT. line read one letter off is still the authority, and the deputy\'s title is under it (held-out 1341)', () => {
     const r = extractFields([doc([
       { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
