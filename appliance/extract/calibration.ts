@@ -97,8 +97,13 @@ export const targetOf = (m: CalibrationModel, k: FieldKey): number => m.targets?
  */
 const LOW_READ = 0.5;
 
-/** A field flagged whatever the model says: a form check failed, a close spelling choice, a read too poor to judge. */
-export const isDoubted = (e: FieldEvidence): boolean => e.doubt || (e.choice ?? 1) < CLOSE_CHOICE || (e.raw > 0 && e.raw < LOW_READ);
+/**
+ * A field flagged whatever the model says: a form check failed, a close spelling choice, a read too
+ * poor to judge. (A close choice that made the value a form of its closed vocabulary — a title, a
+ * known agency with its province — is settled by the list: the five such values of rounds P–Q
+ * (120 documents) were all right, and the model still weighs the choice.)
+ */
+export const isDoubted = (e: FieldEvidence): boolean => e.doubt || ((e.choice ?? 1) < CLOSE_CHOICE && e.vocabulary !== 1) || (e.raw > 0 && e.raw < LOW_READ);
 
 /** Calibrated confidences and the fields to flag. */
 export function calibrate(evidence: Record<FieldKey, FieldEvidence>, quality: number, model: CalibrationModel = CALIBRATION_MODEL):

@@ -9,7 +9,7 @@ import { knownWord, repairText } from './vn-words.js';
 import { rowText, signatureLayout } from './signature.js';
 import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { readRecipientList } from './recipient-list.js';
-import { repairNotationCodes } from './recipients.js';
+import { notationCodesDoubtful, repairNotationCodes } from './recipients.js';
 import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
 import { vocabularyChecks } from './vocabulary-checks.js';
@@ -67,9 +67,12 @@ export function trimSummary(text: string): string {
  * Whether a summary has NĐ30's shape: one noun phrase (trích yếu), no sentence ended inside it
  * ("… công nghiệp. Trân trọng kính mời: …"), no "label: value" of a body, at most ~60 words. A
  * summary read past its rule line into the body fails it (a layout failure no word checks see).
+ * Nor does a word of it glue a small letter to a digit, nor hold a sign no trích yếu prints: no
+ * Vietnamese word does, a misread one does ("gia1 đoạn", "hoạt động ¡n"), and the lexicon's unknown
+ * share is too weak to say so in a long summary.
  */
 export function summaryShape(summary: string): boolean {
-  return !/[.!?]\s+\p{Lu}|:\s+\S/u.test(summary) && summary.split(/\s+/).length <= 60;
+  return !/[.!?]\s+\p{Lu}|:\s+\S|\p{Ll}\d|\d\p{Ll}{2}|[^\p{L}\p{M}\d\s,.;:()"'“”‘’\-–—/&%+]/u.test(summary) && summary.split(/\s+/).length <= 60;
 }
 
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
@@ -196,6 +199,8 @@ function typeAndSummary(p: Page1, headerBottom: number, numberSeg: Segment | und
     }
     c.type = fromNotation === f.type ? 0.99 : t.conf;
     if (fromNotation && fromNotation !== f.type) doubt(c, 'type', 0.5);
+    // a printed type's notation carries its abbreviation: a code that is none was misread
+    if (f.numberNotation && !fromNotation) doubt(c, 'numberNotation', Math.min(c.numberNotation, 0.6));
     // summary: centred lines right under the type name, until a wider gap or a caps line
     const lines: Segment[] = [];
     let prev = t;
@@ -262,13 +267,14 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
     if (!f.authority) doubt(c, 'authority', 0.3);
   }
   // a title that could not be read leaves the block's split into authority and title in doubt;
-  // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT.): no authority line means it was lost
+  // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT., or under an acting head's "Q."): with
+  // neither line it was lost
   // a title that is none of NĐ30's titles (read wrongly, or not read)
   const titleDoubt = !f.signerTitle || !TITLES.some((x) => fold(x) === fold(f.signerTitle!.replace(/^Q\.\s*/u, '')));
   // (with no authority line read either: a lost TM./KT. line is as likely as none)
   if (titleDoubt) doubt(c, 'authority', f.authority ? 0.7 : 0.6);
   if (titleDoubt) doubt(c, 'signerTitle', c.signerTitle);
-  if (!f.authority && /^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '')) doubt(c, 'authority', 0.6);
+  if (/^(PHÓ|THỨ TRƯỞNG)(?=\s|$)/u.test(f.signerTitle ?? '') && !/(^|\s)(KT|Q)\./u.test(f.authority ?? '')) doubt(c, 'authority', 0.6);
   if (nameRow.length) {
     const r = readName(rowText(nameRow));
     f.signer = r.valid || r.name.split(' ').length >= 2 ? r.name : null;
@@ -323,6 +329,7 @@ export function extractFieldsWithEvidence(pages: OcrPage[], opts: ExtractOptions
     const { headerBottom, numberSeg } = headerFields(p1, f, c, dir, today);
     marks(p1, headerBottom, f, c);
     typeAndSummary(p1, headerBottom, numberSeg, f, c);
+    if (f.numberNotation && notationCodesDoubtful(f.numberNotation)) doubt(c, 'numberNotation', Math.min(c.numberNotation, 0.6));
     const last = kept[kept.length - 1]!;
     const lsegs = last === first ? segs : pageSegments(last);
     signatureBlock(lsegs, last.width, lineUnit(lsegs), f, c, lsegs.reduce((a, x) => a + x.conf, 0) / Math.max(1, lsegs.length));

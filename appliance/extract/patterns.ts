@@ -74,7 +74,8 @@ const confusable = (a: string, b: string): boolean => a === b || CONFUSABLE.some
 /**
  * The type code of a notation repaired toward the abbreviation (App. III) of the type name printed
  * on the page, when the code read is no abbreviation at all and differs from it only by confusable
- * letters ("1578/TIr-HĐND" under a TỜ TRÌNH → "1578/TTr-HĐND"). Anything else is left as read.
+ * letters ("1578/TIr-HĐND" under a TỜ TRÌNH → "1578/TTr-HĐND") or by one thin stroke read twice
+ * ("TTIr"). Anything else is left as read.
  */
 export function repairTypeCode(notation: string, type: string | null): string {
   if (!type || type === 'Công văn') return notation;
@@ -87,7 +88,10 @@ export function repairTypeCode(notation: string, type: string | null): string {
   const code = dash < 0 ? tail : tail.slice(0, dash);
   if (Object.hasOwn(TYPE_ABBREVIATIONS, code) || dash < 0) return notation;
   const a = [...abbr]; const c = [...code];
-  if (c.length !== a.length || !c.every((ch, i) => confusable(ch, a[i]!))) return notation;
+  const sameShape = (cs: string[]): boolean => cs.length === a.length && cs.every((ch, i) => confusable(ch, a[i]!));
+  // or one thin stroke too many, read beside its twin ("TTIr": the T's stem read again as I)
+  const oneExtra = c.length === a.length + 1 && c.some((ch, i) => CONFUSABLE[0]!.includes(ch) && sameShape(c.filter((_, j) => j !== i)));
+  if (!sameShape(c) && !oneExtra) return notation;
   return notation.slice(0, cut + 1) + abbr + tail.slice(dash);
 }
 

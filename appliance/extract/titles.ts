@@ -104,6 +104,9 @@ export function resolveTitle(ocr: string | null, ocrConf: number, authority: str
   const known = cleaned ? TITLES.map((t) => ({ t, s: similarity(fold(t), fold(cleaned)) })).sort((a, b) => b.s - a.s)[0] : undefined;
   // same letters as the implied title: its spelling ("THƯ TRƯỞNG" under "KT. BỘ TRƯỞNG" is THỨ TRƯỞNG)
   if (implied && cleaned && fold(cleaned) === fold(implied)) return { title: phraseToneKey(cleaned) === phraseToneKey(implied) ? cleaned : implied, conf: Math.max(ocrConf, 0.97) };
+  // the deputy of the implied head read whole ("PHO CHỦ TỊCH" under "TM. ỦY BAN NHÂN DÂN"): the
+  // deputy signs and the "KT." line was lost, not the other way round (the head went out confident)
+  if (implied && known?.s === 1 && known.t === `PHÓ ${implied}`) return { title: known.t, conf: Math.min(ocrConf, 0.85) };
   // a damaged line sharing a word with the implied title is that title
   const shares = implied && cleaned && fold(implied).split(' ').some((w) => w.length >= 3 && fold(cleaned).split(' ').some((c) => c.length >= 3 && similarity(c, w) >= 0.6));
   if (implied && (!cleaned || shares || (known && known.t === implied && known.s >= 0.6))) return { title: implied, conf: cleaned ? 0.9 : 0.8 };

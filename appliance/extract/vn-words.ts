@@ -1,5 +1,5 @@
 import { fold, levenshtein } from './vn-text.js';
-import { matchCase } from './tone.js';
+import { matchCase, toneKey } from './tone.js';
 import { SEED_PAIRS, SEED_WORDS } from './seed-lexicon.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES } from './places.js';
 
@@ -143,8 +143,15 @@ export const pairCount = (a: string | null | undefined, b: string | null | undef
 /** How often the word (any case) occurs in the model's texts (0 when unknown). */
 export const wordCount = (w: string): number => words.get(w.toLocaleLowerCase('vi')) ?? 0;
 
-/** True when the word (any case) is in the model's vocabulary. */
-export const knownWord = (w: string): boolean => words.has(w.toLocaleLowerCase('vi'));
+/** The vocabulary by toneKey: "thuỷ" and "thủy" are one word printed in the old and the new style. */
+let byToneKey: Set<string> | null = null;
+
+/** True when the word (any case, the tone mark on either vowel of oa/oe/uy) is in the model's vocabulary. */
+export const knownWord = (w: string): boolean => {
+  if (words.has(w.toLocaleLowerCase('vi'))) return true;
+  byToneKey ??= new Set([...words.keys()].map(toneKey));
+  return byToneKey.has(toneKey(w));
+};
 
 /**
  * Repairs diacritics of running text by word pairs. Returns the text and how many words changed.

@@ -47,6 +47,12 @@ describe('signature block beyond the dev corpus', () => {
     expect(titleFromAuthority('KT. TỔNG CỤC TRƯỞNG')).toBe('PHÓ TỔNG CỤC TRƯỞNG');
   });
 
+  it('a deputy’s title read whole under a "TM." line whose "KT." line was lost stays the deputy’s', () => {
+    // round Q (seed 1411): the KT. CHỦ TỊCH line read as seal debris, "PHO CHỦ TỊCH" under it
+    expect(resolveTitle('PHO CHỦ TỊCH', 0.95, 'TM. ỦY BAN NHÂN DÂN').title).toBe('PHÓ CHỦ TỊCH');
+    expect(resolveTitle('CHỦ TỊCH', 0.95, 'TM. ỦY BAN NHÂN DÂN').title).toBe('CHỦ TỊCH');
+  });
+
   it('an acting head’s "Q." line with no title under it is the title', () => {
     const r = extractFields([doc(header, [
       { left: 'Nơi nhận:', right: 'Q. GIÁM ĐỐC', gap: 40 },

@@ -54,6 +54,10 @@ describe('summary shape', () => {
     expect(summaryShape('Về việc phê duyệt Kế hoạch chuyển đổi số năm 2023')).toBe(true);
     expect(summaryShape('Họp bàn về quản lý vật liệu nổ công nghiệp. Trân trọng kính mời: Lãnh đạo Ủy ban nhân dân các xã')).toBe(false);
     expect(summaryShape('Triển khai kế hoạch Thời gian: 13 giờ 30 phút')).toBe(false);
+    // a small letter glued to a digit is a misread word, not a number of the text
+    expect(summaryShape('Về việc phê duyệt Đề án bảo vệ di tích giai đoạn 2023-2028 theo Nghị định số 30/2020/NĐ-CP')).toBe(true);
+    expect(summaryShape('Về việc phê duyệt Đề án bảo vệ di tích gia1 đoạn 2023-2028')).toBe(false);
+    expect(summaryShape('Báo cáo kết quả kiểm tra hoạt động ¡n, phát hành xuất bản phẩm năm 2023')).toBe(false);
   });
 });
 

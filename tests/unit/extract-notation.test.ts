@@ -45,13 +45,16 @@ describe('type code toward the printed type', () => {
   it('confusable letters only, only when the code is no abbreviation', () => {
     expect(repairTypeCode('1578/TIr-HĐND', 'Tờ trình')).toBe('1578/TTr-HĐND');
     expect(repairTypeCode('687/TIT-KTHT', 'Tờ trình')).toBe('687/TTr-KTHT');
+    // one thin stroke read twice (round Q, seed 1411)
+    expect(repairTypeCode('1580/TTIr-SYT', 'Tờ trình')).toBe('1580/TTr-SYT');
+    expect(repairTypeCode('1580/TTKr-SYT', 'Tờ trình')).toBe('1580/TTKr-SYT');
     expect(repairTypeCode('12/Q0-UBND', 'Quyết định')).toBe('12/QĐ-UBND');
     expect(repairTypeCode('12/2024/QD-UBND', 'Quyết định')).toBe('12/2024/QĐ-UBND');
     // a real abbreviation of another type is evidence, not a misread
     expect(repairTypeCode('12/TB-UBND', 'Quyết định')).toBe('12/TB-UBND');
     // not confusable, other length, công văn (its first code is the issuer's): left as read
     expect(repairTypeCode('12/KX-UBND', 'Kế hoạch')).toBe('12/KX-UBND');
-    expect(repairTypeCode('12/TIrr-UBND', 'Tờ trình')).toBe('12/TIrr-UBND');
+    expect(repairTypeCode('12/TIrrr-UBND', 'Tờ trình')).toBe('12/TIrrr-UBND');
     expect(repairTypeCode('12/UBNĐ-VP', 'Công văn')).toBe('12/UBNĐ-VP');
     expect(repairTypeCode('12/UBND', 'Tờ trình')).toBe('12/UBND');
   });

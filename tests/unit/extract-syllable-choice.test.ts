@@ -57,6 +57,10 @@ describe('syllable model over the OCR’s alternatives', () => {
     const { flagged } = calibrate(ev, 0.95);
     expect(flagged).toContain('signer');
     expect(flagged).not.toContain('issuer');
+    // unless the close choice made the value a form of its closed vocabulary (a title of the list)
+    const titled = { ...ev, signer: ev.issuer!, signerTitle: { raw: 0.99, doubt: false, agreement: 1, unknown: 0, choice: 0.5, vocabulary: 1 } } as Record<FieldKey, FieldEvidence>;
+    expect(calibrate(titled, 0.95).flagged).not.toContain('signerTitle');
+    expect(calibrate({ ...titled, signerTitle: { ...titled.signerTitle, vocabulary: 0 } }, 0.95).flagged).toContain('signerTitle');
   });
 });
 
