@@ -29,8 +29,10 @@ export function typeFromLine(line: string): string | null {
 /** The type a notation's abbreviation names ("48/2017/QĐ-UBND" → "Quyết định"). */
 export function typeFromNotation(notation: string): string | null {
   const parts = notation.split('/');
-  const code = parts[parts.length - 1]?.split('-')[0] ?? '';
-  return TYPE_ABBREVIATIONS[code] ?? null;
+  const codes = parts[parts.length - 1]?.split('-') ?? [];
+  // NĐ30 writes a type's code before the issuer's ("12/QĐ-UBND"); a lone code is the issuer's
+  // own, a công văn's ("1957/TTr": Thanh tra, not a Tờ trình)
+  return codes.length > 1 ? TYPE_ABBREVIATIONS[codes[0]!] ?? null : null;
 }
 
 export interface Notation { numberNotation: string; number: string; valid: boolean }

@@ -76,6 +76,26 @@ describe('extractFields on Decree 30 layouts', () => {
     });
   });
 
+  it('a công văn whose issuer code is a type code (Thanh tra: "…/TTr") is a công văn: a lone code is the issuer\'s (round Q)', () => {
+    const page = (notation: string) => buildPage([
+      { left: 'UBND TỈNH ĐỒNG THÁP', ...motto },
+      { left: 'THANH TRA TỈNH', ...motto2 },
+      { left: `Số: ${notation}`, right: 'Đồng Tháp, ngày 06 tháng 3 năm 2020', gap: 40 },
+      { left: 'V/v báo cáo kết quả phát triển sản phẩm OCOP' },
+      { full: 'Kính gửi: Ban Quản lý dự án.', gap: 60 },
+      { full: 'Thanh tra tỉnh đề nghị các cơ quan thực hiện./.' },
+      { left: 'Nơi nhận:', right: 'KT. CHÁNH THANH TRA', gap: 40 },
+      { left: '- Như trên;', right: 'PHÓ CHÁNH THANH TRA' },
+      { left: '- Lưu: VT.' },
+      { right: 'Đặng Xuân Phong', gap: 200 },
+    ]);
+    const r = extractFields([page('1957/TTr')], { today: new Date('2026-11-22') });
+    expect(r.type).toBe('Công văn');
+    expect(r.flagged).not.toContain('type');
+    // a type's code before the issuer's is a type's: under no type name, a doubt
+    expect(extractFields([page('1957/TTr-TTT')], { today: new Date('2026-11-22') }).flagged).toContain('type');
+  });
+
   it('takes the signature from the last kept page, drops blank pages and counts pages', () => {
     const p1 = buildPage([
       { left: 'BỘ TÀI CHÍNH', ...motto }, { ...motto2 },
