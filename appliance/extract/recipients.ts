@@ -163,7 +163,8 @@ const codeLike = (w: string): boolean => OFFICE_CODES.has(w) || ITEM_ABBREVIATIO
 /**
  * A drafter code's copy count is digits ("Lệ(5b)", "Quyết(8)"): a symbol of it read as a letter or
  * a sign ("Lệ(Bb)") takes the best digit tesseract offered for that place; `doubtful` when there is
- * none, or when a second digit is at least half as likely ("Nt(Bb)": 6 at 69, 5 at 66). (A digit
+ * none, when a second digit is at least half as likely ("Nt(Bb)": 6 at 69, 5 at 66), or when it
+ * counts twenty copies or more (an archive keeps a few). (A digit
  * read as a digit stays: a rival digit behind it was as often right as wrong in the kept pages.)
  */
 export function copyCount(word: OcrWord): { text: string; doubtful: boolean } {
@@ -184,6 +185,8 @@ export function copyCount(word: OcrWord): { text: string; doubtful: boolean } {
     symbols[i] = digits[0]!.text;
     doubtful ||= digits[1] !== undefined && digits[1].confidence >= digits[0]!.confidence * 0.5;
   }
+  // an archive keeps a few copies, not tens: "Cương(77)" was a 7 read twice
+  doubtful ||= Number(symbols.slice(open + 1, end).join('')) >= 20;
   return { text: symbols.join(''), doubtful };
 }
 const ABBREVIATION = /^\p{Lu}(?:[\p{Lu}\d]{1,7}|[\p{Lu}\d]{0,6}\p{Ll})$/u; // VP, KGVX, NV1, TTr

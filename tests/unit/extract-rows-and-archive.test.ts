@@ -55,6 +55,9 @@ describe('the "Lưu:" line', () => {
     expect(copyCount(word('Tươi(@).', 0, 1, 0, 1, 46, choicesOf('Tươi(@).', 5, [['@', 90], ['G', 66]])))).toEqual({ text: 'Tươi(@).', doubtful: true });
     // a digit read stays, whatever digit is behind it
     expect(copyCount(word('Tùng(5).', 0, 1, 0, 1, 90, choicesOf('Tùng(5).', 5, [['5', 90], ['8', 80]])))).toEqual({ text: 'Tùng(5).', doubtful: false });
+    // twenty copies or more: no archive keeps them ("Cương(77)" was a 7 read twice, round Q)
+    expect(copyCount(word('Cương(77).', 0, 1, 0, 1, 90, choicesOf('Cương(77).', 6, [['7', 90]])))).toEqual({ text: 'Cương(77).', doubtful: true });
+    expect(copyCount(word('Ng(10b).', 0, 1, 0, 1, 90, choicesOf('Ng(10b).', 3, [['1', 90]])))).toEqual({ text: 'Ng(10b).', doubtful: false });
     // no choices (a read without alternatives), or no count: as read
     expect(copyCount(word('Lệ(Bb).', 0, 1, 0, 1))).toEqual({ text: 'Lệ(Bb).', doubtful: false });
     expect(copyCount(word('VT,', 0, 1, 0, 1, 95, choicesOf('VT,', 0, [['V', 95]])))).toEqual({ text: 'VT,', doubtful: false });
