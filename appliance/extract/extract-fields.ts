@@ -146,7 +146,8 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   // the header's place read a second time on the date line: marks that disagree are checked
   for (const k of ['issuer', 'issuerParent'] as const) {
     const r = f[k] ? dir.checkPlaceInName(f[k]!, f.place) : null;
-    if (r) { f[k] = r.name; if (r.disagreed) doubt(c, k, 0.75); }
+    // (one of the two readings is wrong, and nothing says which: the date line's place too)
+    if (r) { f[k] = r.name; if (r.disagreed) { doubt(c, k, 0.75); doubt(c, 'place', Math.min(c.place, 0.75)); } }
   }
   // a name that does not read as an agency name (no head word, a non-word inside): checked; a
   // doubtful parent makes the parent/issuer split doubtful too
