@@ -1,4 +1,4 @@
-import type { OcrPage } from '../ocr/ocr.js';
+import type { OcrPage, OcrWord } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
 import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
@@ -60,7 +60,8 @@ export function trimSummary(text: string): string {
     if (word && !glued && !speck) break;
     t = t.slice(0, m.index).trim();
   }
-  return t;
+  // a trích yếu is a title, never a sentence: no full stop closes it (a biên bản's "… học sinh.")
+  return t.replace(/(?<!\.)\.$/u, '');
 }
 
 /**
@@ -136,7 +137,9 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     const row = rows.find((r) => Math.abs(cy(r[0]!.bbox) - cy(s.bbox)) < unit * 0.5);
     if (row) row.push(s); else rows.push([s]);
   }
-  const rowLines = rows.map((r) => r.sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.text).join(' '));
+  // (a token of two letters or fewer that tesseract itself gave under 10 % is a speck: "THỦ THỪA NC@0")
+  const speck = (w: OcrWord): boolean => w.confidence < 10 && w.text.replace(/[^\p{L}]/gu, '').length <= 2;
+  const rowLines = rows.map((r) => r.sort((a, b) => a.bbox.x0 - b.bbox.x0).map((s) => s.words.filter((w) => !speck(w)).map((w) => w.text).join(' ')).join(' '));
   const { parent, issuer } = dir.splitHeader(rowLines.map((t) => capsDebrisOut(repairGlyphs(t))).filter(Boolean));
   f.issuerParent = parent; f.issuer = issuer;
   c.issuerParent = parent ? segConf(agencyLines.slice(0, 1)) : Math.min(0.95, p.quality);

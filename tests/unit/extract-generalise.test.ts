@@ -240,6 +240,22 @@ describe('header beyond the dev corpus', () => {
     expect(extractFields([withChoices(20)], { today }).flagged).not.toContain('date');
   });
 
+  it('a header speck tesseract gave 0 % is dropped (round Q: "THỦ THỪA NC")', () => {
+    const page = doc([
+      { left: 'UỶ BAN NHÂN DÂN', ...motto },
+      { left: 'HUYỆN THỦ THỪA NC', ...motto2 },
+      { left: 'Số: 57/TB-UBND', right: 'Thủ Thừa, ngày 03 tháng 3 năm 2021', gap: 40 },
+    ], [
+      { left: 'Nơi nhận:', right: 'TM. ỦY BAN NHÂN DÂN', gap: 40 },
+      { left: '- Như trên;', right: 'CHỦ TỊCH' },
+      { left: '- Lưu: VT.' },
+      { right: 'Trần Văn Nam', gap: 200 },
+    ]);
+    const lines = page.lines.map((l) => ({ ...l, words: l.words.map((w) => (w.text === 'NC' ? { ...w, confidence: 0 } : w)) }));
+    const r = extractFields([{ ...page, lines }], { today });
+    expect(r.issuer).toBe('UỶ BAN NHÂN DÂN HUYỆN THỦ THỪA');
+  });
+
   it('a level word glued to a one-letter place word is split ("HUYỆNA LƯƠI" → HUYỆN A LƯỚI)', () => {
     expect(AgencyDirectory.builtIn().splitHeader(['ỦY BAN NHÂN DÂN', 'HUYỆNA LƯƠI', 'PHÒNG NỘI VỤ']))
       .toEqual({ parent: 'ỦY BAN NHÂN DÂN HUYỆN A LƯỚI', issuer: 'PHÒNG NỘI VỤ' });

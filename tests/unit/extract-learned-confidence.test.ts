@@ -95,6 +95,8 @@ describe('text repairs', () => {
     expect(trimSummary('hỗ trợ đồng bào dân tộc thiểu số ¬.-....n')).toBe('hỗ trợ đồng bào dân tộc thiểu số');
     expect(trimSummary('trật tự vỉa hè')).toBe('trật tự vỉa hè');
     expect(trimSummary('giai đoạn 2026-2031')).toBe('giai đoạn 2026-2031');
+    // no full stop closes a trích yếu (round Q: a biên bản's title read with the sentence's dot)
+    expect(trimSummary('Hội nghị đánh giá miễn, giảm học phí cho học sinh.')).toBe('Hội nghị đánh giá miễn, giảm học phí cho học sinh');
   });
 
   it('known place names are a class of the pair model: a name is never repaired, a word before it can be', () => {
