@@ -39,7 +39,7 @@ export interface FieldEvidence {
 /** Weights of one field's logistic model. */
 export interface FieldWeights { bias: number; slope: number; quality: number; agree: number; disagree: number; unknown: number; choice?: number;
   /** Weights of the list evidence (0 or absent for fields that are not lists). */
-  badRows?: number; badItems?: number; undashed?: number; grid?: number; minWord?: number;
+  badRows?: number; badItems?: number; undashed?: number; grid?: number; minWord?: number; minCode?: number;
   /** Weight of the words whose neighbours favour another spelling (0 or absent: not used). */
   rivals?: number;
   /** Weights of the vocabulary check: in (+1) and out (−1) (0 or absent: not used). */
@@ -70,12 +70,12 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The model's inputs for one field, in the order of the fit script's weight vector. */
 export function features(e: FieldEvidence, quality: number): { z: number; quality: number; agree: number; disagree: number; unknown: number; choice: number;
-  badRows: number; badItems: number; undashed: number; grid: number; minWord: number; rivals: number; inVocabulary: number; offVocabulary: number } {
+  badRows: number; badItems: number; undashed: number; grid: number; minWord: number; minCode: number; rivals: number; inVocabulary: number; offVocabulary: number } {
   const l = e.list ?? NO_LIST_EVIDENCE;
   // the choice (and the list's least sure word) enter as log-odds below a sure one's: 0 when sure, negative otherwise
   const below = (p: number): number => (p >= 0.995 ? 0 : logit(p) - logit(0.995));
   return { z: logit(e.raw), quality: logit(quality), agree: e.agreement === 1 ? 1 : 0, disagree: e.agreement === -1 ? 1 : 0, unknown: e.unknown,
-    choice: below(e.choice ?? 1), badRows: l.badRows, badItems: l.badItems, undashed: l.undashed, grid: l.gridMismatch, minWord: below(l.minWord),
+    choice: below(e.choice ?? 1), badRows: l.badRows, badItems: l.badItems, undashed: l.undashed, grid: l.gridMismatch, minWord: below(l.minWord), minCode: below(l.minCode ?? 1),
     rivals: e.rivals ?? 0, inVocabulary: e.vocabulary === 1 ? 1 : 0, offVocabulary: e.vocabulary === -1 ? 1 : 0 };
 }
 
@@ -84,7 +84,7 @@ export function probabilityRight(k: FieldKey, e: FieldEvidence, quality: number,
   const x = features(e, quality);
   const w = model.fields[k];
   return sigmoid(w.bias + w.slope * x.z + w.quality * x.quality + w.agree * x.agree + w.disagree * x.disagree + w.unknown * x.unknown + (w.choice ?? 0) * x.choice
-    + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord + (w.rivals ?? 0) * x.rivals
+    + (w.badRows ?? 0) * x.badRows + (w.badItems ?? 0) * x.badItems + (w.undashed ?? 0) * x.undashed + (w.grid ?? 0) * x.grid + (w.minWord ?? 0) * x.minWord + (w.minCode ?? 0) * x.minCode + (w.rivals ?? 0) * x.rivals
     + (w.inVocabulary ?? 0) * x.inVocabulary + (w.offVocabulary ?? 0) * x.offVocabulary);
 }
 

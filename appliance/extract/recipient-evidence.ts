@@ -1,6 +1,7 @@
 import type { OcrWord } from '../ocr/ocr.js';
 import { archiveCodes, ITEM_ABBREVIATIONS, OFFICE_CODES, properWord, rowLooksRight } from './recipients.js';
 import { knownWord } from './vn-words.js';
+import { fold } from './vn-text.js';
 
 // Evidence that tells a right "Nơi nhận" list from a wrong one, for the learned calibration
 // (calibration.ts). The raw score of a list (its worst row's mean word confidence) does not separate
@@ -20,10 +21,17 @@ export interface ListEvidence {
   gridMismatch: number;
   /** The least confidence of a word of the list, 0..1. */
   minWord: number;
+  /**
+   * The least OCR confidence of the "Lưu:" line's codes after VT, 0..1 (1 when there are none): a
+   * code is a few letters no word list checks, and a misread one is often another code ("TH" for
+   * TTr in small type). On the kept pages of rounds P–Q every code read at 80 % or more was right
+   * (162), 14 of the 29 read under 70 % were wrong; minWord, spent on the often-garbled VT, misses it.
+   */
+  minCode?: number;
 }
 
 /** No evidence against the list (fields that are not lists, or a list that is empty by rule). */
-export const NO_LIST_EVIDENCE: ListEvidence = { badRows: 0, badItems: 0, undashed: 0, gridMismatch: 0, minWord: 1 };
+export const NO_LIST_EVIDENCE: ListEvidence = { badRows: 0, badItems: 0, undashed: 0, gridMismatch: 0, minWord: 1, minCode: 1 };
 
 type Row = { words: OcrWord[]; text: string; y0: number; y1: number };
 
@@ -53,7 +61,7 @@ export function itemIsPhrase(item: string, docCodes: string[]): boolean {
 
 export function listEvidence(rows: Row[], items: string[], rawItems: number, dashedItems: number, headY0: number, docCodes: string[]): ListEvidence {
   const itemCount = items.length;
-  if (!rows.length) return { badRows: 1, badItems: 1, undashed: 1, gridMismatch: 3, minWord: 0 };
+  if (!rows.length) return { badRows: 1, badItems: 1, undashed: 1, gridMismatch: 3, minWord: 0, minCode: 0 };
   // a row opening with a dash is an item's first row; any other is the wrapped end of one
   const bad = rows.filter((r, i) => !rowLooksRight(r.text, { first: i === 0 || /^[-–—]/u.test(r.text.trim()) })).length;
   const heights = rows.map((r) => r.y1 - r.y0).sort((a, b) => a - b);
@@ -71,5 +79,12 @@ export function listEvidence(rows: Row[], items: string[], rawItems: number, das
     undashed: Math.min(1, Math.max(0, 1 - dashedItems / Math.max(1, rawItems))),
     gridMismatch: Math.min(3, skipped + tall),
     minWord: confs.length ? Math.min(...confs) : 0,
+    minCode: Math.min(1, ...rows.flatMap(archiveCodeWords).map((w) => w.confidence / 100)),
   };
+}
+
+/** The words of a "Lưu:" row after its first code (VT, repaired by rule whatever was read); none for other rows. */
+function archiveCodeWords(row: Row): OcrWord[] {
+  const at = row.words.findIndex((w) => /^LUU/u.test(fold(w.text)));
+  return at < 0 || at > 1 ? [] : row.words.slice(at + 2);
 }

@@ -31,7 +31,16 @@ describe('list evidence', () => {
   it('a clean single-spaced list has none against it', () => {
     const rows = [row('- Như trên;', 130), row('- Công an tỉnh;', 160), row('- Lưu: VT, VP.', 190)];
     const e = listEvidence(rows, ['Như trên', 'Công an tỉnh', 'Lưu: VT, VP'], 3, 3, 100, []);
-    expect(e).toEqual({ badRows: 0, badItems: 0, undashed: 0, gridMismatch: 0, minWord: 0.9 });
+    expect(e).toEqual({ badRows: 0, badItems: 0, undashed: 0, gridMismatch: 0, minWord: 0.9, minCode: 0.9 });
+  });
+  it('the "Lưu:" codes after VT are weighed on their own: a code read unsure, not a garbled VT', () => {
+    const luu = row('- Lưu: VI, TH.', 190);
+    luu.words[2]!.confidence = 17; // "VI" for VT: repaired by rule whatever was read
+    luu.words[3]!.confidence = 61; // "TH" for TTr in small type (round Q)
+    const e = listEvidence([row('- Như trên;', 130), luu], ['Như trên', 'Lưu: VT, TH'], 2, 2, 100, []);
+    expect(e.minCode).toBeCloseTo(0.61);
+    expect(e.minWord).toBeCloseTo(0.17);
+    expect(listEvidence([row('- Như trên;', 130), row('- Lưu: VT.', 160)], ['Như trên', 'Lưu: VT'], 2, 2, 100, []).minCode).toBe(1);
   });
   it('a lost row shows as a gap in the grid, an undashed item and a weak word as such', () => {
     const rows = [row('- Như trên;', 130), row('Công an tỉnh;', 160, 30), row('- Lưu: VT, VP.', 220)];
