@@ -5,6 +5,7 @@ import { agencyInitials, TYPE_ABBREVIATIONS } from './patterns.js';
 import { notationParts, OFFICE_CODES } from './recipients.js';
 import { ACTING_RE, TITLES } from './titles.js';
 import { fold } from './vn-text.js';
+import { isKnownPlace } from './places.js';
 import { phraseToneKey as key } from './tone.js';
 
 // Whether a field's value is a form of its closed vocabulary (NĐ30 App. I, III): an agency name
@@ -27,6 +28,8 @@ export function vocabularyChecks(f: DocumentFields, dir: AgencyDirectory): Parti
   if (f.signerTitle) out.signerTitle = TITLE_KEYS.has(key(f.signerTitle.replace(ACTING_RE, ''))) ? 1 : -1;
   if (f.authority) out.authority = authorityForm(f.authority, dir);
   if (f.numberNotation) out.numberNotation = notationForm(f.numberNotation, [f.issuer, f.issuerParent]);
+  // a province's or district's name as the lists spell it; a commune's is in no list (0, not −1)
+  if (f.place) out.place = isKnownPlace(f.place.replace(/^(?:TP\.\s*|Thành phố\s+|Thị xã\s+)/u, '')) ? 1 : 0;
   return out;
 }
 
