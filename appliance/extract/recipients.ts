@@ -136,6 +136,9 @@ export function repairArchive(item: string, docCodes: string[] = []): { item: st
   // the first code is always VT (văn thư): glued to a known code after it, the comma between was lost ("VTNC")
   const glued = /^VT(.{2,})$/u.exec(codes[0] ?? '');
   if (glued && !OFFICE_CODES.has(codes[0]!) && (OFFICE_CODES.has(glued[1]!) || docCodes.includes(glued[1]!) || DRAFTER.test(glued[1]!))) codes.splice(0, 1, 'VT', glued[1]!);
+  // the drafter's count with its closing bracket lost at the line's end ("Thư(4"): it has one
+  const last = codes.length - 1;
+  if (last > 0 && /^\p{Lu}\p{Ll}{0,6}\(\d{1,2}\p{Ll}?$/u.test(codes[last]!)) codes[last] += ')';
   if (!codes.length || !codes.every((c) => ABBREVIATION.test(c) || DRAFTER.test(c))) return { item, sure: false };
   const checked = codes.map((c) => checkCode(c, docCodes));
   // a code repaired from a reading that is itself a plausible code ("TN" → TH) may have been right: doubtful

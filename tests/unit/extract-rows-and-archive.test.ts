@@ -71,6 +71,7 @@ describe('the "Lưu:" line', () => {
     expect(checkCode('TĨ')).toEqual({ code: 'TĨ', ok: false, repaired: false });
     expect(checkCode('T75').ok).toBe(false); // two digits: no unit's number (round Q: a drafter's "Ti7b")
     expect(repairArchive('Lưu: VT, TĨ').sure).toBe(false);
+    expect(repairArchive('Lưu: VT, VHTT, Thư(4')).toEqual({ item: 'Lưu: VT, VHTT, Thư(4)', sure: true }); // its bracket lost (round Q)
   });
 });
 
