@@ -93,14 +93,14 @@ function closeDigit(s: Segment): boolean {
  * The date line of the right column: the first that reads as one ("Hà Nội, ngày 05 tháng 01 năm
  * 2020"), with its year taken from the line under it when a long place pushed the year there.
  */
-function dateLineOf(right: Segment[], unit: number, today: Date): { parsed: DateLine; conf: number; top: number; bottom: number; closeDigit: boolean } | null {
+function dateLineOf(right: Segment[], unit: number, today: Date): { parsed: DateLine; conf: number; top: number; bottom: number } | null {
   for (const [i, s] of right.entries()) {
     const whole = parseDateLine(s.text, today);
-    if (whole) return { parsed: whole, conf: s.conf, top: s.bbox.y0, bottom: s.bbox.y1, closeDigit: closeDigit(s) };
+    if (whole) return { parsed: whole, conf: s.conf, top: s.bbox.y0, bottom: s.bbox.y1 };
     if (!/NGA[YV]\s*\S{1,2}\s*THANG\s*\S{1,2}\s*NAM$/.test(fold(s.text).trim())) continue;
     const year = right.slice(i + 1).find((n) => n.bbox.y0 > cy(s.bbox) && n.bbox.y0 < s.bbox.y1 + unit && /^[0-9OIL]{4}$/.test(fold(n.text).replace(/[.,]$/, '')));
     const parsed = year && parseDateLine(`${s.text} ${year.text}`, today);
-    if (parsed) return { parsed, conf: Math.min(s.conf, year.conf), top: s.bbox.y0, bottom: year.bbox.y1, closeDigit: closeDigit(s) || closeDigit(year) };
+    if (parsed) return { parsed, conf: Math.min(s.conf, year.conf), top: s.bbox.y0, bottom: year.bbox.y1 };
   }
   return null;
 }
@@ -118,8 +118,6 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
     f.date = d.date;
     c.place = conf; c.date = conf;
     if (!d.valid) doubt(c, 'date', conf * 0.5);
-    // a digit the OCR found nearly as likely another ("16": 8 at 60 % of the 6): no calendar tells
-    if (dateLine.closeDigit) doubt(c, 'date', conf);
     // NĐ30 prints the place as a name, each word capitalised ("Hữu Lũng", "TP. Hồ Chí Minh"): a
     // place in capitals or with a lower-case word is not the date line's place but another line
     // read as one (a notation "…/BTTTT" beside a body date): both in doubt. A city's or town's
