@@ -73,8 +73,13 @@ export function trimSummary(text: string): string {
  * share is too weak to say so in a long summary.
  */
 export function summaryShape(summary: string): boolean {
-  return !/[.!?]\s+\p{Lu}|:\s+\S|\p{Ll}\d|\d\p{Ll}{2}|[^\p{L}\p{M}\d\s,.;:()"'“”‘’\-–—/&%+]/u.test(summary) && summary.split(/\s+/).length <= 60;
+  return !/[.!?]\s+\p{Lu}|:\s+\S|\p{Ll}\d|\d\p{Ll}{2}|[^\p{L}\p{M}\d\s,.;:()"'“”‘’\-–—/&%+]/u.test(summary) && summary.split(/\s+/).length <= 60
+    && romanAfterCounter(summary);
 }
+
+/** A quarter or a term is numbered in Roman numerals ("quý III", "khóa XV"): capitals that are none were misread ("quý IH"). */
+const romanAfterCounter = (summary: string): boolean =>
+  [...summary.matchAll(/(?:^|\s)(?:quý|khóa|khoá)\s+(\p{Lu}+)(?=[\s,.;]|$)/gu)].every((m) => /^X{0,3}(?:IX|IV|V?I{0,3})$/u.test(m[1]!));
 
 interface Page1 { segs: Segment[]; width: number; unit: number; /** mean word confidence 0..1 */ quality: number }
 
@@ -154,6 +159,8 @@ function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory
   // doubtful parent makes the parent/issuer split doubtful too
   if (dir.doubts(f.issuer).length) doubt(c, 'issuer', 0.6);
   if (dir.doubts(f.issuerParent).length) { doubt(c, 'issuerParent', 0.6); doubt(c, 'issuer', 0.7); }
+  // a doubtful name with no parent split off may hold the parent still ("BỘ … TÔONG CỤC LÂM NGHIỆP")
+  if (!f.issuerParent && f.issuer && dir.doubts(f.issuer).length) doubt(c, 'issuerParent', 0.6);
   if (numberSeg) {
     const n = parseNotation(numberSeg.text.replace(/^\S*?[:;.]\s*/, ''), [issuer, parent]);
     if (n) {

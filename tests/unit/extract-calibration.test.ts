@@ -103,6 +103,12 @@ describe('header doubts', () => {
     expect(whole.flagged).not.toContain('issuer');
   });
 
+  it('a doubtful issuer with no parent split off leaves the parent in doubt too (round Q, seed 1432)', () => {
+    const r = extractFields([page([{ left: 'BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN', ...motto }, { left: 'TÔONG CỤC LÂM NGHIỆP', ...motto2 }])], { today });
+    expect(r.issuerParent).toBeNull();
+    expect(r.flagged).toEqual(expect.arrayContaining(['issuer', 'issuerParent']));
+  });
+
   it('extraction takes the date line spelling of a commune and flags the issuer', () => {
     const r = extractFields([page([{ left: 'UỶ BAN NHÂN DÂN', ...motto }, { left: 'XÃ THIÊN HƯNG', ...motto2 }], 'Thiện Hưng')], { today });
     expect(r.issuer).toBe('UỶ BAN NHÂN DÂN XÃ THIỆN HƯNG');

@@ -58,6 +58,10 @@ describe('summary shape', () => {
     expect(summaryShape('Về việc phê duyệt Đề án bảo vệ di tích giai đoạn 2023-2028 theo Nghị định số 30/2020/NĐ-CP')).toBe(true);
     expect(summaryShape('Về việc phê duyệt Đề án bảo vệ di tích gia1 đoạn 2023-2028')).toBe(false);
     expect(summaryShape('Báo cáo kết quả kiểm tra hoạt động ¡n, phát hành xuất bản phẩm năm 2023')).toBe(false);
+    // a quarter or a term is numbered in Roman numerals (round Q, seed 1432: "quý IH")
+    expect(summaryShape('Sơ kết hỗ trợ phát triển sản xuất quý III năm 2017')).toBe(true);
+    expect(summaryShape('Sơ kết hỗ trợ phát triển sản xuất quý IH năm 2017')).toBe(false);
+    expect(summaryShape('Tổng kết kỳ họp thứ 5 Hội đồng nhân dân tỉnh khóa XV')).toBe(true);
   });
 });
 
