@@ -1,7 +1,6 @@
 import type { OcrWord } from '../ocr/ocr.js';
-import { archiveCodes, ITEM_ABBREVIATIONS, OFFICE_CODES, properWord, rowLooksRight } from './recipients.js';
+import { archiveCodes, archiveWordIndex, ITEM_ABBREVIATIONS, OFFICE_CODES, properWord, rowLooksRight } from './recipients.js';
 import { knownWord } from './vn-words.js';
-import { fold } from './vn-text.js';
 
 // Evidence that tells a right "Nơi nhận" list from a wrong one, for the learned calibration
 // (calibration.ts). The raw score of a list (its worst row's mean word confidence) does not separate
@@ -85,6 +84,6 @@ export function listEvidence(rows: Row[], items: string[], rawItems: number, das
 
 /** The words of a "Lưu:" row after its first code (VT, repaired by rule whatever was read); none for other rows. */
 function archiveCodeWords(row: Row): OcrWord[] {
-  const at = row.words.findIndex((w) => /^LUU/u.test(fold(w.text)));
-  return at < 0 || at > 1 ? [] : row.words.slice(at + 2);
+  const at = archiveWordIndex(row.words);
+  return at < 0 ? [] : row.words.slice(at + 2);
 }

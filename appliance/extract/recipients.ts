@@ -122,6 +122,12 @@ export function repairNotationCodes(notation: string): string {
 export const notationCodesDoubtful = (notation: string): boolean =>
   notation.slice(notation.lastIndexOf('/') + 1).split('-').some((code) => UNLIKELY.test(code));
 
+/** Where a row's words name the archive ("- Lưu:" or "Lưu:" as its first or second word), or −1. */
+export function archiveWordIndex(words: OcrWord[]): number {
+  const at = words.findIndex((w) => /^LUU/u.test(fold(w.text)));
+  return at > 1 ? -1 : at;
+}
+
 /** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
 export function archiveCodes(item: string): string[] | null {
   const m = /^Lưu\s*:\s*(.*)$/u.exec(item);
@@ -298,7 +304,7 @@ export function recipientRows(segs: Segment[], head: Segment, width: number, uni
   // the row ("- Bảo hiểm xã hội tỉnh; ảnh"), unless a dash opens another item there (the "Lưu:"
   // line's codes are its own, a comma between them read as ";" or not)
   const closed = (words: OcrWord[]): OcrWord[] => {
-    if (words.slice(0, 2).some((w) => /^LUU/u.test(fold(w.text)))) return words;
+    if (archiveWordIndex(words) >= 0) return words;
     const close = words.findIndex((w) => /;$/u.test(w.text));
     const next = words.findIndex((w, i) => i > close && /^[-–—]/u.test(w.text));
     return close < 0 ? words : [...words.slice(0, close + 1), ...(next < 0 ? [] : words.slice(next))];

@@ -59,6 +59,9 @@ export const rowText = (row: Segment[]): string => readingOrder(row).map((s) => 
  * garbles ("Nai trai"); then the list itself shows where it is: the short line at the left margin
  * just above a run of dash items in the lower half of the page that ends with "- Lưu:".
  */
+/** The body's last line, closed with "./." (NĐ30), its signs read with spaces or the last dot lost. */
+const closesBody = (s: Segment): boolean => /\.\s*\/\s*\.?$/.test(s.text.trim());
+
 export function recipientsHeadIndex(segs: Segment[], width: number, unit: number): number {
   const named = segs.findIndex((s) => /^NOI ?NHAN/.test(fold(s.text))); // (its two words read glued: "Nơinhận:")
   if (named >= 0) return named;
@@ -71,7 +74,7 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
   if (archive < 0) return besideAuthority(segs, width, unit);
   const a = segs[archive]!;
   let end = -1;
-  segs.forEach((s, i) => { if (i < archive && s.bbox.y1 < a.bbox.y0 && /\.\s*\/\s*\.?$/.test(s.text.trim())) end = i; });
+  segs.forEach((s, i) => { if (i < archive && s.bbox.y1 < a.bbox.y0 && closesBody(s)) end = i; });
   if (end < 0) return -1;
   const below = segs.map((s, i) => ({ s, i })).filter(({ s, i }) => i > end && i < archive && s.bbox.x0 < width * 0.3 && s.bbox.y0 > segs[end]!.bbox.y1 - unit * 0.3)
     .sort((x, y) => x.s.bbox.y0 - y.s.bbox.y0);
@@ -89,7 +92,7 @@ export function recipientsHeadIndex(segs: Segment[], width: number, unit: number
  */
 function besideAuthority(segs: Segment[], width: number, unit: number): number {
   let end = -1;
-  segs.forEach((s, i) => { if (/\.\s*\/\s*\.?$/.test(s.text.trim())) end = i; });
+  segs.forEach((s, i) => { if (closesBody(s)) end = i; });
   if (end < 0) return -1;
   const auth = segs.find((s, i) => i > end && s.bbox.x0 > width * 0.4 && AUTHORITY_RE.test(fold(s.text).replace(/^[^A-Z]+/, '')));
   if (!auth) return -1;
