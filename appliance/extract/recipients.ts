@@ -263,7 +263,11 @@ const columnEnd = (width: number): number => width * 0.58;
 function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
   if (s.bbox.x1 < columnEnd(width) || !startsInColumn(s, head, width)) return s;
   const close = s.words.findLastIndex((w) => /;$/u.test(w.text) && w.bbox.x1 < columnEnd(width));
-  return close >= 0 && close < s.words.length - 1 ? segmentOf(s.words.slice(0, close + 1)) : s;
+  if (close >= 0) return close < s.words.length - 1 ? segmentOf(s.words.slice(0, close + 1)) : s;
+  // an item whose close the seal hid, the seal's letters glued on ("- Phòng … Chính sác NHÂN)"):
+  // the words it ends with that reach past the column and were read unsure are the seal's
+  const end = s.words.findLastIndex((w) => w.confidence >= 60) + 1;
+  return end > 0 && end < s.words.length && s.words[end - 1]!.bbox.x1 < columnEnd(width) ? segmentOf(s.words.slice(0, end)) : s;
 }
 
 /**

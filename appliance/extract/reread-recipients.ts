@@ -4,7 +4,7 @@ import { recipientsHeadIndex, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
 import { inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
 import { firstRowLost } from './recipient-list.js';
-import { readInkOnly, replaceWords, withLines } from './reread-ink.js';
+import { linesWithout, readInkOnly, replaceWords, withLines } from './reread-ink.js';
 
 // The "Nơi nhận" list read again where the first read went wrong (reread.ts rereadSignature runs
 // it beside the signer's name): rows that do not read as items, and rows the first read lost
@@ -49,11 +49,23 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
   const rows = recipientRows(segs, segs[recvIdx]!, page.width, unit);
   // (a row whose item stops short of its close is read again: the rest may be there, under the title beside it)
   const unclosed = new Set(unclosedRows(rows));
-  let bad = rows.filter((r, i) => !rowOk(r, i === 0) || unclosed.has(r));
+  // a row under one that closes its item (";") starts an item of its own: without its dash
+  // ("tế tỉnh;" under "- Như Điều 3;") it lost its start, and is no wrapped line; so may a row
+  // under one misread (": Trường Chính" over "tế tỉnh;", both of "- Trường Chính trị tỉnh;")
+  const opening = new Set<(typeof rows)[number]>();
+  let bad: typeof rows = [];
+  rows.forEach((r, i) => {
+    const prev = rows[i - 1];
+    if (!prev || /;$/u.test(prev.text.trim()) || bad.includes(prev)) opening.add(r);
+    if (!rowOk(r, opening.has(r)) || unclosed.has(r)) bad.push(r);
+  });
+  const opens = (r: (typeof rows)[number]): boolean => opening.has(r);
   let missing = missingRowBands(segs[recvIdx]!.bbox, rows, unit);
   if (!bad.length && !missing.length) return page;
   const column = recipientsRegion(page, segs, unit);
   if (!column) return page;
+  const listed = new Set(rows.flatMap((r) => r.words));
+  const strays = new Set(page.lines.flatMap((l) => l.words).filter((w) => !listed.has(w)));
   const region = { ...column, y1: Math.min(page.height, Math.max(column.y1, ...missing.map((b) => b.y1))) };
   let out = page;
   for (const [layout, level] of [['page', 0.6], ['sparse', 0.6], ['page', 0.42]] as const) {
@@ -67,19 +79,22 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
       const words = lines.filter((l) => owner(l) === r && Math.abs(cy(l.bbox) - rowMid(r)) < unit)
         .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
       const cand = asRow(words);
-      if (cand && rowOk(cand, r === rows[0]) && (!unclosed.has(r) || /[;.,:]$/u.test(cand.text))) {
+      if (cand && rowOk(cand, opens(r)) && (!unclosed.has(r) || /[;.,:]$/u.test(cand.text))) {
         out = replaceWords(out, (w) => r.words.includes(w), words);
       } else still.push(r);
     }
     bad = still;
     // rows the first read lost altogether: an item-like line of the re-read in the band where one is missing
-    const known = out.lines.flatMap((l) => l.words);
-    // (a word of the first read mostly inside the line: the line is read already; a box that only
-    // reaches into it, "nhận:" 30 px low over a lost first item, is not)
+    // (a word of the list mostly inside the line: the line is read already; a box that only
+    // reaches into it, "nhận:" 30 px low over a lost first item, is not; nor are the first read's
+    // words that made no row, "nh Œ®/©);" left of a lost "- Viện Kiểm sát … (b/c);")
+    const known = out.lines.flatMap((l) => l.words).filter((w) => !strays.has(w));
     const found = missing.map((b) => lines.filter((l) => cy(l.bbox) > b.y0 && cy(l.bbox) < b.y1 && !known.some((w) => overlapShare(w.bbox, l.bbox) > 0.5)
       && lostRowLooksRight(l, b)));
     const add = found.flat();
-    if (add.length) out = withLines(out, [...out.lines, ...add]);
+    // (the first read's stray words inside an added line were its garbled letters: they go)
+    const inAdded = (w: OcrWord): boolean => strays.has(w) && add.some((l) => overlapShare(w.bbox, l.bbox) > 0.5);
+    if (add.length) out = withLines(out, [...linesWithout(out, inAdded), ...add]);
     missing = missing.filter((_, i) => !found[i]!.length);
     if (!bad.length && !missing.length) break;
   }
@@ -95,7 +110,7 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     // one that stops short lost its end to the seal ("- Trung tâm Kiểm soát bệnh tật" for "… tật tỉnh;")
     const words = end >= 0 ? read.slice(0, end + 1) : /[.,:]$/u.test(read[read.length - 1]?.text ?? '') ? read : [];
     const cand = asRow(words);
-    if (cand && rowOk(cand, r === rows[0])) out = replaceWords(out, (w) => r.words.includes(w), words);
+    if (cand && rowOk(cand, opens(r))) out = replaceWords(out, (w) => r.words.includes(w), words);
   }
   return out;
 }
