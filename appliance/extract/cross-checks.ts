@@ -1,7 +1,7 @@
 import type { DocumentFields, FieldKey } from './fields.js';
 import { fold } from './vn-text.js';
 import { agencyInitials, typeFromNotation } from './patterns.js';
-import { documentCodes, isAbbreviation, properWord } from './recipients.js';
+import { isAbbreviation, notationParts, properWord } from './recipients.js';
 import { knownWord, rivalSpellings } from './vn-words.js';
 import { isKnownPlace } from './places.js';
 import { TITLES } from './titles.js';
@@ -41,7 +41,8 @@ export function crossChecks(f: DocumentFields, today: Date): Partial<Record<Fiel
   };
   // notation agency code ↔ issuer/parent initials
   if (f.numberNotation) {
-    const codes = documentCodes(f.numberNotation).filter((c) => !typeFromNotationCode(c));
+    // (the agency's code as printed, "&" for "và" and however long: "VPĐĐBQH&HĐND")
+    const codes = notationParts(f.numberNotation).filter((c) => /^\p{Lu}[\p{Lu}\d&]{1,15}$/u.test(c) && !typeFromNotationCode(c));
     if (codes.length && f.issuer) {
       const ok = codes.some((c) => codeFromInitials(c, [f.issuer, f.issuerParent, `${f.issuerParent ?? ''} ${f.issuer}`, `${f.issuer} ${f.issuerParent ?? ''}`]));
       put('numberNotation', ok ? 1 : -1); put('issuer', ok ? 1 : 0);

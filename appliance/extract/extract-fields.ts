@@ -1,6 +1,6 @@
 import type { OcrPage, OcrWord } from '../ocr/ocr.js';
 import { emptyFields, FIELD_KEYS, type ExtractionResult, type FieldKey, type DocumentFields } from './fields.js';
-import { pageSegments, lineUnit, cx, cy, splitColumns, type Segment } from './layout.js';
+import { pageSegments, lineUnit, cx, cy, segmentOf, splitColumns, type Segment } from './layout.js';
 import { fold, isCaps, repairGlyphs } from './vn-text.js';
 import { parseDateLine, parseNotation, repairTypeCode, typeFromLine, typeFromNotation, marksInLine, type DateLine } from './patterns.js';
 import { AgencyDirectory } from './agency-directory.js';
@@ -110,12 +110,24 @@ function dateLineOf(right: Segment[], unit: number, today: Date): { parsed: Date
   return null;
 }
 
+/**
+ * The "Số:" segment with the rest of a long notation wrapped under it: a notation that ends on
+ * "-" or "/" goes on at the first word of the line right below ("1229/VPĐĐBQH&HĐND-" | "KHTC").
+ */
+function withWrappedNotation(segs: Segment[], numberSeg: Segment, unit: number): Segment {
+  if (!/[-/]$/u.test(numberSeg.text.trim())) return numberSeg;
+  const next = segs.find((s) => s !== numberSeg && s.bbox.y0 > numberSeg.bbox.y1 - unit * 0.3 && s.bbox.y0 < numberSeg.bbox.y1 + unit * 1.2
+    && s.bbox.x0 < numberSeg.bbox.x1 && s.bbox.x1 > numberSeg.bbox.x0);
+  const word = next?.words[0];
+  return word && /^[\p{Lu}\d&-]+$/u.test(word.text) ? segmentOf([...numberSeg.words, word]) : numberSeg;
+}
+
 function headerFields(p: Page1, f: DocumentFields, c: Conf, dir: AgencyDirectory, today: Date): { headerBottom: number; numberSeg?: Segment } {
   const { segs, width, unit } = p;
   const isLeft = (s: Segment): boolean => cx(s.bbox) < width * 0.47;
   const dateLine = dateLineOf(segs.filter((s) => !isLeft(s)), unit, today);
   const numberIdx = segs.findIndex((s) => isLeft(s) && /^S[OỐÔ0]\s*[:;.]/.test(fold(s.text)));
-  const numberSeg = numberIdx >= 0 ? segs[numberIdx] : undefined;
+  const numberSeg = numberIdx >= 0 ? withWrappedNotation(segs, segs[numberIdx]!, unit) : undefined;
 
   if (dateLine) {
     const { parsed: d, conf } = dateLine;

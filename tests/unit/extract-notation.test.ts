@@ -71,3 +71,26 @@ describe('type code toward the printed type', () => {
     expect(r.numberNotation).toBe('320/QĐ-VPĐĐBQH&HĐND');
   });
 });
+
+describe('a long notation wrapped under "Số:" (round R: 1392 doc-018, 1421 doc-027)', () => {
+  const issuer = 'VĂN PHÒNG ĐOÀN ĐẠI BIỂU QUỐC HỘI VÀ HỘI ĐỒNG NHÂN DÂN';
+  const wrapped = (first: string, rest: string): Row[] => {
+    const rows = page('UBND TỈNH QUẢNG NGÃI', issuer, first, 'GIẤY MỜI');
+    rows.splice(3, 0, { left: rest });
+    return rows;
+  };
+  it('goes on at the first word of the line below a notation that ends on "-"', () => {
+    const r = extractFields([buildPage(wrapped('1229/VPĐĐBQH&HĐND-', 'KHTC'))], { today });
+    expect(r.numberNotation).toBe('1229/VPĐĐBQH&HĐND-KHTC');
+    expect(r.number).toBe('1229');
+    // a notation that ends on its own does not take the line below
+    expect(extractFields([buildPage(wrapped('1229/VPĐĐBQH&HĐND', 'KHTC'))], { today }).numberNotation).toBe('1229/VPĐĐBQH&HĐND');
+  });
+  it('checks an agency code with "&" against the issuer\'s initials', async () => {
+    const { crossChecks } = await import('../../appliance/extract/cross-checks.js');
+    const fields = extractFields([buildPage(wrapped('666/GM-', 'VPĐĐBQH&HĐND'))], { today });
+    expect(fields.numberNotation).toBe('666/GM-VPĐĐBQH&HĐND');
+    expect(crossChecks(fields, today).numberNotation).toBe(1);
+    expect(crossChecks({ ...fields, numberNotation: '666/GM-VPĐDBQH&KHĐND' }, today).numberNotation).toBe(-1);
+  });
+});
