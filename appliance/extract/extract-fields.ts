@@ -10,7 +10,7 @@ import { rowText, signatureLayout } from './signature.js';
 import { NO_LIST_EVIDENCE, type ListEvidence } from './recipient-evidence.js';
 import { readRecipientList } from './recipient-list.js';
 import { notationCodesDoubtful, repairNotationCodes } from './recipients.js';
-import { cleanAuthority, resolveTitle, TITLES } from './titles.js';
+import { cleanAuthority, isUnitHeadTitle, resolveTitle, TITLES } from './titles.js';
 import { crossChecks, rivalWords, unknownShare } from './cross-checks.js';
 import { vocabularyChecks } from './vocabulary-checks.js';
 import { chooseAmongAlternatives, fieldPosterior } from './syllable-choice.js';
@@ -293,7 +293,7 @@ function signatureBlock(segs: Segment[], width: number, unit: number, f: Documen
   // a deputy (PHÓ …, THỨ TRƯỞNG) signs for the head (KT., or under an acting head's "Q."): with
   // neither line it was lost
   // a title that is none of NĐ30's titles (read wrongly, or not read)
-  const titleDoubt = !f.signerTitle || !TITLES.some((x) => fold(x) === fold(f.signerTitle!.replace(/^Q\.\s*/u, '')));
+  const titleDoubt = !f.signerTitle || (!TITLES.some((x) => fold(x) === fold(f.signerTitle!.replace(/^Q\.\s*/u, ''))) && !isUnitHeadTitle(f.signerTitle, f.authority));
   // (with no authority line read either: a lost TM./KT. line is as likely as none)
   if (titleDoubt) doubt(c, 'authority', f.authority ? 0.7 : 0.6);
   if (titleDoubt) doubt(c, 'signerTitle', c.signerTitle);

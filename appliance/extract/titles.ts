@@ -1,5 +1,6 @@
 import { fold, levenshtein, similarity } from './vn-text.js';
 import { Lexicon, phraseToneKey } from './tone.js';
+import { knownWord } from './vn-words.js';
 
 // Signer titles (NĐ30: the position under the authority line). OCR of this line often suffers
 // from the seal and the signature drawn over it; the title is then snapped to a known title or
@@ -22,6 +23,22 @@ export function cleanTitle(raw: string): string {
     .filter(Boolean).join(' ').replace(/\s+-\s+|-/g, ' - ').replace(/\s+/g, ' ').trim()
     // a dash joins two titles ("GIÁM ĐỐC - CHỦ TỊCH"): one at either end is a stroke of the seal or signature
     .replace(/^(?:-\s*)+|(?:\s*-)+$/gu, '');
+}
+
+/**
+ * A unit head's title under TL./TUQ. (NĐ30: the head of an office unit signs "thừa lệnh" with the
+ * unit's name): a title of the list, then the unit's name in words of the language
+ * ("TL. CHÁNH VĂN PHÒNG" | "TRƯỞNG PHÒNG HÀNH CHÍNH - TỔ CHỨC").
+ */
+export function isUnitHeadTitle(title: string | null, authority: string | null): boolean {
+  if (!title || !/(^|\s)(TL|TUQ)\.\s+\S+(?:\s+(?!(?:TM|KT|Q)\.)\S+)*$/u.test(authority ?? '')) return false;
+  const ws = title.split(/\s+/);
+  for (let n = ws.length - 1; n >= 1; n--) {
+    if (!TITLES.some((t) => fold(t) === fold(ws.slice(0, n).join(' ')))) continue;
+    const unit = ws.slice(n).filter((w) => w !== '-');
+    return unit.length > 0 && unit.every((w) => w.length > 1 && w === w.toLocaleUpperCase('vi') && knownWord(w));
+  }
+  return false;
 }
 
 /** A title line that reads as one of NĐ30's titles once cleaned ("CHỦ TICH", "Q. CHỦ TỊCH"). */
@@ -112,5 +129,5 @@ export function resolveTitle(ocr: string | null, ocrConf: number, authority: str
   if (implied && (!cleaned || shares || (known && known.t === implied && known.s >= 0.6))) return { title: implied, conf: cleaned ? 0.9 : 0.8 };
   if (!cleaned) return { title: implied, conf: implied ? 0.7 : 0 };
   if (known && known.s >= 0.75 && known.s < 1) return { title: known.t, conf: Math.min(ocrConf, 0.85) };
-  return { title: cleaned, conf: known?.s === 1 ? ocrConf : Math.min(ocrConf, 0.8) };
+  return { title: cleaned, conf: known?.s === 1 || isUnitHeadTitle(cleaned, authority) ? ocrConf : Math.min(ocrConf, 0.8) };
 }

@@ -3,7 +3,7 @@ import type { Agreement } from './cross-checks.js';
 import type { AgencyDirectory } from './agency-directory.js';
 import { agencyInitials, TYPE_ABBREVIATIONS } from './patterns.js';
 import { notationParts, OFFICE_CODES } from './recipients.js';
-import { ACTING_RE, TITLES } from './titles.js';
+import { ACTING_RE, isUnitHeadTitle, TITLES } from './titles.js';
 import { fold } from './vn-text.js';
 import { isKnownPlace } from './places.js';
 import { phraseToneKey as key } from './tone.js';
@@ -25,7 +25,8 @@ export function vocabularyChecks(f: DocumentFields, dir: AgencyDirectory): Parti
   if (f.issuer) out.issuer = dir.nameForm(f.issuer);
   if (f.issuerParent) out.issuerParent = dir.nameForm(f.issuerParent);
   // an acting head signs "Q. <title>"
-  if (f.signerTitle) out.signerTitle = TITLE_KEYS.has(key(f.signerTitle.replace(ACTING_RE, ''))) ? 1 : -1;
+  // (a unit head's title under TL. names the unit: no list holds every unit's name)
+  if (f.signerTitle) out.signerTitle = TITLE_KEYS.has(key(f.signerTitle.replace(ACTING_RE, ''))) ? 1 : isUnitHeadTitle(f.signerTitle, f.authority) ? 0 : -1;
   if (f.authority) out.authority = authorityForm(f.authority, dir);
   if (f.numberNotation) out.numberNotation = notationForm(f.numberNotation, [f.issuer, f.issuerParent]);
   // a province's or district's name as the lists spell it; a commune's is in no list (0, not −1)

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { extractFields } from '../../appliance/extract/extract-fields.js';
-import { cleanAuthority, cleanTitle } from '../../appliance/extract/titles.js';
+import { cleanAuthority, cleanTitle, isUnitHeadTitle } from '../../appliance/extract/titles.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import { segmentOf } from '../../appliance/extract/layout.js';
 import type { OcrPage, OcrWord } from '../../appliance/ocr/ocr.js';
@@ -210,5 +210,29 @@ describe('seal text under the title', () => {
     const ring = { text: 'SÂN', confidence: 80, bbox: { x0: title.bbox.x0 + 4, y0: y, x1: title.bbox.x0 + 80, y1: y + 44 } };
     const tail = { text: 'Tỷ', confidence: 70, bbox: { x0: title.bbox.x0 + 95, y0: y, x1: title.bbox.x0 + 140, y1: y + 44 } };
     expect(extractFields([withLine(page, [ring, tail])], { today })).toMatchObject({ signerTitle: 'GIÁM ĐỐC', signer: 'Trần Hữu Quý' });
+  });
+});
+
+describe('a unit head signs under TL. (round R: 1391 doc-006, 1422 doc-009)', () => {
+  const signed = (authority: string, title: string) => extractFields([doc([
+    { left: 'Nơi nhận:', right: authority, gap: 40 },
+    { left: '- Như trên;', right: title },
+    { left: '- Lưu: VT, VP.' },
+    { right: 'Nguyễn Thị Hà', gap: 200 },
+  ])], { today });
+
+  it('a title of the list and the unit\'s name in words of the language is a title, neither doubted', () => {
+    const r = signed('TL. CHÁNH VĂN PHÒNG', 'TRƯỞNG PHÒNG HÀNH CHÍNH - TỔ CHỨC');
+    expect(r).toMatchObject({ authority: 'TL. CHÁNH VĂN PHÒNG', signerTitle: 'TRƯỞNG PHÒNG HÀNH CHÍNH - TỔ CHỨC' });
+    expect(r.flagged).not.toContain('signerTitle');
+    expect(r.flagged).not.toContain('authority');
+  });
+
+  it('not under KT. or TM., and not with a word no list or lexicon knows', () => {
+    expect(isUnitHeadTitle('TRƯỞNG PHÒNG HÀNH CHÍNH - TỔ CHỨC', 'TL. CHÁNH VĂN PHÒNG')).toBe(true);
+    expect(isUnitHeadTitle('TRƯỞNG PHÒNG HÀNH CHÍNH - TỔ CHỨC', 'KT. CHÁNH VĂN PHÒNG')).toBe(false);
+    expect(isUnitHeadTitle('TRƯỞNG PHÒNG HÀNH CHÍNH - TỔ CHỨC', 'TM. ỦY BAN NHÂN DÂN')).toBe(false);
+    expect(isUnitHeadTitle('TRƯỞNG PHÒNG', 'TL. CHÁNH VĂN PHÒNG')).toBe(false); // a title alone is a title of the list
+    expect(signed('TL. CHÁNH VĂN PHÒNG', 'TRƯỞNG PHÒNG NGHIỆP VỤ BQXW').flagged).toContain('signerTitle');
   });
 });
