@@ -1,12 +1,12 @@
-import type { BBox } from '../ocr/ocr.js';
-import { listEvidence, type ListEvidence } from './recipient-evidence.js';
+import type { BBox, OcrWord } from '../ocr/ocr.js';
+import { itemIsPhrase, listEvidence, type ListEvidence } from './recipient-evidence.js';
 import type { Segment } from './layout.js';
 import { fold, foldedLetters, levenshtein, repairGlyphs } from './vn-text.js';
 import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './places.js';
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { CUT_NOTE, ITEM_ABBREVIATIONS, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { CUT_NOTE, ITEM_ABBREVIATIONS, archiveCodes, archiveWordIndex, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -50,6 +50,11 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   // each item matched whole against the recipient phrases, with the places of the document
   const places = documentPlaces([...context, ...repaired]);
   const matched = repaired.map((t) => matchPhrase(t, places));
+  // the archive line read twice, the readings at odds: the list is in doubt; a first reading that
+  // is no well-formed line gives way to a second that is ("VBP" | "VP")
+  const secondReading = archiveSecondReading(rows, codes);
+  const archiveAt = matched.findIndex((m) => archiveCodes(m.item) !== null);
+  if (secondReading.item && archiveAt >= 0 && !itemIsPhrase(matched[archiveAt]!.item, codes)) matched[archiveAt] = { ...matched[archiveAt]!, item: secondReading.item };
   const out = matched.map((m) => m.item)
     .filter((t, i, all) => t && all.indexOf(t) === i); // a list never names a recipient twice
   return {
@@ -59,7 +64,7 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     sure,
     // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end; one
     // the seal's text was read into: what it covered may be lost with it)
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || secondReading.doubt || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
       || items.some((t) => [...t.matchAll(SEAL_TEXT)].some((m) => sealWord(m[1]!))),
   }
 }
@@ -185,4 +190,30 @@ export function repairItemWords(item: string): string {
   if (!/\p{Ll}/u.test(t)) return r;
   const before = t.split(' ');
   return r.split(' ').map((w, i, ws) => (w !== before[i] && i > 0 && /^\p{Lu}{2,}$/u.test(w) && /^\p{Ll}/u.test(ws[i - 1]!) ? w.toLocaleLowerCase('vi') : w)).join(' ');
+}
+
+/**
+ * The "Lưu:" row's two readings (OcrWord.reread, reread-recipients.ts) compared through the same
+ * repairs: a code set small and misread is often another real code ("TH" for TTr), which no list
+ * can catch. In doubt when they name other codes after VT and the second is itself a well-formed
+ * archive line (known codes, a drafter's mark), or when a code they disagree on was read unsure
+ * by the first (under 65 %: "Quý(9)" at 0 %, "Tư(6b)" at 47 %; a second reading of a code read
+ * sure, "KINS" for "KTNS" at 89 %, says nothing). `item`: the second reading, when well formed
+ * and as long as the first.
+ */
+function archiveSecondReading(rows: Array<{ words: OcrWord[]; text: string }>, docCodes: string[]): { doubt: boolean; item: string | null } {
+  const none = { doubt: false, item: null };
+  const row = rows.find((r) => archiveWordIndex(r.words) >= 0);
+  if (!row || !row.words.some((w) => w.reread !== undefined)) return none;
+  const itemOf = (words: OcrWord[]): string => repairArchive(repairRecipient(words.map((w) => copyCount(w).text).join(' ').trim()), docCodes).item;
+  // (a drafter's mark with a bracket lost or added is the same mark: "Lĩnh(7)", "Lĩnh7)")
+  const bare = (code: string): string => code.replace(/[^\p{L}\d]/gu, '');
+  const codesOf = (item: string): string[] => (archiveCodes(item) ?? []).slice(1).map(bare);
+  const first = itemOf(row.words);
+  const again = itemOf(row.words.map((w) => ({ ...w, text: w.reread ?? w.text })));
+  if (codesOf(first).join(',') === codesOf(again).join(',')) return none;
+  const codeWords = row.words.slice(archiveWordIndex(row.words) + 2);
+  const unsure = codeWords.some((w) => w.reread !== undefined && bare(w.reread) !== bare(w.text) && w.confidence < 65);
+  const formed = itemIsPhrase(again, docCodes);
+  return { doubt: formed || unsure, item: formed && codesOf(again).length === codesOf(first).length ? again : null };
 }

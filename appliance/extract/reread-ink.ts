@@ -41,8 +41,8 @@ export async function inkOnly(page: OcrPage, r: BBox, level = 0.42): Promise<{ d
   return img;
 }
 
-/** OCR of the ink-only, ×2 crop, in page coordinates. */
-export async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number, layout: 'sparse' | 'page' | 'line' = 'sparse'): Promise<OcrLine[]> {
+/** OCR of the ink-only crop enlarged `scale` times (×2 unless said), in page coordinates. */
+export async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox, level: number, layout: 'sparse' | 'page' | 'line' = 'sparse', scale = 2): Promise<OcrLine[]> {
   const r = { x0: Math.floor(region.x0), y0: Math.floor(region.y0), x1: Math.ceil(region.x1), y1: Math.ceil(region.y1) };
   if (r.x1 - r.x0 < 16 || r.y1 - r.y0 < 8) return [];
   const img = await inkOnly(page, r, level);
@@ -51,13 +51,13 @@ export async function readInkOnly(engine: OcrEngine, page: OcrPage, region: BBox
   try {
     const pad = 20;
     await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
-      .resize({ width: img.width * 2, height: img.height * 2, kernel: 'cubic' })
+      .resize({ width: img.width * scale, height: img.height * scale, kernel: 'cubic' })
       .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 255, g: 255, b: 255 } })
       .png().toFile(file);
-    const W = img.width * 2 + pad * 2; const H = img.height * 2 + pad * 2;
-    const crop: OcrPage = { ...page, imagePath: file, width: W, height: H, dpi: page.dpi * 2, lines: [], text: '' };
+    const W = img.width * scale + pad * 2; const H = img.height * scale + pad * 2;
+    const crop: OcrPage = { ...page, imagePath: file, width: W, height: H, dpi: page.dpi * scale, lines: [], text: '' };
     const lines = await engine.recognizeRegion!(crop, { x0: 0, y0: 0, x1: W, y1: H }, { layout, alternatives: true });
-    const back = (b: BBox): BBox => ({ x0: r.x0 + (b.x0 - pad) / 2, y0: r.y0 + (b.y0 - pad) / 2, x1: r.x0 + (b.x1 - pad) / 2, y1: r.y0 + (b.y1 - pad) / 2 });
+    const back = (b: BBox): BBox => ({ x0: r.x0 + (b.x0 - pad) / scale, y0: r.y0 + (b.y0 - pad) / scale, x1: r.x0 + (b.x1 - pad) / scale, y1: r.y0 + (b.y1 - pad) / scale });
     return lines.filter((l) => l.text.trim()).map((l) => ({ ...l, bbox: back(l.bbox), words: l.words.map((w) => ({ ...w, bbox: back(w.bbox) })) }));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import type { BBox, OcrEngine, OcrLine, OcrPage, OcrWord } from '../ocr/ocr.js';
 import { cy, lineUnit, overlapShare, pageSegments, segmentOf, type Segment } from './layout.js';
 import { recipientsHeadIndex, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
-import { inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
+import { archiveWordIndex, inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
 import { firstRowLost } from './recipient-list.js';
 import { linesWithout, readInkOnly, replaceWords, withLines } from './reread-ink.js';
 
@@ -34,13 +34,19 @@ const rowOk = (r: { text: string; conf: number }, first: boolean): boolean => r.
 /** Re-read words as a row of the list (its text and mean confidence), or null when none were read. */
 const asRow = (words: OcrWord[]): Segment | null => (words.length ? segmentOf(words) : null);
 
+/** The "Nơi nhận" list read again where the first read went wrong, then its "Lưu:" row a second time. */
+export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
+  if (!engine.recognizeRegion) return page;
+  return rereadArchiveRow(engine, await mendRows(engine, page));
+}
+
 /**
  * The rows of "Nơi nhận" that do not read as items (the signature block beside the first lines
  * upsets tesseract's layout analysis: a first item lost or garbled; a misread archive code) read
  * again from the column alone, ink only, ×2, at two ink levels and both segmentations; a row is
  * replaced only by a re-read row at its height that passes the check.
  */
-export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
+async function mendRows(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
   if (!engine.recognizeRegion) return page;
   const segs = pageSegments(page);
   const unit = lineUnit(segs);
@@ -113,6 +119,36 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
     if (cand && rowOk(cand, opens(r))) out = replaceWords(out, (w) => r.words.includes(w), words);
   }
   return out;
+}
+
+/**
+ * The "Lưu:" row read a second time, alone and ×3 (its codes are set small and a misread code is
+ * often another real one: "TH" for TTr); each word of the row keeps what the second read saw at
+ * its place (OcrWord.reread), for the list to doubt codes the two reads disagree on
+ * (recipient-list.ts). A word the second read split, merged or missed keeps none.
+ */
+async function rereadArchiveRow(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
+  const segs = pageSegments(page);
+  const unit = lineUnit(segs);
+  const head = recipientsHeadIndex(segs, page.width, unit);
+  const column = head < 0 ? null : recipientsRegion(page, segs, unit);
+  if (head < 0 || !column) return page;
+  const row = recipientRows(segs, segs[head]!, page.width, unit).find((r) => archiveWordIndex(r.words) >= 0);
+  if (!row) return page;
+  const height = row.y1 - row.y0;
+  const band = { x0: column.x0, x1: Math.max(column.x1, Math.min(page.width, row.words[row.words.length - 1]!.bbox.x1 + unit)),
+    y0: Math.max(0, row.y0 - height * 0.3), y1: Math.min(page.height, row.y1 + height * 0.3) };
+  const again = (await readInkOnly(engine, page, band, 0.6, 'line', 3)).flatMap((l) => l.words).filter((w) => w.text.trim());
+  const width = (b: BBox): number => b.x1 - b.x0;
+  const sameWord = (a: BBox, b: BBox): boolean => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.6 * Math.max(width(a), width(b));
+  // (a re-read word with a comma inside is two codes run together, "VT,Lĩnh7)": no one word's reading)
+  const words = row.words.map((w) => {
+    const match = again.filter((x) => sameWord(w.bbox, x.bbox) && !/[,;]\S/u.test(x.text));
+    // (every word a new one, as a re-read row is: the merge with the name's re-read, reread.ts
+    // mergeRecipients, takes a line with none of the first read's words as the row's new reading)
+    return match.length === 1 ? { ...w, reread: match[0]!.text } : { ...w };
+  });
+  return words.some((w) => w.reread !== undefined) ? replaceWords(page, (w) => row.words.includes(w), words) : page;
 }
 
 /**

@@ -13,6 +13,11 @@ export interface OcrWord {
    * with RegionOptions.alternatives; absent otherwise).
    */
   choices?: SymbolChoice[][];
+  /**
+   * The same word read again from its line alone, larger (reread-recipients.ts, the "Lưu:" line's
+   * small-type codes): where the two readings disagree, the word is in doubt.
+   */
+  reread?: string;
 }
 
 /** One reading of one symbol and the recogniser's confidence in it (0..100). */

@@ -7,6 +7,7 @@ import { checkCode, documentCodes, repairArchive, repairInitials, rowLooksRight 
 import { extractFields } from '../../appliance/extract/extract-fields.js';
 import { repairRecipient } from '../../appliance/extract/recipient-list.js';
 import { recipientsRegion, rereadRecipients } from '../../appliance/extract/reread-recipients.js';
+import { rereadSignature } from '../../appliance/extract/reread.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import type { BBox, OcrEngine, OcrLine, OcrPage } from '../../appliance/ocr/ocr.js';
 
@@ -126,6 +127,7 @@ describe('rereadRecipients', () => {
     close: async () => {},
     recognizeRegion: async (_p: OcrPage, _r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
       calls.push(o?.layout ?? 'sparse');
+      if (o?.layout === 'line') return []; // the "Lưu:" row's second read (its own tests below)
       const crop = (x: number, y: number): [number, number] => [(x - Math.floor(region.x0)) * 2 + 20, (y - Math.floor(region.y0)) * 2 + 20];
       return rows.map((r) => {
         let x = r.x0;
@@ -152,15 +154,17 @@ describe('rereadRecipients', () => {
       const out = await rereadRecipients(fakeEngine(region, [
         { text: '- Như trên;', ...at(0) }, { text: '- Các phòng chuyền môn;', ...at(1) }, { text: '- Lưu: VT, VP.', ...at(2) },
       ], calls), page);
-      expect(calls).toEqual(['page']);
+      // (then the "Lưu:" row once more, alone)
+      expect(calls).toEqual(['page', 'line']);
       const r = extractFields([out]);
       // the good row keeps its first read ("chuyên", not the re-read "chuyền")
       expect(r.recipients).toEqual(['Như trên', 'Các phòng chuyên môn', 'Lưu: VT, VP']);
       // nothing to re-read on a clean list
       const clean = buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, VP.' }]));
+      clean.imagePath = page.imagePath;
       const none: string[] = [];
       expect(await rereadRecipients(fakeEngine(region, [], none), clean)).toBe(clean);
-      expect(none).toEqual([]);
+      expect(none).toEqual(['line']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -215,7 +219,7 @@ describe('rereadRecipients', () => {
         },
       };
       const out = await rereadRecipients(engine, page);
-      expect(calls).toEqual(['page', 'sparse', 'page', 'line']);
+      expect(calls).toEqual(['page', 'sparse', 'page', 'line', 'line']);
       expect(extractFields([out]).recipients).toEqual(['Như trên', 'Các phòng chuyên môn', 'Lưu: VT, VP']);
       // a line read that stops short of the item's ";" (its end lost to the seal) is not taken
       const short: OcrEngine = { ...engine, recognizeRegion: async (_p: OcrPage, r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
@@ -289,6 +293,69 @@ describe('rereadRecipients: rows that lost their start (round R: 1432 doc-018, 1
       const read = page.lines.filter((l) => l.bbox.x0 < 1000 && /^- (Như|CVP|Lưu)/u.test(l.text)).map((l) => ({ text: l.text, y0: l.bbox.y0, y1: l.bbox.y1 }));
       const out = await rereadRecipients(columnEngine(recipientsRegion(page)!, [...read, { text: '- Viện Kiểm sát nhân dân tỉnh (b/c);', y0, y1: y0 + 50 }]), page);
       expect(extractFields([out]).recipients).toEqual(['Như trên', 'CVP, các PCVP UBND tỉnh', 'Viện Kiểm sát nhân dân tỉnh (b/c)', 'Lưu: VT, NV']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the "Lưu:" row read twice (round R: 1422 doc-012/013/030, "TH" for TTr)', () => {
+  /** An engine whose one-line read of the "Lưu:" row (×3 crop of the column) sees `codes` where the first read saw its codes. */
+  const secondRead = (page: OcrPage, codes: string[]): OcrEngine => ({
+    recognize: async () => { throw new Error('not used'); },
+    close: async () => {},
+    recognizeRegion: async (p: OcrPage, _r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
+      if (o?.layout !== 'line') return [];
+      const x0 = Math.floor(recipientsRegion(page)!.x0);
+      const row = page.lines.find((l) => l.text.startsWith('- Lưu:'))!;
+      // (the dash is missed: a word the second read has nothing for keeps no second reading)
+      const words = row.words.map((w, i) => ({ text: i < 2 ? w.text : codes[i - 2]!, confidence: 80,
+        bbox: { x0: (w.bbox.x0 - x0) * 3 + 20, y0: 20, x1: (w.bbox.x1 - x0) * 3 + 20, y1: p.height - 20 } })).slice(1);
+      return [{ text: words.map((w) => w.text).join(' '), confidence: 80, words, bbox: { x0: words[0]!.bbox.x0, y0: 20, x1: words[words.length - 1]!.bbox.x1, y1: p.height - 20 } }];
+    },
+  });
+
+  it('takes a second reading that is a well-formed line for a first that is none ("VBP" | "VP", 1432 doc-020)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
+    try {
+      const page = buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, VBP, PC.' }]));
+      page.imagePath = join(dir, 'page.png');
+      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      const r = extractFields([await rereadRecipients(secondRead(page, ['VT,', 'VP,', 'PC.']), page)]);
+      expect(r.recipients).toEqual(['Như trên', 'Lưu: VT, VP, PC']);
+      expect(r.flagged).toContain('recipients'); // two readings at odds: the clerk checks
+      // one that lost a code is not taken
+      expect(extractFields([await rereadRecipients(secondRead(page, ['VT,', 'PC.', '']), page)]).recipients).toEqual(['Như trên', 'Lưu: VT, VBP, PC']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('doubts the list when the second read names another code after VT, and keeps it sure when both agree', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
+    try {
+      const page = buildPage(sign([{ left: '- Như trên;' }, { left: '- Hội Nông dân tỉnh;' }, { left: '- Lưu: VT, TH.' }]));
+      page.imagePath = join(dir, 'page.png');
+      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      expect(extractFields([page]).flagged).not.toContain('recipients');
+      const disagreed = extractFields([await rereadRecipients(secondRead(page, ['VT,', 'TTr.']), page)]);
+      expect(disagreed.recipients).toEqual(['Như trên', 'Hội Nông dân tỉnh', 'Lưu: VT, TH']);
+      expect(disagreed.flagged).toContain('recipients');
+      // the same codes again (a comma or a full stop apart, VT misread: repaired alike) leave it sure
+      const agreed = extractFields([await rereadRecipients(secondRead(page, ['VI', 'TH']), page)]);
+      expect(agreed.recipients).toEqual(['Như trên', 'Hội Nông dân tỉnh', 'Lưu: VT, TH']);
+      expect(agreed.flagged).not.toContain('recipients');
+      // a second reading that is no well-formed line, of a code the first read sure, says nothing;
+      // of a code the first read unsure, it doubts the list
+      const sure = extractFields([await rereadRecipients(secondRead(page, ['VT,', 'KINS.']), page)]);
+      expect(sure.flagged).not.toContain('recipients');
+      const row = page.lines.find((l) => l.text.startsWith('- Lưu:'))!;
+      const unsurePage = { ...page, lines: page.lines.map((l) => (l === row ? { ...l, words: l.words.map((w, i) => (i === 3 ? { ...w, confidence: 47 } : w)) } : l)) };
+      expect(extractFields([await rereadRecipients(secondRead(unsurePage, ['VT,', 'KINS.']), unsurePage)]).flagged).toContain('recipients');
+      // through the whole signature re-read, the row keeps all its words (1422 doc-014 lost "- Lưu:")
+      const signed = extractFields([await rereadSignature(secondRead(page, ['VT,', 'TTr.']), page)]);
+      expect(signed.recipients).toEqual(['Như trên', 'Hội Nông dân tỉnh', 'Lưu: VT, TH']);
+      expect(signed.flagged).toContain('recipients');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
