@@ -210,10 +210,10 @@ function archiveSecondReading(rows: Array<{ words: OcrWord[]; text: string }>, d
   const bare = (code: string): string => code.replace(/[^\p{L}\d]/gu, '');
   const codesOf = (item: string): string[] => (archiveCodes(item) ?? []).slice(1).map(bare);
   const first = itemOf(row.words);
-  const again = itemOf(row.words.map((w) => ({ ...w, text: w.reread ?? w.text })));
+  const again = itemOf(row.words.map((w) => ({ ...w, text: w.reread?.text ?? w.text })));
   if (codesOf(first).join(',') === codesOf(again).join(',')) return none;
   const codeWords = row.words.slice(archiveWordIndex(row.words) + 2);
-  const unsure = codeWords.some((w) => w.reread !== undefined && bare(w.reread) !== bare(w.text) && w.confidence < 65);
+  const unsure = codeWords.some((w) => w.reread !== undefined && bare(w.reread.text) !== bare(w.text) && w.confidence < 65);
   const formed = itemIsPhrase(again, docCodes);
   return { doubt: formed || unsure, item: formed && codesOf(again).length === codesOf(first).length ? again : null };
 }

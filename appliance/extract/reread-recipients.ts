@@ -5,6 +5,7 @@ import { fold } from './vn-text.js';
 import { archiveWordIndex, inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
 import { firstRowLost } from './recipient-list.js';
 import { linesWithout, readInkOnly, replaceWords, withLines } from './reread-ink.js';
+import { withSecondReading } from './read-twice.js';
 
 // The "Nơi nhận" list read again where the first read went wrong (reread.ts rereadSignature runs
 // it beside the signer's name): rows that do not read as items, and rows the first read lost
@@ -121,12 +122,7 @@ async function mendRows(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
   return out;
 }
 
-/**
- * The "Lưu:" row read a second time, alone and ×3 (its codes are set small and a misread code is
- * often another real one: "TH" for TTr); each word of the row keeps what the second read saw at
- * its place (OcrWord.reread), for the list to doubt codes the two reads disagree on
- * (recipient-list.ts). A word the second read split, merged or missed keeps none.
- */
+/** The "Lưu:" row read a second time (read-twice.ts), for the list to doubt codes the two readings disagree on (recipient-list.ts). */
 async function rereadArchiveRow(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
   const segs = pageSegments(page);
   const unit = lineUnit(segs);
@@ -138,17 +134,7 @@ async function rereadArchiveRow(engine: OcrEngine, page: OcrPage): Promise<OcrPa
   const height = row.y1 - row.y0;
   const band = { x0: column.x0, x1: Math.max(column.x1, Math.min(page.width, row.words[row.words.length - 1]!.bbox.x1 + unit)),
     y0: Math.max(0, row.y0 - height * 0.3), y1: Math.min(page.height, row.y1 + height * 0.3) };
-  const again = (await readInkOnly(engine, page, band, 0.6, 'line', 3)).flatMap((l) => l.words).filter((w) => w.text.trim());
-  const width = (b: BBox): number => b.x1 - b.x0;
-  const sameWord = (a: BBox, b: BBox): boolean => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.6 * Math.max(width(a), width(b));
-  // (a re-read word with a comma inside is two codes run together, "VT,Lĩnh7)": no one word's reading)
-  const words = row.words.map((w) => {
-    const match = again.filter((x) => sameWord(w.bbox, x.bbox) && !/[,;]\S/u.test(x.text));
-    // (every word a new one, as a re-read row is: the merge with the name's re-read, reread.ts
-    // mergeRecipients, takes a line with none of the first read's words as the row's new reading)
-    return match.length === 1 ? { ...w, reread: match[0]!.text } : { ...w };
-  });
-  return words.some((w) => w.reread !== undefined) ? replaceWords(page, (w) => row.words.includes(w), words) : page;
+  return withSecondReading(engine, page, row.words, band);
 }
 
 /**

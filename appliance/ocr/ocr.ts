@@ -14,10 +14,10 @@ export interface OcrWord {
    */
   choices?: SymbolChoice[][];
   /**
-   * The same word read again from its line alone, larger (reread-recipients.ts, the "Lưu:" line's
-   * small-type codes): where the two readings disagree, the word is in doubt.
+   * The same word read again from its line alone, larger, and that read's confidence
+   * (extract/read-twice.ts: the "Lưu:" line's codes): readings at odds are weighed.
    */
-  reread?: string;
+  reread?: { text: string; confidence: number };
 }
 
 /** One reading of one symbol and the recogniser's confidence in it (0..100). */
