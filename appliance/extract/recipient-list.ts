@@ -6,7 +6,7 @@ import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { CUT_NOTE, ITEM_ABBREVIATIONS, archiveCodes, archiveWordIndex, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { BC_NOTE_CUT, CUT_NOTE, ITEM_ABBREVIATIONS, archiveCodes, archiveWordIndex, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -62,9 +62,10 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     conf: rows.length ? Math.min(...rows.map((r) => r.conf)) : 0.2,
     evidence: listEvidence(rows, out, items.length, dashed, head.bbox.y0, codes),
     sure,
-    // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end; one
+    // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end, unless
+    // the note is the one its opening names, "(b/" for "(b/c)" (repairRecipient); one
     // the seal's text was read into: what it covered may be lost with it)
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || secondReading.doubt || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t))
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || secondReading.doubt || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t) && !BC_NOTE_CUT.test(t))
       || items.some((t) => [...t.matchAll(SEAL_TEXT)].some((m) => sealWord(m[1]!))),
   }
 }
@@ -124,7 +125,8 @@ export function repairRecipient(raw: string): string {
     .replace(/\(\s*b\s*[(|]\s*[cC]\s*\)\)?/gu, '(b/c)') // its slash read as a bracket or a bar ('(b(c))')
     // or two of its signs misread, its "b/" or its "c)" still there ("(b/dj)", "(íc)"); other short
     // notes ("(p/h)", "(t/h)") keep neither
-    // (its closing bracket lost too: "(b/dj")
+    // (its closing bracket lost too: "(b/dj"); cut where the seal starts ("(h/", "(b/øØ#<s€ YH4")
+    .replace(BC_NOTE_CUT, ' (b/c)')
     .replace(/\(([^()\s]{1,5})\)?$/u, (m, inner: string) => { const note = `(${inner})`; return (/^\(b/u.test(note) || /c\)$/u.test(note)) && levenshtein(note, '(b/c)') <= 2 ? '(b/c)' : m; });
   // the archive line is "Lưu:" (its colon read as a comma or dot), no "?" in its codes, and it
   // always starts with VT (văn thư, NĐ30 App. I): "Lưu: VI, VP", "Lưu: VL KT"

@@ -265,10 +265,17 @@ function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
   const close = s.words.findLastIndex((w) => /;$/u.test(w.text) && w.bbox.x1 < columnEnd(width));
   if (close >= 0) return close < s.words.length - 1 ? segmentOf(s.words.slice(0, close + 1)) : s;
   // an item whose close the seal hid, the seal's letters glued on ("- Phòng … Chính sác NHÂN)"):
-  // the words it ends with that reach past the column and were read unsure are the seal's
-  const end = s.words.findLastIndex((w) => w.confidence >= 60) + 1;
+  // the words it ends with that reach past the column and were read unsure are the seal's, all
+  // but a note's opening ("(b/øØ#<s€" of "(b/c);": the item's own, however garbled)
+  const end = s.words.findLastIndex((w) => w.confidence >= 60 || /^\(/u.test(w.text)) + 1;
   return end > 0 && end < s.words.length && s.words[end - 1]!.bbox.x1 < columnEnd(width) ? segmentOf(s.words.slice(0, end)) : s;
 }
+
+/**
+ * The note "(b/c)" cut short at an item's end, its b read as h or the seal's ink after its slash
+ * ("(h/", "(b/øØ#<s€ YH4"): the one note opening "b/" (NĐ30 App. I), to be completed as it.
+ */
+export const BC_NOTE_CUT = /\s\(\s*[bh]\s*\/(?!\s*\p{Ll}\s*\))[^()]*$/u;
 
 /**
  * Rows of an item that stops short: a new item ("- …") follows, and the row holds no item's close
@@ -280,8 +287,9 @@ function endAtItemClose(s: Segment, head: Segment, width: number): Segment {
 export function unclosedRows<R extends { text: string }>(rows: R[]): R[] {
   return rows.filter((r, k) => k + 1 < rows.length && /^[-–—~]/u.test(rows[k + 1]!.text.trim())
     && !/[;.,:]$/u.test(r.text.trim()) && !r.text.split(/\s+/).some((w) => /[;.]$/u.test(w))
-    // (nor one that ends on a note's bracket, a sign read after it: the note is an item's last word)
-    && !/\)\s*[^\p{L}\d\s]{0,2}$/u.test(r.text.trim()));
+    // (nor one that ends on a note, a sign read after it, or on the opening of "(b/c)" cut by the
+    // seal, "(b/øØ#": the note is an item's last word)
+    && !/\)\s*[^\p{L}\d\s]{0,2}$/u.test(r.text.trim()) && !BC_NOTE_CUT.test(r.text.trim()));
 }
 
 /** Rows of the "Nơi nhận" column under its head line: words left to right, mean confidence 0..1. */

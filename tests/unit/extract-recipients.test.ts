@@ -362,6 +362,27 @@ describe('the "Lưu:" row read twice (round R: 1422 doc-012/013/030, "TH" for TT
   });
 });
 
+describe('a note the seal cut short (round R: 1451 doc-023/024, 1411 doc-002)', () => {
+  it('a note opening "b/" (its b read as h, the seal\'s ink after it) is "(b/c)"; other notes stay', () => {
+    expect(repairRecipient('- Chủ tịch, các PCT UBND huyện (h/')).toBe('Chủ tịch, các PCT UBND huyện (b/c)');
+    expect(repairRecipient('- Ban Quản lý dự án đầu tư xây dựng tỉnh (b/øØ#<s€ YH4')).toBe('Ban Quản lý dự án đầu tư xây dựng tỉnh (b/c)');
+    expect(repairRecipient('- Sở Y tế (p/h);')).toBe('Sở Y tế (p/h)');
+    expect(repairRecipient('- Sở Y tế (b/c);')).toBe('Sở Y tế (b/c)');
+  });
+
+  it('keeps the note\'s opening when the seal\'s letters past the column are cut off, and does not doubt the list for it', () => {
+    const page = buildPage(sign([{ left: '- Hội Chữ thập đỏ tỉnh;' }, { left: '- Ban Quản lý dự án đầu tư xây dựng tỉnh' }, { left: '- Lưu: VT, PC.' }]));
+    const row = page.lines.find((l) => l.text.startsWith('- Ban'))!;
+    const x0 = row.bbox.x1 + 20;
+    const note = { text: '(b/øØ#<s€', confidence: 6, bbox: { x0, y0: row.bbox.y0, x1: x0 + 170, y1: row.bbox.y1 } };
+    const seal = { text: 'YH4', confidence: 8, bbox: { x0: x0 + 200, y0: row.bbox.y0, x1: Math.max(x0 + 280, 1446), y1: row.bbox.y1 } };
+    row.words.push(note, seal); row.text += ' (b/øØ#<s€ YH4'; row.bbox = { ...row.bbox, x1: seal.bbox.x1 };
+    const r = extractFields([page]);
+    expect(r.recipients).toEqual(['Hội Chữ thập đỏ tỉnh', 'Ban Quản lý dự án đầu tư xây dựng tỉnh (b/c)', 'Lưu: VT, PC']);
+    expect(r.flagged).not.toContain('recipients');
+  });
+});
+
 describe('recipient rows past the column (round R: 1432 doc-021)', () => {
   it('drops the seal\'s unsure letters glued to an item that reaches past the column, and joins its wrapped tail', () => {
     const page = buildPage(sign([{ left: '- Hội Nông dân huyện;' }, { left: '- Phòng Giao dịch Ngân hàng Chính sách' }, { left: 'xã hội huyện;' }, { left: '- Lưu: VT, NV, VP.' }]));
