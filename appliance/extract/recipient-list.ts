@@ -53,6 +53,10 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   // the archive line read twice, the readings at odds: the list is in doubt; a first reading that
   // is no well-formed line gives way to a second that is ("VBP" | "VP")
   const secondReading = archiveSecondReading(rows, codes);
+  // the archive line closes the list with a full stop: one that ends on a comma or a semicolon
+  // goes on, its last codes lost to the seal or the edge ("- Lưu: VI;" for "… VT, HTQT, Đạ8b.")
+  const archiveRow = rows.find((r) => archiveWordIndex(r.words) >= 0);
+  const archiveCut = archiveRow !== undefined && /[,;]$/u.test(archiveRow.text.trim());
   const archiveAt = matched.findIndex((m) => archiveCodes(m.item) !== null);
   if (secondReading.item && archiveAt >= 0 && !itemIsPhrase(matched[archiveAt]!.item, codes)) matched[archiveAt] = { ...matched[archiveAt]!, item: secondReading.item };
   const out = matched.map((m) => m.item)
@@ -65,7 +69,7 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
     // (an item whose note the seal or the column's edge cut short, "… Hà Tĩnh (", lost its end, unless
     // the note is the one its opening names, "(b/" for "(b/c)" (repairRecipient); one
     // the seal's text was read into: what it covered may be lost with it)
-    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || secondReading.doubt || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t) && !BC_NOTE_CUT.test(t))
+    doubtful: recipientDoubts(out).length > 0 || lostRow(head, rows, unit) || countDoubt || secondReading.doubt || archiveCut || unclosedRows(rows).length > 0 || matched.some((m) => m.ambiguous) || items.some((t) => CUT_NOTE.test(t) && !BC_NOTE_CUT.test(t))
       || items.some((t) => [...t.matchAll(SEAL_TEXT)].some((m) => sealWord(m[1]!))),
   }
 }
@@ -149,7 +153,10 @@ function repairEndPlace(item: string): string {
   const ws = item.slice(0, item.length - note.length).split(' ');
   for (const n of [3, 2]) {
     const tail = ws.slice(-n);
-    if (ws.length <= n || !tail.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w)) || isKnownPlace(tail.join(' '))) continue;
+    if (ws.length <= n || !tail.every((w) => /^\p{Lu}\p{Ll}+$/u.test(w))) continue;
+    // (an item ending in a known place of three words ends there: "… Hồ Chí Minh" is not "Hồ" + a
+    // misread "Chí Linh")
+    if (isKnownPlace(tail.join(' '))) return item;
     const place = placeByLetters(tail.join(' '), [PROVINCE_NAMES, DISTRICT_NAMES]);
     if (place && place.split(' ').length === n) return [...ws.slice(0, -n), place].join(' ') + note;
   }

@@ -383,6 +383,20 @@ describe('a note the seal cut short (round R: 1451 doc-023/024, 1411 doc-002)', 
   });
 });
 
+describe('a list\'s end and places (round R: 1451 doc-005/026)', () => {
+  it('an item ending in a known place of three words keeps it ("Hồ Chí Minh" is no misread "Chí Linh")', () => {
+    expect(repairRecipient('- Kho bạc Nhà nước Hồ Chí Minh;')).toBe('Kho bạc Nhà nước Hồ Chí Minh');
+    expect(repairRecipient('- Ngân hàng Nhà nước chi nhánh Ninh Thuật;')).toBe('Ngân hàng Nhà nước chi nhánh Ninh Thuận');
+  });
+
+  it('doubts a list whose "Lưu:" line ends on a comma or semicolon: its last codes were lost', () => {
+    const cut = extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Đoàn ĐBQH tỉnh;' }, { left: '- Lưu: VI;' }]))]);
+    expect(cut.recipients).toEqual(['Như trên', 'Đoàn ĐBQH tỉnh', 'Lưu: VT']);
+    expect(cut.flagged).toContain('recipients');
+    expect(extractFields([buildPage(sign([{ left: '- Như trên;' }, { left: '- Đoàn ĐBQH tỉnh;' }, { left: '- Lưu: VT.' }]))]).flagged).not.toContain('recipients');
+  });
+});
+
 describe('recipient rows past the column (round R: 1432 doc-021)', () => {
   it('drops the seal\'s unsure letters glued to an item that reaches past the column, and joins its wrapped tail', () => {
     const page = buildPage(sign([{ left: '- Hội Nông dân huyện;' }, { left: '- Phòng Giao dịch Ngân hàng Chính sách' }, { left: 'xã hội huyện;' }, { left: '- Lưu: VT, NV, VP.' }]));
