@@ -6,7 +6,7 @@ import { DISTRICT_NAMES, PROVINCE_NAMES, isKnownPlace, placeByLetters } from './
 import { isVietnameseSyllable } from './vn-syllables.js';
 import { knownWord, repairText, repairUnknown } from './vn-words.js';
 import { documentPlaces, matchPhrase } from './recipient-phrases.js';
-import { BC_NOTE_CUT, CUT_NOTE, ITEM_ABBREVIATIONS, archiveCodes, archiveWordIndex, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
+import { BC_NOTE_CUT, CUT_NOTE, ITEM_ABBREVIATIONS, archiveCodes, archiveCodesUnsure, archiveWordIndex, copyCount, documentCodes, unclosedRows, isAbbreviation, properWord, recipientDoubts, recipientRows, repairArchive, repairInitials, repairItemAbbreviation } from './recipients.js';
 
 // The "Nơi nhận" list read from the last page (NĐ30 App. I): the column under its head line cut
 // into items, each item's OCR debris removed and its words repaired, the list's evidence for the
@@ -213,7 +213,7 @@ export function repairItemWords(item: string): string {
 function archiveSecondReading(rows: Array<{ words: OcrWord[]; text: string }>, docCodes: string[]): { doubt: boolean; item: string | null } {
   const none = { doubt: false, item: null };
   const row = rows.find((r) => archiveWordIndex(r.words) >= 0);
-  if (!row || !row.words.some((w) => w.reread !== undefined)) return none;
+  if (!row || !archiveCodesUnsure(row.words) || !row.words.some((w) => w.reread !== undefined)) return none;
   const itemOf = (words: OcrWord[]): string => repairArchive(repairRecipient(words.map((w) => copyCount(w).text).join(' ').trim()), docCodes).item;
   // (a drafter's mark with a bracket lost or added is the same mark: "Lĩnh(7)", "Lĩnh7)")
   const bare = (code: string): string => code.replace(/[^\p{L}\d]/gu, '');

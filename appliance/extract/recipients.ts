@@ -128,6 +128,16 @@ export function archiveWordIndex(words: OcrWord[]): number {
   return at > 1 ? -1 : at;
 }
 
+/**
+ * Whether a code of the "Lưu:" row after VT was read under 85 %: on the kept pages of round Q every
+ * code read at 80 % or more was right (162), so only a row with a code read less sure is read a
+ * second time (reread-recipients.ts), and only there do two readings weigh (recipient-list.ts).
+ */
+export function archiveCodesUnsure(words: OcrWord[]): boolean {
+  const at = archiveWordIndex(words);
+  return at >= 0 && words.slice(at + 2).some((w) => w.confidence < 85);
+}
+
 /** The codes of a "Lưu:" item ("Lưu: VT, VP" → ["VT", "VP"]), or null when it is not one. */
 export function archiveCodes(item: string): string[] | null {
   const m = /^Lưu\s*:\s*(.*)$/u.exec(item);

@@ -2,7 +2,7 @@ import type { BBox, OcrEngine, OcrLine, OcrPage, OcrWord } from '../ocr/ocr.js';
 import { cy, lineUnit, overlapShare, pageSegments, segmentOf, type Segment } from './layout.js';
 import { recipientsHeadIndex, signatureLayout } from './signature.js';
 import { fold } from './vn-text.js';
-import { archiveWordIndex, inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
+import { archiveCodesUnsure, archiveWordIndex, inRecipientsColumn, recipientRows, rowLooksRight, unclosedRows } from './recipients.js';
 import { firstRowLost } from './recipient-list.js';
 import { linesWithout, readInkOnly, replaceWords, withLines } from './reread-ink.js';
 import { withSecondReading } from './read-twice.js';
@@ -130,7 +130,8 @@ async function rereadArchiveRow(engine: OcrEngine, page: OcrPage): Promise<OcrPa
   const column = head < 0 ? null : recipientsRegion(page, segs, unit);
   if (head < 0 || !column) return page;
   const row = recipientRows(segs, segs[head]!, page.width, unit).find((r) => archiveWordIndex(r.words) >= 0);
-  if (!row) return page;
+  // (a row whose codes were all read sure is taken as read: an OCR call saved on most documents)
+  if (!row || !archiveCodesUnsure(row.words)) return page;
   const height = row.y1 - row.y0;
   const band = { x0: column.x0, x1: Math.max(column.x1, Math.min(page.width, row.words[row.words.length - 1]!.bbox.x1 + unit)),
     y0: Math.max(0, row.y0 - height * 0.3), y1: Math.min(page.height, row.y1 + height * 0.3) };
