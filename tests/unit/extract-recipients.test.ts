@@ -11,6 +11,12 @@ import { rereadSignature } from '../../appliance/extract/reread.js';
 import { buildPage, type Row } from '../fixtures/extract/page-builder.js';
 import type { BBox, OcrEngine, OcrLine, OcrPage } from '../../appliance/ocr/ocr.js';
 
+/** A white page image for `page` in `dir` (the re-reads cut their crops from it). */
+const withImage = async (page: OcrPage, dir: string): Promise<void> => {
+  page.imagePath = join(dir, 'page.png');
+  await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+};
+
 const head: Row[] = [
   { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
   { left: 'TỈNH LÀO CAI', right: 'Độc lập - Tự do - Hạnh phúc' },
@@ -144,8 +150,7 @@ describe('rereadRecipients', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
       const page = buildPage(sign([{ left: '"`"...', conf: 5 }, { left: '- Các phòng chuyên môn;' }, { left: '- Lưu: VT, VE.', conf: 60 }]));
-      page.imagePath = join(dir, 'page.png');
-      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      await withImage(page, dir);
       const region = recipientsRegion(page)!;
       expect(region.x1).toBeLessThan(1668); // left of the signature block (KT. CHỦ TỊCH starts at 1668)
       const rows = page.lines.filter((l) => l.bbox.x1 < page.width / 2 && l.bbox.y0 > region.y0);
@@ -175,8 +180,7 @@ describe('rereadRecipients', () => {
     try {
       // a line and a half of white under "Nơi nhận:" where "- Như Điều 3;" was printed
       const page = buildPage(sign([{ left: '- Công an tỉnh;', gap: 70 }, { left: '- Lưu: VT, VP.' }]));
-      page.imagePath = join(dir, 'page.png');
-      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      await withImage(page, dir);
       const headLine = page.lines.find((l) => l.text === 'Nơi nhận:')!;
       const nhan = headLine.words.find((w) => w.text === 'nhận:')!;
       const lostY0 = headLine.bbox.y1 + 25;
@@ -203,8 +207,7 @@ describe('rereadRecipients', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
       const page = buildPage(sign([{ left: '"`.', conf: 40 }, { left: '- Các phòng chuyên môn;' }, { left: '- Lưu: VT, VP.' }]));
-      page.imagePath = join(dir, 'page.png');
-      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      await withImage(page, dir);
       const calls: string[] = [];
       // the column read (page, sparse) finds the garbage again; one line read alone finds the item
       const engine: OcrEngine = {
@@ -253,11 +256,6 @@ describe('rereadRecipients: rows that lost their start (round R: 1432 doc-018, 1
       });
     },
   });
-  const withImage = async (page: OcrPage, dir: string): Promise<void> => {
-    page.imagePath = join(dir, 'page.png');
-    await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
-  };
-
   it('re-reads a row with no dash under an item closed by ";": it lost its start, it is no wrapped line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
@@ -319,8 +317,7 @@ describe('the "Lưu:" row read twice (round R: 1422 doc-012/013/030, "TH" for TT
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
       const page = buildPage(sign([{ left: '- Như trên;' }, { left: '- Lưu: VT, VBP, PC.', conf: 80 }]));
-      page.imagePath = join(dir, 'page.png');
-      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      await withImage(page, dir);
       const r = extractFields([await rereadRecipients(secondRead(page, ['VT,', 'VP,', 'PC.']), page)]);
       expect(r.recipients).toEqual(['Như trên', 'Lưu: VT, VP, PC']);
       expect(r.flagged).toContain('recipients'); // two readings at odds: the clerk checks
@@ -335,8 +332,7 @@ describe('the "Lưu:" row read twice (round R: 1422 doc-012/013/030, "TH" for TT
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
       const page = buildPage(sign([{ left: '- Như trên;' }, { left: '- Hội Nông dân tỉnh;' }, { left: '- Lưu: VT, TH.', conf: 80 }]));
-      page.imagePath = join(dir, 'page.png');
-      await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
+      await withImage(page, dir);
       expect(extractFields([page]).flagged).not.toContain('recipients');
       const disagreed = extractFields([await rereadRecipients(secondRead(page, ['VT,', 'TTr.']), page)]);
       expect(disagreed.recipients).toEqual(['Như trên', 'Hội Nông dân tỉnh', 'Lưu: VT, TH']);
