@@ -17,6 +17,25 @@ const withImage = async (page: OcrPage, dir: string): Promise<void> => {
   await sharp({ create: { width: page.width, height: page.height, channels: 3, background: '#ffffff' } }).png().toFile(page.imagePath);
 };
 
+/** An engine whose region read returns `rows` (page coordinates) as the ×2 ink-only crop of `region` would show them. */
+const fakeEngine = (region: BBox, rows: Array<{ text: string; y0: number; y1: number; x0: number }>, calls: string[]): OcrEngine => ({
+  recognize: async () => { throw new Error('not used'); },
+  close: async () => {},
+  recognizeRegion: async (_p: OcrPage, _r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
+    calls.push(o?.layout ?? 'sparse');
+    if (o?.layout === 'line') return []; // the "Lưu:" row's second read (its own tests below)
+    const crop = (x: number, y: number): [number, number] => [(x - Math.floor(region.x0)) * 2 + 20, (y - Math.floor(region.y0)) * 2 + 20];
+    return rows.map((r) => {
+      let x = r.x0;
+      const words = r.text.split(' ').map((t) => {
+        const [x0, y0] = crop(x, r.y0); const [x1, y1] = crop(x + t.length * 22, r.y1); x += t.length * 22 + 22;
+        return { text: t, confidence: 93, bbox: { x0, y0, x1, y1 } };
+      });
+      return { text: r.text, confidence: 93, words, bbox: { x0: words[0]!.bbox.x0, y0: words[0]!.bbox.y0, x1: words[words.length - 1]!.bbox.x1, y1: words[0]!.bbox.y1 } };
+    });
+  },
+});
+
 const head: Row[] = [
   { left: 'ỦY BAN NHÂN DÂN', right: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' },
   { left: 'TỈNH LÀO CAI', right: 'Độc lập - Tự do - Hạnh phúc' },
@@ -127,25 +146,6 @@ describe('recipients in extractFields', () => {
 });
 
 describe('rereadRecipients', () => {
-  /** An engine whose region read returns `rows` (page coordinates) as the ×2 ink-only crop of `region` would show them. */
-  const fakeEngine = (region: BBox, rows: Array<{ text: string; y0: number; y1: number; x0: number }>, calls: string[]): OcrEngine => ({
-    recognize: async () => { throw new Error('not used'); },
-    close: async () => {},
-    recognizeRegion: async (_p: OcrPage, _r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
-      calls.push(o?.layout ?? 'sparse');
-      if (o?.layout === 'line') return []; // the "Lưu:" row's second read (its own tests below)
-      const crop = (x: number, y: number): [number, number] => [(x - Math.floor(region.x0)) * 2 + 20, (y - Math.floor(region.y0)) * 2 + 20];
-      return rows.map((r) => {
-        let x = r.x0;
-        const words = r.text.split(' ').map((t) => {
-          const [x0, y0] = crop(x, r.y0); const [x1, y1] = crop(x + t.length * 22, r.y1); x += t.length * 22 + 22;
-          return { text: t, confidence: 93, bbox: { x0, y0, x1, y1 } };
-        });
-        return { text: r.text, confidence: 93, words, bbox: { x0: words[0]!.bbox.x0, y0: words[0]!.bbox.y0, x1: words[words.length - 1]!.bbox.x1, y1: words[0]!.bbox.y1 } };
-      });
-    },
-  });
-
   it('replaces a garbled first item by the column read alone, and leaves good rows alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
@@ -239,39 +239,22 @@ describe('rereadRecipients', () => {
 });
 
 describe('rereadRecipients: rows that lost their start (round R: 1432 doc-018, 1392 doc-021)', () => {
-  /** An engine whose column read returns `rows` where the ×2 ink-only crop of `region` would show them. */
-  const columnEngine = (region: BBox, rows: Array<{ text: string; y0: number; y1: number }>): OcrEngine => ({
-    recognize: async () => { throw new Error('not used'); },
-    close: async () => {},
-    recognizeRegion: async (_p: OcrPage, _r: BBox, o?: { layout?: string }): Promise<OcrLine[]> => {
-      if (o?.layout === 'line') return [];
-      const crop = (x: number, y: number): [number, number] => [(x - Math.floor(region.x0)) * 2 + 20, (y - Math.floor(region.y0)) * 2 + 20];
-      return rows.map((r) => {
-        let x = 500;
-        const words = r.text.split(' ').map((t) => {
-          const [x0, y0] = crop(x, r.y0); const [x1, y1] = crop(x + t.length * 22, r.y1); x += t.length * 22 + 22;
-          return { text: t, confidence: 93, bbox: { x0, y0, x1, y1 } };
-        });
-        return { text: r.text, confidence: 93, words, bbox: { x0: words[0]!.bbox.x0, y0: words[0]!.bbox.y0, x1: words[words.length - 1]!.bbox.x1, y1: words[0]!.bbox.y1 } };
-      });
-    },
-  });
   it('re-reads a row with no dash under an item closed by ";": it lost its start, it is no wrapped line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sohoa-rcp-'));
     try {
       const page = buildPage(sign([{ left: '- Như Điều 3;' }, { left: 'tế tỉnh;', conf: 72 }, { left: '- Lưu: VT, VP.' }]));
       await withImage(page, dir);
       const rows = page.lines.filter((l) => /^(- Như|tế|- Lưu)/u.test(l.text));
-      const out = await rereadRecipients(columnEngine(recipientsRegion(page)!, [
+      const out = await rereadRecipients(fakeEngine(recipientsRegion(page)!, [
         { text: '- Như Điều 3;', y0: rows[0]!.bbox.y0, y1: rows[0]!.bbox.y1 },
         { text: '- Trường Chính trị tỉnh;', y0: rows[1]!.bbox.y0, y1: rows[1]!.bbox.y1 },
         { text: '- Lưu: VT, VP.', y0: rows[2]!.bbox.y0, y1: rows[2]!.bbox.y1 },
-      ]), page);
+      ].map((r) => ({ ...r, x0: 500 })), []), page);
       expect(extractFields([out]).recipients).toEqual(['Như Điều 3', 'Trường Chính trị tỉnh', 'Lưu: VT, VP']);
       // under an item that does not close, the same row is its wrapped tail and stays as read
       const wrapped = buildPage(sign([{ left: '- Phòng Giao dịch Ngân hàng Chính sách' }, { left: 'xã hội huyện;' }, { left: '- Lưu: VT, VP.' }]));
       await withImage(wrapped, dir);
-      expect(await rereadRecipients(columnEngine(recipientsRegion(wrapped)!, []), wrapped)).toBe(wrapped);
+      expect(await rereadRecipients(fakeEngine(recipientsRegion(wrapped)!, [], []), wrapped)).toBe(wrapped);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -289,7 +272,7 @@ describe('rereadRecipients: rows that lost their start (round R: 1432 doc-018, 1
       page.lines.push({ text: 'nh Œ®/©);', confidence: 70, words: garbled, bbox: { x0: 1047, y0, x1: 1238, y1: y0 + 50 } });
       expect(extractFields([page]).flagged).toContain('recipients');
       const read = page.lines.filter((l) => l.bbox.x0 < 1000 && /^- (Như|CVP|Lưu)/u.test(l.text)).map((l) => ({ text: l.text, y0: l.bbox.y0, y1: l.bbox.y1 }));
-      const out = await rereadRecipients(columnEngine(recipientsRegion(page)!, [...read, { text: '- Viện Kiểm sát nhân dân tỉnh (b/c);', y0, y1: y0 + 50 }]), page);
+      const out = await rereadRecipients(fakeEngine(recipientsRegion(page)!, [...read, { text: '- Viện Kiểm sát nhân dân tỉnh (b/c);', y0, y1: y0 + 50 }].map((r) => ({ ...r, x0: 500 })), []), page);
       expect(extractFields([out]).recipients).toEqual(['Như trên', 'CVP, các PCVP UBND tỉnh', 'Viện Kiểm sát nhân dân tỉnh (b/c)', 'Lưu: VT, NV']);
     } finally {
       await rm(dir, { recursive: true, force: true });
