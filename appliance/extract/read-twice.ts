@@ -20,12 +20,12 @@ export async function readWordsTwice(engine: OcrEngine, page: OcrPage, words: Oc
   // of the first read's words as the line's new reading)
   return words.map((w) => {
     const match = again.filter((x) => sameWord(w.bbox, x.bbox) && !/[,;]\S/u.test(x.text));
-    return match.length === 1 ? { ...w, reread: { text: match[0]!.text, confidence: match[0]!.confidence } } : { ...w };
+    return match.length === 1 ? { ...w, reread: match[0]!.text } : { ...w };
   });
 }
 
 /** The page with `words` replaced by their second reading, or the page itself when the second read matched none. */
 export async function withSecondReading(engine: OcrEngine, page: OcrPage, words: OcrWord[], band: BBox): Promise<OcrPage> {
   const read = await readWordsTwice(engine, page, words, band);
-  return read.some((w) => w.reread) ? replaceWords(page, (w) => words.includes(w), read) : page;
+  return read.some((w) => w.reread !== undefined) ? replaceWords(page, (w) => words.includes(w), read) : page;
 }

@@ -52,10 +52,10 @@ export function readRecipientList(segs: Segment[], head: Segment, width: number,
   const matched = repaired.map((t) => matchPhrase(t, places));
   // the archive line read twice, the readings at odds: the list is in doubt; a first reading that
   // is no well-formed line gives way to a second that is ("VBP" | "VP")
-  const secondReading = archiveSecondReading(rows, codes);
+  const archiveRow = rows.find((r) => archiveWordIndex(r.words) >= 0);
+  const secondReading = archiveSecondReading(archiveRow, codes);
   // the archive line closes the list with a full stop: one that ends on a comma or a semicolon
   // goes on, its last codes lost to the seal or the edge ("- Lưu: VI;" for "… VT, HTQT, Đạ8b.")
-  const archiveRow = rows.find((r) => archiveWordIndex(r.words) >= 0);
   const archiveCut = archiveRow !== undefined && /[,;]$/u.test(archiveRow.text.trim());
   const archiveAt = matched.findIndex((m) => archiveCodes(m.item) !== null);
   if (secondReading.item && archiveAt >= 0 && !itemIsPhrase(matched[archiveAt]!.item, codes)) matched[archiveAt] = { ...matched[archiveAt]!, item: secondReading.item };
@@ -210,19 +210,18 @@ export function repairItemWords(item: string): string {
  * sure, "KINS" for "KTNS" at 89 %, says nothing). `item`: the second reading, when well formed
  * and as long as the first.
  */
-function archiveSecondReading(rows: Array<{ words: OcrWord[]; text: string }>, docCodes: string[]): { doubt: boolean; item: string | null } {
+function archiveSecondReading(row: { words: OcrWord[] } | undefined, docCodes: string[]): { doubt: boolean; item: string | null } {
   const none = { doubt: false, item: null };
-  const row = rows.find((r) => archiveWordIndex(r.words) >= 0);
   if (!row || !archiveCodesUnsure(row.words) || !row.words.some((w) => w.reread !== undefined)) return none;
   const itemOf = (words: OcrWord[]): string => repairArchive(repairRecipient(words.map((w) => copyCount(w).text).join(' ').trim()), docCodes).item;
   // (a drafter's mark with a bracket lost or added is the same mark: "Lĩnh(7)", "Lĩnh7)")
   const bare = (code: string): string => code.replace(/[^\p{L}\d]/gu, '');
   const codesOf = (item: string): string[] => (archiveCodes(item) ?? []).slice(1).map(bare);
   const first = itemOf(row.words);
-  const again = itemOf(row.words.map((w) => ({ ...w, text: w.reread?.text ?? w.text })));
+  const again = itemOf(row.words.map((w) => ({ ...w, text: w.reread ?? w.text })));
   if (codesOf(first).join(',') === codesOf(again).join(',')) return none;
   const codeWords = row.words.slice(archiveWordIndex(row.words) + 2);
-  const unsure = codeWords.some((w) => w.reread !== undefined && bare(w.reread.text) !== bare(w.text) && w.confidence < 65);
+  const unsure = codeWords.some((w) => w.reread !== undefined && bare(w.reread) !== bare(w.text) && w.confidence < 65);
   const formed = itemIsPhrase(again, docCodes);
   return { doubt: formed || unsure, item: formed && codesOf(again).length === codesOf(first).length ? again : null };
 }

@@ -48,7 +48,6 @@ export async function rereadRecipients(engine: OcrEngine, page: OcrPage): Promis
  * replaced only by a re-read row at its height that passes the check.
  */
 async function mendRows(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
-  if (!engine.recognizeRegion) return page;
   const segs = pageSegments(page);
   const unit = lineUnit(segs);
   const recvIdx = recipientsHeadIndex(segs, page.width, unit);
@@ -66,7 +65,6 @@ async function mendRows(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
     if (!prev || /;$/u.test(prev.text.trim()) || bad.includes(prev)) opening.add(r);
     if (!rowOk(r, opening.has(r)) || unclosed.has(r)) bad.push(r);
   });
-  const opens = (r: (typeof rows)[number]): boolean => opening.has(r);
   let missing = missingRowBands(segs[recvIdx]!.bbox, rows, unit);
   if (!bad.length && !missing.length) return page;
   const column = recipientsRegion(page, segs, unit);
@@ -86,7 +84,7 @@ async function mendRows(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
       const words = lines.filter((l) => owner(l) === r && Math.abs(cy(l.bbox) - rowMid(r)) < unit)
         .flatMap((l) => l.words).filter((w) => w.text.trim()).sort((a, b) => a.bbox.x0 - b.bbox.x0);
       const cand = asRow(words);
-      if (cand && rowOk(cand, opens(r)) && (!unclosed.has(r) || /[;.,:]$/u.test(cand.text))) {
+      if (cand && rowOk(cand, opening.has(r)) && (!unclosed.has(r) || /[;.,:]$/u.test(cand.text))) {
         out = replaceWords(out, (w) => r.words.includes(w), words);
       } else still.push(r);
     }
@@ -117,7 +115,7 @@ async function mendRows(engine: OcrEngine, page: OcrPage): Promise<OcrPage> {
     // one that stops short lost its end to the seal ("- Trung tâm Kiểm soát bệnh tật" for "… tật tỉnh;")
     const words = end >= 0 ? read.slice(0, end + 1) : /[.,:]$/u.test(read[read.length - 1]?.text ?? '') ? read : [];
     const cand = asRow(words);
-    if (cand && rowOk(cand, opens(r))) out = replaceWords(out, (w) => r.words.includes(w), words);
+    if (cand && rowOk(cand, opening.has(r))) out = replaceWords(out, (w) => r.words.includes(w), words);
   }
   return out;
 }
@@ -127,11 +125,11 @@ async function rereadArchiveRow(engine: OcrEngine, page: OcrPage): Promise<OcrPa
   const segs = pageSegments(page);
   const unit = lineUnit(segs);
   const head = recipientsHeadIndex(segs, page.width, unit);
-  const column = head < 0 ? null : recipientsRegion(page, segs, unit);
-  if (head < 0 || !column) return page;
+  if (head < 0) return page;
   const row = recipientRows(segs, segs[head]!, page.width, unit).find((r) => archiveWordIndex(r.words) >= 0);
   // (a row whose codes were all read sure is taken as read: an OCR call saved on most documents)
-  if (!row || !archiveCodesUnsure(row.words)) return page;
+  const column = row && archiveCodesUnsure(row.words) ? recipientsRegion(page, segs, unit) : null;
+  if (!row || !column) return page;
   const height = row.y1 - row.y0;
   const band = { x0: column.x0, x1: Math.max(column.x1, Math.min(page.width, row.words[row.words.length - 1]!.bbox.x1 + unit)),
     y0: Math.max(0, row.y0 - height * 0.3), y1: Math.min(page.height, row.y1 + height * 0.3) };

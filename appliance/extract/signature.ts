@@ -54,14 +54,14 @@ function readingOrder(row: Segment[]): Segment[] {
 /** Joins the segments of one row left to right. */
 export const rowText = (row: Segment[]): string => readingOrder(row).map((s) => s.text).join(' ');
 
+/** The body's last line, closed with "./." (NĐ30), its signs read with spaces or the last dot lost. */
+const closesBody = (s: Segment): boolean => /\.\s*\/\s*\.?$/.test(s.text.trim());
+
 /**
  * Index of the "Nơi nhận:" line. Printed bold italic and small, it is sometimes the one line OCR
  * garbles ("Nai trai"); then the list itself shows where it is: the short line at the left margin
  * just above a run of dash items in the lower half of the page that ends with "- Lưu:".
  */
-/** The body's last line, closed with "./." (NĐ30), its signs read with spaces or the last dot lost. */
-const closesBody = (s: Segment): boolean => /\.\s*\/\s*\.?$/.test(s.text.trim());
-
 export function recipientsHeadIndex(segs: Segment[], width: number, unit: number): number {
   const named = segs.findIndex((s) => /^NOI ?NHAN/.test(fold(s.text))); // (its two words read glued: "Nơinhận:")
   if (named >= 0) return named;

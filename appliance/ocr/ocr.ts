@@ -14,10 +14,10 @@ export interface OcrWord {
    */
   choices?: SymbolChoice[][];
   /**
-   * The same word read again from its line alone, larger, and that read's confidence
-   * (extract/read-twice.ts: the "Lưu:" line's codes): readings at odds are weighed.
+   * The same word read again from its line alone, larger (extract/read-twice.ts: the "Lưu:"
+   * line's codes): readings at odds are weighed.
    */
-  reread?: { text: string; confidence: number };
+  reread?: string;
 }
 
 /** One reading of one symbol and the recogniser's confidence in it (0..100). */
